@@ -498,6 +498,10 @@ def format_area_up(value: Fraction) -> str:
     return format_decimal(Fraction(up))
 
 
+def _votes(k: int) -> str:
+    return "vote" if k == 1 else "votes"
+
+
 def _prefix(voters: list[_Voter]) -> list[int]:
     sums = [0]
     for v in voters:
@@ -558,7 +562,7 @@ def _missing(rule: Rule, e: _Electorate, base: _Counts) -> Missing:
             f"还需 {k_new + k_changed} 位业主同意：" + "，".join(
                 ([f"{k_new} 位尚未表决的业主投同意票"] if k_new else [])
                 + ([f"{k_changed} 位已投反对或弃权的业主改投同意"] if k_changed else [])),
-            f"{k_new + k_changed} more yes votes: " + " and ".join(
+            f"{k_new + k_changed} more yes {_votes(k_new + k_changed)}: " + " and ".join(
                 ([f"{k_new} from owners who have not voted"] if k_new else [])
                 + ([f"{k_changed} from owners who change a no or abstain to yes"] if k_changed else [])),
         ))
@@ -594,7 +598,7 @@ def _plan_not_voted(rule: Rule, e: _Electorate, base: _Counts, new: list[_Voter]
     en_must = f" (including households {', '.join(must)})" if must else ""
     return Plan("not_voted", True, k, k, 0, area_m2, must, tuple(h for v in chosen for h in v.households),
                 f"还需 {k} 位尚未表决的业主投同意票{zh_area}{zh_must}",
-                f"{k} more yes votes from owners who have not voted{en_area}{en_must}")
+                f"{k} more yes {_votes(k)} from owners who have not voted{en_area}{en_must}")
 
 
 def _least_new_area(rule: Rule, base: _Counts, most: int) -> int:

@@ -172,7 +172,7 @@ def test_more_than_90_percent_of_households_means_19_of_20_not_18():
     at_90 = evaluate(rows(18), rule)
     assert not at_90.passed and by_name(at_90, "approval_count").value == "18/20"
     assert at_90.missing.plans[0].votes == 1 and at_90.missing.plans[0].area_at_least == 0
-    assert at_90.missing.plans[0].en == "1 more yes votes from owners who have not voted"
+    assert at_90.missing.plans[0].en == "1 more yes vote from owners who have not voted"
     assert evaluate(rows(19), rule).passed
 
 
