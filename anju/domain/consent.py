@@ -512,6 +512,18 @@ def format_area_up(value: Fraction) -> str:
     return format_decimal(Fraction(up))
 
 
+@dataclass(frozen=True, slots=True)
+class _Words:
+    zh_unit: str
+    zh_who: str
+    en_plural: str
+    en_who: str  # with its relative pronoun
+
+
+_WORDS = {"owners": _Words("位", "业主", "owners", "owners who"),
+          "households": _Words("户", "住户", "households", "households that")}
+
+
 def _votes(k: int) -> str:
     return "vote" if k == 1 else "votes"
 
@@ -553,6 +565,7 @@ def _missing(rule: Rule, e: _Electorate, base: _Counts) -> Missing:
 
     must = tuple(sorted(h for v in forced.values() for h in v.households))
     plans = [_plan_not_voted(rule, e, base, new, forced_new, forced_changed, passes, must)]
+    w = _WORDS[rule.headcount]
     best: tuple[int, int] | None = None
     f = len(changed)
     # Feasibility only grows with n and with f, so the least f for each n never increases.
@@ -564,8 +577,8 @@ def _missing(rule: Rule, e: _Electorate, base: _Counts) -> Missing:
         if passes(n, f) and (best is None or n + f < sum(best)):
             best = (n, f)
     if best is None:
-        plans.append(Plan("any", False, 0, 0, 0, None, must, (), "即使所有业主都同意也无法通过（规则要求无法满足）",
-                          "Even if every owner said yes the decision could not pass (the rule cannot be met)"))
+        plans.append(Plan("any", False, 0, 0, 0, None, must, (), f"即使所有{w.zh_who}都同意也无法通过（规则要求无法满足）",
+                          f"Even if all {w.en_plural} said yes the decision could not pass (the rule cannot be met)"))
     else:
         n, f = best
         chosen = forced_new + new[:n] + forced_changed + changed[:f]
@@ -573,12 +586,12 @@ def _missing(rule: Rule, e: _Electorate, base: _Counts) -> Missing:
         plans.append(Plan(
             "any", True, k_new + k_changed, k_new, k_changed, None, must,
             tuple(h for v in chosen for h in v.households),
-            f"还需 {k_new + k_changed} 位业主同意：" + "，".join(
-                ([f"{k_new} 位尚未表决的业主投同意票"] if k_new else [])
-                + ([f"{k_changed} 位已投反对或弃权的业主改投同意"] if k_changed else [])),
+            f"还需 {k_new + k_changed} {w.zh_unit}{w.zh_who}同意：" + "，".join(
+                ([f"{k_new} {w.zh_unit}尚未表决的{w.zh_who}投同意票"] if k_new else [])
+                + ([f"{k_changed} {w.zh_unit}已投反对或弃权的{w.zh_who}改投同意"] if k_changed else [])),
             f"{k_new + k_changed} more yes {_votes(k_new + k_changed)}: " + " and ".join(
-                ([f"{k_new} from owners who have not voted"] if k_new else [])
-                + ([f"{k_changed} from owners who change a no or abstain to yes"] if k_changed else [])),
+                ([f"{k_new} from {w.en_who} have not voted"] if k_new else [])
+                + ([f"{k_changed} from {w.en_who} change a no or abstain to yes"] if k_changed else [])),
         ))
     return Missing(False, tuple(plans), plans[0].zh if plans[0].possible else plans[1].zh,
                    plans[0].en if plans[0].possible else plans[1].en)
@@ -587,16 +600,17 @@ def _missing(rule: Rule, e: _Electorate, base: _Counts) -> Missing:
 def _plan_not_voted(rule: Rule, e: _Electorate, base: _Counts, new: list[_Voter], forced_new: list[_Voter],
                     forced_changed: list[_Voter], passes: Callable[[int, int], bool],
                     must: tuple[str, ...]) -> Plan:
+    w = _WORDS[rule.headcount]
     if forced_changed:
         ids = "、".join(h for v in forced_changed for h in v.households)
         return Plan("not_voted", False, 0, 0, 0, None, must, (),
-                    f"仅靠尚未表决的业主无法通过：{ids} 户已投反对或弃权，须改投同意",
-                    f"Owners who have not voted cannot pass it alone: households "
+                    f"仅靠尚未表决的{w.zh_who}无法通过：{ids} 户已投反对或弃权，须改投同意",
+                    f"{w.en_who.capitalize()} that have not voted cannot pass it alone: households "
                     f"{ids.replace('、', ', ')} voted no or abstained and must change to yes")
     if not passes(len(new), 0):
         return Plan("not_voted", False, 0, 0, 0, None, must, (),
-                    "即使所有尚未表决的业主都同意也无法通过（已有的反对和弃权票过多）",
-                    "Even if every owner who has not voted said yes the decision would fail "
+                    f"即使所有尚未表决的{w.zh_who}都同意也无法通过（已有的反对和弃权票过多）",
+                    f"Even if all {w.en_who} have not voted said yes the decision would fail "
                     "(too many no and abstain votes already)")
     lo, hi = 0, len(new)
     while lo < hi:
@@ -611,8 +625,8 @@ def _plan_not_voted(rule: Rule, e: _Electorate, base: _Counts, new: list[_Voter]
     zh_must = f"（须包括 {'、'.join(must)} 户）" if must else ""
     en_must = f" (including households {', '.join(must)})" if must else ""
     return Plan("not_voted", True, k, k, 0, area_m2, must, tuple(h for v in chosen for h in v.households),
-                f"还需 {k} 位尚未表决的业主投同意票{zh_area}{zh_must}",
-                f"{k} more yes {_votes(k)} from owners who have not voted{en_area}{en_must}")
+                f"还需 {k} {w.zh_unit}尚未表决的{w.zh_who}投同意票{zh_area}{zh_must}",
+                f"{k} more yes {_votes(k)} from {w.en_who} have not voted{en_area}{en_must}")
 
 
 def _least_new_area(rule: Rule, base: _Counts, most: int) -> int:
@@ -642,7 +656,7 @@ class Result:
     missing: Missing | None
 
 
-def evaluate(households: Sequence[Household] | Iterable[Household], rule: Rule, *,
+def evaluate(households: Iterable[Household], rule: Rule, *,
              closed: bool = False) -> Result:
     """Evaluate `rule` on the ballots of `households`; `closed` means no ballot can change any more.
 

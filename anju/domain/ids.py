@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
+from operator import mul
 
 from anju.domain.errors import DomainError
 
@@ -50,7 +51,7 @@ def id_check_char(first17: str) -> str:
             "The check character is computed from the first 17 digits of the ID number.",
             field="id_number",
         )
-    total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True))
+    total = sum(map(mul, map(int, first17), _WEIGHTS))
     return _CHECK_CHARS[total % 11]
 
 

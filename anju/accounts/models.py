@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from anju.roster.scoping import Scope
+
+
+class Role(models.TextChoices):
+    SUBDISTRICT_STAFF = "subdistrict_staff", _("街道工作人员")
+    COMMUNITY_STAFF = "community_staff", _("社区工作人员")
+    VOLUNTEER = "volunteer", _("小区志愿者")
+
+
+# Who keeps the roster and phones households sees full ID numbers and phones; volunteers see masks.
+ROLES_SEEING_PERSONAL_DATA = {Role.SUBDISTRICT_STAFF, Role.COMMUNITY_STAFF}
+ROLES_EDITING_ROSTER = {Role.SUBDISTRICT_STAFF, Role.COMMUNITY_STAFF}
+
+
+class Profile(models.Model):
+    """A user's role and the part of the sub-district it covers."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="anju_profile")
+    role = models.CharField(_("角色"), max_length=30, choices=Role.choices)
+    subdistrict = models.ForeignKey("roster.Subdistrict", on_delete=models.PROTECT, related_name="profiles", verbose_name=_("街道"))
+    community = models.ForeignKey(
+        "roster.Community", on_delete=models.PROTECT, null=True, blank=True, related_name="profiles", verbose_name=_("社区")
+    )
+    compound = models.ForeignKey(
+        "roster.Compound", on_delete=models.PROTECT, null=True, blank=True, related_name="profiles", verbose_name=_("小区")
+    )
+    display_name = models.CharField(_("显示名"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("角色与范围")
+        verbose_name_plural = _("角色与范围")
+        constraints = [
+            models.CheckConstraint(
+                name="profile_scope_matches_role",
+                condition=(
+                    models.Q(role="subdistrict_staff", community__isnull=True, compound__isnull=True)
+                    | models.Q(role="community_staff", community__isnull=False, compound__isnull=True)
+                    | models.Q(role="volunteer", community__isnull=False, compound__isnull=False)
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"
+
+    def scope(self) -> Scope:
+        return Scope(
+            everything=False,
+            subdistrict_id=self.subdistrict_id,
+            community_id=self.community_id,
+            compound_id=self.compound_id,
+            sees_personal_data=self.role in ROLES_SEEING_PERSONAL_DATA,
+            can_edit=self.role in ROLES_EDITING_ROSTER,
+        )
+
+
+def hash_token(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only its hash is stored; the key is shown once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("用途"), max_length=60)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(max_length=8, editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+    last_used = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @classmethod
+    def issue(cls, *, user: object, name: str) -> tuple[ApiToken, str]:
+        key = "anju_" + secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, key_hash=hash_token(key), prefix=key[5:13])
+        return token, key

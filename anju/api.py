@@ -1,0 +1,27 @@
+"""The JSON API: one NinjaAPI, each app adds its router. OpenAPI at /api/openapi.json."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import NinjaAPI
+from ninja.security import SessionAuth
+
+from anju.accounts.api import TokenAuth
+from anju.core.errors import AnjuError
+from anju.roster.api import router as roster_router
+
+api = NinjaAPI(
+    title="Anju 安居 API",
+    version="1",
+    description="老旧小区改造平台接口。所有数据按调用者的范围过滤；个人信息默认脱敏。",
+    auth=[SessionAuth(), TokenAuth()],
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(AnjuError)
+def anju_error(request: HttpRequest, exc: AnjuError):
+    return api.create_response(request, {"detail": exc.message(), "field": exc.field}, status=exc.status)
+
+
+api.add_router("/roster/", roster_router)

@@ -1,0 +1,27 @@
+"""The `anju` command: Django management with Anju's settings, plus the pure tools that need no database."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "costshare":
+        from anju.domain.costshare.cli import main as costshare
+
+        return costshare(argv[1:])
+    if argv and argv[0] == "consent":
+        from anju.domain.consent_cli import main as consent
+
+        return consent(argv[1:])
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anju.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["anju", *argv])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,43 @@
+"""Audit records, written in the same transaction as the change they describe."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import models
+
+from anju.core.models import AuditEvent
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who does a write: a logged-in user, or a described outsider (a resident by token, a script)."""
+
+    user: AbstractBaseUser | None
+    label: str
+
+    @classmethod
+    def of(cls, user: AbstractBaseUser | AnonymousUser | None) -> Actor:
+        if user is None or not getattr(user, "is_authenticated", False):
+            return cls(None, "anonymous")
+        return cls(user, user.get_username())
+
+    @classmethod
+    def system(cls, label: str) -> Actor:
+        return cls(None, label)
+
+
+def record(*, actor: Actor, action: str, obj: models.Model, before: dict[str, Any] | None,
+           after: dict[str, Any] | None, subdistrict_id: int | None) -> AuditEvent:
+    """Write one audit row; callers pass snapshots whose personal data is already masked."""
+    return AuditEvent.objects.create(
+        actor=actor.user, actor_label=actor.label[:120], action=action,
+        object_type=obj._meta.label_lower, object_id=str(obj.pk), object_label=str(obj)[:200],
+        subdistrict_id=subdistrict_id, before=before, after=after,
+    )
+
+
+def bulk_record(events: list[AuditEvent]) -> None:
+    AuditEvent.objects.bulk_create(events, batch_size=1000)

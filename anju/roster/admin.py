@@ -1,0 +1,203 @@
+"""Admin for every roster model, scoped like the pages: staff see and edit only their part.
+
+Personal data is shown masked in lists and entered through the person form, which encrypts it.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.http import HttpRequest
+
+from anju.core.audit import Actor
+from anju.core.errors import ValidationFailed
+from anju.core.models import AuditEvent
+from anju.roster import services
+from anju.roster.models import (
+    Building,
+    Community,
+    Compound,
+    Household,
+    Ownership,
+    Person,
+    Residence,
+    Subdistrict,
+    Unit,
+)
+from anju.roster.scoping import scope_of
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def _may_edit(self, request: HttpRequest) -> bool:
+        return scope_of(request.user).can_edit
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.is_active and request.user.is_staff
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.is_active and request.user.is_staff
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self._may_edit(request)
+
+    def has_add_permission(self, request) -> bool:
+        return self._may_edit(request)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        model = db_field.related_model
+        if hasattr(model.objects, "visible_to"):
+            kwargs["queryset"] = model.objects.visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Subdistrict)
+class SubdistrictAdmin(ScopedAdmin):
+    list_display = ["name", "city", "district"]
+    search_fields = ["name"]
+
+    def has_add_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+
+@admin.register(Community)
+class CommunityAdmin(ScopedAdmin):
+    list_display = ["name", "subdistrict"]
+    search_fields = ["name"]
+
+
+@admin.register(Compound)
+class CompoundAdmin(ScopedAdmin):
+    list_display = ["name", "community", "year_built", "address"]
+    list_filter = ["community"]
+    search_fields = ["name", "address"]
+    exclude = ["subdistrict"]
+
+    def save_model(self, request, obj, form, change):
+        obj.subdistrict_id = obj.community.subdistrict_id
+        super().save_model(request, obj, form, change)
+
+
+class UnitInline(admin.TabularInline):
+    model = Unit
+    extra = 0
+
+
+@admin.register(Building)
+class BuildingAdmin(ScopedAdmin):
+    list_display = ["__str__", "compound", "storeys", "structure", "gross_area", "year_built"]
+    list_filter = ["structure", "storeys"]
+    search_fields = ["compound__name", "number"]
+    list_select_related = ["compound"]
+    inlines = [UnitInline]
+
+
+@admin.register(Unit)
+class UnitAdmin(ScopedAdmin):
+    list_display = ["__str__", "has_elevator"]
+    list_filter = ["has_elevator"]
+    list_select_related = ["building__compound"]
+
+
+class OwnershipInline(admin.TabularInline):
+    model = Ownership
+    extra = 0
+    raw_id_fields = ["person"]
+
+
+class ResidenceInline(admin.TabularInline):
+    model = Residence
+    extra = 0
+    raw_id_fields = ["person"]
+
+
+@admin.register(Household)
+class HouseholdAdmin(ScopedAdmin):
+    list_display = ["room_code", "compound", "floor", "exclusive_area", "occupancy"]
+    list_filter = ["occupancy", "floor"]
+    search_fields = ["room", "compound__name"]
+    list_select_related = ["unit__building", "compound"]
+    raw_id_fields = ["unit"]
+    exclude = ["compound"]
+    inlines = [OwnershipInline, ResidenceInline]
+
+    def save_model(self, request, obj, form, change):
+        obj.compound_id = obj.unit.building.compound_id
+        super().save_model(request, obj, form, change)
+
+
+class PersonForm(forms.ModelForm):
+    id_number = forms.CharField(label="身份证号", required=False, help_text="留空则不修改 / leave empty to keep")
+    phone = forms.CharField(label="联系电话", required=False, help_text="留空则不修改 / leave empty to keep")
+
+    class Meta:
+        model = Person
+        fields = ["subdistrict", "name", "sex", "birth_year", "limited_mobility", "party_member"]
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            cleaned["id_number"], cleaned["phone"] = services.normalise_identity(
+                id_number=cleaned.get("id_number") or "", phone=cleaned.get("phone") or ""
+            )
+        except ValidationFailed as error:
+            self.add_error(error.field if error.field in self.fields else None, error.message())
+        return cleaned
+
+
+@admin.register(Person)
+class PersonAdmin(ScopedAdmin):
+    form = PersonForm
+    list_display = ["name", "sex", "birth_year", "masked_phone", "masked_id", "party_member", "limited_mobility"]
+    list_filter = ["party_member", "limited_mobility", "sex"]
+    search_fields = ["name"]
+
+    @admin.display(description="联系电话")
+    def masked_phone(self, obj: Person) -> str:
+        return obj.phone_masked
+
+    @admin.display(description="身份证号")
+    def masked_id(self, obj: Person) -> str:
+        return obj.id_number_masked
+
+    def save_model(self, request, obj, form, change):
+        id_number, phone = form.cleaned_data.get("id_number"), form.cleaned_data.get("phone")
+        fields = {k: form.cleaned_data[k] for k in ("name", "sex", "birth_year", "limited_mobility", "party_member")}
+        actor = Actor.of(request.user)
+        if change:
+            extra = {k: v for k, v in (("id_number", id_number), ("phone", phone)) if v}
+            services.person_update(person=Person.objects.get(pk=obj.pk), actor=actor, **fields, **extra)
+        else:
+            created = services.person_create(subdistrict=obj.subdistrict, actor=actor, id_number=id_number or "",
+                                             phone=phone or "", **fields)
+            obj.pk = created.pk
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "actor_label", "action", "object_type", "object_label"]
+    list_filter = ["action", "object_type"]
+    readonly_fields = [f.name for f in AuditEvent._meta.fields]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        scope = scope_of(request.user)
+        if scope.everything:
+            return qs
+        if scope.community_id is not None:  # labels name households of other communities
+            return qs.none()
+        return qs.filter(subdistrict_id=scope.subdistrict_id or -1)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

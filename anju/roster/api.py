@@ -1,0 +1,165 @@
+"""Roster API: the hierarchy and households, scoped by the caller, personal data masked."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Q
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+
+from anju.roster import queries
+from anju.roster.models import Building, Community, Compound, Household, Person, Subdistrict, Unit
+from anju.roster.scoping import scope_of
+
+router = Router(tags=["roster 摸底台账"])
+
+
+class TotalsOut(Schema):
+    compounds: int
+    buildings: int
+    households: int
+    people: int
+    elderly: int
+    stranded_elderly: int
+    gross_area: Decimal
+    exclusive_area: Decimal
+
+
+class NodeOut(Schema):
+    id: int
+    name: str
+
+
+class CompoundOut(Schema):
+    id: int
+    name: str
+    community_id: int
+    address: str
+    year_built: int | None
+
+
+class BuildingOut(Schema):
+    id: int
+    compound_id: int
+    number: str
+    storeys: int
+    structure: str
+    year_built: int | None
+    gross_area: Decimal
+
+
+class UnitOut(Schema):
+    id: int
+    building_id: int
+    number: str
+    has_elevator: bool
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+    sex: str
+    birth_year: int | None
+    phone: str
+    id_number: str
+    party_member: bool
+    limited_mobility: bool
+
+
+class HouseholdOut(Schema):
+    id: int
+    unit_id: int
+    compound_id: int
+    room_code: str
+    floor: int
+    room: str
+    exclusive_area: Decimal
+    occupancy: str
+
+
+class HouseholdDetailOut(HouseholdOut):
+    owners: list[PersonOut]
+    residents: list[PersonOut]
+
+
+def _person(p: Person) -> PersonOut:
+    # The API never returns personal data in clear: exports for roles that need it go through the roster export.
+    return PersonOut(id=p.pk, name=p.name, sex=p.sex, birth_year=p.birth_year, phone=p.phone_masked,
+                     id_number=p.id_number_masked, party_member=p.party_member, limited_mobility=p.limited_mobility)
+
+
+def _household(h: Household) -> HouseholdOut:
+    return HouseholdOut(id=h.pk, unit_id=h.unit_id, compound_id=h.compound_id, room_code=h.room_code, floor=h.floor,
+                        room=h.room, exclusive_area=h.exclusive_area, occupancy=h.occupancy)
+
+
+@router.get("/subdistricts", response=list[NodeOut])
+def list_subdistricts(request: HttpRequest):
+    return list(Subdistrict.objects.visible_to(request.user).values("id", "name"))
+
+
+@router.get("/subdistricts/{pk}/totals", response=TotalsOut)
+def subdistrict_totals(request: HttpRequest, pk: int):
+    scope = scope_of(request.user)
+    node = get_object_or_404(Subdistrict.objects.within(scope), pk=pk)
+    return queries.grand_total(queries.totals_by(scope, "community", Q(compound__subdistrict_id=node.pk)))
+
+
+@router.get("/communities", response=list[NodeOut])
+def list_communities(request: HttpRequest):
+    return list(Community.objects.visible_to(request.user).values("id", "name"))
+
+
+@router.get("/compounds", response=list[CompoundOut])
+def list_compounds(request: HttpRequest, community_id: int | None = None):
+    qs = Compound.objects.visible_to(request.user)
+    if community_id is not None:
+        qs = qs.filter(community_id=community_id)
+    return list(qs)
+
+
+@router.get("/compounds/{pk}", response=CompoundOut)
+def get_compound(request: HttpRequest, pk: int):
+    return get_object_or_404(Compound.objects.visible_to(request.user), pk=pk)
+
+
+@router.get("/buildings", response=list[BuildingOut])
+def list_buildings(request: HttpRequest, compound_id: int | None = None):
+    qs = Building.objects.visible_to(request.user)
+    if compound_id is not None:
+        qs = qs.filter(compound_id=compound_id)
+    return list(qs)
+
+
+@router.get("/units", response=list[UnitOut])
+def list_units(request: HttpRequest, building_id: int):
+    return list(Unit.objects.visible_to(request.user).filter(building_id=building_id))
+
+
+@router.get("/households", response=list[HouseholdOut])
+def list_households(request: HttpRequest, compound_id: int | None = None, unit_id: int | None = None,
+                    q: str | None = None, limit: int = 200, offset: int = 0):
+    """Households in scope; `q` searches a room code, a name or a phone like the search page."""
+    scope = scope_of(request.user)
+    if q:
+        found, _kind = queries.search_households(scope, q, limit=min(limit, 200))
+        return [_household(h) for h in found]
+    qs = Household.objects.within(scope).select_related("unit__building")
+    if compound_id is not None:
+        qs = qs.filter(compound_id=compound_id)
+    if unit_id is not None:
+        qs = qs.filter(unit_id=unit_id)
+    limit = max(1, min(limit, 1000))
+    return [_household(h) for h in qs.order_by("id")[offset:offset + limit]]
+
+
+@router.get("/households/{pk}", response=HouseholdDetailOut)
+def get_household(request: HttpRequest, pk: int):
+    h = get_object_or_404(Household.objects.visible_to(request.user).select_related("unit__building"), pk=pk)
+    return HouseholdDetailOut(
+        **_household(h).dict(),
+        owners=[_person(p) for p in Person.objects.filter(ownerships__household=h)],
+        residents=[_person(p) for p in Person.objects.filter(residences__household=h)],
+    )

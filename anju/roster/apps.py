@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RosterConfig(AppConfig):
+    name = "anju.roster"
+    label = "roster"
+    verbose_name = _("摸底台账")

@@ -1,0 +1,257 @@
+"""The household roster (摸底台账): 街道 > 社区 > 小区 > 楼栋 > 单元 > 户, and the people in it.
+
+Tables only. Every write goes through `roster.services`; every scoped read through
+`<Model>.objects.visible_to(user)`.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from anju.core import crypto
+from anju.domain.ids import mask_id_number, mask_phone
+from anju.roster.scoping import PersonQuerySet, ScopedQuerySet, ScopePaths
+
+ELDERLY_AGE = 60  # 老年人: 60 周岁以上 (老年人权益保障法 第二条)
+STRANDED_FROM_FLOOR = 3  # 悬空老人: living on the 3rd floor or above without a lift
+
+
+class Subdistrict(models.Model):
+    name = models.CharField(_("街道名称"), max_length=60, unique=True)
+    district = models.CharField(_("所属区县"), max_length=60, blank=True)
+    city = models.CharField(_("所属城市"), max_length=60, blank=True)
+
+    scope_paths = ScopePaths(subdistrict="id", community=None, compound=None)
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("街道")
+        verbose_name_plural = _("街道")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Community(models.Model):
+    subdistrict = models.ForeignKey(Subdistrict, on_delete=models.PROTECT, related_name="communities", verbose_name=_("街道"))
+    name = models.CharField(_("社区名称"), max_length=60)
+
+    scope_paths = ScopePaths(subdistrict="subdistrict_id", community="id", compound=None)
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("社区")
+        verbose_name_plural = _("社区")
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["subdistrict", "name"], name="community_name_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Compound(models.Model):
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="compounds", verbose_name=_("社区"))
+    # Denormalised so every query can be scoped and indexed by sub-district without a join.
+    subdistrict = models.ForeignKey(Subdistrict, on_delete=models.PROTECT, related_name="compounds", verbose_name=_("街道"))
+    name = models.CharField(_("小区名称"), max_length=80)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    year_built = models.PositiveSmallIntegerField(_("建成年份"), null=True, blank=True)
+    land_area = models.DecimalField(_("占地面积（㎡）"), max_digits=12, decimal_places=2, null=True, blank=True)
+
+    scope_paths = ScopePaths(subdistrict="subdistrict_id", community="community_id", compound="id")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("小区")
+        verbose_name_plural = _("小区")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "name"], name="compound_name_unique"),
+            models.CheckConstraint(condition=models.Q(land_area__gte=0) | models.Q(land_area__isnull=True), name="compound_land_area_nonneg"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Structure(models.TextChoices):
+    MASONRY = "masonry", _("砖混结构")
+    FRAME = "frame", _("框架结构")
+    SHEAR_WALL = "shear_wall", _("剪力墙结构")
+    OTHER = "other", _("其他")
+
+
+class Building(models.Model):
+    compound = models.ForeignKey(Compound, on_delete=models.PROTECT, related_name="buildings", verbose_name=_("小区"))
+    number = models.CharField(_("楼栋号"), max_length=20)
+    storeys = models.PositiveSmallIntegerField(_("地上层数"))
+    structure = models.CharField(_("结构"), max_length=20, choices=Structure.choices, default=Structure.MASONRY)
+    year_built = models.PositiveSmallIntegerField(_("建成年份"), null=True, blank=True)
+    gross_area = models.DecimalField(_("建筑面积（㎡）"), max_digits=10, decimal_places=2)
+
+    scope_paths = ScopePaths(subdistrict="compound__subdistrict_id", community="compound__community_id", compound="compound_id")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("楼栋")
+        verbose_name_plural = _("楼栋")
+        ordering = ["compound_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["compound", "number"], name="building_number_unique"),
+            models.CheckConstraint(condition=models.Q(storeys__gte=1, storeys__lte=60), name="building_storeys_range"),
+            models.CheckConstraint(condition=models.Q(gross_area__gte=0), name="building_gross_area_nonneg"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}栋"
+
+
+class Unit(models.Model):
+    building = models.ForeignKey(Building, on_delete=models.PROTECT, related_name="units", verbose_name=_("楼栋"))
+    number = models.CharField(_("单元号"), max_length=20)
+    has_elevator = models.BooleanField(_("有电梯"), default=False)
+
+    scope_paths = ScopePaths(subdistrict="building__compound__subdistrict_id", community="building__compound__community_id", compound="building__compound_id")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("单元")
+        verbose_name_plural = _("单元")
+        ordering = ["building_id", "id"]
+        constraints = [models.UniqueConstraint(fields=["building", "number"], name="unit_number_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.building.number}栋{self.number}单元"
+
+
+class Occupancy(models.TextChoices):
+    OWNER = "owner", _("自住")
+    RENTED = "rented", _("出租")
+    VACANT = "vacant", _("空置")
+
+
+class Household(models.Model):
+    """One dwelling (专有部分) with its exclusive area from the property register."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="households", verbose_name=_("单元"))
+    # Denormalised from unit.building.compound: household lists and tallies are scoped by compound.
+    compound = models.ForeignKey(Compound, on_delete=models.PROTECT, related_name="households", verbose_name=_("小区"))
+    floor = models.SmallIntegerField(_("楼层"))
+    room = models.CharField(_("房号"), max_length=20)
+    exclusive_area = models.DecimalField(_("专有部分面积（㎡）"), max_digits=8, decimal_places=2)
+    occupancy = models.CharField(_("居住状态"), max_length=10, choices=Occupancy.choices, default=Occupancy.OWNER)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+
+    scope_paths = ScopePaths(subdistrict="compound__subdistrict_id", community="compound__community_id", compound="compound_id")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("户")
+        verbose_name_plural = _("户")
+        ordering = ["unit_id", "floor", "room"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "room"], name="household_room_unique"),
+            models.CheckConstraint(condition=models.Q(exclusive_area__gt=0), name="household_area_positive"),
+            models.CheckConstraint(condition=models.Q(floor__gte=-3, floor__lte=60), name="household_floor_range"),
+        ]
+
+    def __str__(self) -> str:
+        return self.room_code
+
+    @property
+    def room_code(self) -> str:
+        """The form offices write: 3栋2单元501."""
+        return f"{self.unit.building.number}栋{self.unit.number}单元{self.room}"
+
+
+class Sex(models.TextChoices):
+    MALE = "M", _("男")
+    FEMALE = "F", _("女")
+
+
+class Person(models.Model):
+    """An owner or resident. ID number and phone are encrypted; `*_hash` finds an exact value."""
+
+    subdistrict = models.ForeignKey(Subdistrict, on_delete=models.PROTECT, related_name="people", verbose_name=_("街道"))
+    name = models.CharField(_("姓名"), max_length=40, db_index=True)
+    sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("出生年份"), null=True, blank=True)
+    id_number_encrypted = models.TextField(_("身份证号（密文）"), blank=True, editable=False)
+    id_number_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    phone_encrypted = models.TextField(_("联系电话（密文）"), blank=True, editable=False)
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    limited_mobility = models.BooleanField(_("行动不便"), default=False)
+    party_member = models.BooleanField(_("党员"), default=False)
+    households_owned = models.ManyToManyField(Household, through="Ownership", related_name="owners", blank=True)
+    households_lived = models.ManyToManyField(Household, through="Residence", related_name="residents", blank=True)
+
+    scope_paths = ScopePaths(subdistrict="subdistrict_id", community=None, compound=None)
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("人员")
+        verbose_name_plural = _("人员")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subdistrict", "id_number_hash"], condition=~models.Q(id_number_hash=""), name="person_id_number_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def id_number(self) -> str:
+        return crypto.decrypt(self.id_number_encrypted)
+
+    @property
+    def phone(self) -> str:
+        return crypto.decrypt(self.phone_encrypted)
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone)
+
+    def age(self, year: int | None = None) -> int | None:
+        if self.birth_year is None:
+            return None
+        return (year or timezone.localdate().year) - self.birth_year
+
+    @property
+    def is_elderly(self) -> bool:
+        age = self.age()
+        return age is not None and age >= ELDERLY_AGE
+
+
+class Ownership(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="ownerships", verbose_name=_("业主"))
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="ownerships", verbose_name=_("户"))
+
+    class Meta:
+        verbose_name = _("产权关系")
+        verbose_name_plural = _("产权关系")
+        constraints = [models.UniqueConstraint(fields=["person", "household"], name="ownership_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}→{self.household_id}"
+
+
+class Residence(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="residences", verbose_name=_("居民"))
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="residences", verbose_name=_("户"))
+
+    class Meta:
+        verbose_name = _("居住关系")
+        verbose_name_plural = _("居住关系")
+        constraints = [models.UniqueConstraint(fields=["person", "household"], name="residence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}→{self.household_id}"

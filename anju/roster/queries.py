@@ -1,0 +1,172 @@
+"""Reads of the roster that are more than a one-liner: counts and areas at every level, search.
+
+Counts are computed in a fixed number of grouped queries per page, whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field, fields
+from decimal import Decimal
+from typing import Literal
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from anju.core import crypto
+from anju.domain.errors import DomainError
+from anju.domain.ids import normalize_id_number, normalize_phone
+from anju.domain.roomcode import looks_like_room_code, parse_room_code
+from anju.roster.models import ELDERLY_AGE, STRANDED_FROM_FLOOR, Building, Household, Person, Residence, Unit
+from anju.roster.scoping import Scope
+
+Level = Literal["community", "compound", "building", "unit"]
+
+# How each source table reaches the id of a grouping level.
+_BUILDING_PATH = {"community": "compound__community_id", "compound": "compound_id", "building": "id"}
+_HOUSEHOLD_PATH = {"community": "compound__community_id", "compound": "compound_id", "building": "unit__building_id", "unit": "unit_id"}
+
+
+@dataclass
+class Totals:
+    """Counts and areas of one node of the hierarchy; areas in m²."""
+
+    compounds: int = 0
+    buildings: int = 0
+    households: int = 0
+    people: int = 0
+    elderly: int = 0
+    stranded_elderly: int = 0  # 悬空老人
+    gross_area: Decimal = field(default_factory=lambda: Decimal("0.00"))
+    exclusive_area: Decimal = field(default_factory=lambda: Decimal("0.00"))
+
+    def __iadd__(self, other: Totals) -> Totals:
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+        return self
+
+
+def _m2(value: Decimal | None) -> Decimal:
+    # SQLite sums decimals as binary floating point; areas are kept to 0.01 m², far above that error.
+    return (value or Decimal(0)).quantize(Decimal("0.01"))
+
+
+def elderly_born_by(year: int | None = None) -> int:
+    """Latest birth year of someone who is elderly (60+) this year."""
+    return (year or timezone.localdate().year) - ELDERLY_AGE
+
+
+def stranded_q(prefix: str = "") -> Q:
+    """Residents aged 60+ on the 3rd floor or above of a unit without an elevator (悬空老人)."""
+    return Q(**{
+        f"{prefix}household__floor__gte": STRANDED_FROM_FLOOR,
+        f"{prefix}household__unit__has_elevator": False,
+        f"{prefix}person__birth_year__lte": elderly_born_by(),
+    })
+
+
+def totals_by(scope: Scope, level: Level, where: Q | None = None) -> dict[int, Totals]:
+    """Totals grouped by `level` id, for the households and buildings the scope can see (and `where` on households)."""
+    where = where or Q()
+    result: dict[int, Totals] = defaultdict(Totals)
+    households = Household.objects.within(scope).filter(where)
+    hpath = _HOUSEHOLD_PATH[level]
+    for row in households.values(hpath).annotate(n=Count("id"), area=Sum("exclusive_area")).order_by():
+        t = result[row[hpath]]
+        t.households, t.exclusive_area = row["n"], _m2(row["area"])
+    residences = Residence.objects.filter(household__in=households)
+    rpath = "household__" + hpath
+    born_by = elderly_born_by()
+    for row in residences.values(rpath).annotate(
+        n=Count("person_id", distinct=True),
+        elderly=Count("person_id", distinct=True, filter=Q(person__birth_year__lte=born_by)),
+        stranded=Count("person_id", distinct=True, filter=stranded_q()),
+    ).order_by():
+        t = result[row[rpath]]
+        t.people, t.elderly, t.stranded_elderly = row["n"], row["elderly"], row["stranded"]
+    if level in _BUILDING_PATH:
+        bpath = _BUILDING_PATH[level]
+        buildings = Building.objects.within(scope)
+        if where:
+            buildings = buildings.filter(id__in=households.values("unit__building_id"))
+        for row in buildings.values(bpath).annotate(
+            n=Count("id"), area=Sum("gross_area"), compounds=Count("compound_id", distinct=True)
+        ).order_by():
+            t = result[row[bpath]]
+            t.buildings, t.gross_area, t.compounds = row["n"], _m2(row["area"]), row["compounds"]
+    return dict(result)
+
+
+def grand_total(per_node: dict[int, Totals]) -> Totals:
+    total = Totals()
+    for t in per_node.values():
+        total += t
+    return total
+
+
+def stranded_elderly(scope: Scope) -> QuerySet[Residence]:
+    """The list to act on: who, where, how old."""
+    households = Household.objects.within(scope)
+    return (
+        Residence.objects.filter(household__in=households)
+        .filter(stranded_q())
+        .select_related("person", "household__unit__building", "household__compound")
+        .order_by("household__compound_id", "household__unit__building_id", "household__unit_id", "-household__floor")
+    )
+
+
+def search_households(scope: Scope, text: str, *, limit: int = 50) -> tuple[QuerySet[Household], str]:
+    """Households matching a room code (3栋2单元501, 3-2-501), an owner's or resident's name, a phone or an ID number.
+
+    Returns the households and what the text was understood as ("room", "phone", "id", "name").
+    Phone and ID searches match the exact normalised value through its keyed hash.
+    """
+    text = text.strip()
+    visible = Household.objects.within(scope).select_related("unit__building", "compound")
+    if not text:
+        return visible.none(), "empty"
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if len(digits) >= 11 and len(digits) == len(text.replace(" ", "").replace("-", "").removeprefix("+")):
+        try:
+            if len(digits) >= 15 or text[-1:] in "Xx":
+                key, kind = crypto.search_hash("id", normalize_id_number(text)), "id"
+                people = Person.objects.filter(id_number_hash=key)
+            else:
+                key, kind = crypto.search_hash("phone", normalize_phone(text)), "phone"
+                people = Person.objects.filter(phone_hash=key)
+        except DomainError:
+            return visible.none(), "invalid"
+        return _households_of(visible, people)[:limit], kind
+    if looks_like_room_code(text):
+        try:
+            code = parse_room_code(text)
+        except DomainError:
+            return visible.none(), "invalid"
+        match = visible.filter(unit__building__number=code.building, room=code.room)
+        if code.unit is not None:
+            match = match.filter(unit__number=code.unit)
+        return match.order_by("compound_id", "unit_id")[:limit], "room"
+    people = Person.objects.filter(name__contains=text)
+    return _households_of(visible, people)[:limit], "name"
+
+
+def _households_of(visible: QuerySet[Household], people: QuerySet[Person]) -> QuerySet[Household]:
+    return visible.filter(Q(ownerships__person__in=people) | Q(residences__person__in=people)).distinct().order_by("compound_id", "unit_id", "room")
+
+
+def units_with_households(building: Building) -> list[tuple[Unit, list[Household]]]:
+    """A building's units, each with its households top floor first (as drawn on a building card)."""
+    units = list(building.units.all())
+    by_unit: dict[int, list[Household]] = defaultdict(list)
+    born_by = elderly_born_by()
+    households = (
+        Household.objects.filter(unit__building=building)
+        .annotate(
+            n_residents=Count("residences", distinct=True),
+            n_elderly=Count("residences", distinct=True, filter=Q(residences__person__birth_year__lte=born_by)),
+        )
+        .order_by("-floor", "room")
+    )
+    for h in households:
+        by_unit[h.unit_id].append(h)
+    return [(u, by_unit[u.pk]) for u in units]

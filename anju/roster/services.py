@@ -1,0 +1,259 @@
+"""Every write to the roster: keyword-only, in a transaction, with an audit record.
+
+Bad input raises `ValidationFailed` naming the field, in Chinese and English, and saves nothing.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from anju.core import audit, crypto
+from anju.core.audit import Actor
+from anju.core.errors import ValidationFailed
+from anju.domain.errors import DomainError
+from anju.domain.ids import mask_id_number, mask_phone, normalize_id_number, normalize_phone
+from anju.roster.models import (
+    Building,
+    Community,
+    Compound,
+    Household,
+    Occupancy,
+    Ownership,
+    Person,
+    Residence,
+    Sex,
+    Structure,
+    Subdistrict,
+    Unit,
+)
+
+MAX_EXCLUSIVE_AREA = Decimal("1000")  # m²; anything larger in a walk-up is a typing error
+
+
+def _area(value: Any, *, field: str, label_zh: str, label_en: str) -> Decimal:
+    try:
+        area = Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        raise ValidationFailed(f"{label_zh}“{value}”不是数字", f"{label_en} “{value}” is not a number", field=field) from None
+    if area <= 0:
+        raise ValidationFailed(f"{label_zh}必须大于 0", f"{label_en} must be greater than 0", field=field)
+    if area > MAX_EXCLUSIVE_AREA:
+        raise ValidationFailed(
+            f"{label_zh} {area} ㎡ 超出合理范围（不超过 {MAX_EXCLUSIVE_AREA} ㎡）",
+            f"{label_en} {area} m² is out of range (at most {MAX_EXCLUSIVE_AREA} m²)",
+            field=field,
+        )
+    return area
+
+
+def _snapshot_household(h: Household) -> dict[str, Any]:
+    return {"unit": h.unit_id, "floor": h.floor, "room": h.room, "exclusive_area": str(h.exclusive_area), "occupancy": h.occupancy}
+
+
+def snapshot_person(p: Person) -> dict[str, Any]:
+    """What the audit keeps of a person: personal data masked, never in clear."""
+    return {
+        "name": p.name, "sex": p.sex, "birth_year": p.birth_year,
+        "id_number": mask_id_number(p.id_number), "phone": mask_phone(p.phone),
+        "limited_mobility": p.limited_mobility, "party_member": p.party_member,
+    }
+
+
+@transaction.atomic
+def subdistrict_create(*, name: str, city: str = "", district: str = "", actor: Actor) -> Subdistrict:
+    subdistrict = Subdistrict.objects.create(name=name, city=city, district=district)
+    audit.record(actor=actor, action="create", obj=subdistrict, before=None, after={"name": name}, subdistrict_id=subdistrict.pk)
+    return subdistrict
+
+
+@transaction.atomic
+def community_create(*, subdistrict: Subdistrict, name: str, actor: Actor) -> Community:
+    if Community.objects.filter(subdistrict=subdistrict, name=name).exists():
+        raise ValidationFailed(f"社区“{name}”已存在", f"Community “{name}” already exists", field="name")
+    community = Community.objects.create(subdistrict=subdistrict, name=name)
+    audit.record(actor=actor, action="create", obj=community, before=None, after={"name": name}, subdistrict_id=subdistrict.pk)
+    return community
+
+
+@transaction.atomic
+def compound_create(*, community: Community, name: str, address: str = "", year_built: int | None = None,
+                    land_area: Decimal | None = None, actor: Actor) -> Compound:
+    if Compound.objects.filter(community=community, name=name).exists():
+        raise ValidationFailed(f"小区“{name}”已在{community.name}中存在", f"Compound “{name}” already exists in {community.name}", field="name")
+    compound = Compound.objects.create(
+        community=community, subdistrict_id=community.subdistrict_id, name=name, address=address,
+        year_built=year_built, land_area=land_area,
+    )
+    audit.record(actor=actor, action="create", obj=compound, before=None, after={"name": name}, subdistrict_id=community.subdistrict_id)
+    return compound
+
+
+@transaction.atomic
+def building_create(*, compound: Compound, number: str, storeys: int, gross_area: Decimal, units: int = 1,
+                    structure: str = Structure.MASONRY, year_built: int | None = None, actor: Actor) -> Building:
+    """Create a building with `units` stairwells numbered 1..units."""
+    if not 1 <= storeys <= 60:
+        raise ValidationFailed(f"层数 {storeys} 不合理（应为 1–60）", f"{storeys} storeys is out of range (1–60)", field="storeys")
+    if Building.objects.filter(compound=compound, number=number).exists():
+        raise ValidationFailed(f"{compound.name}已有 {number} 栋", f"{compound.name} already has building {number}", field="number")
+    building = Building.objects.create(
+        compound=compound, number=number, storeys=storeys, gross_area=gross_area, structure=structure,
+        year_built=year_built or compound.year_built,
+    )
+    Unit.objects.bulk_create(Unit(building=building, number=str(n)) for n in range(1, units + 1))
+    audit.record(actor=actor, action="create", obj=building, before=None,
+                 after={"number": number, "storeys": storeys, "units": units, "gross_area": str(gross_area)},
+                 subdistrict_id=compound.subdistrict_id)
+    return building
+
+
+def _check_household(*, unit: Unit, floor: int, room: str, exclude_pk: int | None = None) -> None:
+    storeys = unit.building.storeys
+    if not 1 <= floor <= storeys:
+        raise ValidationFailed(
+            f"楼层 {floor} 不存在：{unit.building.number} 栋共 {storeys} 层",
+            f"Floor {floor} does not exist: building {unit.building.number} has {storeys} storeys",
+            field="floor",
+        )
+    if not room.strip():
+        raise ValidationFailed("房号不能为空", "Room number is required", field="room")
+    clash = Household.objects.filter(unit=unit, room=room)
+    if exclude_pk is not None:
+        clash = clash.exclude(pk=exclude_pk)
+    if clash.exists():
+        raise ValidationFailed(
+            f"{unit} 已有 {room} 室，同一单元房号不能重复",
+            f"Room {room} already exists in {unit}; rooms in one unit must be unique",
+            field="room",
+        )
+
+
+@transaction.atomic
+def household_create(*, unit: Unit, floor: int, room: str, exclusive_area: Decimal | str,
+                     occupancy: str = Occupancy.OWNER, actor: Actor) -> Household:
+    area = _area(exclusive_area, field="exclusive_area", label_zh="专有部分面积", label_en="Exclusive area")
+    room = room.strip()
+    _check_household(unit=unit, floor=floor, room=room)
+    if occupancy not in Occupancy.values:
+        raise ValidationFailed(f"居住状态“{occupancy}”无效", f"Unknown occupancy “{occupancy}”", field="occupancy")
+    try:
+        with transaction.atomic():
+            household = Household.objects.create(
+                unit=unit, compound_id=unit.building.compound_id, floor=floor, room=room, exclusive_area=area, occupancy=occupancy
+            )
+    except IntegrityError:  # a concurrent writer took the same room between the check and the insert
+        raise ValidationFailed(f"{unit} 已有 {room} 室", f"Room {room} already exists in {unit}", field="room") from None
+    audit.record(actor=actor, action="create", obj=household, before=None, after=_snapshot_household(household),
+                 subdistrict_id=unit.building.compound.subdistrict_id)
+    return household
+
+
+@transaction.atomic
+def household_update(*, household: Household, actor: Actor, **changes: Any) -> Household:
+    """Change floor, room, exclusive_area or occupancy; unchanged values leave no audit record."""
+    allowed = {"floor", "room", "exclusive_area", "occupancy", "note"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValidationFailed(f"不能修改字段：{', '.join(sorted(unknown))}", f"Cannot change: {', '.join(sorted(unknown))}")
+    before = _snapshot_household(household)
+    if "exclusive_area" in changes:
+        changes["exclusive_area"] = _area(changes["exclusive_area"], field="exclusive_area", label_zh="专有部分面积", label_en="Exclusive area")
+    if "room" in changes:
+        changes["room"] = str(changes["room"]).strip()
+    for key, value in changes.items():
+        setattr(household, key, value)
+    _check_household(unit=household.unit, floor=household.floor, room=household.room, exclude_pk=household.pk)
+    after = _snapshot_household(household)
+    if after != before:
+        household.save()
+        audit.record(actor=actor, action="update", obj=household, before=before, after=after,
+                     subdistrict_id=household.compound.subdistrict_id)
+    return household
+
+
+def normalise_identity(*, id_number: str = "", phone: str = "") -> tuple[str, str]:
+    """Normalise and check an ID number and a phone; a DomainError becomes a ValidationFailed."""
+    try:
+        return (normalize_id_number(id_number) if id_number.strip() else "", normalize_phone(phone) if phone.strip() else "")
+    except DomainError as error:
+        raise ValidationFailed.from_domain(error) from None
+
+
+def _set_identity(person: Person, id_number: str, phone: str) -> None:
+    person.id_number_encrypted = crypto.encrypt(id_number)
+    person.id_number_hash = crypto.search_hash("id", id_number)
+    person.phone_encrypted = crypto.encrypt(phone)
+    person.phone_hash = crypto.search_hash("phone", phone)
+
+
+def build_person(*, subdistrict: Subdistrict, name: str, sex: str = "", birth_year: int | None = None,
+                 id_number: str = "", phone: str = "", limited_mobility: bool = False, party_member: bool = False) -> Person:
+    """An unsaved, validated Person (for bulk writers that audit in bulk)."""
+    name = name.strip()
+    if not name:
+        raise ValidationFailed("姓名不能为空", "Name is required", field="name")
+    id_number, phone = normalise_identity(id_number=id_number, phone=phone)
+    this_year = timezone.localdate().year
+    if birth_year is not None and not 1900 <= birth_year <= this_year:
+        raise ValidationFailed(f"出生年份 {birth_year} 不合理", f"Birth year {birth_year} is out of range", field="birth_year")
+    if sex and sex not in Sex.values:
+        raise ValidationFailed(f"性别“{sex}”无效", f"Unknown sex “{sex}”", field="sex")
+    person = Person(subdistrict=subdistrict, name=name, sex=sex, birth_year=birth_year,
+                    limited_mobility=limited_mobility, party_member=party_member)
+    _set_identity(person, id_number, phone)
+    return person
+
+
+@transaction.atomic
+def person_create(*, subdistrict: Subdistrict, actor: Actor, **fields: Any) -> Person:
+    person = build_person(subdistrict=subdistrict, **fields)
+    if person.id_number_hash and Person.objects.filter(subdistrict=subdistrict, id_number_hash=person.id_number_hash).exists():
+        raise ValidationFailed("该身份证号已登记在本街道", "This ID number is already registered in this sub-district", field="id_number")
+    person.save()
+    audit.record(actor=actor, action="create", obj=person, before=None, after=snapshot_person(person), subdistrict_id=subdistrict.pk)
+    return person
+
+
+@transaction.atomic
+def person_update(*, person: Person, actor: Actor, **changes: Any) -> Person:
+    before = snapshot_person(person)
+    id_number = changes.pop("id_number", None)
+    phone = changes.pop("phone", None)
+    for key in ("name", "sex", "birth_year", "limited_mobility", "party_member"):
+        if key in changes:
+            setattr(person, key, changes.pop(key))
+    if changes:
+        raise ValidationFailed(f"不能修改字段：{', '.join(sorted(changes))}", f"Cannot change: {', '.join(sorted(changes))}")
+    if id_number is not None or phone is not None:
+        new_id, new_phone = normalise_identity(
+            id_number=person.id_number if id_number is None else id_number,
+            phone=person.phone if phone is None else phone,
+        )
+        _set_identity(person, new_id, new_phone)
+    after = snapshot_person(person)
+    if after != before or id_number is not None or phone is not None:
+        person.save()
+        audit.record(actor=actor, action="update", obj=person, before=before, after=after, subdistrict_id=person.subdistrict_id)
+    return person
+
+
+@transaction.atomic
+def ownership_add(*, person: Person, household: Household, actor: Actor) -> Ownership:
+    ownership, created = Ownership.objects.get_or_create(person=person, household=household)
+    if created:
+        audit.record(actor=actor, action="own", obj=household, before=None, after={"owner": person.pk},
+                     subdistrict_id=person.subdistrict_id)
+    return ownership
+
+
+@transaction.atomic
+def residence_add(*, person: Person, household: Household, actor: Actor) -> Residence:
+    residence, created = Residence.objects.get_or_create(person=person, household=household)
+    if created:
+        audit.record(actor=actor, action="reside", obj=household, before=None, after={"resident": person.pk},
+                     subdistrict_id=person.subdistrict_id)
+    return residence

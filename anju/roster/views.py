@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from anju.core.models import AuditEvent
+from anju.roster import queries
+from anju.roster.models import Building, Community, Compound, Household, Person, Subdistrict
+from anju.roster.scoping import scope_of
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Land each role on its own level of the hierarchy."""
+    scope = scope_of(request.user)
+    if scope.compound_id:
+        return redirect("roster:compound", scope.compound_id)
+    if scope.community_id:
+        return redirect("roster:community", scope.community_id)
+    subdistricts = Subdistrict.objects.within(scope)
+    if subdistricts.count() == 1:
+        return redirect("roster:subdistrict", subdistricts.get().pk)
+    return render(request, "roster/subdistricts.html", {"subdistricts": subdistricts})
+
+
+@login_required
+def subdistrict(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = scope_of(request.user)
+    node = get_object_or_404(Subdistrict.objects.within(scope), pk=pk)
+    per_community = queries.totals_by(scope, "community", Q(compound__subdistrict_id=node.pk))
+    communities = Community.objects.within(scope).filter(subdistrict=node)
+    rows = [(c, per_community.get(c.pk, queries.Totals())) for c in communities]
+    return render(request, "roster/subdistrict.html", {
+        "node": node, "rows": rows, "total": queries.grand_total({c.pk: t for c, t in rows}),
+    })
+
+
+@login_required
+def community(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = scope_of(request.user)
+    node = get_object_or_404(Community.objects.within(scope).select_related("subdistrict"), pk=pk)
+    compounds = list(Compound.objects.within(scope).filter(community=node))
+    per_compound = queries.totals_by(scope, "compound", Q(compound__community_id=node.pk))
+    rows = [(c, per_compound.get(c.pk, queries.Totals())) for c in compounds]
+    return render(request, "roster/community.html", {
+        "node": node, "rows": rows, "total": queries.grand_total({c.pk: t for c, t in rows}),
+    })
+
+
+@login_required
+def compound(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = scope_of(request.user)
+    node = get_object_or_404(Compound.objects.within(scope).select_related("community", "subdistrict"), pk=pk)
+    buildings = list(Building.objects.within(scope).filter(compound=node).prefetch_related("units"))
+    per_building = queries.totals_by(scope, "building", Q(compound_id=node.pk))
+    rows = [(b, per_building.get(b.pk, queries.Totals())) for b in buildings]
+    total = queries.grand_total({b.pk: t for b, t in rows})
+    total.compounds = 1
+    return render(request, "roster/compound.html", {"node": node, "rows": rows, "total": total})
+
+
+@login_required
+def building(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = scope_of(request.user)
+    node = get_object_or_404(Building.objects.within(scope).select_related("compound__community"), pk=pk)
+    return render(request, "roster/building.html", {
+        "node": node, "units": queries.units_with_households(node), "elderly_born_by": queries.elderly_born_by(),
+    })
+
+
+@login_required
+def household(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = scope_of(request.user)
+    node = get_object_or_404(
+        Household.objects.within(scope).select_related("unit__building", "compound__community"), pk=pk
+    )
+    history = AuditEvent.objects.filter(object_type="roster.household", object_id=str(node.pk))[:20]
+    return render(request, "roster/household.html", {
+        "node": node,
+        "owners": Person.objects.filter(ownerships__household=node),
+        "residents": Person.objects.filter(residences__household=node),
+        "history": history,
+        "sees_personal_data": scope.sees_personal_data,
+    })
+
+
+@login_required
+def person(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = scope_of(request.user)
+    node = get_object_or_404(Person.objects.within(scope), pk=pk)
+    visible = Household.objects.within(scope).select_related("unit__building", "compound")
+    return render(request, "roster/person.html", {
+        "node": node,
+        "owned": visible.filter(ownerships__person=node),
+        "lived": visible.filter(residences__person=node),
+        "sees_personal_data": scope.sees_personal_data,
+    })
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    scope = scope_of(request.user)
+    q = request.GET.get("q", "")
+    households, kind = queries.search_households(scope, q)
+    context = {"q": q, "households": households, "kind": kind}
+    template = "roster/_search_results.html" if request.headers.get("HX-Request") else "roster/search.html"
+    return render(request, template, context)
+
+
+@login_required
+def stranded(request: HttpRequest) -> HttpResponse:
+    scope = scope_of(request.user)
+    page = Paginator(queries.stranded_elderly(scope), 100).get_page(request.GET.get("page"))
+    return render(request, "roster/stranded.html", {"page": page, "this_year": queries.elderly_born_by() + 60})

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.shortcuts import redirect
+from django.urls import include, path
+
+from anju.api import api
+
+admin.site.site_header = "安居 · 管理后台"
+admin.site.site_title = "安居"
+admin.site.index_title = "数据管理"
+
+urlpatterns = [
+    path("", lambda request: redirect("roster:home"), name="index"),
+    path("accounts/", include("anju.accounts.urls")),
+    path("roster/", include("anju.roster.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+]

@@ -1,0 +1,46 @@
+"""The fixed cast: sub-district staff, community-A staff, community-B staff, a volunteer, an outsider."""
+
+from __future__ import annotations
+
+import pytest
+
+from anju.accounts.models import Role
+from tests.factories import World, make_user, make_world
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def world(db) -> World:
+    return make_world()
+
+
+@pytest.fixture
+def subdistrict_staff(world):
+    return make_user("jiedao", Role.SUBDISTRICT_STAFF, world)
+
+
+@pytest.fixture
+def staff_a(world):
+    return make_user("staff_a", Role.COMMUNITY_STAFF, world, community=world.community_a)
+
+
+@pytest.fixture
+def staff_b(world):
+    return make_user("staff_b", Role.COMMUNITY_STAFF, world, community=world.community_b)
+
+
+@pytest.fixture
+def volunteer_a(world):
+    return make_user("volunteer_a", Role.VOLUNTEER, world, community=world.community_a, compound=world.compound_a)
+
+
+@pytest.fixture
+def outsider(world):
+    return make_user("outsider", None, world)

@@ -1,0 +1,43 @@
+"""Settings that keep data safe: SQLite pragmas, and a clean deploy check in production mode."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.db import connection
+
+
+@pytest.mark.django_db
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout():
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        mode = cursor.fetchone()[0]
+        cursor.execute("PRAGMA busy_timeout")
+        timeout = cursor.fetchone()[0]
+    # The test database may live in memory, where WAL is not possible; the file database must be WAL.
+    assert mode in ("wal", "memory")
+    assert timeout >= 20000
+    assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+
+
+def run_anju(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    full = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | env
+    return subprocess.run([sys.executable, "-m", "anju.cli", *args], env=full, capture_output=True, text=True, timeout=120)
+
+
+def test_deploy_check_is_clean_in_production_mode(tmp_path):
+    env = {"ANJU_ENV": "production", "ANJU_SECRET_KEY": "k" * 20 + "Q9x!" * 10, "ANJU_DATA_KEY": "d" * 40,
+           "ANJU_ALLOWED_HOSTS": "anju.example.org", "ANJU_VAR_DIR": str(tmp_path)}
+    result = run_anju(["check", "--deploy", "--fail-level", "WARNING"], env)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_secrets(tmp_path):
+    result = run_anju(["check"], {"ANJU_ENV": "production", "ANJU_VAR_DIR": str(tmp_path)})
+    assert result.returncode != 0
+    assert "ANJU_SECRET_KEY" in result.stderr

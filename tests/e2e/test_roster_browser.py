@@ -1,0 +1,54 @@
+"""A staff member logs in, switches language and finds a household, in a real browser."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import PASSWORD
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(page, live_server, username: str) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+
+
+def test_staff_log_in_switch_language_and_find_a_household(desktop, live_server, world, staff_a):
+    page = desktop
+    log_in(page, live_server, "staff_a")
+    page.wait_for_selector("h1:has-text('甲社区')")
+    assert page.locator("[data-figure=households]").inner_text() == "1"
+
+    page.click("#language-switch button[value=en]")
+    page.wait_for_selector("html[lang=en]")
+    assert page.locator("text=Households").first.is_visible()
+
+    page.fill("input[name=q]", "3-1-501")
+    page.wait_for_selector("[data-testid=search-results] a")
+    results = page.locator("[data-testid=search-results] a")
+    assert results.count() == 1
+    results.first.click()
+    page.wait_for_selector("[data-testid=room-code]")
+    assert page.locator("[data-testid=room-code]").inner_text() == "3栋1单元501"
+    assert page.locator("text=王秀兰").first.is_visible()
+
+
+def test_a_volunteer_on_a_phone_sees_masked_phones(phone, live_server, world, volunteer_a):
+    log_in(phone, live_server, "volunteer_a")
+    phone.wait_for_selector("h1:has-text('甲小区')")
+    phone.goto(f"{live_server.url}/roster/household/{world.household_a.pk}/")
+    body = phone.locator("main").inner_text()
+    assert "138****5678" in body and "13812345678" not in body
+    # Nothing wider than the phone: no sideways scrolling on the page itself.
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_chinese_text_renders_with_the_served_font(phone, live_server, world, staff_a):
+    log_in(phone, live_server, "staff_a")
+    phone.wait_for_selector("h1:has-text('甲社区')")
+    phone.evaluate("document.fonts.ready")
+    loaded = phone.evaluate("document.fonts.check('16px \"Noto Sans SC\"', '甲社区')")
+    assert loaded

@@ -1,0 +1,58 @@
+"""The hierarchy pages show counts and areas; personal data is masked for volunteers."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_subdistrict_page_shows_totals_of_both_communities(client, world, subdistrict_staff):
+    client.force_login(subdistrict_staff)
+    response = client.get(reverse("roster:subdistrict", args=[world.subdistrict.pk]))
+    total = response.context["total"]
+    assert (total.compounds, total.buildings, total.households, total.people) == (2, 2, 2, 2)
+    assert str(total.gross_area) == "4500.00"
+    assert str(total.exclusive_area) == "160.50"
+    # 王秀兰 is over 60 on the 5th floor of a unit without an elevator; 赵建国 is not elderly.
+    assert total.stranded_elderly == 1
+
+
+def test_stranded_elderly_stop_counting_once_the_unit_has_an_elevator(client, world, subdistrict_staff):
+    client.force_login(subdistrict_staff)
+    unit = world.household_a.unit
+    unit.has_elevator = True
+    unit.save()
+    response = client.get(reverse("roster:subdistrict", args=[world.subdistrict.pk]))
+    assert response.context["total"].stranded_elderly == 0
+
+
+def test_staff_see_full_phone_volunteers_see_it_masked(client, world, staff_a, volunteer_a):
+    url = reverse("roster:household", args=[world.household_a.pk])
+    client.force_login(staff_a)
+    assert "13812345678" in client.get(url).content.decode()
+    client.force_login(volunteer_a)
+    page = client.get(url).content.decode()
+    assert "13812345678" not in page
+    assert "138****5678" in page
+    assert world.owner_a.id_number not in page
+    assert world.owner_a.id_number[:4] + "**********" + world.owner_a.id_number[-4:] in page
+
+
+def test_list_pages_run_a_fixed_number_of_queries(client, world, subdistrict_staff, django_assert_max_num_queries):
+    client.force_login(subdistrict_staff)
+    with django_assert_max_num_queries(12):
+        client.get(reverse("roster:subdistrict", args=[world.subdistrict.pk]))
+    with django_assert_max_num_queries(14):
+        client.get(reverse("roster:compound", args=[world.compound_a.pk]))
+
+
+def test_language_switch_shows_english(client, world, subdistrict_staff):
+    client.force_login(subdistrict_staff)
+    url = reverse("roster:subdistrict", args=[world.subdistrict.pk])
+    assert "户数" in client.get(url).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": url})
+    page = client.get(url).content.decode()
+    assert "Households" in page
+    assert 'lang="en"' in page
