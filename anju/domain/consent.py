@@ -605,7 +605,7 @@ def _plan_not_voted(rule: Rule, e: _Electorate, base: _Counts, new: list[_Voter]
         ids = "、".join(h for v in forced_changed for h in v.households)
         return Plan("not_voted", False, 0, 0, 0, None, must, (),
                     f"仅靠尚未表决的{w.zh_who}无法通过：{ids} 户已投反对或弃权，须改投同意",
-                    f"{w.en_who.capitalize()} that have not voted cannot pass it alone: households "
+                    f"{w.en_who.capitalize()} have not voted cannot pass it alone: households "
                     f"{ids.replace('、', ', ')} voted no or abstained and must change to yes")
     if not passes(len(new), 0):
         return Plan("not_voted", False, 0, 0, 0, None, must, (),

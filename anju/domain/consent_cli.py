@@ -36,6 +36,7 @@ from anju.domain.consent import (
     Household,
     Missing,
     NoObjection,
+    Result,
     Rule,
     Share,
     Tally,
@@ -208,9 +209,14 @@ def evaluate_json(document: Any) -> dict[str, Any]:
     """Evaluate one parsed input document; raises `DomainError` naming the field that is wrong."""
     spec = _object(document, "input", {"rule", "households", "extra", "closed"}, {"rule", "households"})
     rule = _rule(spec["rule"]).with_extra(*_extra(spec.get("extra")))
-    result = evaluate(_households(spec["households"]), rule, closed=_bool(spec.get("closed"), "closed", False))
+    return result_json(evaluate(_households(spec["households"]), rule,
+                                closed=_bool(spec.get("closed"), "closed", False)))
+
+
+def result_json(result: Result) -> dict[str, Any]:
+    """A `Result` as the CLI prints it: plain JSON values, fractions as strings, areas in m²."""
     return {
-        "rule": rule.name,
+        "rule": result.rule.name,
         "passed": result.passed,
         "conditions": [_condition_json(c) for c in result.conditions],
         "missing": _missing_json(result.missing),
