@@ -149,14 +149,11 @@ class TestFormatsAndEncodings:
     def test_xlsx_table_that_does_not_start_at_a1(self, tmp_path):
         workbook = openpyxl.Workbook()
         sheet = workbook.active
-        for offset, row in enumerate([HEADERS, *good_rows()]):
+        rows = good_rows()
+        rows[1][6] = -1
+        for offset, row in enumerate([HEADERS, *rows]):
             for col, value in enumerate(row):
                 sheet.cell(row=4 + offset, column=3 + col, value=value)
-        workbook.save(tmp_path / "roster.xlsx")
-        rows = good_rows()
-        rows[1][6] = "-1"
-        sheet = workbook.active
-        sheet.cell(row=6, column=3 + 6, value=-1)
         workbook.save(tmp_path / "roster.xlsx")
         problem = only_problem(list(read_roster(tmp_path / "roster.xlsx")))
         assert (problem.row, problem.col, problem.column) == (6, 2 + 6, "专有部分面积")
@@ -254,8 +251,8 @@ class TestFileProblems:
         assert sorted(p.code for p in problems_of(results)) == ["missing_column", "phone"]
 
     def test_text_that_turns_undecodable_halfway(self, tmp_path):
-        path = write_csv(tmp_path / "r.csv", good_rows() * 1, encoding="utf-8")
-        filler = ("南庄坪社区,旺角家园,9栋,1,1,1{:02d},60,某,,,,,,,,\n")
+        path = write_csv(tmp_path / "r.csv", good_rows(), encoding="utf-8")
+        filler = "南庄坪社区,旺角家园,9栋,1,1,1{:02d},60,某,,,,,,,,\n"
         body = path.read_bytes() + "".join(filler.format(i % 99 + 1) for i in range(3000)).encode() * 2
         path.write_bytes(body + "旺角".encode("gbk") + b"\n")
         problems = problems_of(list(read_roster(path)))
@@ -308,7 +305,7 @@ class TestRowProblems:
         assert problem.column == HEADERS[position]
         assert problem.value == bad
         assert says in problem.zh
-        assert problem.en and problem.en.isascii() or "「" not in problem.en
+        assert problem.en and problem.en != problem.zh
         assert len(rows_of(results)) == 2  # the bad row is held back, the others come through
 
     def test_duplicate_room_in_the_same_unit_names_the_first_row(self, tmp_path):

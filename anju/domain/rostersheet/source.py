@@ -7,6 +7,7 @@ import codecs
 import csv
 import datetime
 import io
+import itertools
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -131,11 +132,21 @@ def _workbook_sheets(source: Source, *, encrypted_looking: bool) -> Iterator[She
 
 
 def _workbook_rows(sheet: python_calamine.CalamineSheet) -> Iterator[tuple[int, list[str]]]:
-    # The range starts at the first used cell, not at A1: keep Excel's numbering and columns.
+    # The used range may start below A1. calamine 0.9's iter_rows pads the rows above it but not the
+    # columns to its left; older versions padded neither. The first used row always has a value, so
+    # an empty first row tells which numbering we got.
     first_row, first_col = sheet.start or (0, 0)
     pad = [""] * first_col
-    for offset, cells in enumerate(sheet.iter_rows()):
-        yield first_row + offset + 1, pad + [cell_text(value) for value in cells]
+    rows = sheet.iter_rows()
+    first = next(rows, None)
+    if first is None:
+        return
+    number = first_row + 1
+    if first_row > 0 and not any(value not in ("", None) for value in first):
+        number = 1
+    for cells in itertools.chain([first], rows):
+        yield number, pad + [cell_text(value) for value in cells]
+        number += 1
 
 
 def detect_encoding(head: bytes, *, complete: bool) -> str | None:
