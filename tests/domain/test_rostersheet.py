@@ -188,8 +188,9 @@ class TestFormatsAndEncodings:
 
     def test_floor_column_may_be_left_out(self, tmp_path):
         keep = [i for i, h in enumerate(HEADERS) if h != "楼层"]
-        rows = [[row[i] for i in keep] for row in good_rows()]
-        results = list(read_roster(write_csv(tmp_path / "r.csv", rows, headers=[HEADERS[i] for i in keep])))
+        rows = [[*(row[i] for i in keep), "9"] for row in good_rows()]  # an unknown column past the last one
+        headers = [*(HEADERS[i] for i in keep), "调查人编号"]
+        results = list(read_roster(write_csv(tmp_path / "r.csv", rows, headers=headers)))
         assert problems_of(results) == []
         assert [r.floor for r in rows_of(results)] == [5, 5, 1]
 

@@ -230,9 +230,9 @@ class _RowChecker:
         self.seen_rooms = seen_rooms
         self.resolver = resolver
         self.complete = complete
-        # Missing columns read from one position past the end of every (padded) row: always "".
+        # Missing columns read the "" appended to every row (index -1), never a column the sheet has.
         self.width = max(layout.index.values()) + 1
-        self.pick = itemgetter(*(layout.index.get(c.key, self.width) for c in TEMPLATE))
+        self.pick = itemgetter(*(layout.index.get(c.key, -1) for c in TEMPLATE))
         self.this_year = datetime.date.today().year
         self.problems: list[Problem] = []
         self.number = 0
@@ -245,8 +245,9 @@ class _RowChecker:
         self.problems.append(Problem(self.number, header, value, bad[0], bad[1], bad[2], key, position, self.sheet))
 
     def check(self, number: int, cells: list[str]) -> Iterator[RosterRow | Problem]:
-        if len(cells) <= self.width:
-            cells = cells + [""] * (self.width + 1 - len(cells))
+        if len(cells) < self.width:
+            cells = cells + [""] * (self.width - len(cells))
+        cells.append("")
         values = self.pick(cells)
         if not any(values) or _is_total(cells):
             return
