@@ -9,7 +9,10 @@ from hypothesis import strategies as st
 from anju.domain.errors import DomainError
 from anju.domain.roomcode import RoomCode, floor_from_room, looks_like_room_code, parse_room_code
 
-FULL_WIDTH = str.maketrans("0123456789-ABCDEFGHIJKLMNOPQRSTUVWXYZ", "０１２３４５６７８９－ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ")
+FULL_WIDTH = str.maketrans(
+    "0123456789-ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+    "０１２３４５６７８９－ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ",
+)
 
 buildings = st.one_of(
     st.integers(min_value=1, max_value=999).map(str),
@@ -27,9 +30,17 @@ def written_forms(code: RoomCode) -> list[str]:
     if u is None:
         return [f"{b}栋{r}", f"{b}-{r}", f"{b}号楼{r}室", f"{b}幢{r}号", f"{b} 栋 {r}", f"{b}#{r}"]
     return [
-        f"{b}栋{u}单元{r}", f"{b}-{u}-{r}", f"{b}号楼{u}单元{r}室", f"{b}幢{u}单元{r}", f"{b}栋{u}单元{r}号",
-        f" {b} 栋 {u} 单元 {r} ", f"{b}-{u}-{r}".translate(FULL_WIDTH), f"{b}栋-{u}单元-{r}",
-        f"{b}座{u}单元{r}", f"{b}#楼{u}单元{r}", f"{b.lower()}-{u}-{r}",
+        f"{b}栋{u}单元{r}",
+        f"{b}-{u}-{r}",
+        f"{b}号楼{u}单元{r}室",
+        f"{b}幢{u}单元{r}",
+        f"{b}栋{u}单元{r}号",
+        f" {b} 栋 {u} 单元 {r} ",
+        f"{b}-{u}-{r}".translate(FULL_WIDTH),
+        f"{b}栋-{u}单元-{r}",
+        f"{b}座{u}单元{r}",
+        f"{b}#楼{u}单元{r}",
+        f"{b.lower()}-{u}-{r}",
     ]
 
 
@@ -60,8 +71,22 @@ def test_the_forms_offices_write(written, building, unit, room):
 
 @pytest.mark.parametrize(
     "written",
-    ["", "501", "张三", "3楼501", "3单元501", "13812345678", "0731-88881234", "3-2-501-1", "栋2单元501",
-     "0栋501", "3-0-501", "1234栋501", "3-2-123456", "三十三十栋501"],
+    [
+        "",
+        "501",
+        "张三",
+        "3楼501",
+        "3单元501",
+        "13812345678",
+        "0731-88881234",
+        "3-2-501-1",
+        "栋2单元501",
+        "0栋501",
+        "3-0-501",
+        "1234栋501",
+        "3-2-123456",
+        "三十三十栋501",
+    ],
 )
 def test_anything_else_is_refused_with_the_accepted_forms(written):
     with pytest.raises(DomainError) as caught:
@@ -92,7 +117,9 @@ class TestLooksLikeRoomCode:
     def test_room_codes(self, text):
         assert looks_like_room_code(text)
 
-    @pytest.mark.parametrize("text", ["张三", "王", "13812345678", "138-1234-5678", "0731-88881234", "", "  "])
+    @pytest.mark.parametrize(
+        "text", ["张三", "王", "13812345678", "138-1234-5678", "0731-88881234", "", "  "]
+    )
     def test_names_and_phones(self, text):
         assert not looks_like_room_code(text)
 
@@ -103,7 +130,9 @@ class TestLooksLikeRoomCode:
 
 
 class TestFloorFromRoom:
-    @pytest.mark.parametrize(("room", "floor"), [("501", 5), ("1201", 12), ("0501", 5), ("101", 1), ("502A", 5)])
+    @pytest.mark.parametrize(
+        ("room", "floor"), [("501", 5), ("1201", 12), ("0501", 5), ("101", 1), ("502A", 5)]
+    )
     def test_examples(self, room, floor):
         assert floor_from_room(room) == floor
 

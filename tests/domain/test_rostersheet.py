@@ -26,8 +26,24 @@ from anju.domain.rostersheet import (
 )
 
 HEADERS = [c.header for c in TEMPLATE]
-VARIANT_HEADERS = ["所属社区", "小区名称", "楼号", "单元号", "所在楼层", "门牌号", "面积（m²）", "产权人", "证件号码",
-                   "手机号", "出生年份", "性别", "党员", "居住情况", "行动不便", "备注"]
+VARIANT_HEADERS = [
+    "所属社区",
+    "小区名称",
+    "楼号",
+    "单元号",
+    "所在楼层",
+    "门牌号",
+    "面积（m²）",
+    "产权人",
+    "证件号码",
+    "手机号",
+    "出生年份",
+    "性别",
+    "党员",
+    "居住情况",
+    "行动不便",
+    "备注",
+]
 ID_ZHANG = make_id_number("430102", datetime.date(1948, 3, 9), 11)  # odd sequence: male
 ID_LI = make_id_number("430102", datetime.date(1952, 11, 30), 24)  # even sequence: female
 
@@ -35,30 +51,113 @@ ID_LI = make_id_number("430102", datetime.date(1952, 11, 30), 24)  # even sequen
 def good_rows() -> list[list[object]]:
     """Three households of 旺角家园 in the template's column order."""
     return [
-        ["南庄坪社区", "旺角家园", "3栋", "2单元", "5", "501", "75.5", "张三", ID_ZHANG, "138-1234-5678", "1948", "男",
-         "是", "自住", "否", ""],
-        ["南庄坪社区", "旺角家园", "3栋", "2单元", "", "0502室", "82.36㎡", "李四", ID_LI, "0731-88881234", "", "",
-         "否", "出租", "√", "独居老人"],
+        [
+            "南庄坪社区",
+            "旺角家园",
+            "3栋",
+            "2单元",
+            "5",
+            "501",
+            "75.5",
+            "张三",
+            ID_ZHANG,
+            "138-1234-5678",
+            "1948",
+            "男",
+            "是",
+            "自住",
+            "否",
+            "",
+        ],
+        [
+            "南庄坪社区",
+            "旺角家园",
+            "3栋",
+            "2单元",
+            "",
+            "0502室",
+            "82.36㎡",
+            "李四",
+            ID_LI,
+            "0731-88881234",
+            "",
+            "",
+            "否",
+            "出租",
+            "√",
+            "独居老人",
+        ],
         ["南庄坪社区", "旺角家园", "A座", "", "1", "101", "60", "王五", "", "", "", "", "", "", "", ""],
     ]
 
 
 EXPECTED = [
-    dict(community="南庄坪社区", compound="旺角家园", building="3", unit="2", floor=5, room="501",
-         exclusive_area=Decimal("75.50"), owner_name="张三", id_number=ID_ZHANG, phone="13812345678", birth_year=1948,
-         sex="M", party_member=True, occupancy="owner", limited_mobility=False, note=""),
-    dict(community="南庄坪社区", compound="旺角家园", building="3", unit="2", floor=5, room="502",
-         exclusive_area=Decimal("82.36"), owner_name="李四", id_number=ID_LI, phone="0731-88881234", birth_year=1952,
-         sex="F", party_member=False, occupancy="rented", limited_mobility=True, note="独居老人"),
-    dict(community="南庄坪社区", compound="旺角家园", building="A", unit=None, floor=1, room="101",
-         exclusive_area=Decimal("60.00"), owner_name="王五", id_number=None, phone=None, birth_year=None, sex=None,
-         party_member=None, occupancy=None, limited_mobility=None, note=""),
+    dict(
+        community="南庄坪社区",
+        compound="旺角家园",
+        building="3",
+        unit="2",
+        floor=5,
+        room="501",
+        exclusive_area=Decimal("75.50"),
+        owner_name="张三",
+        id_number=ID_ZHANG,
+        phone="13812345678",
+        birth_year=1948,
+        sex="M",
+        party_member=True,
+        occupancy="owner",
+        limited_mobility=False,
+        note="",
+    ),
+    dict(
+        community="南庄坪社区",
+        compound="旺角家园",
+        building="3",
+        unit="2",
+        floor=5,
+        room="502",
+        exclusive_area=Decimal("82.36"),
+        owner_name="李四",
+        id_number=ID_LI,
+        phone="0731-88881234",
+        birth_year=1952,
+        sex="F",
+        party_member=False,
+        occupancy="rented",
+        limited_mobility=True,
+        note="独居老人",
+    ),
+    dict(
+        community="南庄坪社区",
+        compound="旺角家园",
+        building="A",
+        unit=None,
+        floor=1,
+        room="101",
+        exclusive_area=Decimal("60.00"),
+        owner_name="王五",
+        id_number=None,
+        phone=None,
+        birth_year=None,
+        sex=None,
+        party_member=None,
+        occupancy=None,
+        limited_mobility=None,
+        note="",
+    ),
 ]
 TITLE = "南庄坪街道旺角家园住户摸底台账（2021年）"
 
 
-def write_csv(path: Path, rows: list[list[object]], *, encoding: str = "utf-8", headers: list[str] = HEADERS,
-              title: bool = True) -> Path:
+def write_csv(
+    path: Path,
+    rows: list[list[object]],
+    *,
+    encoding: str = "utf-8",
+    headers: list[str] = HEADERS,
+    title: bool = True,
+) -> Path:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     if title:
@@ -69,8 +168,14 @@ def write_csv(path: Path, rows: list[list[object]], *, encoding: str = "utf-8", 
     return path
 
 
-def write_xlsx(path: Path, rows: list[list[object]], *, headers: list[str] = HEADERS, title: bool = True,
-               extra_sheet_first: bool = False) -> Path:
+def write_xlsx(
+    path: Path,
+    rows: list[list[object]],
+    *,
+    headers: list[str] = HEADERS,
+    title: bool = True,
+    extra_sheet_first: bool = False,
+) -> Path:
     workbook = openpyxl.Workbook()
     if extra_sheet_first:
         workbook.active.title = "填表说明"
@@ -159,8 +264,10 @@ class TestFormatsAndEncodings:
         assert (problem.row, problem.col, problem.column) == (6, 2 + 6, "专有部分面积")
 
     def test_file_objects_as_uploaded(self, tmp_path):
-        for path in (write_csv(tmp_path / "r.csv", good_rows(), encoding="gbk"),
-                     write_xlsx(tmp_path / "r.xlsx", good_rows())):
+        for path in (
+            write_csv(tmp_path / "r.csv", good_rows(), encoding="gbk"),
+            write_xlsx(tmp_path / "r.xlsx", good_rows()),
+        ):
             upload = io.BytesIO(path.read_bytes())
             assert [values(r) for r in rows_of(list(read_roster(upload)))] == EXPECTED
 
@@ -171,8 +278,10 @@ class TestFormatsAndEncodings:
         assert [values(r) for r in rows_of(list(read_roster(path)))] == EXPECTED
 
     def test_header_variants(self, tmp_path):
-        for path in (write_csv(tmp_path / "r.csv", good_rows(), headers=VARIANT_HEADERS),
-                     write_xlsx(tmp_path / "r.xlsx", good_rows(), headers=VARIANT_HEADERS)):
+        for path in (
+            write_csv(tmp_path / "r.csv", good_rows(), headers=VARIANT_HEADERS),
+            write_xlsx(tmp_path / "r.xlsx", good_rows(), headers=VARIANT_HEADERS),
+        ):
             results = list(read_roster(path))
             assert problems_of(results) == []
             assert [values(r) for r in rows_of(results)] == EXPECTED
@@ -229,8 +338,10 @@ class TestFileProblems:
 
     def test_a_sheet_that_is_not_a_roster(self, tmp_path):
         rows = [["2021年第一季度", "收入", "支出"], ["一月", "100", "80"]]
-        for path in (write_csv(tmp_path / "r.csv", rows[1:], headers=rows[0]),
-                     write_xlsx(tmp_path / "r.xlsx", rows[1:], headers=rows[0])):
+        for path in (
+            write_csv(tmp_path / "r.csv", rows[1:], headers=rows[0]),
+            write_xlsx(tmp_path / "r.xlsx", rows[1:], headers=rows[0]),
+        ):
             problem = only_problem(list(read_roster(path)))
             assert problem.code == "not_roster"
             assert "不是" in problem.zh and "not a roster" in problem.en
@@ -298,8 +409,11 @@ class TestRowProblems:
         rows = good_rows()
         position = [c.key for c in TEMPLATE].index(key)
         rows[0][position] = bad
-        path = (write_csv(tmp_path / "r.csv", rows, encoding="gbk") if fmt == "csv"
-                else write_xlsx(tmp_path / "r.xlsx", rows))
+        path = (
+            write_csv(tmp_path / "r.csv", rows, encoding="gbk")
+            if fmt == "csv"
+            else write_xlsx(tmp_path / "r.xlsx", rows)
+        )
         results = list(read_roster(path))
         problem = only_problem(results)
         assert (problem.row, problem.key, problem.col, problem.code) == (3, key, position, code)
@@ -330,7 +444,11 @@ class TestRowProblems:
         rows[1][5], rows[1][6], rows[1][9], rows[1][13] = "X", "-5", "123", "不知道"
         problems = problems_of(list(read_roster(write_csv(tmp_path / "r.csv", rows))))
         assert [(p.row, p.key) for p in problems] == [
-            (4, "room"), (4, "exclusive_area"), (4, "phone"), (4, "occupancy")]
+            (4, "room"),
+            (4, "exclusive_area"),
+            (4, "phone"),
+            (4, "occupancy"),
+        ]
 
     def test_problem_values_stay_out_of_repr_and_rows_hide_personal_data(self, tmp_path):
         rows = good_rows()
@@ -352,12 +470,17 @@ class TestResolver:
             if location.building == "A":
                 yield RowIssue("building", "小区中没有A座。", "The compound has no building A.")
             if location.floor > 4:
-                yield RowIssue("floor", "楼层高于该楼栋的4层。", "The floor is above the building's 4 storeys.")
+                yield RowIssue(
+                    "floor", "楼层高于该楼栋的4层。", "The floor is above the building's 4 storeys."
+                )
 
         results = list(read_roster(write_csv(tmp_path / "r.csv", good_rows()), resolver=resolver))
         assert seen[0] == Location("南庄坪社区", "旺角家园", "3", "2", 5)
         assert [(p.row, p.column, p.value, p.code) for p in problems_of(results)] == [
-            (3, "楼层", "5", "location"), (4, "楼层", "", "location"), (5, "楼栋", "A座", "location")]
+            (3, "楼层", "5", "location"),
+            (4, "楼层", "", "location"),
+            (5, "楼栋", "A座", "location"),
+        ]
         assert rows_of(results) == []
 
     def test_an_unknown_community(self, tmp_path):
@@ -381,7 +504,14 @@ class TestTemplate:
             assert column.zh and column.en
 
     def test_required_columns(self):
-        assert [c.header for c in TEMPLATE if c.required] == ["社区", "小区", "楼栋", "房号", "专有部分面积", "户主"]
+        assert [c.header for c in TEMPLATE if c.required] == [
+            "社区",
+            "小区",
+            "楼栋",
+            "房号",
+            "专有部分面积",
+            "户主",
+        ]
 
     def test_unit_suffixes_in_headers(self):
         assert column_for_header("面积(㎡)").key == "exclusive_area"

@@ -1,8 +1,8 @@
 """Roster sheets (摸底台账) as offices keep them: read, validate, report problems. Pure Python, no Django.
 
-    for item in read_roster(path, resolver=db_resolver):
-        if isinstance(item, Problem): ...
-        else: ...  # a RosterRow
+for item in read_roster(path, resolver=db_resolver):
+    if isinstance(item, Problem): ...
+    else: ...  # a RosterRow
 """
 
 from anju.domain.rostersheet.reader import (

@@ -161,7 +161,9 @@ def read_roster(source: Source, *, resolver: Resolver | None = None) -> Iterator
         return
     if not any_roster:
         yield Problem(
-            None, None, None,
+            None,
+            None,
+            None,
             "这不是一张住户台账：前10行中找不到台账的表头（社区、小区、楼栋、单元、房号、户主……）。请使用下载的模板。",
             "This sheet is not a roster: none of the first 10 rows holds the roster headers "
             "(社区, 小区, 楼栋, 单元, 房号, 户主…). Please use the downloadable template.",
@@ -169,7 +171,9 @@ def read_roster(source: Source, *, resolver: Resolver | None = None) -> Iterator
         )
 
 
-def _find_header(rows: Iterator[tuple[int, list[str]]]) -> tuple[_Layout | None, Iterator[tuple[int, list[str]]]]:
+def _find_header(
+    rows: Iterator[tuple[int, list[str]]],
+) -> tuple[_Layout | None, Iterator[tuple[int, list[str]]]]:
     """The layout from the best-matching of the first rows, and the rows after the header."""
     scanned: list[tuple[int, list[str]]] = []
     best: _Layout | None = None
@@ -186,7 +190,9 @@ def _find_header(rows: Iterator[tuple[int, list[str]]]) -> tuple[_Layout | None,
     return best, _chain(after, rows)
 
 
-def _chain(first: list[tuple[int, list[str]]], rest: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
+def _chain(
+    first: list[tuple[int, list[str]]], rest: Iterator[tuple[int, list[str]]]
+) -> Iterator[tuple[int, list[str]]]:
     yield from first
     yield from rest
 
@@ -206,10 +212,16 @@ def _layout(number: int, cells: list[str]) -> _Layout:
 def _missing_column(column: Column, layout: _Layout, sheet: str | None) -> Problem:
     variants = "、".join((column.header, *column.aliases[:3]))
     return Problem(
-        None, column.header, None,
+        None,
+        column.header,
+        None,
         f"缺少必填列「{column.header}」（第{layout.header_row}行表头中没有：{variants}）。",
-        f"The required column \"{column.header}\" ({column.en}) is missing from the header in row {layout.header_row}.",
-        "missing_column", column.key, None, sheet,
+        f'The required column "{column.header}" ({column.en}) is missing '
+        f"from the header in row {layout.header_row}.",
+        "missing_column",
+        column.key,
+        None,
+        sheet,
     )
 
 
@@ -242,7 +254,9 @@ class _RowChecker:
         position = self.layout.index.get(key)
         value = self.cells[position] if position is not None else None
         header = self.layout.headers.get(key) or _COLUMN_BY_KEY[key].header
-        self.problems.append(Problem(self.number, header, value, bad[0], bad[1], bad[2], key, position, self.sheet))
+        self.problems.append(
+            Problem(self.number, header, value, bad[0], bad[1], bad[2], key, position, self.sheet)
+        )
 
     def check(self, number: int, cells: list[str]) -> Iterator[RosterRow | Problem]:
         if len(cells) < self.width:
@@ -265,8 +279,23 @@ class _RowChecker:
         return value
 
     def _row(
-        self, community: str, compound: str, building: str, unit: str, floor: str, room: str, area: str, owner: str,
-        id_number: str, phone: str, birth_year: str, sex: str, party: str, occupancy: str, mobility: str, note: str,
+        self,
+        community: str,
+        compound: str,
+        building: str,
+        unit: str,
+        floor: str,
+        room: str,
+        area: str,
+        owner: str,
+        id_number: str,
+        phone: str,
+        birth_year: str,
+        sex: str,
+        party: str,
+        occupancy: str,
+        mobility: str,
+        note: str,
     ) -> RosterRow | None:
         community = self._text("community", community, MAX_NAME * 2)
         compound = self._text("compound", compound, MAX_NAME * 2)
@@ -284,7 +313,10 @@ class _RowChecker:
         occupancy = self._parsed("occupancy", parse.occupancy(occupancy)) if occupancy else None
         mobility = self._parsed("limited_mobility", parse.flag(mobility)) if mobility else None
         if len(note) > MAX_NOTE:
-            self.problem("note", (f"备注超过{MAX_NOTE}字。", f"The note is longer than {MAX_NOTE} characters.", "too_long"))
+            self.problem(
+                "note",
+                (f"备注超过{MAX_NOTE}字。", f"The note is longer than {MAX_NOTE} characters.", "too_long"),
+            )
         if community and compound and building and room:
             self._check_duplicate(community, compound, building, unit, room)
         if self.problems or not self.complete or floor is None or area is None:
@@ -295,22 +327,40 @@ class _RowChecker:
             if self.problems:
                 return None
         return RosterRow(
-            self.number, self.sheet, community, compound, building, unit, floor, room, area, owner, id_number,
-            phone, birth_year, sex, party, occupancy, mobility, note,
+            self.number,
+            self.sheet,
+            community,
+            compound,
+            building,
+            unit,
+            floor,
+            room,
+            area,
+            owner,
+            id_number,
+            phone,
+            birth_year,
+            sex,
+            party,
+            occupancy,
+            mobility,
+            note,
         )
 
     def _blank(self, key: str) -> None:
         # A missing column was reported once for the whole file; do not repeat it on every row.
         if key in self.layout.index:
             header = self.layout.headers[key]
-            self.problem(key, (f"「{header}」不能为空。", f"\"{header}\" must not be blank.", "blank"))
+            self.problem(key, (f"「{header}」不能为空。", f'"{header}" must not be blank.', "blank"))
 
     def _text(self, key: str, text: str, limit: int) -> str:
         text = " ".join(text.split())
         if not text:
             self._blank(key)
         elif len(text) > limit:
-            self.problem(key, (f"内容过长（不超过{limit}字）。", f"Too long (at most {limit} characters).", "too_long"))
+            self.problem(
+                key, (f"内容过长（不超过{limit}字）。", f"Too long (at most {limit} characters).", "too_long")
+            )
         return text
 
     def _birth_year(self, text: str, id_number: str | None) -> int | None:
@@ -319,9 +369,14 @@ class _RowChecker:
             return from_id
         year = self._parsed("birth_year", parse.birth_year(text, self.this_year))
         if year is not None and from_id is not None and from_id != year:
-            self.problem("birth_year", ("出生年份与身份证号中的出生日期不符。",
-                                        "The year of birth does not match the birth date in the ID number.",
-                                        "birth_year_id"))
+            self.problem(
+                "birth_year",
+                (
+                    "出生年份与身份证号中的出生日期不符。",
+                    "The year of birth does not match the birth date in the ID number.",
+                    "birth_year_id",
+                ),
+            )
             return None
         return year
 
@@ -335,7 +390,9 @@ class _RowChecker:
             return None
         return value
 
-    def _check_duplicate(self, community: str, compound: str, building: str, unit: str | None, room: str) -> None:
+    def _check_duplicate(
+        self, community: str, compound: str, building: str, unit: str | None, room: str
+    ) -> None:
         # Nested by unit so each household costs one dict slot and an interned room string, which
         # keeps a million-row file well inside the memory budget.
         rooms = self.seen_rooms.setdefault((community, compound, building, unit or ""), {})
@@ -344,9 +401,14 @@ class _RowChecker:
         if first is None:
             rooms[room] = self.number
             return
-        self.problem("room", (f"房号重复：与第{first}行是同一社区、小区、楼栋、单元的同一房号。",
-                              f"Duplicate room: row {first} has the same community, compound, building, unit and room.",
-                              "duplicate_room"))
+        self.problem(
+            "room",
+            (
+                f"房号重复：与第{first}行是同一社区、小区、楼栋、单元的同一房号。",
+                f"Duplicate room: row {first} has the same community, compound, building, unit and room.",
+                "duplicate_room",
+            ),
+        )
 
 
 _COLUMN_BY_KEY = {c.key: c for c in TEMPLATE}

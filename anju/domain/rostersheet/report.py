@@ -31,8 +31,9 @@ def write_problem_report(
 ) -> int:
     """Write the problem report for `rows_source` to `out_path`; returns the number of problems.
 
-    `problems` may be read_roster's whole output: rows in it are skipped. The original rows are copied as text at their original row numbers, so "row 17" in a message is
-    row 17 in the report too. Streams in openpyxl's write-only mode.
+    `problems` may be read_roster's whole output: rows in it are skipped. The original rows are
+    copied as text at their original row numbers, so "row 17" in a message is row 17 in the report
+    too. Streams in openpyxl's write-only mode.
     """
     problems = [p for p in problems if isinstance(p, Problem)]
     by_row: dict[tuple[str | None, int], list[Problem]] = defaultdict(list)
@@ -63,11 +64,21 @@ def _write_summary(sheet: WriteOnlyWorksheet, problems: list[Problem]) -> None:
     if not problems:
         sheet.append(["", "", "", "", "没有发现问题。", "No problems found."])
     for p in problems:
-        sheet.append([p.sheet or "", p.row or "", p.column or "", p.value or "",
-                      _styled(sheet, p.zh, alignment=_WRAP), _styled(sheet, p.en, alignment=_WRAP)])
+        sheet.append(
+            [
+                p.sheet or "",
+                p.row or "",
+                p.column or "",
+                p.value or "",
+                _styled(sheet, p.zh, alignment=_WRAP),
+                _styled(sheet, p.en, alignment=_WRAP),
+            ]
+        )
 
 
-def _copy_sheets(workbook: Workbook, source: Source, by_row: dict[tuple[str | None, int], list[Problem]]) -> None:
+def _copy_sheets(
+    workbook: Workbook, source: Source, by_row: dict[tuple[str | None, int], list[Problem]]
+) -> None:
     used = {SUMMARY_SHEET}
     try:
         for original in open_sheets(source):
@@ -86,23 +97,35 @@ def _copy_sheets(workbook: Workbook, source: Source, by_row: dict[tuple[str | No
         return  # the summary already says why the file could not be read
 
 
-def _marked_row(sheet: WriteOnlyWorksheet, cells: list[str], problems: list[Problem], width: int) -> list[object]:
+def _marked_row(
+    sheet: WriteOnlyWorksheet, cells: list[str], problems: list[Problem], width: int
+) -> list[object]:
     by_col: dict[int, list[Problem]] = defaultdict(list)
     for p in problems:
         if p.col is not None:
             by_col[p.col].append(p)
-    out: list[object] = list(cells) + [""] * (max(width, len(cells), max(by_col, default=-1) + 1) - len(cells))
+    out: list[object] = list(cells) + [""] * (
+        max(width, len(cells), max(by_col, default=-1) + 1) - len(cells)
+    )
     for col, col_problems in by_col.items():
         cell = _styled(sheet, out[col], fill=_BAD)
-        cell.comment = Comment("\n".join(f"{p.zh}\n{p.en}" for p in col_problems), _AUTHOR, width=320, height=120)
+        cell.comment = Comment(
+            "\n".join(f"{p.zh}\n{p.en}" for p in col_problems), _AUTHOR, width=320, height=120
+        )
         out[col] = cell
     explanation = "；".join(f"{p.column or ''}：{p.zh}" for p in problems)
     out.append(_styled(sheet, explanation, fill=_BAD, alignment=_WRAP))
     return out
 
 
-def _styled(sheet: WriteOnlyWorksheet, value: object, *, font: Font | None = None, fill: PatternFill | None = None,
-            alignment: Alignment | None = None) -> WriteOnlyCell:
+def _styled(
+    sheet: WriteOnlyWorksheet,
+    value: object,
+    *,
+    font: Font | None = None,
+    fill: PatternFill | None = None,
+    alignment: Alignment | None = None,
+) -> WriteOnlyCell:
     cell = WriteOnlyCell(sheet, value=value)
     if font is not None:
         cell.font = font

@@ -51,7 +51,8 @@ ENCRYPTED = (
 )
 ENCODING = (
     "无法识别CSV文件的文字编码。请保存为“CSV UTF-8”或xlsx后重新上传。",
-    "The text encoding of the CSV file is not recognised. Save it as \"CSV UTF-8\" or xlsx and upload it again.",
+    "The text encoding of the CSV file is not recognised. "
+    'Save it as "CSV UTF-8" or xlsx and upload it again.',
     "encoding",
 )
 
@@ -116,8 +117,12 @@ def _workbook_sheets(source: Source, *, encrypted_looking: bool) -> Iterator[She
             workbook = python_calamine.CalamineWorkbook.from_path(os.fspath(source))
         else:
             workbook = python_calamine.CalamineWorkbook.from_filelike(source)
-        names = [m.name for m in workbook.sheets_metadata
-                 if m.typ == python_calamine.SheetTypeEnum.WorkSheet and m.visible == python_calamine.SheetVisibleEnum.Visible]
+        names = [
+            m.name
+            for m in workbook.sheets_metadata
+            if m.typ == python_calamine.SheetTypeEnum.WorkSheet
+            and m.visible == python_calamine.SheetVisibleEnum.Visible
+        ]
     except python_calamine.PasswordError as error:
         raise FileProblem(*ENCRYPTED[:2], code=ENCRYPTED[2]) from error
     except Exception as error:  # calamine raises several unrelated types for damaged files
@@ -193,7 +198,7 @@ def _csv_rows(source: Source, encoding: str, delimiter: str) -> Iterator[tuple[i
         raise FileProblem(
             f"文件在第{number + 1}行附近无法按{encoding}编码读取（文件中混用了不同的编码或已损坏）。请另存为“CSV UTF-8”或xlsx。",
             f"The file cannot be read as {encoding} near row {number + 1} (mixed encodings or damage). "
-            "Save it as \"CSV UTF-8\" or xlsx.",
+            'Save it as "CSV UTF-8" or xlsx.',
             code="encoding",
         ) from error
     finally:
