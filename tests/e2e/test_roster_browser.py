@@ -13,7 +13,7 @@ def log_in(page, live_server, username: str) -> None:
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
 
 
 def test_staff_log_in_switch_language_and_find_a_household(desktop, live_server, world, staff_a):
