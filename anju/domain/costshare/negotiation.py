@@ -19,7 +19,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from anju.domain.errors import DomainError
 
 from .model import Household
-from .money import format_yuan
+from .money import format_ratio, format_yuan
 
 
 @dataclass(frozen=True)
@@ -100,10 +100,13 @@ def negotiate(
     if extra is not None:
         zh.append(f"再增加补贴 {format_yuan(extra)} 即可达到目标.")
         en.append(f"{format_yuan(extra)} more subsidy would reach the target.")
+    else:
+        zh.append("仅靠增加补贴无法达到目标 (同意的住户不够).")
+        en.append("No amount of extra subsidy reaches the target (not enough owners would accept at any share).")
     if best_count is not None:
-        zh.append(f"按现有意愿最多 {best_count} 户同意, 还差 {missing} 户、面积 {float(missing_area):.2f} m².")
+        zh.append(f"按现有意愿最多 {best_count} 户同意, 还差 {missing} 户、面积 {format_ratio(missing_area)} m².")
         en.append(f"At most {best_count} owners would say yes; {missing} more yes votes and "
-                  f"{float(missing_area):.2f} m² more are needed.")
+                  f"{format_ratio(missing_area)} m² more are needed.")
     else:
         zh.append("各层上限之和不足以覆盖净额.")
         en.append("The per-floor upper bounds cannot cover the net.")
@@ -328,7 +331,7 @@ def _result(problem: _Problem, target: ConsentTarget, payer_shares: Mapping[str,
     return Negotiation(
         feasible=True, shares=shares, yes=yes, yes_count=len(yes), yes_area=yes_area, target=target,
         best_yes_count=best, best_yes_area=yes_area, missing_yes=0, missing_yes_area=Fraction(0), extra_subsidy=0,
-        message_zh=f"找到方案: {len(yes)} 户同意, 面积 {float(yes_area):.2f} m².",
-        message_en=f"Shares found: {len(yes)} owners would say yes, {float(yes_area):.2f} m².",
+        message_zh=f"找到方案: {len(yes)} 户同意, 面积 {format_ratio(yes_area)} m².",
+        message_en=f"Shares found: {len(yes)} owners would say yes, {format_ratio(yes_area)} m².",
         solve_statuses=tuple(statuses),
     )
