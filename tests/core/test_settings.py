@@ -26,7 +26,7 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout():
 
 
 def run_anju(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
-    full = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | env
+    full = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")} | env
     return subprocess.run([sys.executable, "-m", "anju.cli", *args], env=full, capture_output=True, text=True, timeout=120)
 
 
