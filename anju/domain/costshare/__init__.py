@@ -1,6 +1,7 @@
 """Elevator cost shares (算明账), exact to the fen, with every step explained in Chinese and English.
 
 Pure Python: no Django. Money is int fen (分), areas in m² and ratios are Fractions.
+`negotiation` (SciPy) and `batch` (NumPy) are imported on demand, not from here.
 """
 
 from .engine import allocate_quote
@@ -21,6 +22,7 @@ from .model import (
 )
 from .money import fen_to_yuan, format_yuan, plain_yuan, to_fen
 from .rounding import largest_remainder
+from .running import RunningAllocation, RunningCost, RunningShare, share_running_costs
 from .tables import CoefficientTable, custom_table, reference_table, reference_tables
 
 __all__ = [
@@ -34,6 +36,9 @@ __all__ = [
     "Method",
     "Nucleolus",
     "Quote",
+    "RunningAllocation",
+    "RunningCost",
+    "RunningShare",
     "Shapley",
     "Share",
     "Table",
@@ -47,5 +52,6 @@ __all__ = [
     "quote_from_json",
     "reference_table",
     "reference_tables",
+    "share_running_costs",
     "to_fen",
 ]
