@@ -23,6 +23,11 @@ class Household:
     exempt: bool = False  # exempt (免缴), e.g. 1F: pays nothing
     owner: str | None = None
 
+    def __post_init__(self) -> None:
+        # Django hands over DecimalField values; keep areas exact without making callers convert.
+        if self.area is not None and not isinstance(self.area, Fraction):
+            object.__setattr__(self, "area", Fraction(str(self.area)))
+
     @property
     def pays(self) -> bool:
         return self.participates and not self.exempt

@@ -196,3 +196,9 @@ def test_invalid_input_is_refused_naming_the_field(change, field):
         allocate_quote(issue_example_quote(**change))
     assert error.value.field == field
     assert error.value.zh and error.value.en
+
+
+def test_areas_from_decimal_fields_are_kept_exact():
+    from decimal import Decimal
+
+    assert Household("201", 2, Decimal("72.55")).area == Fraction(1451, 20)  # type: ignore[arg-type]
