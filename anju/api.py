@@ -8,6 +8,11 @@ from ninja.security import SessionAuth
 
 from anju.accounts.api import TokenAuth
 from anju.core.errors import AnjuError
+from anju.consultations.api import router as consultations_router
+from anju.dashboard.api import router as dashboard_router
+from anju.elevators.api import router as elevators_router
+from anju.participation.api import router as participation_router
+from anju.programme.api import router as programme_router
 from anju.roster.api import router as roster_router
 
 api = NinjaAPI(
@@ -25,3 +30,8 @@ def anju_error(request: HttpRequest, exc: AnjuError):
 
 
 api.add_router("/roster/", roster_router)
+api.add_router("/elevators/", elevators_router)
+api.add_router("/consultations/", consultations_router)
+api.add_router("/programme/", programme_router)
+api.add_router("/participation/", participation_router)
+api.add_router("/dashboard/", dashboard_router)

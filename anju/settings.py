@@ -45,6 +45,11 @@ INSTALLED_APPS = [
     "anju.core",
     "anju.accounts",
     "anju.roster",
+    "anju.elevators",
+    "anju.consultations",
+    "anju.programme",
+    "anju.participation",
+    "anju.dashboard",
 ]
 
 MIDDLEWARE = [
@@ -182,7 +187,11 @@ LOGGING = {
     "filters": {"scrub_personal": {"()": "anju.core.logging.ScrubPersonalData"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["scrub_personal"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("ANJU_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 ANJU_VERSION = "0.1.0"

@@ -28,3 +28,49 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_label}"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("进行中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class Job(models.Model):
+    """Long work done by the task worker (imports, batches of PDFs), with progress a page can poll."""
+
+    kind = models.CharField(_("类型"), max_length=60)
+    label = models.CharField(_("说明"), max_length=200)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs")
+    subdistrict_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    params = models.JSONField(default=dict, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    message = models.CharField(_("进度说明"), max_length=300, blank=True)
+    result = models.JSONField(null=True, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+    output = models.CharField(max_length=300, blank=True)  # path under MEDIA_ROOT
+    output_name = models.CharField(max_length=200, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    started = models.DateTimeField(null=True, blank=True)
+    finished = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        if self.status == JobStatus.DONE:
+            return 100
+        return int(self.done * 100 / self.total) if self.total else 0
+
+    @property
+    def finished_state(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)

@@ -1,8 +1,14 @@
+import importlib
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from anju.roster import demo
+
+
+# Order matters: projects first, then what refers to them.
+DEMO_APPS = ("programme", "elevators", "consultations", "participation")
 
 
 class Command(BaseCommand):
@@ -19,7 +25,15 @@ class Command(BaseCommand):
             call_command("vendor", verbosity=0)
             call_command("collectstatic", interactive=False, verbosity=0)
         existed = demo.Subdistrict.objects.filter(name=demo.SUBDISTRICT).exists()
-        demo.load_demo()
+        subdistrict = demo.load_demo()
+        for app in DEMO_APPS:  # each capability adds its part; every loader is safe to run twice
+            try:
+                module = importlib.import_module(f"anju.{app}.demo")
+            except ModuleNotFoundError as missing:
+                if missing.name != f"anju.{app}.demo":
+                    raise
+                continue
+            module.load_demo(subdistrict)
         self.stdout.write("演示数据已就绪 / demo data " + ("already loaded" if existed else "loaded"))
         self.stdout.write(f"演示账号 / demo accounts (密码 password: {demo.DEMO_PASSWORD}):")
         for username, _role, _community, _compound, display in demo.DEMO_ACCOUNTS:

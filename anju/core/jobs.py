@@ -1,0 +1,110 @@
+"""Long work as background tasks (django-tasks, database backend), with progress and a result file.
+
+A capability registers a handler with `@handler("kind")`; `job_start` records a Job and enqueues
+it after the surrounding transaction commits; the worker (`anju serve` starts one, or
+`anju db_worker`) runs it. Handlers report progress through the `Progress` they receive and
+return a JSON-able result; a file they write with `progress.output_path(name)` can be downloaded.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from anju.core.audit import Actor
+from anju.core.errors import AnjuError
+from anju.core.models import Job, JobStatus
+from anju.domain.errors import DomainError
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[[Job, "Progress"], dict[str, Any] | None]
+_HANDLERS: dict[str, Handler] = {}
+
+
+def handler(kind: str) -> Callable[[Handler], Handler]:
+    """Register the function that does the work of jobs of `kind`."""
+
+    def register(func: Handler) -> Handler:
+        _HANDLERS[kind] = func
+        return func
+
+    return register
+
+
+class Progress:
+    """Progress reports from a handler; written at most every `interval` seconds so a tight loop stays fast."""
+
+    def __init__(self, job: Job, interval: float = 0.5) -> None:
+        self.job = job
+        self.interval = interval
+        self._last = 0.0
+
+    def __call__(self, done: int, total: int | None = None, message: str = "", *, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self._last < self.interval:
+            return
+        self._last = now
+        fields = {"done": done, "message": message[:300]}
+        if total is not None:
+            fields["total"] = total
+        Job.objects.filter(pk=self.job.pk).update(**fields)
+
+    def output_path(self, name: str) -> Path:
+        """Where to write the job's downloadable file; remembered on the job."""
+        relative = Path("jobs") / str(self.job.pk) / name
+        path = Path(settings.MEDIA_ROOT) / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.job.output, self.job.output_name = str(relative), name
+        return path
+
+
+def job_start(*, kind: str, label: str, actor: Actor, params: dict[str, Any], subdistrict_id: int | None = None) -> Job:
+    """Record a job and queue it once the current transaction commits."""
+    if kind not in _HANDLERS:
+        raise ValueError(f"no handler registered for job kind {kind!r}")
+    job = Job.objects.create(kind=kind, label=label[:200], actor=actor.user, params=params, subdistrict_id=subdistrict_id)
+    transaction.on_commit(lambda: run_job.enqueue(job.pk))
+    return job
+
+
+@task()
+def run_job(job_id: int) -> str:
+    job = Job.objects.get(pk=job_id)
+    if job.status != JobStatus.QUEUED:
+        return job.status
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, started=timezone.now())
+    progress = Progress(job)
+    try:
+        result = _HANDLERS[job.kind](job, progress)
+    except (AnjuError, DomainError) as error:
+        _finish(job, JobStatus.FAILED, error=f"{error.zh} / {error.en}")
+    except Exception:  # the user sees that it failed; the trace goes to the log, scrubbed of personal data
+        logger.exception("job %s (%s) failed", job.pk, job.kind)
+        _finish(job, JobStatus.FAILED, error="处理时发生内部错误，请联系管理员 / An internal error occurred; please contact the administrator")
+    else:
+        _finish(job, JobStatus.DONE, result=result)
+    return Job.objects.values_list("status", flat=True).get(pk=job.pk)
+
+
+def _finish(job: Job, status: str, *, result: dict | None = None, error: str = "") -> None:
+    Job.objects.filter(pk=job.pk).update(
+        status=status, result=result, error=error, finished=timezone.now(), output=job.output, output_name=job.output_name,
+    )
+
+
+def run_pending() -> int:
+    """Run every queued task now, in this process (for the CLI and tests): `db_worker --batch`."""
+    from django.core.management import call_command
+
+    before = Job.objects.filter(status=JobStatus.QUEUED).count()
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    return before

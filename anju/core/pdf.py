@@ -1,0 +1,75 @@
+"""Print-ready A4 PDFs in Chinese with WeasyPrint.
+
+The font is the complete Noto Sans SC TTF (one file per weight); the chunked web font prints
+wrong characters in WeasyPrint (see shared/recipes.md), so print templates never use it.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+FONT_FILES = {400: "400Regular/NotoSansSC_400Regular.ttf", 700: "700Bold/NotoSansSC_700Bold.ttf"}
+
+
+class FontMissing(RuntimeError):
+    pass
+
+
+def font_path(weight: int = 400) -> Path:
+    path = Path(settings.ANJU_PDF_FONT_DIR) / FONT_FILES[weight]
+    if not path.exists():
+        raise FontMissing(f"PDF 字体缺失，请运行 npm ci / PDF font missing ({path}): run `npm ci`")
+    return path
+
+
+def font_face_css() -> str:
+    return "\n".join(
+        f'@font-face {{ font-family: "Anju Print SC"; src: url("{font_path(w).as_uri()}"); font-weight: {w}; }}'
+        for w in FONT_FILES
+    )
+
+
+def render_pdf(template_name: str, context: dict[str, Any], *, request: Any = None) -> bytes:
+    """Render a template that extends `core/print_base.html` to PDF bytes."""
+    return html_to_pdf(render_to_string(template_name, print_context(context), request=request))
+
+
+def print_context(context: dict[str, Any]) -> dict[str, Any]:
+    return {**context, "print_font_css": mark_safe(font_face_css())}
+
+
+def html_to_pdf(html: str) -> bytes:
+    from weasyprint import HTML  # imported late: it loads Pango, which pages that never print do not need
+
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def qr_svg(data: str, *, size_mm: float = 28) -> SafeString:
+    """A QR code as inline SVG (sharp at any print resolution), `size_mm` wide."""
+    import qrcode
+    import qrcode.image.svg
+
+    image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, border=2, box_size=10,
+                         error_correction=qrcode.constants.ERROR_CORRECT_M)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    svg = buffer.getvalue().decode()
+    svg = svg[svg.index("<svg"):]
+    svg = svg.replace("<svg ", f'<svg style="width:{size_mm}mm;height:{size_mm}mm" ', 1)
+    return mark_safe(svg)
+
+
+def qr_data_uri(data: str) -> str:
+    """A QR code as a PNG data URI, for places that want an <img>."""
+    import qrcode
+
+    buffer = io.BytesIO()
+    qrcode.make(data, border=2, box_size=8).save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()

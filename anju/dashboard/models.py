@@ -1,0 +1,1 @@
+"""Tables of the 数据看板 capability."""

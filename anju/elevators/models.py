@@ -1,0 +1,1 @@
+"""Tables of the 加装电梯 capability."""

@@ -1,0 +1,1 @@
+"""Tables of the 共建共治 capability."""

@@ -1,0 +1,3 @@
+from ninja import Router
+
+router = Router(tags=["programme 改造项目"])

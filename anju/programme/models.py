@@ -1,0 +1,1 @@
+"""Tables of the 改造项目 capability."""
