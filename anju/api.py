@@ -7,8 +7,8 @@ from ninja import NinjaAPI
 from ninja.security import SessionAuth
 
 from anju.accounts.api import TokenAuth
-from anju.core.errors import AnjuError
 from anju.consultations.api import router as consultations_router
+from anju.core.errors import AnjuError
 from anju.dashboard.api import router as dashboard_router
 from anju.elevators.api import router as elevators_router
 from anju.participation.api import router as participation_router

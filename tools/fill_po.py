@@ -1,4 +1,4 @@
-"""Fill empty English msgstr entries of anju/locale/en/LC_MESSAGES/django.po from tools/en.json.
+"""Fill English msgstr entries of anju/locale/en/LC_MESSAGES/django.po from tools/en*.json.
 
 Usage: python tools/fill_po.py  (after `anju makemessages -l en`); then `anju compilemessages`.
 Prints the msgids that still have no English so a reviewer can add them to en.json.
@@ -13,7 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "anju/locale/en/LC_MESSAGES/django.po"
-TABLE = ROOT / "tools/en.json"
+TABLES = sorted((ROOT / "tools").glob("en*.json"))
 
 ENTRY = re.compile(r'(?ms)^(msgid (?:"(?:[^"\\]|\\.)*"\n)+)(msgid_plural (?:"(?:[^"\\]|\\.)*"\n)+)?((?:msgstr(?:\[\d\])? (?:"(?:[^"\\]|\\.)*"\n)+)+)')
 
@@ -23,7 +23,9 @@ def _join(block: str) -> str:
 
 
 def main() -> int:
-    table: dict[str, str] = json.loads(TABLE.read_text(encoding="utf-8"))
+    table: dict[str, str] = {}
+    for path in TABLES:  # tools/en.json plus one tools/en_<app>.json per capability
+        table.update(json.loads(path.read_text(encoding="utf-8")))
     text = PO.read_text(encoding="utf-8")
     missing: list[str] = []
 

@@ -6,7 +6,6 @@ from django.core.management.base import BaseCommand
 
 from anju.roster import demo
 
-
 # Order matters: projects first, then what refers to them.
 DEMO_APPS = ("programme", "elevators", "consultations", "participation")
 
