@@ -16,6 +16,8 @@ def main(argv: list[str] | None = None) -> int:
         from anju.domain.consent_cli import main as consent
 
         return consent(argv[1:])
+    if argv and not argv[0].startswith("-"):
+        argv[0] = argv[0].replace("-", "_")  # `anju import-roster` runs the import_roster command
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anju.settings")
     from django.core.management import execute_from_command_line
 
