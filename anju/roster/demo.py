@@ -306,10 +306,10 @@ def _fit_people(plan: list[tuple[Household, list[tuple[int, int]]]], target: int
 
 DEMO_ACCOUNTS = (
     # username, role, community, compound, display name
-    ("jiedao", Role.SUBDISTRICT_STAFF, None, None, "街道工作人员 周敏"),
-    ("nanzhuangping", Role.COMMUNITY_STAFF, "南庄坪社区", None, "南庄坪社区 李华"),
-    ("yongkang", Role.COMMUNITY_STAFF, "永康社区", None, "永康社区 陈静"),
-    ("zhiyuanzhe", Role.VOLUNTEER, "南庄坪社区", "世纪花园", "世纪花园志愿者 黎建国"),
+    ("jiedao", Role.SUBDISTRICT_STAFF, None, None, "周敏"),
+    ("nanzhuangping", Role.COMMUNITY_STAFF, "南庄坪社区", None, "李华"),
+    ("yongkang", Role.COMMUNITY_STAFF, "永康社区", None, "陈静"),
+    ("zhiyuanzhe", Role.VOLUNTEER, "南庄坪社区", "世纪花园", "黎建国"),
 )
 
 

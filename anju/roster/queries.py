@@ -154,10 +154,10 @@ def _households_of(visible: QuerySet[Household], people: QuerySet[Person]) -> Qu
     return visible.filter(Q(ownerships__person__in=people) | Q(residences__person__in=people)).distinct().order_by("compound_id", "unit_id", "room")
 
 
-def units_with_households(building: Building) -> list[tuple[Unit, list[Household]]]:
-    """A building's units, each with its households top floor first (as drawn on a building card)."""
+def units_with_households(building: Building) -> list[tuple[Unit, int, list[tuple[int, list[Household]]]]]:
+    """A building's units as drawn on a building card: (unit, dwellings per floor, floors top first with their households)."""
     units = list(building.units.all())
-    by_unit: dict[int, list[Household]] = defaultdict(list)
+    by_unit: dict[int, dict[int, list[Household]]] = defaultdict(lambda: defaultdict(list))
     born_by = elderly_born_by()
     households = (
         Household.objects.filter(unit__building=building)
@@ -168,5 +168,10 @@ def units_with_households(building: Building) -> list[tuple[Unit, list[Household
         .order_by("-floor", "room")
     )
     for h in households:
-        by_unit[h.unit_id].append(h)
-    return [(u, by_unit[u.pk]) for u in units]
+        by_unit[h.unit_id][h.floor].append(h)
+    drawn = []
+    for unit in units:
+        floors = by_unit[unit.pk]
+        width = max((len(hs) for hs in floors.values()), default=1)
+        drawn.append((unit, width, sorted(floors.items(), reverse=True)))
+    return drawn

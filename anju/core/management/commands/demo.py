@@ -35,6 +35,7 @@ class Command(BaseCommand):
             module.load_demo(subdistrict)
         self.stdout.write("演示数据已就绪 / demo data " + ("already loaded" if existed else "loaded"))
         self.stdout.write(f"演示账号 / demo accounts (密码 password: {demo.DEMO_PASSWORD}):")
-        for username, _role, _community, _compound, display in demo.DEMO_ACCOUNTS:
-            self.stdout.write(f"  {username:<14} {display}")
+        for username, role, community, compound, display in demo.DEMO_ACCOUNTS:
+            where = compound or community or demo.SUBDISTRICT
+            self.stdout.write(f"  {username:<14} {role.label} {display}（{where}）")
         self.stdout.write(f"  {'admin':<14} 系统管理员 / superuser")

@@ -25,7 +25,7 @@ class Command(BaseCommand):
                "--workers", str(options["workers"]), "--access-logfile", "-", "--timeout", "60"]
         children = [subprocess.Popen(web, stdin=subprocess.DEVNULL)]
         if not options["no_worker"]:
-            worker = [sys.executable, "-m", "anju.cli", "db_worker"]
+            worker = [sys.executable, "-m", "anju.cli", "db_worker", "--no-reload"]
             children.append(subprocess.Popen(worker, stdin=subprocess.DEVNULL))
         self.stdout.write(f"安居已启动 / Anju is serving on http://{options['bind']}/  (Ctrl-C 停止 / to stop)")
         self.stdout.flush()
