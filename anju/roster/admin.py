@@ -116,8 +116,25 @@ class ResidenceInline(admin.TabularInline):
     raw_id_fields = ["person"]
 
 
+class HouseholdForm(forms.ModelForm):
+    class Meta:
+        model = Household
+        fields = ["unit", "floor", "room", "exclusive_area", "occupancy", "note"]
+
+    def clean(self):
+        cleaned = super().clean()
+        unit, floor, room = cleaned.get("unit"), cleaned.get("floor"), (cleaned.get("room") or "").strip()
+        if unit is not None and floor is not None and room:
+            try:
+                services.household_check(unit=unit, floor=floor, room=room, exclude_pk=self.instance.pk)
+            except ValidationFailed as error:
+                self.add_error(error.field if error.field in self.fields else None, error.message())
+        return cleaned
+
+
 @admin.register(Household)
 class HouseholdAdmin(ScopedAdmin):
+    form = HouseholdForm
     list_display = ["room_code", "compound", "floor", "exclusive_area", "occupancy"]
     list_filter = ["occupancy", "floor"]
     search_fields = ["room", "compound__name"]
@@ -127,8 +144,17 @@ class HouseholdAdmin(ScopedAdmin):
     inlines = [OwnershipInline, ResidenceInline]
 
     def save_model(self, request, obj, form, change):
-        obj.compound_id = obj.unit.building.compound_id
-        super().save_model(request, obj, form, change)
+        """Through the roster services, so admin edits are validated and audited like any other."""
+        fields = {k: form.cleaned_data[k] for k in ("floor", "room", "exclusive_area", "occupancy")}
+        actor = Actor.of(request.user)
+        if change:
+            current = Household.objects.get(pk=obj.pk)
+            if current.unit_id != obj.unit_id:
+                raise ValidationFailed("不能把住户移到其他单元，请新建", "Move a household by creating it anew", field="unit")
+            services.household_update(household=current, actor=actor, note=form.cleaned_data.get("note", ""), **fields)
+        else:
+            created = services.household_create(unit=obj.unit, actor=actor, **fields)
+            obj.pk = created.pk
 
 
 class PersonForm(forms.ModelForm):

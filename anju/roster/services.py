@@ -111,7 +111,8 @@ def building_create(*, compound: Compound, number: str, storeys: int, gross_area
     return building
 
 
-def _check_household(*, unit: Unit, floor: int, room: str, exclude_pk: int | None = None) -> None:
+def household_check(*, unit: Unit, floor: int, room: str, exclude_pk: int | None = None) -> None:
+    """Raise ValidationFailed if the floor is not in the building or the room is taken in the unit."""
     storeys = unit.building.storeys
     if not 1 <= floor <= storeys:
         raise ValidationFailed(
@@ -137,7 +138,7 @@ def household_create(*, unit: Unit, floor: int, room: str, exclusive_area: Decim
                      occupancy: str = Occupancy.OWNER, actor: Actor) -> Household:
     area = _area(exclusive_area, field="exclusive_area", label_zh="专有部分面积", label_en="Exclusive area")
     room = room.strip()
-    _check_household(unit=unit, floor=floor, room=room)
+    household_check(unit=unit, floor=floor, room=room)
     if occupancy not in Occupancy.values:
         raise ValidationFailed(f"居住状态“{occupancy}”无效", f"Unknown occupancy “{occupancy}”", field="occupancy")
     try:
@@ -166,7 +167,7 @@ def household_update(*, household: Household, actor: Actor, **changes: Any) -> H
         changes["room"] = str(changes["room"]).strip()
     for key, value in changes.items():
         setattr(household, key, value)
-    _check_household(unit=household.unit, floor=household.floor, room=household.room, exclude_pk=household.pk)
+    household_check(unit=household.unit, floor=household.floor, room=household.room, exclude_pk=household.pk)
     after = _snapshot_household(household)
     if after != before:
         household.save()

@@ -53,3 +53,15 @@ def test_search_through_the_api(client, world, subdistrict_staff):
     client.force_login(subdistrict_staff)
     body = client.get("/api/roster/households", {"q": "3-1-501"}).json()
     assert {h["id"] for h in body} == {world.household_a.pk, world.household_b.pk}
+
+
+def test_issue_token_command_prints_a_working_key(client, world, staff_a):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("issue_token", "staff_a", "--name", "excel", stdout=out)
+    key = out.getvalue().strip()
+    assert key.startswith("anju_") and not ApiToken.objects.filter(key_hash=key).exists()  # only the hash is kept
+    assert client.get("/api/roster/households", headers={"Authorization": f"Bearer {key}"}).status_code == 200

@@ -90,3 +90,20 @@ def test_admin_change_page_of_the_other_community_is_not_found(client, world, st
     listing = client.get(reverse(f"admin:roster_{model}_changelist"))
     assert listing.status_code == 200
     assert obj.pk not in {o.pk for o in listing.context["cl"].result_list}
+
+
+def test_admin_household_edit_is_validated_and_audited(client, world, staff_a):
+    from anju.core.models import AuditEvent
+
+    client.force_login(staff_a)
+    url = reverse("admin:roster_household_change", args=[world.household_a.pk])
+    form = {"unit": world.household_a.unit_id, "floor": 9, "room": "501", "exclusive_area": "72.50", "occupancy": "owner",
+            "note": "", "ownerships-TOTAL_FORMS": 0, "ownerships-INITIAL_FORMS": 0, "residences-TOTAL_FORMS": 0,
+            "residences-INITIAL_FORMS": 0}
+    response = client.post(url, form)
+    assert response.status_code == 200 and "6 层" in response.content.decode()  # the building has 6 storeys
+    form["floor"], form["exclusive_area"] = 5, "73.00"
+    response = client.post(url, form)
+    assert response.status_code == 302
+    event = AuditEvent.objects.filter(object_type="roster.household", action="update").latest("id")
+    assert event.actor_label == "staff_a" and event.after["exclusive_area"] == "73.00"
