@@ -1,0 +1,677 @@
+"""Roster import: a sheet checked against the database, then applied all or nothing.
+
+`import_roster(source, actor=, scope=)` reads the file with `anju.domain.rostersheet.read_roster`,
+checks every location against the database (a resolver limited to what the user may reach), and
+writes the rows in ONE transaction, in batches of a few thousand with a handful of queries per
+batch (never one per row). Any problem, or a dry run, rolls the whole transaction back, so the
+database is unchanged; a process killed half-way leaves nothing either, the database's own
+journal drops the open transaction.
+
+Matching and what is written:
+- a household is the row's (community, compound, building, unit, room); a known one is updated
+  only where a value differs (floor, area, occupancy, note), a new one is created;
+- its owner (户主) is matched by the ID number's keyed hash anywhere in the sub-district, or, when
+  the row has no ID number, by name among the household's owners; a new person is created (and
+  owns, and lives in an owner-occupied household) otherwise;
+- blank cells for occupancy, party member, limited mobility, ID number or phone leave the stored
+  value alone, and so do masked cells (`4203**********1234`, `138****5678`) from a masked export:
+  an import never erases or overwrites personal data with stars;
+- households in the database that the file does not list (in the compounds the file names) are
+  left alone and counted as "not in file": a roster sheet is often one building's or one
+  community's, so absence is no reason to delete;
+- co-owners and residents the file does not name are left alone.
+
+Every added or changed household gets an audit record (bulk-written, personal data masked)
+naming the importing user, plus one summary record for the whole import.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count
+
+from anju.core import crypto
+from anju.core.audit import Actor
+from anju.core.errors import AnjuError
+from anju.core.models import AuditEvent
+from anju.domain.ids import mask_id_number, mask_phone
+from anju.domain.rostersheet import Location, Problem, RosterRow, RowIssue, read_roster
+from anju.domain.rostersheet.source import FileProblem, Source, open_sheets
+from anju.roster.models import (
+    Building,
+    Community,
+    Compound,
+    Household,
+    Occupancy,
+    Ownership,
+    Person,
+    Residence,
+    Unit,
+)
+from anju.roster.scoping import Scope
+
+__all__ = ["ImportResult", "ProgressCallback", "count_rows", "import_roster", "is_masked"]
+
+BATCH = 2000
+ProgressCallback = Callable[[int], None]
+
+# What the exporter writes for a role that may not see personal data (anju.domain.ids masks).
+_MASKED = re.compile(r"\d{4}\*{6,14}[\dX]{4}|1\d{2}\*{4}\d{4}|0\d{2,3}-\*{4}\d{2}|\*{2,}")
+
+
+def is_masked(value: str | None) -> bool:
+    """True for a masked ID number or phone as Anju exports it (stars in place of digits)."""
+    return bool(value) and "*" in value and _MASKED.fullmatch(value.replace(" ", "")) is not None
+
+
+class _Rollback(Exception):
+    """Raised inside the transaction to undo a dry run or a file with problems."""
+
+
+@dataclass
+class ImportResult:
+    """What an import did (or, for a dry run or a file with problems, would have done)."""
+
+    rows: int = 0
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    not_in_file: int = 0
+    people_added: int = 0
+    people_changed: int = 0
+    masked_cells: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    dry_run: bool = False
+    seconds: float = 0.0
+
+    @property
+    def applied(self) -> bool:
+        return not self.dry_run and not self.problems
+
+    def summary(self) -> dict[str, Any]:
+        """The counts, JSON-able, without personal data (problem values stay out)."""
+        return {
+            "rows": self.rows,
+            "added": self.added,
+            "changed": self.changed,
+            "unchanged": self.unchanged,
+            "not_in_file": self.not_in_file,
+            "people_added": self.people_added,
+            "people_changed": self.people_changed,
+            "masked_cells": self.masked_cells,
+            "problems": len(self.problems),
+            "dry_run": self.dry_run,
+            "applied": self.applied,
+            "seconds": round(self.seconds, 2),
+        }
+
+
+def count_rows(source: Source) -> int | None:
+    """Lines (CSV) or used rows (xlsx) of the file, for a progress bar's total; None if unknown."""
+    if not isinstance(source, str | os.PathLike):
+        return None
+    try:
+        total = 0
+        for sheet in open_sheets(source):
+            total += sum(1 for _ in sheet.rows)
+        return total
+    except FileProblem:
+        return None
+
+
+def import_roster(
+    source: Source,
+    *,
+    actor: Actor,
+    scope: Scope,
+    dry_run: bool = False,
+    progress: ProgressCallback | None = None,
+    label: str = "",
+) -> ImportResult:
+    """Check `source` completely and, if it has no problem and this is not a dry run, apply it.
+
+    Returns the result in either case; `result.problems` lists every problem (the database is then
+    unchanged). Raises AnjuError when the user may not edit the roster at all.
+    """
+    if not scope.can_edit or not (scope.everything or scope.subdistrict_id is not None):
+        raise AnjuError("您没有导入台账的权限。", "You may not import rosters.")
+    started = time.monotonic()
+    result = _run(source, actor=actor, scope=scope, dry_run=dry_run, progress=progress, label=label)
+    if result.problems and all(_masked_problem(p) for p in result.problems):
+        # A masked export: read it again with the starred cells blank ("leave the stored value").
+        with tempfile.TemporaryDirectory(prefix="anju-import-") as tmp:
+            sheets = _unmasked_copies(source, Path(tmp))
+            masked = sum(count for _, _, _, count in sheets)
+            result = _run_many(
+                [s[:3] for s in sheets], actor=actor, scope=scope, dry_run=dry_run, progress=progress, label=label
+            )
+            result.masked_cells = masked
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _masked_problem(problem: Problem) -> bool:
+    return problem.key in ("id_number", "phone") and is_masked(problem.value)
+
+
+def _run(source: Source, **kwargs: Any) -> ImportResult:
+    return _run_many([(None, source, None)], **kwargs)
+
+
+def _run_many(
+    sources: list[tuple[str | None, Source, list[int] | None]],
+    *,
+    actor: Actor,
+    scope: Scope,
+    dry_run: bool,
+    progress: ProgressCallback | None,
+    label: str,
+) -> ImportResult:
+    """Read each (sheet name, file, original row numbers) and apply them in one transaction."""
+    result = ImportResult(dry_run=dry_run)
+    resolver = DatabaseResolver(scope)
+    try:
+        with transaction.atomic():
+            writer = _Writer(resolver, actor=actor, result=result, write=not dry_run)
+            batch: list[RosterRow] = []
+            for sheet_name, source, numbers in sources:
+                for item in _renumbered(read_roster(source, resolver=resolver), sheet_name, numbers):
+                    if isinstance(item, Problem):
+                        result.problems.append(item)
+                        writer.write = False  # keep reading to report every problem, but stop writing
+                        continue
+                    result.rows += 1
+                    batch.append(item)
+                    if len(batch) >= BATCH:
+                        writer.apply(batch)
+                        batch = []
+                        if progress is not None:
+                            progress(result.rows)
+            writer.apply(batch)
+            result.not_in_file = writer.not_in_file()
+            if progress is not None:
+                progress(result.rows)
+            if result.problems or dry_run:
+                raise _Rollback
+            writer.summary_event(label)
+    except _Rollback:
+        pass
+    return result
+
+
+def _renumbered(
+    items: Iterator[RosterRow | Problem], sheet: str | None, numbers: list[int] | None
+) -> Iterator[RosterRow | Problem]:
+    """Rows of an unmasked copy carry the sheet name and row numbers of the original file."""
+    if numbers is None:
+        yield from items
+        return
+    for item in items:
+        yield replace(item, row=numbers[item.row - 1] if item.row else item.row, sheet=sheet)
+
+
+def _unmasked_copies(source: Source, folder: Path) -> list[tuple[str | None, Source, list[int], int]]:
+    """Each sheet as a CSV whose masked cells are blank, with the original row number of each line
+    and the number of masked cells. Only cells that look exactly like Anju's masks are blanked."""
+    if not isinstance(source, str | os.PathLike):
+        source.seek(0)
+    copies: list[tuple[str | None, Source, list[int], int]] = []
+    for index, sheet in enumerate(open_sheets(source)):
+        path = folder / f"sheet{index}.csv"
+        numbers: list[int] = []
+        masked = 0
+        with open(path, "w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out)
+            for number, cells in sheet.rows:
+                clean = ["" if is_masked(c) else c for c in cells]
+                masked += sum(1 for a, b in zip(cells, clean, strict=True) if a != b)
+                writer.writerow(clean)
+                numbers.append(number)
+        copies.append((sheet.name, path, numbers, masked))
+    return copies
+
+
+@dataclass(slots=True)
+class _Place:
+    """A resolved unit: the ids and names a household row needs."""
+
+    unit_id: int
+    compound_id: int
+    subdistrict_id: int
+    label: str  # 甲小区3栋1单元, for audit records
+
+
+class DatabaseResolver:
+    """The rostersheet Resolver against the database, limited to a scope, memoised per location."""
+
+    def __init__(self, scope: Scope) -> None:
+        self.scope = scope
+        communities = Community.objects.within(scope) if not scope.everything else Community.objects.all()
+        self.communities: dict[str, list[tuple[int, int]]] = {}
+        for pk, name, subdistrict_id in communities.values_list("id", "name", "subdistrict_id"):
+            self.communities.setdefault(name, []).append((pk, subdistrict_id))
+        self._compounds: dict[int, dict[str, tuple[int, str]]] = {}
+        self._buildings: dict[int, dict[str, tuple[int, int]]] = {}
+        self._units: dict[int, dict[str, int]] = {}
+        self._issues: dict[Location, tuple[RowIssue, ...]] = {}
+        self._places: dict[tuple[str, str, str, str | None], _Place] = {}
+
+    def __call__(self, location: Location) -> Iterable[RowIssue]:
+        issues = self._issues.get(location)
+        if issues is None:
+            issues = self._issues[location] = tuple(self._check(location))
+        return issues
+
+    def place(self, row: RosterRow) -> _Place:
+        """Where a row that passed the resolver goes (memoised per unit)."""
+        key = (row.community, row.compound, row.building, row.unit)
+        found = self._places.get(key)
+        if found is None:
+            community_id, subdistrict_id = self.communities[row.community][0]
+            compound_id, _ = self._compounds[community_id][row.compound]
+            building_id, _ = self._buildings[compound_id][row.building]
+            units = self._units[building_id]
+            unit_number = row.unit if row.unit is not None else next(iter(units))
+            found = _Place(
+                units[unit_number], compound_id, subdistrict_id,
+                f"{row.compound}{row.building}栋{unit_number}单元",
+            )
+            self._places[key] = found
+        return found
+
+    def _check(self, loc: Location) -> Iterator[RowIssue]:
+        matches = self.communities.get(loc.community)
+        if not matches:
+            if self.scope.community_id is not None and Community.objects.filter(name=loc.community).exists():
+                yield RowIssue(
+                    "community",
+                    f"您只能导入本社区的住户，「{loc.community}」不是您所在的社区。",
+                    f"You may import households of your own community only; {loc.community} is not yours.",
+                )
+            else:
+                yield RowIssue("community", f"社区「{loc.community}」不存在。", f"Community {loc.community} does not exist.")
+            return
+        if len(matches) > 1:
+            yield RowIssue(
+                "community",
+                f"社区名称「{loc.community}」在多个街道中都有，无法确定是哪一个。",
+                f"The community name {loc.community} exists in several sub-districts; it is ambiguous.",
+            )
+            return
+        compounds = self._compounds_of(matches[0][0])
+        compound = compounds.get(loc.compound)
+        if compound is None:
+            yield RowIssue(
+                "compound",
+                f"小区「{loc.compound}」不在{loc.community}中。",
+                f"Compound {loc.compound} is not in {loc.community}.",
+            )
+            return
+        building = self._buildings_of(compound[0]).get(loc.building)
+        if building is None:
+            yield RowIssue(
+                "building",
+                f"{loc.compound}没有{loc.building}栋。",
+                f"{loc.compound} has no building {loc.building}.",
+            )
+            return
+        building_id, storeys = building
+        units = self._units_of(building_id)
+        if loc.unit is None and len(units) != 1:
+            yield RowIssue(
+                "unit",
+                f"{loc.building}栋有{len(units)}个单元，请填写单元号。",
+                f"Building {loc.building} has {len(units)} units; please fill in the unit.",
+            )
+        elif loc.unit is not None and loc.unit not in units:
+            yield RowIssue(
+                "unit",
+                f"{loc.building}栋没有{loc.unit}单元。",
+                f"Building {loc.building} has no unit {loc.unit}.",
+            )
+        if loc.floor > storeys:
+            yield RowIssue(
+                "floor",
+                f"楼层高于该楼栋的{storeys}层。",
+                f"The floor is above the building's {storeys} storeys.",
+            )
+
+    def _compounds_of(self, community_id: int) -> dict[str, tuple[int, str]]:
+        if community_id not in self._compounds:
+            compounds = Compound.objects.filter(community_id=community_id)
+            if self.scope.compound_id is not None:
+                compounds = compounds.filter(pk=self.scope.compound_id)
+            self._compounds[community_id] = {n: (pk, n) for pk, n in compounds.values_list("id", "name")}
+        return self._compounds[community_id]
+
+    def _buildings_of(self, compound_id: int) -> dict[str, tuple[int, int]]:
+        if compound_id not in self._buildings:
+            rows = Building.objects.filter(compound_id=compound_id).values_list("id", "number", "storeys")
+            self._buildings[compound_id] = {number: (pk, storeys) for pk, number, storeys in rows}
+        return self._buildings[compound_id]
+
+    def _units_of(self, building_id: int) -> dict[str, int]:
+        if building_id not in self._units:
+            rows = Unit.objects.filter(building_id=building_id).order_by("id").values_list("number", "id")
+            self._units[building_id] = dict(rows)
+        return self._units[building_id]
+
+
+_PERSON_FIELDS = ("name", "sex", "birth_year", "party_member", "limited_mobility")
+_HOUSEHOLD_FIELDS = ("floor", "exclusive_area", "occupancy", "note")
+
+
+class _Writer:
+    """Applies batches of rows: three reads per batch, then bulk writes and bulk audit records."""
+
+    def __init__(self, resolver: DatabaseResolver, *, actor: Actor, result: ImportResult, write: bool) -> None:
+        self.resolver = resolver
+        self.actor = actor
+        self.result = result
+        self.write = write
+        self.matched_by_compound: dict[int, int] = {}
+        self.added_by_compound: dict[int, int] = {}
+        self.subdistricts: set[int] = set()
+
+    def apply(self, rows: list[RosterRow]) -> None:
+        if not rows:
+            return
+        places = [self.resolver.place(row) for row in rows]
+        existing = self._existing_households(rows, places)
+        owners = self._owners([h.pk for h in existing.values()])
+        by_hash = self._people_by_id_hash(rows, places)
+        new_households: list[tuple[Household, RosterRow, _Place]] = []
+        changed_households: list[Household] = []
+        changed_people: dict[int, Person] = {}
+        new_people: list[tuple[Person, Household, RosterRow]] = []
+        new_links: list[tuple[Person, Household, bool]] = []
+        events: list[AuditEvent] = []
+        for row, place in zip(rows, places, strict=True):
+            self.subdistricts.add(place.subdistrict_id)
+            household = existing.get((place.unit_id, row.room))
+            if household is None:
+                household = Household(
+                    unit_id=place.unit_id, compound_id=place.compound_id, floor=row.floor, room=row.room,
+                    exclusive_area=row.exclusive_area, occupancy=row.occupancy or Occupancy.OWNER, note=row.note,
+                )
+                new_households.append((household, row, place))
+                self.added_by_compound[place.compound_id] = self.added_by_compound.get(place.compound_id, 0) + 1
+                continue
+            self.matched_by_compound[place.compound_id] = self.matched_by_compound.get(place.compound_id, 0) + 1
+            before = _household_snapshot(household)
+            household_changed = self._update_household(household, row)
+            person, person_before, link = self._match_owner(row, place, household, owners, by_hash)
+            if person is None:
+                person = _new_person(row, place)
+                new_people.append((person, household, row))
+                by_hash_key = person.id_number_hash
+                if by_hash_key:
+                    by_hash[by_hash_key] = person
+                household_changed = True
+            elif person_before is not None:
+                changed_people[id(person)] = person
+            if link and person.pk is not None:
+                new_links.append((person, household, row.occupancy in (None, Occupancy.OWNER)))
+                household_changed = True
+            if household_changed or person_before is not None:
+                if household_changed:
+                    changed_households.append(household)
+                self.result.changed += 1
+                after_owner = _person_snapshot(person) if person.pk else _row_owner_snapshot(row)
+                events.append(self._event("import_update", household, place, row, before, after_owner, person_before))
+            else:
+                self.result.unchanged += 1
+        self.result.added += len(new_households)
+        self.result.people_added += len(new_people) + len(new_households)
+        self.result.people_changed += sum(1 for p in changed_people.values() if p.pk is not None)
+        if not self.write:
+            return
+        self._write(new_households, changed_households, changed_people, new_people, new_links, events, by_hash)
+
+    def _write(
+        self,
+        new_households: list[tuple[Household, RosterRow, _Place]],
+        changed_households: list[Household],
+        changed_people: dict[int, Person],
+        new_people: list[tuple[Person, Household, RosterRow]],
+        new_links: list[tuple[Person, Household, bool]],
+        events: list[AuditEvent],
+        by_hash: dict[str, Person],
+    ) -> None:
+        Household.objects.bulk_create([h for h, _, _ in new_households], batch_size=BATCH)
+        if changed_households:
+            Household.objects.bulk_update(changed_households, list(_HOUSEHOLD_FIELDS), batch_size=BATCH)
+        updated = [p for p in changed_people.values() if p.pk is not None]
+        if updated:
+            Person.objects.bulk_update(
+                updated,
+                [*_PERSON_FIELDS, "id_number_encrypted", "id_number_hash", "phone_encrypted", "phone_hash"],
+                batch_size=BATCH,
+            )
+        # Owners of new households: one person each, unless an earlier row of this batch or the
+        # database already has the same ID number (one owner of several dwellings).
+        owner_links: list[tuple[Person, Household, bool]] = []
+        fresh: list[Person] = []
+        for household, row, place in new_households:
+            key = _id_hash(row)
+            person = by_hash.get(key) if key else None
+            if person is None:
+                person = _new_person(row, place)
+                fresh.append(person)
+                if key:
+                    by_hash[key] = person
+            owner_links.append((person, household, row.occupancy in (None, Occupancy.OWNER)))
+            events.append(self._event("import_create", household, place, row, None, _row_owner_snapshot(row)))
+        fresh.extend(p for p, _, _ in new_people)
+        owner_links.extend((p, h, row.occupancy in (None, Occupancy.OWNER)) for p, h, row in new_people)
+        Person.objects.bulk_create(fresh, batch_size=BATCH)
+        owner_links.extend(new_links)
+        Ownership.objects.bulk_create(
+            [Ownership(person_id=p.pk, household_id=h.pk) for p, h, _ in owner_links], batch_size=BATCH,
+            ignore_conflicts=True,
+        )
+        Residence.objects.bulk_create(
+            [Residence(person_id=p.pk, household_id=h.pk) for p, h, lives in owner_links if lives],
+            batch_size=BATCH, ignore_conflicts=True,
+        )
+        for event in events:
+            event.object_id = str(event.object_id_source.pk)  # type: ignore[attr-defined]
+        AuditEvent.objects.bulk_create(events, batch_size=BATCH)
+
+    def _existing_households(self, rows: list[RosterRow], places: list[_Place]) -> dict[tuple[int, str], Household]:
+        unit_ids = {p.unit_id for p in places}
+        rooms = {r.room for r in rows}
+        found = Household.objects.filter(unit_id__in=unit_ids, room__in=rooms).only(
+            "id", "unit_id", "compound_id", "room", *_HOUSEHOLD_FIELDS
+        )
+        return {(h.unit_id, h.room): h for h in found}
+
+    def _owners(self, household_ids: list[int]) -> dict[int, list[Person]]:
+        owners: dict[int, list[Person]] = {}
+        if not household_ids:
+            return owners
+        links = Ownership.objects.filter(household_id__in=household_ids).select_related("person").order_by("id")
+        for link in links:
+            owners.setdefault(link.household_id, []).append(link.person)
+        return owners
+
+    def _people_by_id_hash(self, rows: list[RosterRow], places: list[_Place]) -> dict[str, Person]:
+        hashes = {_id_hash(r) for r in rows if r.id_number}
+        if not hashes:
+            return {}
+        subdistricts = {p.subdistrict_id for p in places}
+        people = Person.objects.filter(subdistrict_id__in=subdistricts, id_number_hash__in=hashes)
+        return {p.id_number_hash: p for p in people}
+
+    def _update_household(self, household: Household, row: RosterRow) -> bool:
+        changed = False
+        for name, value in (
+            ("floor", row.floor),
+            ("exclusive_area", row.exclusive_area),
+            ("occupancy", row.occupancy),
+            ("note", row.note),
+        ):
+            if value is None:
+                continue
+            current = getattr(household, name)
+            if name == "exclusive_area":
+                current = Decimal(current).quantize(Decimal("0.01"))
+            if current != value:
+                setattr(household, name, value)
+                changed = True
+        return changed
+
+    def _match_owner(
+        self,
+        row: RosterRow,
+        place: _Place,
+        household: Household,
+        owners: dict[int, list[Person]],
+        by_hash: dict[str, Person],
+    ) -> tuple[Person | None, dict[str, Any] | None, bool]:
+        """The row's owner: (person or None for a new one, snapshot before a change, needs ownership)."""
+        current = owners.get(household.pk, [])
+        person: Person | None = None
+        if row.id_number:
+            person = by_hash.get(_id_hash(row))
+            if person is None:
+                # The household's owner of that name without an ID number gets the file's number.
+                person = next((p for p in current if p.name == row.owner_name and not p.id_number_hash), None)
+        else:
+            person = next((p for p in current if p.name == row.owner_name), None)
+        if person is None:
+            return None, None, False
+        before = _person_snapshot(person)
+        changed = _update_person(person, row)
+        link = all(p.pk != person.pk for p in current)
+        return person, (before if changed else None), link
+
+    def _event(
+        self,
+        action: str,
+        household: Household,
+        place: _Place,
+        row: RosterRow,
+        before: dict[str, Any] | None,
+        owner: dict[str, Any],
+        person_before: dict[str, Any] | None = None,
+    ) -> AuditEvent:
+        after = _household_snapshot(household) | {"owner": owner}
+        if before is not None:
+            before = before | ({"owner": person_before} if person_before else {})
+        event = AuditEvent(
+            actor=self.actor.user, actor_label=self.actor.label[:120], action=action,
+            object_type="roster.household", object_id="", object_label=f"{place.label}{row.room}"[:200],
+            subdistrict_id=place.subdistrict_id, before=before, after=after,
+        )
+        event.object_id_source = household  # type: ignore[attr-defined]
+        return event
+
+    def not_in_file(self) -> int:
+        """Households of the compounds the file names that no row matched."""
+        compounds = set(self.matched_by_compound) | set(self.added_by_compound)
+        if not compounds:
+            return 0
+        totals = dict(
+            Household.objects.filter(compound_id__in=compounds)
+            .values_list("compound_id")
+            .annotate(n=Count("id"))
+            .values_list("compound_id", "n")
+        )
+        added = self.added_by_compound if self.write else {}
+        return sum(
+            totals.get(c, 0) - self.matched_by_compound.get(c, 0) - added.get(c, 0) for c in compounds
+        )
+
+    def summary_event(self, label: str) -> None:
+        summary = self.result.summary()
+        AuditEvent.objects.bulk_create(
+            [
+                AuditEvent(
+                    actor=self.actor.user, actor_label=self.actor.label[:120], action="import",
+                    object_type="roster.import", object_id=str(sd), object_label=(label or "台账导入")[:200],
+                    subdistrict_id=sd, before=None, after=summary,
+                )
+                for sd in sorted(self.subdistricts)
+            ]
+        )
+
+
+def _id_hash(row: RosterRow) -> str:
+    return crypto.search_hash("id", row.id_number) if row.id_number else ""
+
+
+def _new_person(row: RosterRow, place: _Place) -> Person:
+    person = Person(
+        subdistrict_id=place.subdistrict_id, name=row.owner_name, sex=row.sex or "", birth_year=row.birth_year,
+        party_member=bool(row.party_member), limited_mobility=bool(row.limited_mobility),
+    )
+    if row.id_number:
+        person.id_number_encrypted = crypto.encrypt(row.id_number)
+        person.id_number_hash = crypto.search_hash("id", row.id_number)
+    if row.phone:
+        person.phone_encrypted = crypto.encrypt(row.phone)
+        person.phone_hash = crypto.search_hash("phone", row.phone)
+    return person
+
+
+def _update_person(person: Person, row: RosterRow) -> bool:
+    """Set what the row states and differs; blank (None) leaves the stored value alone."""
+    changed = False
+    for name, value in (
+        ("name", row.owner_name),
+        ("sex", row.sex),
+        ("birth_year", row.birth_year),
+        ("party_member", row.party_member),
+        ("limited_mobility", row.limited_mobility),
+    ):
+        if value is not None and getattr(person, name) != value:
+            setattr(person, name, value)
+            changed = True
+    if row.id_number:
+        digest = crypto.search_hash("id", row.id_number)
+        if digest != person.id_number_hash:
+            person.id_number_hash, person.id_number_encrypted = digest, crypto.encrypt(row.id_number)
+            changed = True
+    if row.phone:
+        digest = crypto.search_hash("phone", row.phone)
+        if digest != person.phone_hash:
+            person.phone_hash, person.phone_encrypted = digest, crypto.encrypt(row.phone)
+            changed = True
+    return changed
+
+
+def _household_snapshot(h: Household) -> dict[str, Any]:
+    return {
+        "floor": h.floor, "room": h.room, "exclusive_area": str(h.exclusive_area),
+        "occupancy": h.occupancy, "note": h.note,
+    }
+
+
+def _row_owner_snapshot(row: RosterRow) -> dict[str, Any]:
+    return {
+        "name": row.owner_name, "sex": row.sex or "", "birth_year": row.birth_year,
+        "id_number": mask_id_number(row.id_number), "phone": mask_phone(row.phone),
+        "party_member": bool(row.party_member), "limited_mobility": bool(row.limited_mobility),
+    }
+
+
+def _person_snapshot(p: Person) -> dict[str, Any]:
+    """Personal data masked: the audit history never holds a number in clear."""
+    return {
+        "name": p.name, "sex": p.sex, "birth_year": p.birth_year,
+        "id_number": mask_id_number(crypto.decrypt(p.id_number_encrypted)) if p.id_number_encrypted else "",
+        "phone": mask_phone(crypto.decrypt(p.phone_encrypted)) if p.phone_encrypted else "",
+        "party_member": p.party_member, "limited_mobility": p.limited_mobility,
+    }
