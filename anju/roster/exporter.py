@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
@@ -156,7 +156,7 @@ def _bold(sheet: Any, value: str) -> WriteOnlyCell:
     return cell
 
 
-def write_template(out: str | os.PathLike[str]) -> None:
+def write_template(out: str | os.PathLike[str] | BinaryIO) -> None:
     """The empty template: headers, one example row, and a sheet explaining every column (zh, en)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("住户台账")
@@ -178,4 +178,4 @@ def write_template(out: str | os.PathLike[str]) -> None:
     help_sheet.append(["", "", "表头上方可以有标题行；空白的居住状态、党员、行动不便、身份证号、电话不会覆盖已登记的内容。",
                        "Title rows above the header are fine; blank occupancy, party member, limited mobility, "
                        "ID number or phone cells never overwrite what is already recorded."])
-    workbook.save(os.fspath(out))
+    workbook.save(out if hasattr(out, "write") else os.fspath(out))

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from anju.roster import views
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("person/<int:pk>/", views.person, name="person"),
     path("search/", views.search, name="search"),
     path("stranded-elderly/", views.stranded, name="stranded"),
+    path("transfer/", include("anju.roster.urls_transfer")),
 ]
