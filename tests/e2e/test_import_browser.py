@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from anju.core import jobs
 from tests.e2e.test_roster_browser import log_in
 from tests.roster.test_import import roster_rows, write_roster
+from tests.roster.test_import_pages import run_queued
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -27,14 +27,14 @@ def test_upload_a_csv_dry_run_confirm_and_see_the_summary(desktop, live_server, 
     page.click("[data-testid=upload-form] button[type=submit]")
     page.wait_for_selector("#transfer-status")
 
-    jobs.run_pending()  # the worker `anju serve` runs beside the web server
+    run_queued()  # the worker `anju serve` runs beside the web server
     page.wait_for_selector("[data-testid=transfer-summary]")
     assert page.locator("[data-figure=added]").inner_text() == "2"
     assert page.locator("[data-figure=unchanged]").inner_text() == "1"
     page.click("[data-testid=confirm]")
     page.wait_for_selector("#transfer-status")
 
-    jobs.run_pending()
+    run_queued()
     page.wait_for_selector("text=导入完成")
     summary = page.locator("[data-testid=transfer-summary]")
     assert summary.locator("[data-figure=added]").inner_text() == "2"

@@ -22,11 +22,17 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+def run_queued() -> None:
+    """Run queued jobs here; `run_queued()` (db_worker) closes the PostgreSQL test connection."""
+    for pk in Job.objects.filter(status=JobStatus.QUEUED).order_by("pk").values_list("pk", flat=True):
+        jobs.run_job.call(pk)
+
+
 def upload(client, path, capture) -> Job:
     with capture(execute=True), path.open("rb") as handle:
         response = client.post(reverse("roster:transfer_upload"), {"file": handle})
     assert response.status_code == 302
-    jobs.run_pending()
+    run_queued()
     job = Job.objects.filter(kind="roster.import").latest("created")
     assert response["Location"] == reverse("roster:transfer_job", args=[job.pk])
     return job
@@ -46,7 +52,7 @@ def test_a_clean_file_is_dry_run_then_confirmed(client, tmp_path, world, subdist
     assert "确认导入" in page and 'data-figure="added">3<' in page and "hx-trigger" not in page
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("roster:transfer_confirm", args=[dry.pk]))
-    jobs.run_pending()
+    run_queued()
     applied = Job.objects.filter(kind="roster.import").latest("created")
     assert response["Location"] == reverse("roster:transfer_job", args=[applied.pk])
     applied.refresh_from_db()
@@ -112,7 +118,7 @@ def test_export_runs_as_a_job_and_offers_the_file(client, world, staff_a, django
     assert reverse("roster:transfer_export", args=["community", world.community_a.pk]) in page
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("roster:transfer_export", args=["community", world.community_a.pk]))
-    jobs.run_pending()
+    run_queued()
     job = Job.objects.get(kind="roster.export")
     assert response["Location"] == reverse("core:job", args=[job.pk])
     job.refresh_from_db()
