@@ -1,0 +1,370 @@
+"""Reads of the elevator capability: a project's quote in the engine's contract, all methods side by side.
+
+A quote is built as the JSON document of `anju costshare` (household ids are room numbers, amounts in 元)
+and checked by the engine's own parser, so what the calculator shows, what a plan stores and what the
+CLI computes from the plan's inputs are the same thing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import get_language
+
+from anju.domain import costshare
+from anju.domain.costshare import Allocation, plain_yuan
+from anju.domain.errors import DomainError
+from anju.elevators.models import CostPlan, ElevatorProject, ProjectHousehold, SavedTable
+from anju.roster.scoping import Scope
+
+# Share of the gross that an elevator stopping at 2F already costs (shaft, pit, machine, first door);
+# each floor above adds an equal part of the rest. Used when a project has no reach costs of its own.
+DEFAULT_COMMON_PERCENT = 55
+AIRPORT = ("shapley", "nucleolus")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """What the calculator may change without touching the project. None: the project's own value."""
+
+    subsidy: int | None = None  # fen, replaces the project's subsidies
+    subsidy_mode: str | None = None
+    exempt: frozenset[int] | None = None  # household pks
+    absent: frozenset[int] | None = None  # household pks not participating
+    weight_by_area: bool = False
+    reach_costs: Mapping[int, int] | None = None  # floor -> fen
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "subsidy": None if self.subsidy is None else plain_yuan(self.subsidy),
+            "subsidy_mode": self.subsidy_mode,
+            "exempt": None if self.exempt is None else sorted(self.exempt),
+            "absent": None if self.absent is None else sorted(self.absent),
+            "weight_by_area": self.weight_by_area,
+            "reach_costs": None if self.reach_costs is None else {str(f): plain_yuan(v) for f, v in sorted(self.reach_costs.items())},
+        }
+
+
+@dataclass(frozen=True)
+class MethodColumn:
+    key: str
+    label_zh: str
+    label_en: str
+
+    @property
+    def label(self) -> str:
+        return self.label_zh if (get_language() or "zh").startswith("zh") else self.label_en
+
+
+@dataclass
+class ColumnResult:
+    column: MethodColumn
+    allocation: Allocation | None
+    error: str = ""
+    note: str = ""
+
+
+@dataclass
+class Row:
+    household_id: int
+    room: str
+    room_code: str
+    floor: int
+    area: Any
+    participates: bool
+    exempt: bool
+    amounts: list[int | None] = field(default_factory=list)
+
+
+@dataclass
+class Comparison:
+    """Every method's shares for one scenario; `errors` maps a calculator field to a message."""
+
+    project: ElevatorProject
+    scenario: Scenario
+    gross: int
+    subsidy: int
+    compensation: int
+    net: int
+    results: list[ColumnResult]
+    rows: list[Row]
+    errors: dict[str, str]
+    reach_costs: dict[int, int]
+
+    def totals(self) -> list[int | None]:
+        return [None if r.allocation is None else sum(s.amount for s in r.allocation.shares) for r in self.results]
+
+    def chart(self) -> dict[str, Any]:
+        """Average share per household on each floor (元, as strings: the chart only draws them)."""
+        floors = sorted({row.floor for row in self.rows})
+        series = []
+        for result in self.results:
+            if result.allocation is None:
+                continue
+            by_floor: dict[int, list[int]] = {}
+            for share in result.allocation.shares:
+                by_floor.setdefault(share.floor, []).append(share.amount)
+            data = [plain_yuan(int(Fraction(sum(by_floor[f]), len(by_floor[f])))) for f in floors]
+            series.append({"name": result.column.label, "data": data})
+        return {"floors": [f"{f}" for f in floors], "series": series}
+
+
+def projects_for(scope: Scope) -> QuerySet[ElevatorProject]:
+    return (ElevatorProject.objects.within(scope)
+            .select_related("unit__building__compound__community")
+            .prefetch_related(Prefetch("plans", queryset=CostPlan.objects.only("id", "project_id", "version", "created")))
+            .order_by("unit__building__compound_id", "unit__building_id", "unit_id"))
+
+
+def project_rows(project: ElevatorProject) -> list[ProjectHousehold]:
+    return list(project.households.select_related("household__unit__building").order_by(
+        "household__floor", "household__room"))
+
+
+def default_reach_costs(storeys: int, gross: int) -> dict[int, int]:
+    """Cost (fen) of an elevator reaching each floor from 2F up; the top floor's is the gross."""
+    if storeys <= 2:
+        return {storeys: gross}
+    base = gross * DEFAULT_COMMON_PERCENT // 100
+    return {f: base + (gross - base) * (f - 2) // (storeys - 2) for f in range(2, storeys + 1)}
+
+
+def gross_of(project: ElevatorProject) -> int:
+    return sum(line.amount for line in project.costs.all())
+
+
+def reach_costs_of(project: ElevatorProject, scenario: Scenario | None = None) -> dict[int, int]:
+    if scenario is not None and scenario.reach_costs is not None:
+        return dict(scenario.reach_costs)
+    if project.reach_costs:
+        return {int(f): int(v) for f, v in project.reach_costs.items()}
+    return default_reach_costs(project.storeys, gross_of(project))
+
+
+def method_columns(project: ElevatorProject) -> list[MethodColumn]:
+    """The calculator's columns: the project's own coefficients, each reference table, area, games, saved tables."""
+    columns = []
+    if project.method.get("kind") == "coefficients":
+        columns.append(MethodColumn("coefficients", "本项目系数", "project coefficients"))
+    for name, table in costshare.reference_tables().items():
+        columns.append(MethodColumn(f"table:{name}", table.title_zh, table.title_en))
+    columns.append(MethodColumn("area", "按面积", "by area"))
+    columns.append(MethodColumn("shapley", "Shapley 值", "Shapley value"))
+    columns.append(MethodColumn("nucleolus", "核仁", "nucleolus"))
+    subdistrict_id = project.unit.building.compound.subdistrict_id
+    for table in SavedTable.objects.filter(subdistrict_id=subdistrict_id):
+        columns.append(MethodColumn(f"saved:{table.pk}", table.name, table.name))
+    return columns
+
+
+def method_json(project: ElevatorProject, key: str, scenario: Scenario) -> dict[str, Any]:
+    """The method of column `key` in the engine's JSON contract (saved tables inlined as coefficients)."""
+    by_area = scenario.weight_by_area
+    if key == "coefficients":
+        return {**project.method, "weight_by_area": by_area}
+    if key.startswith("table:"):
+        return {"kind": "table", "table": key.removeprefix("table:"), "weight_by_area": by_area}
+    if key == "area":
+        return {"kind": "area"}
+    if key in AIRPORT:
+        reach = reach_costs_of(project, scenario)
+        return {"kind": key, "reach_costs": {str(f): plain_yuan(v) for f, v in sorted(reach.items())},
+                "weight_by_area": by_area}
+    if key.startswith("saved:"):
+        table = SavedTable.objects.filter(pk=_int(key.removeprefix("saved:")),
+                                          subdistrict_id=project.unit.building.compound.subdistrict_id).first()
+        if table is None:
+            raise DomainError(f"系数表不存在: {key}", f"no such saved table: {key}", field="method")
+        return {"kind": "coefficients", "by_floor": dict(table.by_floor), "weight_by_area": by_area}
+    raise DomainError(f"未知分摊方法: {key}", f"unknown method: {key}", field="method")
+
+
+def method_key(project: ElevatorProject) -> str:
+    """The calculator column matching the project's chosen method."""
+    kind = project.method.get("kind", "area")
+    if kind == "table":
+        return f"table:{project.method.get('table')}"
+    if kind == "saved":
+        return f"saved:{project.method.get('saved_table')}"
+    return kind
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise DomainError(f"编号应为整数: {text!r}", f"id must be an integer: {text!r}", field="method") from None
+
+
+def quote_document(project: ElevatorProject, key: str, scenario: Scenario,
+                   rows: Iterable[ProjectHousehold] | None = None) -> dict[str, Any]:
+    """The `anju costshare` input for one method; household ids are room numbers (unique in a unit)."""
+    rows = list(rows) if rows is not None else project_rows(project)
+    households = []
+    for row in rows:
+        h = row.household
+        exempt = row.exempt if scenario.exempt is None else h.pk in scenario.exempt
+        participates = row.participates if scenario.absent is None else h.pk not in scenario.absent
+        households.append({"id": h.room, "floor": h.floor, "area": str(h.exclusive_area),
+                           "participates": participates, "exempt": exempt})
+    if scenario.subsidy is not None:
+        subsidies = [{"name": "补贴合计", "amount": plain_yuan(scenario.subsidy)}]
+    else:
+        subsidies = [{"name": s.name or s.get_kind_display(), "amount": plain_yuan(s.amount)} for s in project.subsidies.all()]
+    mode = scenario.subsidy_mode or project.subsidy_mode
+    if key not in AIRPORT:
+        mode = "proportional"  # subsidies only reach a "common part" in the airport game
+    return {
+        "storeys": project.storeys,
+        "households": households,
+        "costs": [{"name": c.name or c.get_kind_display(), "amount": plain_yuan(c.amount)} for c in project.costs.all()],
+        "subsidies": subsidies,
+        "subsidy_mode": mode,
+        "method": method_json(project, key, scenario),
+        "compensations": [{"to": c.household.room, "amount": plain_yuan(c.amount)}
+                          for c in project.compensations.select_related("household")],
+    }
+
+
+def allocate(document: Mapping[str, Any]) -> Allocation:
+    """Run the engine on a contract document; DomainError names the bad field."""
+    return costshare.allocate_quote(costshare.quote_from_json(dict(document)))
+
+
+FIELD_OF_ERROR = (
+    ("subsidies", "subsidy"), ("subsidy_mode", "subsidy_mode"), ("method.reach_costs", "reach_costs"),
+    ("households", "exempt"), ("costs", "costs"), ("compensations", "costs"),
+)
+
+
+def calculator_field(error: DomainError) -> str | None:
+    """The calculator field an engine error belongs to, or None when it concerns one method only."""
+    for prefix, name in FIELD_OF_ERROR:
+        if (error.field or "").startswith(prefix):
+            return name
+    return None
+
+
+def compare(project: ElevatorProject, scenario: Scenario) -> Comparison:
+    """All methods side by side for one scenario; each column's total equals the net exactly."""
+    language = get_language() or "zh-hans"
+    rows = project_rows(project)
+    results: list[ColumnResult] = []
+    errors: dict[str, str] = {}
+    mode = scenario.subsidy_mode or project.subsidy_mode
+    for column in method_columns(project):
+        note = ""
+        if mode == "common_first" and column.key not in AIRPORT:
+            note = "补贴按比例抵减" if language.startswith("zh") else "subsidy applied in proportion"
+        try:
+            allocation = allocate(quote_document(project, column.key, scenario, rows))
+        except DomainError as error:
+            where = calculator_field(error)
+            if where is not None:
+                errors.setdefault(where, error.message(language))
+            results.append(ColumnResult(column, None, error=error.message(language), note=note))
+        else:
+            results.append(ColumnResult(column, allocation, note=note))
+    table_rows = []
+    for row in rows:
+        h = row.household
+        table_rows.append(Row(
+            household_id=h.pk, room=h.room, room_code=h.room_code, floor=h.floor, area=h.exclusive_area,
+            participates=row.participates if scenario.absent is None else h.pk not in scenario.absent,
+            exempt=row.exempt if scenario.exempt is None else h.pk in scenario.exempt,
+            amounts=[None if r.allocation is None else r.allocation.share(h.room).amount for r in results],
+        ))
+    done = next((r.allocation for r in results if r.allocation is not None), None)
+    gross = gross_of(project)
+    if done is not None:
+        subsidy, compensation, net = done.subsidy, done.compensation, done.net
+    else:
+        subsidy = scenario.subsidy if scenario.subsidy is not None else sum(s.amount for s in project.subsidies.all())
+        compensation = sum(c.amount for c in project.compensations.all())
+        net = gross - subsidy + compensation
+    return Comparison(project, scenario, gross, subsidy, compensation, net, results, table_rows, errors,
+                      reach_costs_of(project, scenario))
+
+
+def with_defaults(project: ElevatorProject, scenario: Scenario) -> Scenario:
+    """The scenario with the project's current flags filled in (what a plan records)."""
+    rows = project_rows(project)
+    exempt = scenario.exempt if scenario.exempt is not None else frozenset(r.household_id for r in rows if r.exempt)
+    absent = scenario.absent if scenario.absent is not None else frozenset(
+        r.household_id for r in rows if not r.participates)
+    return replace(scenario, exempt=exempt, absent=absent)
+
+
+# ---- plans ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    what: str
+    before: str
+    after: str
+
+
+def _describe_inputs(plan: CostPlan) -> dict[str, str]:
+    doc = plan.inputs
+    out = {
+        "方法 / method": plan.method_label,
+        "费用合计 / costs": costshare.format_yuan(plan.gross),
+        "补贴合计 / subsidies": costshare.format_yuan(plan.subsidy),
+        "补偿合计 / compensation": costshare.format_yuan(plan.compensation),
+        "净额 / net": costshare.format_yuan(plan.net),
+        "补贴抵减方式 / subsidy mode": doc.get("subsidy_mode", ""),
+        "按面积加权 / weight by area": str(doc.get("method", {}).get("weight_by_area", False)),
+    }
+    for item in doc.get("costs", []):
+        out[f"费用 / cost: {item['name']}"] = item["amount"]
+    for item in doc.get("subsidies", []):
+        out[f"补贴 / subsidy: {item['name']}"] = item["amount"]
+    for floor, amount in doc.get("method", {}).get("reach_costs", {}).items():
+        out[f"到达 {floor} 层费用 / reach {floor}F"] = amount
+    for floor, k in doc.get("method", {}).get("by_floor", {}).items():
+        out[f"{floor} 层系数 / coefficient {floor}F"] = k
+    for h in doc.get("households", []):
+        flags = ("免缴" if h.get("exempt") else "") + ("" if h.get("participates", True) else "不参与")
+        out[f"{h['id']} 状态 / status"] = flags or "分摊"
+    return out
+
+
+def plan_diff(old: CostPlan, new: CostPlan) -> tuple[list[Change], list[tuple[str, int, int]]]:
+    """What changed between two versions: inputs (label, before, after) and shares (room, before, after fen)."""
+    a, b = _describe_inputs(old), _describe_inputs(new)
+    changes = [Change(k, a.get(k, "—"), b.get(k, "—")) for k in dict.fromkeys([*a, *b]) if a.get(k) != b.get(k)]
+    before = {s["room"]: s["amount"] for s in old.shares}
+    after = {s["room"]: s["amount"] for s in new.shares}
+    shares = [(room, before.get(room, 0), after.get(room, 0)) for room in dict.fromkeys([*before, *after])
+              if before.get(room, 0) != after.get(room, 0)]
+    return changes, shares
+
+
+def running_estimate(project: ElevatorProject, plan: CostPlan) -> dict[str, int]:
+    """Each household's yearly running cost (fen) by room: by the plan's coefficients or equally."""
+    items = [costshare.RunningCost(i["name"], int(i["amount"])) for i in project.running_costs]
+    if not items:
+        return {}
+    quote = costshare.quote_from_json(plan.inputs)
+    coefficients = None
+    method = quote.method
+    basis = "equal"
+    if project.running_basis == "coefficients":
+        if isinstance(method, costshare.Coefficients):
+            coefficients, basis = dict(method.by_floor), "coefficients"
+        elif isinstance(method, costshare.Table):
+            table = method.table if isinstance(method.table, costshare.CoefficientTable) else costshare.reference_table(method.table)
+            try:
+                coefficients, basis = table.coefficients(quote.storeys, method.point), "coefficients"
+            except DomainError:
+                basis = "equal"
+    if basis == "coefficients" and not any(coefficients.get(h.floor, 0) for h in quote.households if h.pays):
+        basis = "equal"
+    result = costshare.share_running_costs(quote.households, items, basis=basis,  # type: ignore[arg-type]
+                                           coefficients=coefficients)
+    return {s.household_id: s.amount for s in result.shares}
