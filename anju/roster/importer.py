@@ -39,8 +39,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import FieldDoesNotExist
+from django.db import connection, models, transaction
 from django.db.models import Count
+from django.utils import timezone
 
 from anju.core import crypto
 from anju.core.audit import Actor
@@ -255,6 +257,18 @@ def _unmasked_copies(source: Source, folder: Path) -> list[tuple[str | None, Sou
 
 
 @dataclass(slots=True)
+class _Event:
+    """An audit record to write in bulk once the household has its id."""
+
+    action: str
+    household_pk: int
+    place: _Place
+    room: str
+    before: dict[str, Any] | None
+    after: dict[str, Any]
+
+
+@dataclass(slots=True)
 class _Place:
     """A resolved unit: the ids and names a household row needs."""
 
@@ -380,6 +394,10 @@ class DatabaseResolver:
         return self._units[building_id]
 
 
+_PERSON_COLUMNS = (
+    "subdistrict_id", "name", "sex", "birth_year", "id_number_encrypted", "id_number_hash", "phone_encrypted",
+    "phone_hash", "limited_mobility", "party_member",
+)
 _PERSON_FIELDS = ("name", "sex", "birth_year", "party_member", "limited_mobility")
 _HOUSEHOLD_FIELDS = ("floor", "exclusive_area", "occupancy", "note")
 
@@ -403,103 +421,125 @@ class _Writer:
         existing = self._existing_households(rows, places)
         owners = self._owners([h.pk for h in existing.values()])
         by_hash = self._people_by_id_hash(rows, places)
-        new_households: list[tuple[Household, RosterRow, _Place]] = []
+        new_households: list[tuple[RosterRow, _Place]] = []
         changed_households: list[Household] = []
         changed_people: dict[int, Person] = {}
-        new_people: list[tuple[Person, Household, RosterRow]] = []
-        new_links: list[tuple[Person, Household, bool]] = []
-        events: list[AuditEvent] = []
+        new_owners: list[tuple[RosterRow, _Place, int]] = []  # a new person owning a known household
+        new_links: list[tuple[int, int, bool]] = []  # person pk, household pk, lives there
+        events: list[_Event] = []
         for row, place in zip(rows, places, strict=True):
             self.subdistricts.add(place.subdistrict_id)
             household = existing.get((place.unit_id, row.room))
             if household is None:
-                household = Household(
-                    unit_id=place.unit_id, compound_id=place.compound_id, floor=row.floor, room=row.room,
-                    exclusive_area=row.exclusive_area, occupancy=row.occupancy or Occupancy.OWNER, note=row.note,
-                )
-                new_households.append((household, row, place))
+                new_households.append((row, place))
                 self.added_by_compound[place.compound_id] = self.added_by_compound.get(place.compound_id, 0) + 1
                 continue
             self.matched_by_compound[place.compound_id] = self.matched_by_compound.get(place.compound_id, 0) + 1
             before = _household_snapshot(household)
             household_changed = self._update_household(household, row)
-            person, person_before, link = self._match_owner(row, place, household, owners, by_hash)
+            person, person_before, link = self._match_owner(row, household, owners, by_hash)
             if person is None:
-                person = _new_person(row, place)
-                new_people.append((person, household, row))
-                by_hash_key = person.id_number_hash
-                if by_hash_key:
-                    by_hash[by_hash_key] = person
-                household_changed = True
-            elif person_before is not None:
-                changed_people[id(person)] = person
-            if link and person.pk is not None:
-                new_links.append((person, household, row.occupancy in (None, Occupancy.OWNER)))
-                household_changed = True
-            if household_changed or person_before is not None:
+                new_owners.append((row, place, household.pk))
+                owner_after = _row_owner_snapshot(row)
+            else:
+                if person_before is not None:
+                    changed_people[person.pk] = person
+                if link:
+                    new_links.append((person.pk, household.pk, row.occupancy in (None, Occupancy.OWNER)))
+                owner_after = _person_snapshot(person) if person_before is not None or link else None
+            if household_changed or person is None or person_before is not None or link:
                 if household_changed:
                     changed_households.append(household)
                 self.result.changed += 1
-                after_owner = _person_snapshot(person) if person.pk else _row_owner_snapshot(row)
-                events.append(self._event("import_update", household, place, row, before, after_owner, person_before))
+                if person_before is not None:
+                    before = before | {"owner": person_before}
+                after = _household_snapshot(household) | ({"owner": owner_after} if owner_after else {})
+                events.append(_Event("import_update", household.pk, place, row.room, before, after))
             else:
                 self.result.unchanged += 1
         self.result.added += len(new_households)
-        self.result.people_added += len(new_people) + len(new_households)
-        self.result.people_changed += sum(1 for p in changed_people.values() if p.pk is not None)
-        if not self.write:
-            return
-        self._write(new_households, changed_households, changed_people, new_people, new_links, events, by_hash)
+        self.result.people_added += len(new_owners) + len(new_households)
+        self.result.people_changed += len(changed_people)
+        if self.write:
+            self._write(new_households, changed_households, changed_people, new_owners, new_links, events, by_hash)
 
     def _write(
         self,
-        new_households: list[tuple[Household, RosterRow, _Place]],
+        new_households: list[tuple[RosterRow, _Place]],
         changed_households: list[Household],
         changed_people: dict[int, Person],
-        new_people: list[tuple[Person, Household, RosterRow]],
-        new_links: list[tuple[Person, Household, bool]],
-        events: list[AuditEvent],
+        new_owners: list[tuple[RosterRow, _Place, int]],
+        new_links: list[tuple[int, int, bool]],
+        events: list[_Event],
         by_hash: dict[str, Person],
     ) -> None:
-        Household.objects.bulk_create([h for h, _, _ in new_households], batch_size=BATCH)
         if changed_households:
             Household.objects.bulk_update(changed_households, list(_HOUSEHOLD_FIELDS), batch_size=BATCH)
-        updated = [p for p in changed_people.values() if p.pk is not None]
-        if updated:
+        if changed_people:
             Person.objects.bulk_update(
-                updated,
+                list(changed_people.values()),
                 [*_PERSON_FIELDS, "id_number_encrypted", "id_number_hash", "phone_encrypted", "phone_hash"],
                 batch_size=BATCH,
             )
-        # Owners of new households: one person each, unless an earlier row of this batch or the
-        # database already has the same ID number (one owner of several dwellings).
-        owner_links: list[tuple[Person, Household, bool]] = []
-        fresh: list[Person] = []
-        for household, row, place in new_households:
-            key = _id_hash(row)
-            person = by_hash.get(key) if key else None
-            if person is None:
-                person = _new_person(row, place)
-                fresh.append(person)
+        household_ids = self._insert_households(new_households)
+        # One new person per owner, unless the database or an earlier row of this batch already has
+        # the same ID number (one owner of several dwellings).
+        fresh: list[tuple] = []
+        fresh_by_hash: dict[str, int] = {}
+        links: list[tuple[int | None, int, int, bool]] = []  # person pk or None, fresh index, household, lives
+        owners = [(row, place, household_ids[(place.unit_id, row.room)]) for row, place in new_households]
+        for row, place, household_pk in [*owners, *new_owners]:
+            lives = row.occupancy in (None, Occupancy.OWNER)
+            key = crypto.search_hash("id", row.id_number) if row.id_number else ""
+            known = by_hash.get(key) if key else None
+            if known is not None:
+                links.append((known.pk, -1, household_pk, lives))
+                continue
+            index = fresh_by_hash.get(key, -1) if key else -1
+            if index < 0:
+                index = len(fresh)
+                fresh.append(_person_values(row, place, key))
                 if key:
-                    by_hash[key] = person
-            owner_links.append((person, household, row.occupancy in (None, Occupancy.OWNER)))
-            events.append(self._event("import_create", household, place, row, None, _row_owner_snapshot(row)))
-        fresh.extend(p for p, _, _ in new_people)
-        owner_links.extend((p, h, row.occupancy in (None, Occupancy.OWNER)) for p, h, row in new_people)
-        Person.objects.bulk_create(fresh, batch_size=BATCH)
-        owner_links.extend(new_links)
-        Ownership.objects.bulk_create(
-            [Ownership(person_id=p.pk, household_id=h.pk) for p, h, _ in owner_links], batch_size=BATCH,
-            ignore_conflicts=True,
+                    fresh_by_hash[key] = index
+            links.append((None, index, household_pk, lives))
+        for row, place, household_pk in owners:
+            after = _household_snapshot_of_row(row) | {"owner": _row_owner_snapshot(row)}
+            events.append(_Event("import_create", household_pk, place, row.room, None, after))
+        person_ids = insert_returning_ids(Person, _PERSON_COLUMNS, fresh)
+        pairs = [(pk if pk is not None else person_ids[i], h, lives) for pk, i, h, lives in links]
+        pairs.extend(new_links)
+        insert_many(Ownership, ("person_id", "household_id"), [(p, h) for p, h, _ in pairs], ignore_conflicts=True)
+        insert_many(Residence, ("person_id", "household_id"), [(p, h) for p, h, lives in pairs if lives],
+                    ignore_conflicts=True)
+        now = _prep(AuditEvent, "at", timezone.now())
+        user_id, label = (self.actor.user.pk if self.actor.user else None), self.actor.label[:120]
+        insert_many(
+            AuditEvent,
+            ("at", "actor_id", "actor_label", "action", "object_type", "object_id", "object_label",
+             "subdistrict_id", "before", "after"),
+            [
+                (now, user_id, label, e.action, "roster.household", str(e.household_pk),
+                 f"{e.place.label}{e.room}"[:200], e.place.subdistrict_id,
+                 _prep(AuditEvent, "before", e.before), _prep(AuditEvent, "after", e.after))
+                for e in events
+            ],
         )
-        Residence.objects.bulk_create(
-            [Residence(person_id=p.pk, household_id=h.pk) for p, h, lives in owner_links if lives],
-            batch_size=BATCH, ignore_conflicts=True,
+
+    def _insert_households(self, new: list[tuple[RosterRow, _Place]]) -> dict[tuple[int, str], int]:
+        """Insert new households; their ids, by their natural key (unit, room)."""
+        if not new:
+            return {}
+        insert_many(
+            Household, ("unit_id", "compound_id", "floor", "room", "exclusive_area", "occupancy", "note"),
+            [
+                (p.unit_id, p.compound_id, r.floor, r.room, r.exclusive_area, r.occupancy or Occupancy.OWNER, r.note)
+                for r, p in new
+            ],
         )
-        for event in events:
-            event.object_id = str(event.object_id_source.pk)  # type: ignore[attr-defined]
-        AuditEvent.objects.bulk_create(events, batch_size=BATCH)
+        found = Household.objects.filter(
+            unit_id__in={p.unit_id for _, p in new}, room__in={r.room for r, _ in new}
+        ).values_list("unit_id", "room", "id")
+        return {(unit_id, room): pk for unit_id, room, pk in found}
 
     def _existing_households(self, rows: list[RosterRow], places: list[_Place]) -> dict[tuple[int, str], Household]:
         unit_ids = {p.unit_id for p in places}
@@ -547,7 +587,6 @@ class _Writer:
     def _match_owner(
         self,
         row: RosterRow,
-        place: _Place,
         household: Household,
         owners: dict[int, list[Person]],
         by_hash: dict[str, Person],
@@ -568,27 +607,6 @@ class _Writer:
         changed = _update_person(person, row)
         link = all(p.pk != person.pk for p in current)
         return person, (before if changed else None), link
-
-    def _event(
-        self,
-        action: str,
-        household: Household,
-        place: _Place,
-        row: RosterRow,
-        before: dict[str, Any] | None,
-        owner: dict[str, Any],
-        person_before: dict[str, Any] | None = None,
-    ) -> AuditEvent:
-        after = _household_snapshot(household) | {"owner": owner}
-        if before is not None:
-            before = before | ({"owner": person_before} if person_before else {})
-        event = AuditEvent(
-            actor=self.actor.user, actor_label=self.actor.label[:120], action=action,
-            object_type="roster.household", object_id="", object_label=f"{place.label}{row.room}"[:200],
-            subdistrict_id=place.subdistrict_id, before=before, after=after,
-        )
-        event.object_id_source = household  # type: ignore[attr-defined]
-        return event
 
     def not_in_file(self) -> int:
         """Households of the compounds the file names that no row matched."""
@@ -620,22 +638,75 @@ class _Writer:
         )
 
 
+def insert_many(
+    model: type[models.Model], columns: tuple[str, ...], rows: list[tuple], *, ignore_conflicts: bool = False
+) -> None:
+    """INSERT many rows with one prepared statement (executemany), skipping the ORM's per-object work.
+
+    Portable SQL: the same statement runs on SQLite and PostgreSQL (both know ON CONFLICT DO NOTHING);
+    values must already be in database form (see `_prep` for JSON and datetimes).
+    """
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(_column(model, c)) for c in columns)
+    marks = ", ".join(["%s"] * len(columns))
+    conflict = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({marks}){conflict}"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH):
+            cursor.executemany(sql, rows[start:start + BATCH])
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    try:
+        return model._meta.get_field(name).column
+    except FieldDoesNotExist:  # a foreign key's attname, like person_id
+        return model._meta.get_field(name.removesuffix("_id")).column
+
+
+def insert_returning_ids(model: type[models.Model], columns: tuple[str, ...], rows: list[tuple]) -> list[int]:
+    """INSERT rows with multi-row VALUES … RETURNING the primary keys, in the order of `rows`.
+
+    SQLite (3.35+) and PostgreSQL both return the ids in VALUES order, which Django's own
+    bulk_create relies on too; this skips the ORM's per-object preparation.
+    """
+    if not rows:
+        return []
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(_column(model, c)) for c in columns)
+    marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    size = max(1, 3000 // len(columns))  # within every SQLite build's limit on bound variables
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), size):
+            chunk = rows[start:start + size]
+            cursor.execute(
+                f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES {', '.join([marks] * len(chunk))} "
+                f"RETURNING {quote(model._meta.pk.column)}",
+                [value for row in chunk for value in row],
+            )
+            ids.extend(pk for (pk,) in cursor.fetchall())
+    return ids
+
+
+def _prep(model: type[models.Model], name: str, value: Any) -> Any:
+    return model._meta.get_field(name).get_db_prep_save(value, connection)
+
+
 def _id_hash(row: RosterRow) -> str:
     return crypto.search_hash("id", row.id_number) if row.id_number else ""
 
 
-def _new_person(row: RosterRow, place: _Place) -> Person:
-    person = Person(
-        subdistrict_id=place.subdistrict_id, name=row.owner_name, sex=row.sex or "", birth_year=row.birth_year,
-        party_member=bool(row.party_member), limited_mobility=bool(row.limited_mobility),
+def _person_values(row: RosterRow, place: _Place, id_hash: str) -> tuple:
+    """A new owner's column values (_PERSON_COLUMNS); ID number and phone encrypted, one Fernet token each."""
+    return (
+        place.subdistrict_id, row.owner_name, row.sex or "", row.birth_year,
+        crypto.encrypt(row.id_number) if row.id_number else "", id_hash,
+        crypto.encrypt(row.phone) if row.phone else "",
+        crypto.search_hash("phone", row.phone) if row.phone else "",
+        bool(row.limited_mobility), bool(row.party_member),
     )
-    if row.id_number:
-        person.id_number_encrypted = crypto.encrypt(row.id_number)
-        person.id_number_hash = crypto.search_hash("id", row.id_number)
-    if row.phone:
-        person.phone_encrypted = crypto.encrypt(row.phone)
-        person.phone_hash = crypto.search_hash("phone", row.phone)
-    return person
 
 
 def _update_person(person: Person, row: RosterRow) -> bool:
@@ -662,6 +733,13 @@ def _update_person(person: Person, row: RosterRow) -> bool:
             person.phone_hash, person.phone_encrypted = digest, crypto.encrypt(row.phone)
             changed = True
     return changed
+
+
+def _household_snapshot_of_row(r: RosterRow) -> dict[str, Any]:
+    return {
+        "floor": r.floor, "room": r.room, "exclusive_area": str(r.exclusive_area),
+        "occupancy": r.occupancy or Occupancy.OWNER, "note": r.note,
+    }
 
 
 def _household_snapshot(h: Household) -> dict[str, Any]:
