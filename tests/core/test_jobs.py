@@ -62,3 +62,13 @@ def test_other_users_cannot_see_a_job(client, world, staff_a, staff_b):
     job = Job.objects.create(kind="tests.count", label="数数", actor=staff_a)
     client.force_login(staff_b)
     assert client.get(reverse("core:job", args=[job.pk])).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_real_worker_runs_a_queued_job(world, staff_a):
+    from django.core.management import call_command
+
+    job = jobs.job_start(kind="tests.count", label="数数", actor=Actor.of(staff_a), params={"n": 3})  # autocommit: queued now
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and job.result["summary"] == "数了 3 项"
