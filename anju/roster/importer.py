@@ -529,17 +529,14 @@ class _Writer:
         """Insert new households; their ids, by their natural key (unit, room)."""
         if not new:
             return {}
-        insert_many(
+        ids = insert_returning_ids(
             Household, ("unit_id", "compound_id", "floor", "room", "exclusive_area", "occupancy", "note"),
             [
                 (p.unit_id, p.compound_id, r.floor, r.room, r.exclusive_area, r.occupancy or Occupancy.OWNER, r.note)
                 for r, p in new
             ],
         )
-        found = Household.objects.filter(
-            unit_id__in={p.unit_id for _, p in new}, room__in={r.room for r, _ in new}
-        ).values_list("unit_id", "room", "id")
-        return {(unit_id, room): pk for unit_id, room, pk in found}
+        return {(p.unit_id, r.room): pk for (r, p), pk in zip(new, ids, strict=True)}
 
     def _existing_households(self, rows: list[RosterRow], places: list[_Place]) -> dict[tuple[int, str], Household]:
         unit_ids = {p.unit_id for p in places}
@@ -547,7 +544,10 @@ class _Writer:
         found = Household.objects.filter(unit_id__in=unit_ids, room__in=rooms).only(
             "id", "unit_id", "compound_id", "room", *_HOUSEHOLD_FIELDS
         )
-        return {(h.unit_id, h.room): h for h in found}
+        # Households inserted by earlier batches share units and room numbers with this one: keep
+        # only the exact (unit, room) pairs of this batch.
+        wanted = {(p.unit_id, r.room) for r, p in zip(rows, places, strict=True)}
+        return {(h.unit_id, h.room): h for h in found if (h.unit_id, h.room) in wanted}
 
     def _owners(self, household_ids: list[int]) -> dict[int, list[Person]]:
         owners: dict[int, list[Person]] = {}
@@ -673,6 +673,8 @@ def insert_returning_ids(model: type[models.Model], columns: tuple[str, ...], ro
     """
     if not rows:
         return []
+    if connection.vendor == "sqlite":
+        return _sqlite_insert_ids(model, columns, rows)
     quote = connection.ops.quote_name
     names = ", ".join(quote(_column(model, c)) for c in columns)
     marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
@@ -688,6 +690,25 @@ def insert_returning_ids(model: type[models.Model], columns: tuple[str, ...], ro
             )
             ids.extend(pk for (pk,) in cursor.fetchall())
     return ids
+
+
+def _sqlite_insert_ids(model: type[models.Model], columns: tuple[str, ...], rows: list[tuple]) -> list[int]:
+    """SQLite: one executemany, then the ids from last_insert_rowid().
+
+    The import's transaction is BEGIN IMMEDIATE (settings), so no other connection writes between
+    these inserts, and an AUTOINCREMENT key gives them consecutive ids. The count check below turns
+    any surprise into an error (and a rolled-back import) rather than wrong links.
+    """
+    insert_many(model, columns, rows)
+    table, pk = connection.ops.quote_name(model._meta.db_table), connection.ops.quote_name(model._meta.pk.column)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT last_insert_rowid()")
+        (last,) = cursor.fetchone()
+        first = last - len(rows) + 1
+        cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE {pk} BETWEEN %s AND %s", [first, last])
+        if cursor.fetchone()[0] != len(rows):
+            raise RuntimeError(f"{table}: inserted ids are not consecutive; import abandoned")
+    return list(range(first, last + 1))
 
 
 def _prep(model: type[models.Model], name: str, value: Any) -> Any:
@@ -752,9 +773,19 @@ def _household_snapshot(h: Household) -> dict[str, Any]:
 def _row_owner_snapshot(row: RosterRow) -> dict[str, Any]:
     return {
         "name": row.owner_name, "sex": row.sex or "", "birth_year": row.birth_year,
-        "id_number": mask_id_number(row.id_number), "phone": mask_phone(row.phone),
+        "id_number": mask_id_number(row.id_number), "phone": _mask_normal_phone(row.phone),
         "party_member": bool(row.party_member), "limited_mobility": bool(row.limited_mobility),
     }
+
+
+def _mask_normal_phone(phone: str | None) -> str:
+    """mask_phone for a number the reader has already normalised (skips normalising it again)."""
+    if not phone:
+        return ""
+    if "-" in phone:
+        area, subscriber = phone.split("-")
+        return f"{area}-****{subscriber[-2:]}"
+    return f"{phone[:3]}****{phone[-4:]}"
 
 
 def _person_snapshot(p: Person) -> dict[str, Any]:
