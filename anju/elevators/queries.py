@@ -77,7 +77,7 @@ class Row:
     area: Any
     participates: bool
     exempt: bool
-    amounts: list[int | None] = field(default_factory=list)
+    amounts: list[tuple[str, int | None]] = field(default_factory=list)  # (method key, fen)
 
 
 @dataclass
@@ -276,7 +276,7 @@ def compare(project: ElevatorProject, scenario: Scenario) -> Comparison:
             household_id=h.pk, room=h.room, room_code=h.room_code, floor=h.floor, area=h.exclusive_area,
             participates=row.participates if scenario.absent is None else h.pk not in scenario.absent,
             exempt=row.exempt if scenario.exempt is None else h.pk in scenario.exempt,
-            amounts=[None if r.allocation is None else r.allocation.share(h.room).amount for r in results],
+            amounts=[(r.column.key, None if r.allocation is None else r.allocation.share(h.room).amount) for r in results],
         ))
     done = next((r.allocation for r in results if r.allocation is not None), None)
     gross = gross_of(project)
@@ -345,11 +345,15 @@ def plan_diff(old: CostPlan, new: CostPlan) -> tuple[list[Change], list[tuple[st
     return changes, shares
 
 
-def running_estimate(project: ElevatorProject, plan: CostPlan) -> dict[str, int]:
-    """Each household's yearly running cost (fen) by room: by the plan's coefficients or equally."""
+def running_estimate(project: ElevatorProject, plan: CostPlan) -> tuple[str, dict[str, int]]:
+    """The basis used ("coefficients" or "equal") and each household's yearly running cost (fen) by room.
+
+    By the plan's floor coefficients when the project asks for that and the plan's method has them (a
+    table or own coefficients); otherwise equally among the households that use the elevator.
+    """
     items = [costshare.RunningCost(i["name"], int(i["amount"])) for i in project.running_costs]
     if not items:
-        return {}
+        return "equal", {}
     quote = costshare.quote_from_json(plan.inputs)
     coefficients = None
     method = quote.method
@@ -367,4 +371,4 @@ def running_estimate(project: ElevatorProject, plan: CostPlan) -> dict[str, int]
         basis = "equal"
     result = costshare.share_running_costs(quote.households, items, basis=basis,  # type: ignore[arg-type]
                                            coefficients=coefficients)
-    return {s.household_id: s.amount for s in result.shares}
+    return basis, {s.household_id: s.amount for s in result.shares}

@@ -5,4 +5,12 @@ from anju.elevators import views
 app_name = "elevators"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("<int:pk>/", views.project, name="project"),
+    path("<int:pk>/calculator/", views.calculator, name="calculator"),
+    path("<int:pk>/plans/save/", views.plan_save, name="plan_save"),
+    path("<int:pk>/negotiate/", views.negotiate, name="negotiate"),
+    path("plans/<int:pk>/", views.plan, name="plan"),
+    path("plans/<int:pk>/diff/<int:other>/", views.plan_diff, name="plan_diff"),
+    path("plans/<int:pk>/statement/<int:household>.pdf", views.statement, name="statement"),
+    path("plans/<int:pk>/statements/", views.statements_job, name="statements_job"),
 ]

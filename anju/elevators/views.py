@@ -1,8 +1,173 @@
+"""Pages of the elevator capability: projects, the calculator (htmx), plans, statements, negotiation."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from anju.core import jobs as jobs_core
+from anju.core.audit import Actor
+from anju.core.errors import ValidationFailed
+from anju.core.models import AuditEvent
+from anju.elevators import forms, jobs, negotiation, queries, services, statements
+from anju.elevators.models import CostPlan, ElevatorProject, SubsidyMode
+from anju.roster.scoping import scope_of
+
+
+def access_project(request: HttpRequest, pk: int) -> ElevatorProject:
+    """The project if the user may see it; 404 otherwise (never 403: existence is not revealed)."""
+    qs = ElevatorProject.objects.visible_to(request.user).select_related("unit__building__compound__community")
+    return get_object_or_404(qs, pk=pk)
+
+
+def access_plan(request: HttpRequest, pk: int) -> CostPlan:
+    qs = CostPlan.objects.visible_to(request.user).select_related("project__unit__building__compound__community")
+    return get_object_or_404(qs, pk=pk)
+
+
+def _require_edit(request: HttpRequest) -> None:
+    if not scope_of(request.user).can_edit:
+        raise PermissionDenied
 
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "elevators/index.html", {})
+    projects = queries.projects_for(scope_of(request.user))
+    return render(request, "elevators/index.html", {"projects": projects})
+
+
+@login_required
+def project(request: HttpRequest, pk: int) -> HttpResponse:
+    node = access_project(request, pk)
+    history = AuditEvent.objects.filter(object_type="elevators.elevatorproject", object_id=str(node.pk))[:20]
+    return render(request, "elevators/project.html", {
+        "node": node, "rows": queries.project_rows(node), "costs": node.costs.all(), "subsidies": node.subsidies.all(),
+        "compensations": node.compensations.select_related("household__unit__building"),
+        "gross": queries.gross_of(node), "plans": node.plans.all(), "history": history,
+        "can_edit": scope_of(request.user).can_edit,
+    })
+
+
+def _calculator_context(request: HttpRequest, node: ElevatorProject) -> dict:
+    rows = queries.project_rows(node)
+    data = request.POST if request.method == "POST" else request.GET
+    scenario, errors = forms.parse_scenario(data, node, rows)
+    comparison = queries.compare(node, scenario)
+    for name, message in comparison.errors.items():
+        errors.setdefault(name, message)
+    effective = queries.with_defaults(node, scenario)
+    return {
+        "node": node, "comparison": comparison, "errors": errors, "scenario": effective,
+        "rows": rows, "modes": SubsidyMode.choices, "chosen": data.get("method") or queries.method_key(node),
+        "reach": sorted(comparison.reach_costs.items()), "floors": range(1, node.storeys + 1),
+        "field_names": ("subsidy", "subsidy_mode", "exempt", "reach_costs", "costs", "reason"),
+        "can_edit": scope_of(request.user).can_edit, "oob": bool(request.headers.get("HX-Request")),
+    }
+
+
+@login_required
+def calculator(request: HttpRequest, pk: int) -> HttpResponse:
+    """All methods side by side; the form posts to itself with htmx and only the results are swapped."""
+    node = access_project(request, pk)
+    context = _calculator_context(request, node)
+    if request.headers.get("HX-Request"):
+        return render(request, "elevators/_results.html", context)
+    return render(request, "elevators/calculator.html", context)
+
+
+@login_required
+@require_POST
+def plan_save(request: HttpRequest, pk: int) -> HttpResponse:
+    node = access_project(request, pk)
+    _require_edit(request)
+    rows = queries.project_rows(node)
+    scenario, errors = forms.parse_scenario(request.POST, node, rows)
+    if errors:
+        context = _calculator_context(request, node)
+        return render(request, "elevators/calculator.html", context, status=400)
+    try:
+        plan = services.plan_save(project=node, method=request.POST.get("method", ""), scenario=scenario,
+                                  reason=request.POST.get("reason", ""), actor=Actor.of(request.user))
+    except ValidationFailed as error:
+        context = _calculator_context(request, node)
+        field = "reason" if error.field == "reason" else (
+            queries.calculator_field(error) or "costs")  # type: ignore[arg-type]
+        context["errors"][field] = error.message()
+        return render(request, "elevators/calculator.html", context, status=400)
+    return redirect("elevators:plan", plan.pk)
+
+
+@login_required
+def plan(request: HttpRequest, pk: int) -> HttpResponse:
+    node = access_plan(request, pk)
+    previous = CostPlan.objects.filter(project=node.project, version__lt=node.version).order_by("-version").first()
+    changes, share_changes = queries.plan_diff(previous, node) if previous else ([], [])
+    versions = node.project.plans.all()
+    return render(request, "elevators/plan.html", {
+        "plan": node, "project": node.project, "previous": previous, "changes": changes,
+        "share_changes": share_changes, "versions": versions, "running": queries.running_estimate(node.project, node)[1],
+    })
+
+
+@login_required
+def plan_diff(request: HttpRequest, pk: int, other: int) -> HttpResponse:
+    new = access_plan(request, pk)
+    old = get_object_or_404(CostPlan.objects.visible_to(request.user), pk=other, project=new.project)
+    if old.version > new.version:
+        old, new = new, old
+    changes, share_changes = queries.plan_diff(old, new)
+    return render(request, "elevators/plan_diff.html", {
+        "old": old, "new": new, "project": new.project, "changes": changes, "share_changes": share_changes,
+    })
+
+
+
+@login_required
+def statement(request: HttpRequest, pk: int, household: int) -> HttpResponse:
+    """One household's statement (明白账) as a PDF download."""
+    node = access_plan(request, pk)
+    share = next((s for s in node.shares if s["household"] == household), None)
+    if share is None:
+        raise Http404
+    pdf = statements.render_statement(node, household)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = f"明白账-{share['room_code']}-v{node.version}.pdf"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@login_required
+@require_POST
+def statements_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """The whole unit's statements as one PDF, made in the background; the job page shows progress."""
+    node = access_plan(request, pk)
+    job = jobs_core.job_start(
+        kind=jobs.STATEMENTS, label=f"明白账 {node.project} v{node.version}", actor=Actor.of(request.user),
+        params={"plan": node.pk}, subdistrict_id=node.project.unit.building.compound.subdistrict_id,
+    )
+    return redirect("core:job", job.pk)
+
+
+@login_required
+def negotiate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Willingness to pay in, shares within the office's rules out (or how far the gap is)."""
+    node = access_project(request, pk)
+    rows = queries.project_rows(node)
+    data = None
+    if request.method == "POST":
+        data = forms.parse_negotiation(request.POST, [r.household.room for r in rows], node.storeys)
+    view = negotiation.run(node, data)
+    exempt_floors = data.exempt_floors if data is not None else {
+        f for f in range(1, node.storeys + 1) if rows and all(r.exempt for r in rows if r.household.floor == f)
+        and any(r.household.floor == f for r in rows)}
+    context = {"node": node, "view": view, "values": request.POST, "floors": range(1, node.storeys + 1),
+               "exempt_floors": exempt_floors, "oob": bool(request.headers.get("HX-Request")),
+               "targets": list(forms.TARGETS), "field_names": ["subsidy", "general"]}
+    if request.headers.get("HX-Request"):
+        return render(request, "elevators/_negotiation.html", context)
+    return render(request, "elevators/negotiate.html", context)

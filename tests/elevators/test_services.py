@@ -133,6 +133,11 @@ def test_projects_are_scoped_like_the_roster(project_a, project_b, staff_a, staf
 def test_running_costs_are_estimated_per_household(project_a):
     plan = services.plan_save(project=project_a, method="table:guangzhou-2025", scenario=queries.Scenario(),
                               reason="测算", actor=SYSTEM)
-    yearly = queries.running_estimate(project_a, plan)
+    basis, yearly = queries.running_estimate(project_a, plan)
+    assert basis == "coefficients"
     assert sum(yearly.values()) == 11_000 * FEN
     assert yearly["101"] == 0 and yearly["601"] > yearly["201"]
+    shapley = services.plan_save(project=project_a, method="shapley", scenario=queries.Scenario(), reason="测算",
+                                 actor=SYSTEM)
+    basis, yearly = queries.running_estimate(project_a, shapley)
+    assert basis == "equal" and yearly["201"] == yearly["601"] == 1_100 * FEN

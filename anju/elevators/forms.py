@@ -1,0 +1,95 @@
+"""Reading the calculator's and the negotiation page's fields; every error names its field, in both languages."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from django.http import QueryDict
+from django.utils.translation import get_language
+
+from anju.domain.costshare import to_fen
+from anju.domain.errors import DomainError
+from anju.elevators.models import ElevatorProject, ProjectHousehold, SubsidyMode
+from anju.elevators.queries import Scenario
+
+
+def _message(error: DomainError) -> str:
+    return error.message(get_language() or "zh-hans")
+
+
+def _ids(data: QueryDict, name: str, allowed: set[int]) -> frozenset[int]:
+    return frozenset(int(v) for v in data.getlist(name) if v.isdigit() and int(v) in allowed)
+
+
+def parse_scenario(data: QueryDict, project: ElevatorProject,
+                   rows: list[ProjectHousehold]) -> tuple[Scenario, dict[str, str]]:
+    """The calculator's scenario; fields left as they were on the project when the form was never sent."""
+    errors: dict[str, str] = {}
+    if "submitted" not in data:
+        return Scenario(), errors
+    allowed = {row.household_id for row in rows}
+    subsidy = None
+    if data.get("subsidy", "").strip():
+        try:
+            subsidy = to_fen(data["subsidy"].strip(), field="subsidy")
+        except DomainError as error:
+            errors["subsidy"] = _message(error)
+    mode = data.get("subsidy_mode") or project.subsidy_mode
+    if mode not in SubsidyMode.values:
+        errors["subsidy_mode"] = "未知补贴方式" if (get_language() or "zh").startswith("zh") else "unknown subsidy mode"
+        mode = project.subsidy_mode
+    reach: dict[int, int] = {}
+    for floor in range(1, project.storeys + 1):
+        text = data.get(f"reach_{floor}", "").strip()
+        if not text:
+            continue
+        try:
+            reach[floor] = to_fen(text, field=f"reach_{floor}")
+        except DomainError as error:
+            errors.setdefault("reach_costs", f"{floor}F: {_message(error)}")
+    scenario = Scenario(
+        subsidy=subsidy, subsidy_mode=mode, exempt=_ids(data, "exempt", allowed),
+        absent=allowed - _ids(data, "participates", allowed), weight_by_area=data.get("weight_by_area") == "on",
+        reach_costs=reach or None,
+    )
+    return scenario, errors
+
+
+@dataclass
+class NegotiationInput:
+    willingness: dict[str, int | None]  # room -> fen, None: would not pay anything
+    exempt_floors: set[int]
+    bounds: dict[int, tuple[int, int | None]]
+    subsidy: int | None
+    share: Fraction  # consent target as a share of all households, by count and by area
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+TARGETS = {"3/4": Fraction(3, 4), "2/3": Fraction(2, 3), "1/2": Fraction(1, 2)}
+
+
+def parse_negotiation(data: Mapping[str, str], rooms: list[str], storeys: int) -> NegotiationInput:
+    """Willingness per room (元; blank = unwilling), exempt floors, per-floor bounds (元), consent target."""
+    errors: dict[str, str] = {}
+
+    def fen(name: str) -> int | None:
+        text = (data.get(name) or "").strip()
+        if not text:
+            return None
+        try:
+            return to_fen(text, field=name)
+        except DomainError as error:
+            errors[name] = _message(error)
+            return None
+
+    willingness = {room: fen(f"will_{room}") for room in rooms}
+    exempt_floors = {f for f in range(1, storeys + 1) if data.get(f"exempt_floor_{f}") == "on"}
+    bounds: dict[int, tuple[int, int | None]] = {}
+    for floor in range(1, storeys + 1):
+        low, high = fen(f"min_{floor}"), fen(f"max_{floor}")
+        if low is not None or high is not None:
+            bounds[floor] = (low or 0, high)
+    return NegotiationInput(willingness, exempt_floors, bounds, fen("subsidy"),
+                            TARGETS.get(data.get("target") or "3/4", Fraction(3, 4)), errors)

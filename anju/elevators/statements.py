@@ -1,0 +1,93 @@
+"""Household statements (明白账): what one PDF page says about one household's share, from a saved plan."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from itertools import zip_longest
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from anju.core.pdf import print_context, render_pdf
+from anju.elevators import queries
+from anju.elevators.models import CostPlan
+from anju.roster.models import Household, Person
+
+TEMPLATE = "elevators/print/statements.html"
+
+METHOD_EXPLAINED = {
+    "coefficients": "按楼层系数分摊：每户的份额与其所在楼层的系数成正比{area}。",
+    "table": "按参考系数表分摊：每户的份额与参考表中该楼层的系数成正比{area}。",
+    "area": "按专有部分面积分摊（民法典第二百八十三条）：每户的份额与其专有部分面积成正比。",
+    "shapley": "按机场博弈 Shapley 值分摊：电梯从地面到各层分成若干段，每一段的费用由需要用到这一段的住户{split}分担，"
+               "住得越高，用到的段越多。",
+    "nucleolus": "按机场博弈核仁分摊：在每户都不多于单独加装所需费用的前提下，逐轮让最吃亏的住户组合节省得尽可能多。",
+}
+
+
+RUNNING_BASIS = {"coefficients": "按本方案的楼层系数分摊", "equal": "由使用电梯的住户平均分摊"}
+
+
+def method_explained(plan: CostPlan) -> str:
+    method = plan.inputs.get("method", {})
+    kind = method.get("kind", "")
+    by_area = method.get("weight_by_area", False)
+    text = METHOD_EXPLAINED.get(kind, "")
+    return text.format(area="，并乘以面积" if by_area else "", split="按面积" if by_area else "平均")
+
+
+def statement_pages(plan: CostPlan, household_ids: list[int] | None = None) -> list[dict[str, Any]]:
+    """One page per household of the plan (or the given households), in floor and room order."""
+    _basis, running = queries.running_estimate(plan.project, plan)
+    wanted = [s for s in plan.shares if household_ids is None or s["household"] in household_ids]
+    owners: dict[int, list[Person]] = {}
+    for h in Household.objects.filter(pk__in=[s["household"] for s in wanted]).prefetch_related("owners"):
+        owners[h.pk] = list(h.owners.all())
+    pages = []
+    for share in sorted(wanted, key=lambda s: (s["floor"], s["room"])):
+        pages.append({
+            "share": share,
+            "owners": [{"name": p.name, "phone": p.phone_masked} for p in owners.get(share["household"], [])],
+            "running": running.get(share["room"]),
+        })
+    return pages
+
+
+def _context(plan: CostPlan, pages: list[dict[str, Any]]) -> dict[str, Any]:
+    project = plan.project
+    doc = plan.inputs
+    return {
+        "plan": plan, "project": project, "compound": project.unit.building.compound,
+        "subdistrict": project.unit.building.compound.subdistrict, "pages": pages, "costs": doc.get("costs", []),
+        "subsidies": doc.get("subsidies", []),
+        "money_rows": list(zip_longest(doc.get("costs", []), doc.get("subsidies", []))), "method_explained": method_explained(plan),
+        "running_items": [(i["name"], i["amount"]) for i in project.running_costs],
+        "running_total": sum(i["amount"] for i in project.running_costs),
+        "running_basis": RUNNING_BASIS[queries.running_estimate(project, plan)[0]],
+    }
+
+
+def render_statement(plan: CostPlan, household_id: int) -> bytes:
+    """One household's statement as an A4 PDF."""
+    return render_pdf(TEMPLATE, _context(plan, statement_pages(plan, [household_id])))
+
+
+def render_unit(plan: CostPlan, progress: Callable[[int, int], None] | None = None) -> bytes:
+    """Every household's statement in one PDF, a page (or more) each, page numbers counted per household.
+
+    Each household is laid out as its own document, so progress can be reported household by household;
+    the pages are then written out together.
+    """
+    from weasyprint import HTML  # late: loads Pango
+
+    pages = statement_pages(plan)
+    documents = []
+    for done, page in enumerate(pages, start=1):
+        html = render_to_string(TEMPLATE, print_context(_context(plan, [page])))
+        documents.append(HTML(string=html, base_url=str(settings.BASE_DIR)).render())
+        if progress is not None:
+            progress(done, len(pages))
+    if not documents:
+        return b""
+    return documents[0].copy([p for document in documents for p in document.pages]).write_pdf()

@@ -1,0 +1,137 @@
+"""The calculator, plans and their diff, and the negotiation aid, as staff use them in the browser."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from anju.core.models import AuditEvent
+from anju.elevators.models import CostPlan
+from tests.elevators.conftest import FEN
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_project_list_shows_only_the_callers_projects(client, project_a, project_b, staff_a):
+    client.force_login(staff_a)
+    page = client.get(reverse("elevators:index")).content.decode()
+    assert reverse("elevators:project", args=[project_a.pk]) in page
+    assert reverse("elevators:project", args=[project_b.pk]) not in page
+
+
+@pytest.mark.parametrize("name", ["project", "calculator", "negotiate"])
+def test_another_communitys_project_is_a_404(client, project_b, staff_a, name):
+    client.force_login(staff_a)
+    assert client.get(reverse(f"elevators:{name}", args=[project_b.pk])).status_code == 404
+
+
+def test_the_calculator_shows_every_method_with_totals_equal_to_the_net(client, project_a, staff_a):
+    client.force_login(staff_a)
+    response = client.get(reverse("elevators:calculator", args=[project_a.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "445,000.00" in page and "echarts.min.js" in page and 'id="chart-data"' in page
+    for label in ("广州 2025 参考系数", "按面积", "Shapley 值", "核仁"):
+        assert label in page
+    footer = page.split("<tfoot>")[1].split("</tr>")[0]
+    totals = re.findall(r'<td class="num">([\d,.]+)</td>', footer)
+    assert len(totals) == 8 and set(totals) == {"445,000.00"}
+
+
+def test_changing_the_subsidy_with_htmx_returns_only_the_results(client, project_a, staff_a, unit_a):
+    client.force_login(staff_a)
+    participants = [str(h.pk) for h in unit_a.households.all()]
+    response = client.post(
+        reverse("elevators:calculator", args=[project_a.pk]),
+        {"submitted": "1", "subsidy": "300000", "subsidy_mode": "proportional", "participates": participants},
+        HTTP_HX_REQUEST="true",
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and "<html" not in page
+    assert 'data-testid="net">345,000.00<' in page
+    assert 'id="err-subsidy" hx-swap-oob="true"' in page
+
+
+def test_an_engine_error_is_shown_next_to_its_field_in_the_users_language(client, project_a, staff_a, unit_a):
+    client.force_login(staff_a)
+    participants = [str(h.pk) for h in unit_a.households.all()]
+    data = {"submitted": "1", "subsidy": "900000", "participates": participants}
+    page = client.post(reverse("elevators:calculator", args=[project_a.pk]), data, HTTP_HX_REQUEST="true").content.decode()
+    error = page.split('id="err-subsidy" hx-swap-oob="true">')[1].split("</div>")[0]
+    assert "补贴合计" in error and "超过费用合计" in error
+    client.cookies["django_language"] = "en"
+    page = client.post(reverse("elevators:calculator", args=[project_a.pk]), data, HTTP_HX_REQUEST="true",
+                       HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    error = page.split('id="err-subsidy" hx-swap-oob="true">')[1].split("</div>")[0]
+    assert "exceed the costs" in error
+    bad = client.post(reverse("elevators:calculator", args=[project_a.pk]), {**data, "subsidy": "12.345"},
+                      HTTP_HX_REQUEST="true", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "at most 2 decimals" in bad
+
+
+def test_exempting_a_household_in_the_calculator_makes_it_pay_nothing(client, project_a, staff_a, unit_a):
+    client.force_login(staff_a)
+    participants = [str(h.pk) for h in unit_a.households.all()]
+    room_601 = unit_a.households.get(room="601")
+    page = client.post(reverse("elevators:calculator", args=[project_a.pk]),
+                       {"submitted": "1", "participates": participants, "exempt": [str(room_601.pk)]},
+                       HTTP_HX_REQUEST="true").content.decode()
+    row = page.split('<tr data-room="601">')[1].split("</tr>")[0]
+    assert set(re.findall(r'data-method="[^"]+">([^<]+)<', row)) == {"0.00"}
+
+
+def test_saving_a_plan_from_the_calculator_and_seeing_the_diff(client, project_a, staff_a, unit_a):
+    client.force_login(staff_a)
+    participants = [str(h.pk) for h in unit_a.households.all()]
+    url = reverse("elevators:plan_save", args=[project_a.pk])
+    base = {"submitted": "1", "participates": participants, "subsidy_mode": "proportional"}
+    missing_reason = client.post(url, {**base, "method": "area", "reason": ""})
+    assert missing_reason.status_code == 400 and "请说明" in missing_reason.content.decode()
+    first = client.post(url, {**base, "method": "table:guangzhou-2025", "reason": "第一轮"})
+    second = client.post(url, {**base, "method": "table:guangzhou-2025", "subsidy": "250000", "reason": "追加补贴"})
+    assert first.status_code == second.status_code == 302
+    v1, v2 = CostPlan.objects.order_by("version")
+    assert (v1.net, v2.net) == (445_000 * FEN, 395_000 * FEN)
+    page = client.get(second.url).content.decode()
+    assert "追加补贴" in page and "staff_a" in page and "445,000.00" in page and "395,000.00" in page
+    diff = client.get(reverse("elevators:plan_diff", args=[v2.pk, v1.pk])).content.decode()
+    assert "补贴" in diff and "第一轮" in diff
+    assert AuditEvent.objects.filter(action="elevator.plan", actor=staff_a).count() == 2
+
+
+def test_a_volunteer_sees_the_calculator_but_cannot_save(client, project_a, volunteer_a):
+    client.force_login(volunteer_a)
+    page = client.get(reverse("elevators:calculator", args=[project_a.pk])).content.decode()
+    assert "保存为分摊方案" not in page
+    response = client.post(reverse("elevators:plan_save", args=[project_a.pk]), {"method": "area", "reason": "x"})
+    assert response.status_code == 403
+
+
+def test_negotiation_finds_shares_the_owners_accept(client, project_a, staff_a, unit_a):
+    client.force_login(staff_a)
+    willing = {f"will_{h.room}": str(15_000 + 10_000 * h.floor) for h in unit_a.households.all()}
+    page = client.post(reverse("elevators:negotiate", args=[project_a.pk]),
+                       {**willing, "exempt_floor_1": "on", "target": "3/4"}, HTTP_HX_REQUEST="true").content.decode()
+    assert 'data-testid="negotiation-shares"' in page, page
+    assert "445,000.00" in page
+
+
+def test_negotiation_says_how_much_more_subsidy_would_close_the_gap(client, project_a, staff_a, unit_a):
+    client.force_login(staff_a)
+    willing = {f"will_{h.room}": "20000" for h in unit_a.households.all()}
+    caps = {f"max_{floor}": "40000" for floor in range(2, 7)}
+    page = client.post(reverse("elevators:negotiate", args=[project_a.pk]),
+                       {**willing, **caps, "exempt_floor_1": "on", "target": "3/4"}, HTTP_HX_REQUEST="true").content.decode()
+    assert 'data-testid="negotiation-gap"' in page
+    # 9 of 12 must say yes: 1F (free) + 7 payers at 20,000. Shares never fall with the floor and differ by at
+    # most a fen on one floor, so 601 and 602 pay 40,000 each and 502 (saying no) one fen more than 501:
+    # 240,000.01 of 445,000.
+    assert "还需增加补贴" in page and "204,999.99" in page
+
+
+def test_negotiation_page_explains_who_counts_as_a_participant(client, project_a, staff_a):
+    client.force_login(staff_a)
+    page = client.get(reverse("elevators:negotiate", args=[project_a.pk])).content.decode()
+    assert "民法典第二百七十八条" in page and "全部 12 户" in page
