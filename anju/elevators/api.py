@@ -1,3 +1,243 @@
-from ninja import Router
+"""Elevator API: projects, a calculation of every method for given parameters, and saved plans.
+
+Scoped by the caller like the pages (404 outside the scope); amounts are 元 as strings with two decimals.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema
+from ninja.errors import HttpError
+
+from anju.core.audit import Actor
+from anju.core.errors import ValidationFailed
+from anju.domain.costshare import plain_yuan, to_fen
+from anju.domain.errors import DomainError
+from anju.elevators import queries, services
+from anju.elevators.models import CostPlan, ElevatorProject
+from anju.roster.scoping import scope_of
 
 router = Router(tags=["elevators 加装电梯"])
+
+
+class LineOut(Schema):
+    kind: str
+    name: str
+    amount: str
+
+
+class HouseholdOut(Schema):
+    household_id: int
+    room: str
+    room_code: str
+    floor: int
+    area: str
+    participates: bool
+    exempt: bool
+
+
+class PlanOut(Schema):
+    id: int
+    project_id: int
+    version: int
+    method: str
+    gross: str
+    subsidy: str
+    compensation: str
+    net: str
+    reason: str
+    created_by: str
+    created: str
+
+
+class ShareOut(Schema):
+    household_id: int
+    room: str
+    floor: int
+    amount: str
+    percent: str
+    exempt: bool
+    participates: bool
+    steps: list[str]
+
+
+class PlanDetailOut(PlanOut):
+    inputs: dict
+    shares: list[ShareOut]
+
+
+class ProjectOut(Schema):
+    id: int
+    unit_id: int
+    compound: str
+    unit: str
+    storeys: int
+    status: str
+    status_label: str
+    planned_completion: str | None
+    actual_completion: str | None
+    method: dict
+    subsidy_mode: str
+    latest_plan: int | None
+
+
+class ProjectDetailOut(ProjectOut):
+    gross: str
+    costs: list[LineOut]
+    subsidies: list[LineOut]
+    households: list[HouseholdOut]
+    plans: list[PlanOut]
+
+
+class CalculateIn(Schema):
+    subsidy: str | None = Field(None, description="补贴合计（元），不填用项目的补贴")
+    subsidy_mode: str | None = Field(None, description="proportional | common_first")
+    exempt: list[str] | None = Field(None, description="免缴户房号；不填用项目的设置")
+    not_participating: list[str] | None = Field(None, description="不参与的户房号；不填用项目的设置")
+    weight_by_area: bool = False
+    reach_costs: dict[str, str] | None = Field(None, description="到达各层的费用（元），键为楼层")
+    methods: list[str] | None = Field(None, description="只算这些方法（列键），不填则全部")
+
+
+class MethodSharesOut(Schema):
+    key: str
+    label: str
+    error: str
+    total: str | None
+    shares: list[ShareOut]
+
+
+class CalculateOut(Schema):
+    gross: str
+    subsidy: str
+    compensation: str
+    net: str
+    methods: list[MethodSharesOut]
+
+
+class SavePlanIn(CalculateIn):
+    method: str
+    reason: str
+
+
+def _plan(p: CostPlan) -> dict:
+    return {
+        "id": p.pk, "project_id": p.project_id, "version": p.version, "method": p.method_label,
+        "gross": plain_yuan(p.gross), "subsidy": plain_yuan(p.subsidy), "compensation": plain_yuan(p.compensation),
+        "net": plain_yuan(p.net), "reason": p.reason, "created_by": p.created_by_label, "created": p.created.isoformat(),
+    }
+
+
+def _project(p: ElevatorProject) -> dict:
+    plans = list(p.plans.all())
+    return {
+        "id": p.pk, "unit_id": p.unit_id, "compound": p.unit.building.compound.name, "unit": str(p.unit),
+        "storeys": p.storeys, "status": p.status, "status_label": p.get_status_display(),
+        "planned_completion": p.planned_completion.isoformat() if p.planned_completion else None,
+        "actual_completion": p.actual_completion.isoformat() if p.actual_completion else None,
+        "method": p.method, "subsidy_mode": p.subsidy_mode, "latest_plan": plans[0].pk if plans else None,
+    }
+
+
+def _access(request: HttpRequest, pk: int) -> ElevatorProject:
+    return get_object_or_404(queries.projects_for(scope_of(request.user)), pk=pk)
+
+
+def _scenario(project: ElevatorProject, data: CalculateIn) -> queries.Scenario:
+    rows = queries.project_rows(project)
+    by_room = {r.household.room: r.household_id for r in rows}
+
+    def rooms(values: list[str] | None, field: str) -> frozenset[int] | None:
+        if values is None:
+            return None
+        unknown = [v for v in values if v not in by_room]
+        if unknown:
+            raise ValidationFailed(f"房号不在本单元: {', '.join(unknown)}", f"rooms not in this unit: {', '.join(unknown)}",
+                                   field=field)
+        return frozenset(by_room[v] for v in values)
+
+    try:
+        subsidy = None if data.subsidy is None else to_fen(data.subsidy, field="subsidy")
+        reach = None if data.reach_costs is None else {
+            int(f) if f.isdigit() else -1: to_fen(v, field=f"reach_costs.{f}") for f, v in data.reach_costs.items()}
+    except DomainError as error:
+        raise ValidationFailed.from_domain(error) from None
+    if reach is not None and -1 in reach:
+        raise ValidationFailed("楼层应为整数", "floors must be integers", field="reach_costs")
+    if data.subsidy_mode is not None and data.subsidy_mode not in ("proportional", "common_first"):
+        raise ValidationFailed("补贴方式应为 proportional 或 common_first", "subsidy_mode must be proportional or common_first",
+                               field="subsidy_mode")
+    return queries.Scenario(subsidy=subsidy, subsidy_mode=data.subsidy_mode, exempt=rooms(data.exempt, "exempt"),
+                            absent=rooms(data.not_participating, "not_participating"),
+                            weight_by_area=data.weight_by_area, reach_costs=reach)
+
+
+@router.get("/projects", response=list[ProjectOut])
+def list_projects(request: HttpRequest):
+    return [_project(p) for p in queries.projects_for(scope_of(request.user))]
+
+
+@router.get("/projects/{pk}", response=ProjectDetailOut)
+def project_detail(request: HttpRequest, pk: int):
+    p = _access(request, pk)
+    return {
+        **_project(p), "gross": plain_yuan(queries.gross_of(p)),
+        "costs": [{"kind": c.kind, "name": c.name or c.get_kind_display(), "amount": plain_yuan(c.amount)} for c in p.costs.all()],
+        "subsidies": [{"kind": s.kind, "name": s.name or s.get_kind_display(), "amount": plain_yuan(s.amount)}
+                      for s in p.subsidies.all()],
+        "households": [{"household_id": r.household_id, "room": r.household.room, "room_code": r.household.room_code,
+                        "floor": r.household.floor, "area": str(r.household.exclusive_area),
+                        "participates": r.participates, "exempt": r.exempt} for r in queries.project_rows(p)],
+        "plans": [_plan(plan) for plan in p.plans.all()],
+    }
+
+
+@router.post("/projects/{pk}/calculate", response=CalculateOut)
+def calculate(request: HttpRequest, pk: int, data: CalculateIn):
+    """Every method's shares for the given parameters; nothing is saved."""
+    p = _access(request, pk)
+    comparison = queries.compare(p, _scenario(p, data))
+    if comparison.errors:
+        field, message = next(iter(comparison.errors.items()))
+        raise ValidationFailed(message, message, field=field)
+    rows = {r.room: r for r in comparison.rows}
+    methods = []
+    for result in comparison.results:
+        if data.methods is not None and result.column.key not in data.methods:
+            continue
+        shares = [] if result.allocation is None else [
+            {"household_id": rows[s.household_id].household_id, "room": s.household_id, "floor": s.floor,
+             "amount": plain_yuan(s.amount), "percent": plain_yuan(s.percent_bp), "exempt": rows[s.household_id].exempt,
+             "participates": rows[s.household_id].participates, "steps": list(s.steps_zh)}
+            for s in result.allocation.shares]
+        total = None if result.allocation is None else plain_yuan(sum(s.amount for s in result.allocation.shares))
+        methods.append({"key": result.column.key, "label": result.column.label, "error": result.error,
+                        "total": total, "shares": shares})
+    return {"gross": plain_yuan(comparison.gross), "subsidy": plain_yuan(comparison.subsidy),
+            "compensation": plain_yuan(comparison.compensation), "net": plain_yuan(comparison.net), "methods": methods}
+
+
+@router.get("/projects/{pk}/plans", response=list[PlanOut])
+def list_plans(request: HttpRequest, pk: int):
+    return [_plan(plan) for plan in _access(request, pk).plans.all()]
+
+
+@router.post("/projects/{pk}/plans", response={201: PlanOut})
+def save_plan(request: HttpRequest, pk: int, data: SavePlanIn):
+    """Save the next version of the cost plan with the given method and parameters."""
+    p = _access(request, pk)
+    if not scope_of(request.user).can_edit:
+        raise HttpError(403, "只有工作人员可以保存分摊方案 / only staff may save cost plans")
+    plan = services.plan_save(project=p, method=data.method, scenario=_scenario(p, data), reason=data.reason,
+                              actor=Actor.of(request.user))
+    return 201, _plan(plan)
+
+
+@router.get("/plans/{pk}", response=PlanDetailOut)
+def plan_detail(request: HttpRequest, pk: int):
+    plan = get_object_or_404(CostPlan.objects.visible_to(request.user), pk=pk)
+    return {**_plan(plan), "inputs": plan.inputs, "shares": [
+        {"household_id": s["household"], "room": s["room"], "floor": s["floor"], "amount": plain_yuan(s["amount"]),
+         "percent": plain_yuan(s["percent_bp"]), "exempt": s["exempt"], "participates": s["participates"],
+         "steps": s["steps_zh"]} for s in plan.shares]}
