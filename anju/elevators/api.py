@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from anju.core.audit import Actor
@@ -231,7 +231,7 @@ def save_plan(request: HttpRequest, pk: int, data: SavePlanIn):
         raise HttpError(403, "只有工作人员可以保存分摊方案 / only staff may save cost plans")
     plan = services.plan_save(project=p, method=data.method, scenario=_scenario(p, data), reason=data.reason,
                               actor=Actor.of(request.user))
-    return 201, _plan(plan)
+    return Status(201, _plan(plan))
 
 
 @router.get("/plans/{pk}", response=PlanDetailOut)
