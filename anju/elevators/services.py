@@ -66,7 +66,7 @@ def _check_method(method: Mapping[str, Any], *, storeys: int, subdistrict_id: in
     probe = {"storeys": storeys, "households": households,
              "costs": [{"name": "probe", "amount": "1"}], "method": method}
     if method.get("kind") in queries.AIRPORT:
-        probe["method"] = {**method, "reach_costs": {str(storeys): "0.01"}}
+        probe["method"] = {**method, "reach_costs": {str(storeys): "1"}}
     try:
         costshare.allocate_quote(costshare.quote_from_json(probe))
     except DomainError as error:
