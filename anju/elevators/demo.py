@@ -69,12 +69,12 @@ def load_demo(subdistrict: Subdistrict) -> list[ElevatorProject]:
     if shiji is not None:
         project = _project(shiji, actor, status=Status.OPERATING, method={"kind": "saved", "saved_table": table.pk},
                            planned_completion=datetime.date(2020, 12, 31), actual_completion=datetime.date(2020, 12, 28))
+        _plan(project, f"saved:{table.pk}", "第一轮意见征求后的方案" + DEMO_NOTE, actor,
+              datetime.datetime(2020, 6, 18, 10, 0, tzinfo=TZ))
         ground = Household.objects.filter(unit=shiji, floor=1).order_by("room").first()
         if ground is not None:
             services.compensation_add(project=project, household=ground, amount=5_000 * YUAN,
                                       reason="电梯井遮挡采光补偿" + DEMO_NOTE, actor=actor)
-        _plan(project, f"saved:{table.pk}", "第一轮意见征求后的方案" + DEMO_NOTE, actor,
-              datetime.datetime(2020, 6, 18, 10, 0, tzinfo=TZ))
         _plan(project, f"saved:{table.pk}", "第二轮意见征求：增加一层住户采光补偿后定稿" + DEMO_NOTE, actor,
               datetime.datetime(2020, 7, 9, 15, 30, tzinfo=TZ))
         projects.append(project)

@@ -49,15 +49,33 @@ class Scenario:
         }
 
 
+# Column headings short enough for eight columns side by side; the full title goes in the tooltip.
+SHORT_TITLES = {
+    "guangzhou-2025": ("广州 2025", "Guangzhou 2025"), "nanjing-gulou": ("南京鼓楼", "Nanjing Gulou"),
+    "hangzhou-6": ("杭州（六层）", "Hangzhou (6F)"), "shanghai-6": ("上海（六层）", "Shanghai (6F)"),
+    "beijing-2022": ("北京 2022", "Beijing 2022"),
+}
+
+
+def _zh() -> bool:
+    return (get_language() or "zh").startswith("zh")
+
+
 @dataclass(frozen=True)
 class MethodColumn:
     key: str
     label_zh: str
     label_en: str
+    short_zh: str = ""
+    short_en: str = ""
 
     @property
     def label(self) -> str:
-        return self.label_zh if (get_language() or "zh").startswith("zh") else self.label_en
+        return self.label_zh if _zh() else self.label_en
+
+    @property
+    def short(self) -> str:
+        return (self.short_zh or self.label_zh) if _zh() else (self.short_en or self.label_en)
 
 
 @dataclass
@@ -109,7 +127,7 @@ class Comparison:
             for share in result.allocation.shares:
                 by_floor.setdefault(share.floor, []).append(share.amount)
             data = [plain_yuan(int(Fraction(sum(by_floor[f]), len(by_floor[f])))) for f in floors]
-            series.append({"name": result.column.label, "data": data})
+            series.append({"name": result.column.short, "data": data})
         return {"floors": [f"{f}" for f in floors], "series": series}
 
 
@@ -151,7 +169,8 @@ def method_columns(project: ElevatorProject) -> list[MethodColumn]:
     if project.method.get("kind") == "coefficients":
         columns.append(MethodColumn("coefficients", "本项目系数", "project coefficients"))
     for name, table in costshare.reference_tables().items():
-        columns.append(MethodColumn(f"table:{name}", table.title_zh, table.title_en))
+        short_zh, short_en = SHORT_TITLES.get(name, ("", ""))
+        columns.append(MethodColumn(f"table:{name}", table.title_zh, table.title_en, short_zh, short_en))
     columns.append(MethodColumn("area", "按面积", "by area"))
     columns.append(MethodColumn("shapley", "Shapley 值", "Shapley value"))
     columns.append(MethodColumn("nucleolus", "核仁", "nucleolus"))
