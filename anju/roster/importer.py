@@ -163,7 +163,12 @@ def import_roster(
         raise AnjuError("您没有导入台账的权限。", "You may not import rosters.")
     started = time.monotonic()
     result = _run(source, actor=actor, scope=scope, dry_run=dry_run, progress=progress, label=label)
-    if result.problems and all(_masked_problem(p) for p in result.problems):
+    masked = [p for p in result.problems if _masked_problem(p)]
+    if masked and len(masked) < len(result.problems):
+        # Stars are not a mistake: report only the real problems (the file is not imported anyway).
+        result.problems = [p for p in result.problems if not _masked_problem(p)]
+        result.masked_cells = len(masked)
+    elif masked:
         # A masked export: read it again with the starred cells blank ("leave the stored value").
         with tempfile.TemporaryDirectory(prefix="anju-import-") as tmp:
             sheets = _unmasked_copies(source, Path(tmp))
@@ -326,7 +331,10 @@ class DatabaseResolver:
     def _check(self, loc: Location) -> Iterator[RowIssue]:
         matches = self.communities.get(loc.community)
         if not matches:
-            if self.scope.community_id is not None and Community.objects.filter(name=loc.community).exists():
+            if (
+                self.scope.community_id is not None
+                and Community.objects.filter(subdistrict_id=self.scope.subdistrict_id, name=loc.community).exists()
+            ):
                 yield RowIssue(
                     "community",
                     f"您只能导入本社区的住户，「{loc.community}」不是您所在的社区。",

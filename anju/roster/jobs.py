@@ -76,10 +76,22 @@ def run_import(job: Job, progress: jobs.Progress) -> dict[str, Any]:
     source = Path(settings.MEDIA_ROOT) / job.params["path"]
     total = count_rows(source)
     file_progress = _FileProgress(job, total)
-    result = import_roster(
-        source, actor=Actor.of(job.actor), scope=scope_of(job.actor), dry_run=job.params.get("dry_run", True),
-        progress=file_progress, label=job.params.get("name", ""),
-    )
+    dry_run = job.params.get("dry_run", True)
+    keep = False
+    try:
+        result = import_roster(
+            source, actor=Actor.of(job.actor), scope=scope_of(job.actor), dry_run=dry_run,
+            progress=file_progress, label=job.params.get("name", ""),
+        )
+        if result.problems:
+            write_problem_report(source, result.problems, progress.output_path(REPORT_NAME))
+        keep = dry_run and not result.problems
+    finally:
+        # The upload holds personal data: keep it only while a clean dry run waits for 确认导入.
+        if not keep:
+            source.unlink(missing_ok=True)
+            if source.parent != Path(settings.MEDIA_ROOT) and not any(source.parent.iterdir()):
+                source.parent.rmdir()
     file_progress(total or result.rows, force=True)
     progress(total or result.rows, total or result.rows, force=True)
     summary = result.summary()
@@ -89,7 +101,6 @@ def run_import(job: Job, progress: jobs.Progress) -> dict[str, Any]:
             for p in result.problems
         ]
         (job_dir(job) / "problems.json").write_text(json.dumps(problems, ensure_ascii=False), encoding="utf-8")
-        write_problem_report(source, result.problems, progress.output_path(REPORT_NAME))
     return summary
 
 

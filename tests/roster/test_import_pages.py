@@ -38,7 +38,7 @@ def upload(client, path, capture) -> Job:
     return job
 
 
-def test_a_clean_file_is_dry_run_then_confirmed(client, tmp_path, world, subdistrict_staff,
+def test_a_clean_file_is_dry_run_then_confirmed(client, tmp_path, world, subdistrict_staff, settings,
                                                  django_capture_on_commit_callbacks):
     client.force_login(subdistrict_staff)
     assert "下载模板" in client.get(reverse("roster:transfer_upload")).content.decode()
@@ -57,6 +57,7 @@ def test_a_clean_file_is_dry_run_then_confirmed(client, tmp_path, world, subdist
     assert response["Location"] == reverse("roster:transfer_job", args=[applied.pk])
     applied.refresh_from_db()
     assert applied.result["applied"] is True
+    assert not list((settings.MEDIA_ROOT / "roster-imports").iterdir())  # the upload is gone
     assert Household.objects.filter(compound=world.compound_a).count() == 3
     page = client.get(reverse("roster:transfer_job", args=[applied.pk])).content.decode()
     assert "导入完成" in page and "确认导入" not in page
