@@ -6,13 +6,23 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from django import forms
 from django.http import QueryDict
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from anju.domain.costshare import to_fen
 from anju.domain.errors import DomainError
-from anju.elevators.models import ElevatorProject, ProjectHousehold, SubsidyMode
+from anju.elevators.models import (
+    CostKind,
+    ElevatorProject,
+    ProjectHousehold,
+    Status,
+    SubsidyKind,
+    SubsidyMode,
+)
 from anju.elevators.queries import Scenario
+from anju.roster.models import Unit
 
 
 def _message(error: DomainError) -> str:
@@ -93,3 +103,45 @@ def parse_negotiation(data: Mapping[str, str], rooms: list[str], storeys: int) -
             bounds[floor] = (low or 0, high)
     return NegotiationInput(willingness, exempt_floors, bounds, fen("subsidy"),
                             TARGETS.get(data.get("target") or "3/4", Fraction(3, 4)), errors)
+
+
+class ProjectForm(forms.Form):
+    """A new project: the unit, its one-off costs and subsidies in 元, and the first method."""
+
+    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("单元"))
+    status = forms.ChoiceField(choices=Status.choices, label=_("状态"), initial=Status.PREPARING)
+    planned_completion = forms.DateField(label=_("计划建成日期"), required=False,
+                                         widget=forms.DateInput(attrs={"type": "date"}))
+    exempt_ground_floor = forms.BooleanField(label=_("一层住户免缴"), required=False, initial=True)
+
+    def __init__(self, *args, units, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["unit"].label_from_instance = lambda u: f"{u.building.compound.name} {u}（{u.building.storeys} 层）"
+        for kind, label in CostKind.choices:
+            self.fields[f"cost_{kind}"] = forms.DecimalField(label=label, required=False, min_value=0, decimal_places=2)
+        for kind, label in SubsidyKind.choices:
+            self.fields[f"subsidy_{kind}"] = forms.DecimalField(label=label, required=False, min_value=0,
+                                                                decimal_places=2)
+        for field_ in self.fields.values():
+            widget = field_.widget
+            css = {"checkbox": "form-check-input", "select": "form-select form-select-sm"}.get(
+                getattr(widget, "input_type", ""), "form-control form-control-sm")
+            widget.attrs["class"] = css
+
+    def lines(self, prefix: str, kinds) -> list[tuple[str, str, int]]:
+        return [(kind, "", to_fen(self.cleaned_data[f"{prefix}_{kind}"], field=f"{prefix}_{kind}"))
+                for kind in kinds.values if self.cleaned_data.get(f"{prefix}_{kind}")]
+
+
+class ProjectStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Status.choices, label=_("状态"))
+    planned_completion = forms.DateField(label=_("计划建成日期"), required=False,
+                                         widget=forms.DateInput(attrs={"type": "date"}))
+    actual_completion = forms.DateField(label=_("实际建成日期"), required=False,
+                                        widget=forms.DateInput(attrs={"type": "date"}))
+
+
+def parse_table(data: Mapping[str, str], storeys: int) -> dict[str, str]:
+    """Coefficients typed per floor (blank floors are left out, i.e. coefficient 0)."""
+    return {str(f): data[f"coef_{f}"].strip() for f in range(1, storeys + 1) if (data.get(f"coef_{f}") or "").strip()}

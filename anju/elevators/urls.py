@@ -5,7 +5,10 @@ from anju.elevators import views
 app_name = "elevators"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("new/", views.project_new, name="project_new"),
     path("<int:pk>/", views.project, name="project"),
+    path("<int:pk>/status/", views.project_status, name="project_status"),
+    path("<int:pk>/tables/", views.table_save, name="table_save"),
     path("<int:pk>/calculator/", views.calculator, name="calculator"),
     path("<int:pk>/plans/save/", views.plan_save, name="plan_save"),
     path("<int:pk>/negotiate/", views.negotiate, name="negotiate"),

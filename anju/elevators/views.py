@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,10 +13,12 @@ from django.views.decorators.http import require_POST
 
 from anju.core import jobs as jobs_core
 from anju.core.audit import Actor
-from anju.core.errors import ValidationFailed
+from anju.core.errors import ValidationFailed, user_message
 from anju.core.models import AuditEvent
+from anju.domain.errors import DomainError
 from anju.elevators import forms, jobs, negotiation, queries, services, statements
-from anju.elevators.models import CostPlan, ElevatorProject, SubsidyMode
+from anju.elevators.models import CostKind, CostPlan, ElevatorProject, Status, SubsidyKind, SubsidyMode
+from anju.roster.models import Unit
 from anju.roster.scoping import scope_of
 
 
@@ -38,7 +41,7 @@ def _require_edit(request: HttpRequest) -> None:
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     projects = queries.projects_for(scope_of(request.user))
-    return render(request, "elevators/index.html", {"projects": projects})
+    return render(request, "elevators/index.html", {"projects": projects, "can_edit": scope_of(request.user).can_edit})
 
 
 @login_required
@@ -49,7 +52,7 @@ def project(request: HttpRequest, pk: int) -> HttpResponse:
         "node": node, "rows": queries.project_rows(node), "costs": node.costs.all(), "subsidies": node.subsidies.all(),
         "compensations": node.compensations.select_related("household__unit__building"),
         "gross": queries.gross_of(node), "plans": node.plans.all(), "history": history,
-        "can_edit": scope_of(request.user).can_edit,
+        "can_edit": scope_of(request.user).can_edit, "statuses": Status.choices,
     })
 
 
@@ -171,3 +174,52 @@ def negotiate(request: HttpRequest, pk: int) -> HttpResponse:
     if request.headers.get("HX-Request"):
         return render(request, "elevators/_negotiation.html", context)
     return render(request, "elevators/negotiate.html", context)
+
+
+@login_required
+def project_new(request: HttpRequest) -> HttpResponse:
+    """Start a unit's elevator project: costs and subsidies in 元, households taken from the roster."""
+    _require_edit(request)
+    units = (Unit.objects.visible_to(request.user).exclude(elevator_projects__active=True)
+             .filter(has_elevator=False).select_related("building__compound").order_by("building__compound_id", "building_id", "id"))
+    form = forms.ProjectForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            node = services.project_create(
+                unit=data["unit"], status=data["status"], planned_completion=data["planned_completion"],
+                costs=form.lines("cost", CostKind), subsidies=form.lines("subsidy", SubsidyKind),
+                exempt_floors=[1] if data["exempt_ground_floor"] else [], actor=Actor.of(request.user))
+        except (ValidationFailed, DomainError) as error:
+            form.add_error(None, user_message(error))
+        else:
+            return redirect("elevators:project", node.pk)
+    return render(request, "elevators/project_new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def project_status(request: HttpRequest, pk: int) -> HttpResponse:
+    node = access_project(request, pk)
+    _require_edit(request)
+    form = forms.ProjectStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "; ".join(str(e) for errors in form.errors.values() for e in errors))
+    else:
+        services.project_update(project=node, actor=Actor.of(request.user), **form.cleaned_data)
+    return redirect("elevators:project", node.pk)
+
+
+@login_required
+@require_POST
+def table_save(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save a coefficient table of the sub-district from the calculator; it becomes a column there."""
+    node = access_project(request, pk)
+    _require_edit(request)
+    try:
+        services.table_save(subdistrict=node.unit.building.compound.subdistrict, name=request.POST.get("name", ""),
+                            by_floor=forms.parse_table(request.POST, node.storeys),
+                            source=request.POST.get("source", ""), actor=Actor.of(request.user))
+    except ValidationFailed as error:
+        messages.error(request, error.message())
+    return redirect("elevators:calculator", node.pk)

@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 
 from anju.core.models import AuditEvent
-from anju.elevators.models import CostPlan
+from anju.elevators import queries
+from anju.elevators.models import CostPlan, ElevatorProject, SavedTable
 from tests.elevators.conftest import FEN
 
 pytestmark = pytest.mark.django_db
@@ -135,3 +136,48 @@ def test_negotiation_page_explains_who_counts_as_a_participant(client, project_a
     client.force_login(staff_a)
     page = client.get(reverse("elevators:negotiate", args=[project_a.pk])).content.decode()
     assert "民法典第二百七十八条" in page and "全部 12 户" in page
+
+
+def test_staff_start_a_project_for_a_unit_of_their_scope(client, unit_a, world, staff_a):
+    client.force_login(staff_a)
+    other = world.household_b.unit
+    page = client.get(reverse("elevators:project_new")).content.decode()
+    assert f'value="{unit_a.pk}"' in page and f'value="{other.pk}"' not in page
+    response = client.post(reverse("elevators:project_new"), {
+        "unit": unit_a.pk, "status": "consulting", "exempt_ground_floor": "on",
+        "cost_construction": "520000", "cost_design": "30000.50", "subsidy_municipal": "150000",
+    })
+    assert response.status_code == 302, response.content.decode()
+    project = ElevatorProject.objects.get(unit=unit_a)
+    assert queries.gross_of(project) == 550_000_50 and project.households.filter(exempt=True).count() == 2
+    again = client.post(reverse("elevators:project_new"), {"unit": unit_a.pk, "status": "consulting"})
+    assert again.status_code == 400  # the unit is no longer offered: one active project per unit
+
+
+def test_staff_update_the_status_and_save_a_table_from_the_calculator(client, project_a, staff_a):
+    client.force_login(staff_a)
+    client.post(reverse("elevators:project_status", args=[project_a.pk]),
+                {"status": "operating", "planned_completion": "2021-12-31", "actual_completion": "2021-12-20"})
+    project_a.refresh_from_db()
+    assert project_a.status == "operating" and str(project_a.actual_completion) == "2021-12-20"
+    response = client.post(reverse("elevators:table_save", args=[project_a.pk]),
+                           {"name": "试行表", "source": "会议纪要", "coef_2": "0.5", "coef_3": "1", "coef_6": "2"})
+    assert response.status_code == 302
+    table = SavedTable.objects.get(name="试行表")
+    assert table.by_floor == {"2": "0.5", "3": "1", "6": "2"}
+    page = client.get(reverse("elevators:calculator", args=[project_a.pk])).content.decode()
+    assert f'data-method="saved:{table.pk}"' in page
+    bad = client.post(reverse("elevators:table_save", args=[project_a.pk]), {"name": "坏表", "coef_2": "-1"}, follow=True)
+    assert "不能为负数" in bad.content.decode()
+
+
+def test_the_admin_lists_plans_read_only_and_scoped(client, project_a, project_b, staff_a):
+    from anju.elevators import services
+    from tests.factories import SYSTEM
+
+    for project in (project_a, project_b):
+        services.plan_save(project=project, method="area", scenario=queries.Scenario(), reason="试算", actor=SYSTEM)
+    client.force_login(staff_a)
+    page = client.get("/admin/elevators/costplan/").content.decode()
+    assert "甲小区" in page and "乙小区" not in page
+    assert client.get("/admin/elevators/costplan/add/").status_code == 403
