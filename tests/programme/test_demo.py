@@ -1,0 +1,78 @@
+"""The demo programme reads the article's figures off the roster."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.db.models import Count, Q, Sum
+
+from anju.programme import demo
+from anju.programme.models import AnnualPlan, ItemKind, Project, ProjectKind, StageKind
+from anju.roster import demo as roster_demo
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def demo_db(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        sd = roster_demo.load_demo()
+        demo.load_demo(sd)
+        yield sd
+        from django.core.management import call_command
+
+        call_command("flush", interactive=False)
+
+
+def _figures(year: int) -> dict:
+    qs = Project.objects.filter(year=year, kind=ProjectKind.COMPREHENSIVE)
+    return qs.aggregate(n=Count("id"), buildings=Sum("buildings_count"), households=Sum("households"),
+                        area=Sum("gross_area"), done=Count("id", filter=Q(completed=True)))
+
+
+def test_2020_nine_compounds_all_complete(demo_db):
+    f = _figures(2020)
+    assert (f["n"], f["buildings"], f["households"], f["done"]) == (9, 31, 860, 9)
+    assert set(Project.objects.filter(year=2020).values_list("compound__name", flat=True)) == set(roster_demo.PROGRAMME_2020)
+    assert set(Project.objects.filter(year=2020).values_list("progress", flat=True)) == {Decimal(100)}
+
+
+def test_2021_ten_compounds_tendered_and_building(demo_db):
+    f = _figures(2021)
+    assert (f["n"], f["buildings"], f["households"], f["done"]) == (10, 28, 1010, 0)
+    assert Decimal(f["area"]).quantize(Decimal("0.01")) == Decimal("149100.00")
+    for project in Project.objects.filter(year=2021, kind=ProjectKind.COMPREHENSIVE):
+        stages = {s.kind: s for s in project.stages.all()}
+        assert all(stages[k].done for k in ("survey", "consultation", "design", "tender"))
+        assert not stages["construction"].done and str(stages["construction"].planned_end) == "2021-12-31"
+        assert project.current_stage == StageKind.CONSTRUCTION
+        assert {i.name for i in project.items.all()} == {
+            "燃气管道改造", "下水道改造", "楼顶防水", "消防安全设施", "无障碍通道", "节能设施", "路灯", "停车位", "围墙修缮"}
+
+
+def test_wangjiao_water_supply_under_construction(demo_db):
+    water = Project.objects.get(compound__name="旺角家园", kind=ProjectKind.SPECIAL)
+    assert (water.households, water.people) == (369, 1200)
+    assert water.current_stage == StageKind.CONSTRUCTION and 0 < water.progress < 100
+    assert water.items.get().kind == ItemKind.WATER
+
+
+def test_elevators_of_shiji_and_jindun(demo_db):
+    shiji = Project.objects.get(compound__name="世纪花园").items.get(kind=ItemKind.ELEVATOR)
+    jindun = Project.objects.get(compound__name="金盾苑").items.get(kind=ItemKind.ELEVATOR)
+    assert (shiji.quantity, jindun.quantity) == (1, 2)
+    assert str(shiji.project.completed_on) == "2020-12-25" and shiji.progress == 100
+
+
+def test_funding_adds_up_and_is_labelled_demo(demo_db):
+    for project in Project.objects.all():
+        assert "演示" in project.note
+        for item in project.items.all():
+            assert sum(f.amount_fen for f in item.funding.all()) == item.budget_fen
+
+
+def test_loading_twice_does_nothing(demo_db):
+    before = Project.objects.count()
+    demo.load_demo(demo_db)
+    assert Project.objects.count() == before and AnnualPlan.objects.count() == 2
