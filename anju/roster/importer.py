@@ -68,6 +68,7 @@ from anju.roster.scoping import Scope
 __all__ = ["ImportResult", "ProgressCallback", "count_rows", "import_roster", "is_masked"]
 
 BATCH = 2000
+_SEEN_BYTES = 1 << 24
 ProgressCallback = Callable[[int], None]
 
 # What the exporter writes for a role that may not see personal data (anju.domain.ids masks).
@@ -302,14 +303,21 @@ class DatabaseResolver:
         self._compounds: dict[int, dict[str, tuple[int, str]]] = {}
         self._buildings: dict[int, dict[str, tuple[int, int]]] = {}
         self._units: dict[int, dict[str, int]] = {}
-        self._issues: dict[Location, tuple[RowIssue, ...]] = {}
+        # Per building, not per location: a million rows have ~500,000 (unit, floor) locations.
+        self._known: dict[tuple[str, str, str], tuple[RowIssue, ...] | tuple[int, int, dict[str, int]]] = {}
         self._places: dict[tuple[str, str, str, str | None], _Place] = {}
 
     def __call__(self, location: Location) -> Iterable[RowIssue]:
-        issues = self._issues.get(location)
-        if issues is None:
-            issues = self._issues[location] = tuple(self._check(location))
-        return issues
+        key = (location.community, location.compound, location.building)
+        known = self._known.get(key)
+        if known is None:
+            known = self._known[key] = self._building(location)
+        if not known or isinstance(known[0], RowIssue):
+            return known  # type: ignore[return-value]
+        _, storeys, units = known
+        if (location.unit is None and len(units) == 1 or location.unit in units) and location.floor <= storeys:
+            return ()
+        return tuple(self._unit_and_floor(location, storeys, units))
 
     def place(self, row: RosterRow) -> _Place:
         """Where a row that passed the resolver goes (memoised per unit)."""
@@ -328,7 +336,17 @@ class DatabaseResolver:
             self._places[key] = found
         return found
 
-    def _check(self, loc: Location) -> Iterator[RowIssue]:
+    def _building(self, loc: Location) -> tuple[RowIssue, ...] | tuple[int, int, dict[str, int]]:
+        """(building id, storeys, units by number), or the issues that make the building unknown."""
+        issues = tuple(self._find(loc))
+        if issues:
+            return issues
+        community_id = self.communities[loc.community][0][0]
+        compound_id = self._compounds_of(community_id)[loc.compound][0]
+        building_id, storeys = self._buildings_of(compound_id)[loc.building]
+        return building_id, storeys, self._units_of(building_id)
+
+    def _find(self, loc: Location) -> Iterator[RowIssue]:
         matches = self.communities.get(loc.community)
         if not matches:
             if (
@@ -366,9 +384,8 @@ class DatabaseResolver:
                 f"{loc.compound}没有{loc.building}栋。",
                 f"{loc.compound} has no building {loc.building}.",
             )
-            return
-        building_id, storeys = building
-        units = self._units_of(building_id)
+
+    def _unit_and_floor(self, loc: Location, storeys: int, units: dict[str, int]) -> Iterator[RowIssue]:
         if loc.unit is None and len(units) != 1:
             yield RowIssue(
                 "unit",
@@ -429,7 +446,9 @@ class _Writer:
         self.added_by_compound: dict[int, int] = {}
         self.subdistricts: set[int] = set()
         self._had_ids: dict[int, bool] = {}
-        self._seen_ids: set[int] = set()
+        # A bitmap of the ID numbers this import has written (a hash prefix picks the bit): 16 MB
+        # whatever the size; a false hit only adds a hash to the next batch's lookup.
+        self._seen_ids = bytearray(_SEEN_BYTES)
         self._hashes: dict[str, str] = {}
 
     def apply(self, rows: list[RosterRow]) -> None:
@@ -585,8 +604,8 @@ class _Writer:
         """People of these rows' sub-districts who already have one of the rows' ID numbers.
 
         A sub-district with no ID numbers on record before the import (the first import of a
-        roster) can only hold ones that earlier batches of this import wrote, so only those hashes,
-        remembered as 60-bit prefixes, are looked up: the usual first import asks nothing per batch.
+        roster) can only hold ones that earlier batches of this import wrote, so only hashes that
+        may have been written (see _seen_ids) are looked up: a first import asks almost nothing.
         """
         subdistricts = {p.subdistrict_id for p in places}
         for sd in subdistricts - self._had_ids.keys():
@@ -595,11 +614,12 @@ class _Writer:
         for row, place in zip(rows, places, strict=True):
             if row.id_number:
                 digest = self._id_hash(row)
-                prefix = int(digest[:15], 16)
-                if self._had_ids[place.subdistrict_id] or prefix in self._seen_ids:
+                bit = int(digest[:8], 16) % (_SEEN_BYTES * 8)
+                seen = self._seen_ids[bit >> 3] & (1 << (bit & 7))
+                if self._had_ids[place.subdistrict_id] or seen:
                     hashes.add(digest)
                 elif self.write:
-                    self._seen_ids.add(prefix)
+                    self._seen_ids[bit >> 3] |= 1 << (bit & 7)
         if not hashes:
             return {}
         people = Person.objects.filter(subdistrict_id__in=subdistricts, id_number_hash__in=hashes)
