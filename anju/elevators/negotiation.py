@@ -33,6 +33,7 @@ class NegotiationView:
     total_area: Fraction
     result: Negotiation | None
     errors: dict[str, str]
+    willingness: dict[str, int | None]
 
     @property
     def message(self) -> str:
@@ -76,4 +77,5 @@ def run(project: ElevatorProject, data: NegotiationInput | None) -> NegotiationV
                                    exempt_floors=data.exempt_floors, bounds=data.bounds)
             except DomainError as error:
                 errors[_field(error)] = error.message(get_language() or "zh-hans")
-    return NegotiationView(rows, net, gross, subsidy, target, len(households), total_area, result, errors)
+    willingness = data.willingness if data is not None else {}
+    return NegotiationView(rows, net, gross, subsidy, target, len(households), total_area, result, errors, willingness)

@@ -198,7 +198,9 @@ def method_json(project: ElevatorProject, key: str, scenario: Scenario) -> dict[
                                           subdistrict_id=project.unit.building.compound.subdistrict_id).first()
         if table is None:
             raise DomainError(f"系数表不存在: {key}", f"no such saved table: {key}", field="method")
-        return {"kind": "coefficients", "by_floor": dict(table.by_floor), "weight_by_area": by_area}
+        # A table written for taller buildings applies to this one up to its top floor.
+        by_floor = {f: k for f, k in table.by_floor.items() if str(f).isdigit() and int(f) <= project.storeys}
+        return {"kind": "coefficients", "by_floor": by_floor, "weight_by_area": by_area}
     raise DomainError(f"未知分摊方法: {key}", f"unknown method: {key}", field="method")
 
 

@@ -181,3 +181,16 @@ def test_the_admin_lists_plans_read_only_and_scoped(client, project_a, project_b
     page = client.get("/admin/elevators/costplan/").content.decode()
     assert "甲小区" in page and "乙小区" not in page
     assert client.get("/admin/elevators/costplan/add/").status_code == 403
+
+
+def test_the_project_list_needs_a_fixed_number_of_queries(client, project_a, world, subdistrict_staff,
+                                                          django_assert_max_num_queries):
+    from tests.elevators.conftest import fill_unit, make_project
+
+    other = world.building_a.units.get(number="2")
+    fill_unit(other)
+    make_project(other)
+    client.force_login(subdistrict_staff)
+    with django_assert_max_num_queries(8):
+        page = client.get(reverse("elevators:index")).content.decode()
+    assert page.count("算明账") >= 2
