@@ -38,16 +38,6 @@ class Scenario:
     weight_by_area: bool = False
     reach_costs: Mapping[int, int] | None = None  # floor -> fen
 
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "subsidy": None if self.subsidy is None else plain_yuan(self.subsidy),
-            "subsidy_mode": self.subsidy_mode,
-            "exempt": None if self.exempt is None else sorted(self.exempt),
-            "absent": None if self.absent is None else sorted(self.absent),
-            "weight_by_area": self.weight_by_area,
-            "reach_costs": None if self.reach_costs is None else {str(f): plain_yuan(v) for f, v in sorted(self.reach_costs.items())},
-        }
-
 
 # Column headings short enough for eight columns side by side; the full title goes in the tooltip.
 SHORT_TITLES = {
