@@ -1,0 +1,221 @@
+"""Reads of the 共建共治 capability: overdue suggestions, the public board, visits, hours and pledges."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
+
+from anju.participation.models import (
+    Activity,
+    FollowUp,
+    Meeting,
+    Membership,
+    Notice,
+    PartyOrganisation,
+    Pledge,
+    PledgeStatus,
+    Suggestion,
+    SuggestionStatus,
+    Visit,
+    Volunteer,
+)
+from anju.roster.models import Building, Compound, Household
+from anju.roster.scoping import Scope
+
+
+def reply_days() -> int:
+    """Days a suggestion may wait for its first reply (default 3)."""
+    return int(getattr(settings, "ANJU_SUGGESTION_REPLY_DAYS", 3))
+
+
+def close_days() -> int:
+    """Days a suggestion may stay open before it is overdue for closing (default 30)."""
+    return int(getattr(settings, "ANJU_SUGGESTION_CLOSE_DAYS", 30))
+
+
+@dataclass(frozen=True)
+class Timing:
+    """How long a suggestion waited for its reply and its closing, and whether it is late."""
+
+    response: datetime.timedelta | None
+    closing: datetime.timedelta | None
+    reply_overdue: bool
+    close_overdue: bool
+
+    @property
+    def overdue(self) -> bool:
+        return self.reply_overdue or self.close_overdue
+
+
+def timing(s: Suggestion, now: datetime.datetime | None = None) -> Timing:
+    now = now or timezone.now()
+    response = s.first_reply_at - s.created if s.first_reply_at else None
+    closing = s.closed_at - s.created if s.closed_at else None
+    reply_overdue = s.first_reply_at is None and now - s.created > datetime.timedelta(days=reply_days())
+    close_overdue = s.closed_at is None and now - s.created > datetime.timedelta(days=close_days())
+    return Timing(response, closing, reply_overdue, close_overdue)
+
+
+def overdue_q(now: datetime.datetime | None = None) -> Q:
+    """Open suggestions waiting too long for a first reply, or for their closing."""
+    now = now or timezone.now()
+    no_reply = Q(first_reply_at__isnull=True, created__lt=now - datetime.timedelta(days=reply_days()))
+    not_closed = Q(closed_at__isnull=True, created__lt=now - datetime.timedelta(days=close_days()))
+    return ~Q(status=SuggestionStatus.CLOSED) & (no_reply | not_closed)
+
+
+def suggestions_for(scope: Scope, *, status: str = "", overdue: bool = False, category: str = "") -> QuerySet[Suggestion]:
+    """Suggestions in scope, those reassigned to the scope's community or compound included."""
+    qs = Suggestion.objects.filter(_in_scope_or_assigned(scope))
+    if status:
+        qs = qs.filter(status=status)
+    if category:
+        qs = qs.filter(category=category)
+    if overdue:
+        qs = qs.filter(overdue_q())
+    return qs.select_related("compound", "building", "assigned_community", "assigned_compound").annotate(
+        photo_count=Count("photos", distinct=True))
+
+
+def _in_scope_or_assigned(scope: Scope) -> Q:
+    q = scope.q(Suggestion.scope_paths)
+    if scope.everything or scope.subdistrict_id is None:
+        return q
+    if scope.compound_id is not None:
+        return q | Q(assigned_compound_id=scope.compound_id)
+    if scope.community_id is not None:
+        return q | Q(assigned_community_id=scope.community_id)
+    return q
+
+
+@dataclass(frozen=True)
+class SuggestionFigures:
+    total: int
+    open: int
+    overdue: int
+    answered: int
+    mean_response_hours: Decimal | None
+    mean_close_days: Decimal | None
+
+
+def suggestion_figures(scope: Scope, now: datetime.datetime | None = None) -> SuggestionFigures:
+    """Counts and mean response/closing times (averaged in Python over exact timedeltas: portable)."""
+    qs = Suggestion.objects.filter(_in_scope_or_assigned(scope))
+    rows = list(qs.values_list("status", "created", "first_reply_at", "closed_at"))
+    responses = [r[2] - r[1] for r in rows if r[2]]
+    closings = [r[3] - r[1] for r in rows if r[3]]
+    mean_h = (Decimal(sum(d.total_seconds() for d in responses)) / len(responses) / 3600).quantize(Decimal("0.1")) if responses else None
+    mean_d = (Decimal(sum(d.total_seconds() for d in closings)) / len(closings) / 86400).quantize(Decimal("0.1")) if closings else None
+    return SuggestionFigures(
+        total=len(rows), open=sum(1 for r in rows if r[0] != SuggestionStatus.CLOSED),
+        overdue=qs.filter(overdue_q(now)).count(), answered=sum(1 for r in rows if r[2]),
+        mean_response_hours=mean_h, mean_close_days=mean_d,
+    )
+
+
+def public_board(*, compound: Compound | None = None, limit: int = 50) -> QuerySet[Suggestion]:
+    """Answered suggestions staff chose to show; pages print only title, category, place, dates and the reply."""
+    qs = Suggestion.objects.filter(first_reply_at__isnull=False, show_on_board=True).exclude(reply="")
+    if compound is not None:
+        qs = qs.filter(compound=compound)
+    return qs.select_related("compound", "building").order_by("-first_reply_at")[:limit]
+
+
+_DIGITS = re.compile(r"\d[\d\s-]{5,}\d")
+
+
+def scrub(text: str) -> str:
+    """Hide long digit runs (phones, ID numbers) a resident may have typed into a public text."""
+    return _DIGITS.sub("****", text)
+
+
+def notices_for_place(compound: Compound, building: Building | None = None) -> QuerySet[Notice]:
+    """Published notices a resident of this compound (and building) should see."""
+    qs = Notice.objects.filter(compound=compound, published_at__isnull=False)
+    if building is not None:
+        qs = qs.filter(Q(building__isnull=True) | Q(building=building))
+    return qs.select_related("compound", "building").order_by("-published_at")
+
+
+def meetings_for(scope: Scope) -> QuerySet[Meeting]:
+    return Meeting.objects.within(scope).select_related("compound").annotate(
+        invited_count=Count("invited", distinct=True), present_count=Count("present", distinct=True),
+        open_actions=Count("actions", filter=Q(actions__done_at__isnull=True), distinct=True),
+    )
+
+
+def overdue_actions(scope: Scope, today: datetime.date | None = None) -> QuerySet[FollowUp]:
+    today = today or timezone.localdate()
+    return FollowUp.objects.filter(meeting__in=Meeting.objects.within(scope), done_at__isnull=True, due__lt=today) \
+        .select_related("meeting__compound")
+
+
+def households_not_visited(scope: Scope, compound: Compound) -> QuerySet[Household]:
+    """Households of a compound in scope without any visit record."""
+    visited = Visit.objects.filter(household=OuterRef("pk"))
+    return Household.objects.within(scope).filter(compound=compound).exclude(Exists(visited)) \
+        .select_related("unit__building").order_by("unit__building_id", "unit_id", "floor", "room")
+
+
+def visit_coverage(scope: Scope, compound: Compound) -> tuple[int, int]:
+    """(visited households, all households) of a compound."""
+    households = Household.objects.within(scope).filter(compound=compound)
+    visited = households.filter(Exists(Visit.objects.filter(household=OuterRef("pk")))).count()
+    return visited, households.count()
+
+
+@dataclass(frozen=True)
+class PersonHours:
+    person_id: int
+    name: str
+    hours: Decimal
+    visits: int
+    entries: int
+
+
+def hours_by_person(activities: QuerySet[Activity]) -> list[PersonHours]:
+    rows = activities.values("person_id", "person__name").annotate(h=Sum("hours"), v=Sum("visits"), n=Count("id")) \
+        .order_by("-h", "person_id")
+    return [PersonHours(r["person_id"], r["person__name"], r["h"] or Decimal("0"), r["v"] or 0, r["n"]) for r in rows]
+
+
+def branch_activities(branch: PartyOrganisation) -> QuerySet[Activity]:
+    """Activities in the compound(s) under a party organisation (a branch: its compound)."""
+    if branch.compound_id:
+        return Activity.objects.filter(compound_id=branch.compound_id)
+    if branch.community_id:
+        return Activity.objects.filter(compound__community_id=branch.community_id)
+    return Activity.objects.filter(subdistrict_id=branch.subdistrict_id)
+
+
+def branch_totals(branch: PartyOrganisation) -> dict[str, Decimal | int]:
+    agg = branch_activities(branch).aggregate(h=Sum("hours"), v=Sum("visits"), n=Count("id"))
+    return {"hours": agg["h"] or Decimal("0"), "visits": agg["v"] or 0, "entries": agg["n"]}
+
+
+def totals_per_organisation(orgs: QuerySet[PartyOrganisation]) -> dict[int, dict]:
+    return {org.pk: branch_totals(org) for org in orgs}
+
+
+def branch_members(branch: PartyOrganisation) -> list[Membership]:
+    return list(branch.memberships.select_related("person").prefetch_related("pledges").order_by("id"))
+
+
+def pledge_summary(branch: PartyOrganisation) -> dict[str, int]:
+    counts = dict(Pledge.objects.filter(membership__organisation=branch).values_list("status").annotate(n=Count("id")))
+    return {status: counts.get(status, 0) for status in PledgeStatus.values}
+
+
+def branch_volunteers(branch: PartyOrganisation) -> QuerySet[Volunteer]:
+    qs = Volunteer.objects.filter(active=True).select_related("person", "compound")
+    if branch.compound_id:
+        return qs.filter(compound_id=branch.compound_id)
+    if branch.community_id:
+        return qs.filter(compound__community_id=branch.community_id)
+    return qs.filter(subdistrict_id=branch.subdistrict_id)

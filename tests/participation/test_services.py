@@ -1,0 +1,189 @@
+"""Suggestion workflow, timings and overdue, meetings, visits, the party network."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from PIL import Image
+
+from anju.core.errors import Conflict, ValidationFailed
+from anju.core.models import AuditEvent
+from anju.participation import queries, services
+from anju.participation.images import clean_image
+from anju.participation.models import OrgLevel, PledgeStatus, Suggestion, SuggestionStatus
+from anju.participation.sanitise import sanitise_html
+from anju.roster.scoping import Scope
+from tests.factories import SYSTEM
+from tests.participation.conftest import jpeg_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def submit(world, **kw):
+    args = dict(compound=world.compound_a, building=world.building_a, category="repair", title="楼道灯坏了",
+                body="3栋1单元三楼楼道灯不亮", actor=SYSTEM)
+    args.update(kw)
+    return services.suggestion_submit(**args)
+
+
+def test_a_suggestion_gets_a_random_receipt_code_and_an_encrypted_phone(world):
+    s = submit(world, contact_phone="13812345678", contact_name="王阿姨")
+    other = submit(world)
+    assert len(s.receipt_code) == 10 and s.receipt_code != other.receipt_code
+    assert "13812345678" not in s.contact_phone_encrypted
+    assert s.contact_phone == "13812345678" and s.contact_phone_masked == "138****5678"
+    event = AuditEvent.objects.get(action="suggestion_submit", object_id=str(s.pk))
+    assert "13812345678" not in str(event.after)
+
+
+def test_a_building_of_another_compound_is_refused(world):
+    with pytest.raises(ValidationFailed):
+        submit(world, building=world.building_b)
+
+
+def test_status_workflow_measures_response_and_closing_times(world):
+    s = submit(world)
+    created = s.created
+    services.suggestion_assign(suggestion=s, org="某物业公司", actor=SYSTEM)
+    assert s.status == SuggestionStatus.ASSIGNED
+    with pytest.raises(Conflict):
+        services.suggestion_close(suggestion=s, actor=SYSTEM)
+    services.suggestion_reply(suggestion=s, reply="已安排维修", actor=SYSTEM, now=created + datetime.timedelta(hours=20))
+    services.suggestion_reply(suggestion=s, reply="已修好", actor=SYSTEM, now=created + datetime.timedelta(days=9))
+    services.suggestion_close(suggestion=s, actor=SYSTEM, now=created + datetime.timedelta(days=2))
+    t = queries.timing(s)
+    assert t.response == datetime.timedelta(hours=20)  # the first reply counts
+    assert t.closing == datetime.timedelta(days=2)
+    assert not t.overdue and s.status == SuggestionStatus.CLOSED
+    with pytest.raises(Conflict):
+        services.suggestion_reply(suggestion=s, reply="again", actor=SYSTEM)
+
+
+def test_overdue_after_three_days_without_reply(world, settings):
+    s = submit(world)
+    Suggestion.objects.filter(pk=s.pk).update(created=timezone.now() - datetime.timedelta(days=4))
+    s.refresh_from_db()
+    assert queries.timing(s).reply_overdue
+    everything = Scope(everything=True)
+    assert list(queries.suggestions_for(everything, overdue=True)) == [s]
+    settings.ANJU_SUGGESTION_REPLY_DAYS = 5
+    assert not queries.timing(s).reply_overdue
+    assert not queries.suggestions_for(everything, overdue=True).exists()
+    services.suggestion_reply(suggestion=s, reply="收到", actor=SYSTEM)
+    settings.ANJU_SUGGESTION_REPLY_DAYS = 3
+    assert not queries.suggestions_for(everything, overdue=True).exists()
+    figures = queries.suggestion_figures(everything)
+    assert figures.total == 1 and figures.answered == 1 and figures.mean_response_hours >= Decimal("96")
+
+
+def test_assignment_to_another_community_makes_it_visible_there(world):
+    s = submit(world)
+    scope_b = Scope(everything=False, subdistrict_id=world.subdistrict.pk, community_id=world.community_b.pk)
+    assert not queries.suggestions_for(scope_b).exists()
+    services.suggestion_assign(suggestion=s, community=world.community_b, actor=SYSTEM)
+    assert list(queries.suggestions_for(scope_b)) == [s]
+
+
+def test_photos_must_be_images_and_lose_their_gps():
+    with pytest.raises(ValidationFailed):
+        clean_image(b"%PDF-1.4 not a picture", name="x.jpg")
+    original = jpeg_bytes(gps=True, size=(3000, 2000))
+    assert Image.open(io.BytesIO(original)).getexif().get_ifd(0x8825)
+    cleaned = clean_image(original, name="a.jpg")
+    image = Image.open(io.BytesIO(cleaned.content))
+    assert not image.getexif().get_ifd(0x8825) and not image.getexif()
+    assert max(image.size) == 1600 and (cleaned.width, cleaned.height) == image.size
+
+
+def test_at_most_three_photos_and_stored_without_gps(world):
+    with pytest.raises(ValidationFailed):
+        submit(world, photos=[("a.jpg", jpeg_bytes())] * 4)
+    s = submit(world, photos=[("a.jpg", jpeg_bytes(gps=True))])
+    stored = s.photos.get().image.read()
+    assert not Image.open(io.BytesIO(stored)).getexif().get_ifd(0x8825)
+
+
+@pytest.mark.parametrize("dirty, gone", [
+    ('<p>hi<script>alert(1)</script></p>', "alert"),
+    ('<img src="x.png" onerror="alert(1)">', "onerror"),
+    ('<a href="javascript:alert(1)">x</a>', "javascript"),
+    ('<a href=" JaVaScRiPt:alert(1)">x</a>', "alert"),
+    ('<p style="background:url(x)">x</p>', "style"),
+    ('<iframe src="https://evil"></iframe>ok', "iframe"),
+    ('<svg><script>alert(1)</script></svg>', "alert"),
+])
+def test_sanitiser_removes_what_runs(dirty, gone):
+    assert gone.lower() not in sanitise_html(dirty).lower()
+
+
+def test_sanitiser_keeps_formatting_and_safe_links():
+    html = sanitise_html('<h2>通知</h2><p><strong>周六</strong> 开会 &lt;3</p><ul><li>一</li></ul><a href="https://x.cn/a">链接</a>')
+    assert html == ('<h2>通知</h2><p><strong>周六</strong> 开会 &lt;3</p><ul><li>一</li></ul>'
+                    '<a href="https://x.cn/a" rel="nofollow noopener">链接</a>')
+
+
+def test_notice_body_is_sanitised_when_saved(world):
+    n = services.notice_save(compound=world.compound_a, building=None, title="公示", body_html="<p onclick='x()'>内容</p>",
+                             actor=SYSTEM)
+    assert n.body_html == "<p>内容</p>" and not n.is_published
+    services.notice_publish(notice=n, actor=SYSTEM)
+    assert list(queries.notices_for_place(world.compound_a, world.building_a)) == [n]
+
+
+def test_meeting_invites_attendance_decisions_and_overdue_actions(world):
+    m = services.meeting_create(compound=world.compound_a, starts_at=timezone.now(), place="活动室", topic="加装电梯",
+                                actor=SYSTEM)
+    assert services.meeting_invite(meeting=m, households=[world.household_a], actor=SYSTEM) == 1
+    with pytest.raises(ValidationFailed):
+        services.meeting_invite(meeting=m, households=[world.household_b], actor=SYSTEM)
+    services.meeting_attendance(meeting=m, present=[world.household_a], actor=SYSTEM)
+    d = services.decision_add(meeting=m, text="同意加装", linked=world.compound_a, actor=SYSTEM)
+    assert d.linked == world.compound_a
+    s = submit(world)
+    services.meeting_link_suggestion(meeting=m, suggestion=s, actor=SYSTEM)
+    assert list(s.meetings.all()) == [m]
+    late = services.followup_add(meeting=m, description="报价", owner="李华", due=timezone.localdate() - datetime.timedelta(days=1),
+                                 actor=SYSTEM)
+    assert list(queries.overdue_actions(Scope(everything=True))) == [late]
+    services.followup_done(action=late, actor=SYSTEM)
+    assert not queries.overdue_actions(Scope(everything=True)).exists()
+
+
+def test_visits_and_households_not_yet_visited(world):
+    everything = Scope(everything=True)
+    assert list(queries.households_not_visited(everything, world.compound_a)) == [world.household_a]
+    services.visit_record(household=world.household_a, visited_on=timezone.localdate(), visitors="李华",
+                          answers={"renovation": "yes", "elevator": "unsure"}, concerns="费用", actor=SYSTEM)
+    assert not queries.households_not_visited(everything, world.compound_a).exists()
+    assert queries.visit_coverage(everything, world.compound_a) == (1, 1)
+    with pytest.raises(ValidationFailed):
+        services.visit_record(household=world.household_a, visited_on=timezone.localdate(), visitors="x",
+                              answers={"renovation": "maybe"}, actor=SYSTEM)
+
+
+def test_three_level_party_network_pledges_and_hours(world):
+    top = services.organisation_create(level=OrgLevel.SUBDISTRICT, name="街道党工委", subdistrict_id=world.subdistrict.pk, actor=SYSTEM)
+    mid = services.organisation_create(level=OrgLevel.COMMUNITY, name="甲社区党委", parent=top, community=world.community_a, actor=SYSTEM)
+    with pytest.raises(ValidationFailed):
+        services.organisation_create(level=OrgLevel.BRANCH, name="x", parent=top, compound=world.compound_a, actor=SYSTEM)
+    branch = services.organisation_create(level=OrgLevel.BRANCH, name="甲小区党支部", parent=mid, compound=world.compound_a, actor=SYSTEM)
+    membership = services.member_add(organisation=branch, person=world.owner_a, actor=SYSTEM)
+    world.owner_a.refresh_from_db()
+    assert world.owner_a.party_member
+    services.pledge_set(membership=membership, kind="support", actor=SYSTEM)
+    services.pledge_set(membership=membership, kind="support", status=PledgeStatus.FULFILLED, actor=SYSTEM)
+    assert queries.pledge_summary(branch) == {"pledged": 0, "in_progress": 0, "fulfilled": 1}
+    services.volunteer_assign(person=world.owner_a, compound=world.compound_a, role="observer", actor=SYSTEM)
+    today = timezone.localdate()
+    services.activity_log(person=world.owner_a, compound=world.compound_a, on=today, kind="visit", hours="2.5", visits=4, actor=SYSTEM)
+    services.activity_log(person=world.owner_a, compound=world.compound_a, on=today, kind="patrol", hours="1", actor=SYSTEM)
+    with pytest.raises(ValidationFailed):
+        services.activity_log(person=world.owner_a, compound=world.compound_a, on=today, kind="patrol", hours="25", actor=SYSTEM)
+    assert queries.branch_totals(branch) == {"hours": Decimal("3.5"), "visits": 4, "entries": 2}
+    assert queries.branch_totals(top)["hours"] == Decimal("3.5")
+    [row] = queries.hours_by_person(queries.branch_activities(branch))
+    assert row.name == "王秀兰" and row.hours == Decimal("3.5")
