@@ -64,6 +64,16 @@ class AnnualPlan(models.Model):
         return self.title
 
 
+class StageKind(models.TextChoices):
+    SURVEY = "survey", _("摸底调查")
+    CONSULTATION = "consultation", _("意见征求")
+    DESIGN = "design", _("勘测设计")
+    TENDER = "tender", _("招标")
+    CONSTRUCTION = "construction", _("施工")
+    ACCEPTANCE = "acceptance", _("验收")
+    STEWARDSHIP = "stewardship", _("长效管理")
+
+
 class ProjectKind(models.TextChoices):
     COMPREHENSIVE = "comprehensive", _("综合改造")  # counted in the plan's figures
     SPECIAL = "special", _("专项改造")  # e.g. a utility's water-supply work, outside the plan's figures
@@ -85,7 +95,8 @@ class Project(models.Model):
     note = models.TextField(_("说明"), blank=True)
     # Derived snapshots (services.project_refresh): never typed.
     progress = models.DecimalField(_("进度（%）"), max_digits=5, decimal_places=1, default=0, editable=False)
-    current_stage = models.CharField(_("当前阶段"), max_length=20, default="survey", editable=False)
+    current_stage = models.CharField(_("当前阶段"), max_length=20, choices=StageKind.choices, default=StageKind.SURVEY,
+                                     editable=False)
     completed = models.BooleanField(_("已完工"), default=False, editable=False)  # 验收 signed off
     completed_on = models.DateField(_("完工日期"), null=True, blank=True, editable=False)
     budget_fen = models.BigIntegerField(_("总预算（分）"), default=0, editable=False)
@@ -215,16 +226,6 @@ class Funding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_source_display()} {self.amount_fen}"
-
-
-class StageKind(models.TextChoices):
-    SURVEY = "survey", _("摸底调查")
-    CONSULTATION = "consultation", _("意见征求")
-    DESIGN = "design", _("勘测设计")
-    TENDER = "tender", _("招标")
-    CONSTRUCTION = "construction", _("施工")
-    ACCEPTANCE = "acceptance", _("验收")
-    STEWARDSHIP = "stewardship", _("长效管理")
 
 
 class Stage(models.Model):

@@ -1,8 +1,202 @@
+"""Pages of the programme: plans and projects, stages, items' progress, inspections from a phone."""
+
+from __future__ import annotations
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.views.decorators.http import require_POST
+
+from anju.core.audit import Actor
+from anju.core.errors import ValidationFailed
+from anju.programme import forms, queries, services, sheets
+from anju.programme.models import (
+    AnnualPlan,
+    Attachment,
+    Inspection,
+    InspectionPhoto,
+    Item,
+    Project,
+    ProjectKind,
+    Stage,
+    StageKind,
+)
+from anju.roster.scoping import scope_of
+
+
+def access_project(request: HttpRequest, pk: int) -> Project:
+    """The project if the user may see it; 404 otherwise (never 403)."""
+    qs = Project.objects.visible_to(request.user).select_related("compound__community", "plan", "contractor", "supervisor")
+    return get_object_or_404(qs, pk=pk)
+
+
+def _require_edit(request: HttpRequest) -> None:
+    if not scope_of(request.user).can_edit:
+        raise PermissionDenied
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
 
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "programme/index.html", {})
+    scope = scope_of(request.user)
+    year, stage = _int(request.GET.get("year")), request.GET.get("stage") or None
+    kind = request.GET.get("kind") or None
+    projects = queries.projects_for(scope, year=year, stage=stage, kind=kind,
+                                    community_id=_int(request.GET.get("community")),
+                                    compound_id=_int(request.GET.get("compound")))
+    overdue_ids = set(queries.overdue_stages(scope).values_list("project_id", flat=True))
+    return render(request, "programme/index.html", {
+        "plans": AnnualPlan.objects.within(scope), "projects": projects, "year": year, "stage": stage, "kind": kind,
+        "stages": StageKind.choices, "kinds": ProjectKind.choices, "overdue_ids": overdue_ids,
+        "can_edit": scope.can_edit,
+    })
+
+
+@login_required
+def project(request: HttpRequest, pk: int) -> HttpResponse:
+    node = access_project(request, pk)
+    scope = scope_of(request.user)
+    return render(request, "programme/project.html", {
+        "node": node, "items": queries.item_rows(node), "stages": queries.stages_of(node),
+        "inspections": node.inspections.prefetch_related("photos")[:20], "can_edit": scope.can_edit,
+        "stage_weights": services.rules.STAGE_WEIGHTS, "today": timezone.localdate(),
+    })
+
+
+@login_required
+@require_POST
+def item_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_edit(request)
+    item = get_object_or_404(Item.objects.visible_to(request.user).select_related("project"), pk=pk)
+    form = forms.ProgressForm(request.POST)
+    if not form.is_valid():
+        raise ValidationFailed("进度应为 0 到 100 的整数", "Progress must be a whole number from 0 to 100", field="progress")
+    services.item_set_progress(item=item, percent=form.cleaned_data["progress"], actor=Actor.of(request.user))
+    return redirect("programme:project", pk=item.project_id)
+
+
+@login_required
+@require_POST
+def stage_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_edit(request)
+    stage = get_object_or_404(Stage.objects.visible_to(request.user).select_related("project"), pk=pk)
+    form = forms.StageForm(request.POST)
+    if not form.is_valid():
+        raise ValidationFailed("日期格式无效", "Invalid date", field="planned_end")
+    services.stage_update(stage=stage, actor=Actor.of(request.user), **form.cleaned_data)
+    return redirect("programme:project", pk=stage.project_id)
+
+
+@login_required
+@require_POST
+def stage_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_edit(request)
+    stage = get_object_or_404(Stage.objects.visible_to(request.user).select_related("project"), pk=pk)
+    form = forms.SignOffForm(request.POST)
+    if not form.is_valid():
+        raise ValidationFailed("请填写实际完成日期", "Give the actual end date", field="actual_end")
+    services.stage_sign_off(stage=stage, actual_end=form.cleaned_data["actual_end"], actor=Actor.of(request.user))
+    return redirect("programme:project", pk=stage.project_id)
+
+
+@login_required
+@require_POST
+def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_edit(request)
+    stage = get_object_or_404(Stage.objects.visible_to(request.user).select_related("project"), pk=pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise ValidationFailed("请选择文件", "Choose a file", field="file")
+    if upload.size > services.ATTACHMENT_MAX_BYTES:
+        raise ValidationFailed("附件超过 20 MB", "The attachment is larger than 20 MB", field="file")
+    services.attachment_add(stage=stage, name=upload.name, data=upload.read(), actor=Actor.of(request.user))
+    return redirect("programme:project", pk=stage.project_id)
+
+
+@login_required
+def attachment(request: HttpRequest, pk: int) -> FileResponse:
+    att = get_object_or_404(Attachment.objects.visible_to(request.user), pk=pk)
+    return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.name, content_type=att.content_type)
+
+
+@login_required
+def progress_upload(request: HttpRequest) -> HttpResponse:
+    """Bulk progress from an xlsx (project / item / progress%): every bad row listed, all or nothing."""
+    _require_edit(request)
+    scope = scope_of(request.user)
+    context: dict = {"errors": [], "updated": None}
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise ValidationFailed("请选择文件", "Choose a file", field="file")
+            rows = sheets.read_progress_sheet(upload.read())
+            context["updated"] = services.progress_bulk_update(scope=scope, rows=rows, actor=Actor.of(request.user))
+        except services.BulkProgressFailed as exc:
+            context["errors"] = [e.message(get_language()) for e in exc.errors]
+            context["summary"] = exc.message(get_language())
+        except ValidationFailed as exc:
+            context["errors"] = [exc.message(get_language())]
+        status = 400 if context["errors"] else 200
+        return render(request, "programme/progress_upload.html", context, status=status)
+    return render(request, "programme/progress_upload.html", context)
+
+
+@login_required
+def progress_template(request: HttpRequest) -> HttpResponse:
+    scope = scope_of(request.user)
+    year = _int(request.GET.get("year"))
+    items = Item.objects.filter(project__in=queries.projects_for(scope, year=year)).select_related("project")
+    data = sheets.progress_template([(i.project.name, i.name, i.progress) for i in items.order_by("project_id", "id")])
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="progress.xlsx"'
+    return response
+
+
+@login_required
+def inspection_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """A mobile-first form: supervisors and volunteers of the compound record what they saw, with photos."""
+    node = access_project(request, pk)
+    form = forms.InspectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        photos = [(f.name, f.read()) for f in request.FILES.getlist("photos")[:10]]
+        inspection = services.inspection_create(project=node, photos=photos, actor=Actor.of(request.user), **form.cleaned_data)
+        messages.success(request, "检查记录已保存" if get_language().startswith("zh") else "Inspection saved")
+        return redirect("programme:inspection", pk=inspection.pk)
+    return render(request, "programme/inspection_form.html", {"node": node, "form": form},
+                  status=400 if request.method == "POST" else 200)
+
+
+def _may_follow_up(request: HttpRequest, inspection: Inspection) -> bool:
+    return scope_of(request.user).can_edit or inspection.inspector_id == request.user.pk
+
+
+@login_required
+def inspection(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_object_or_404(Inspection.objects.visible_to(request.user).select_related("project__compound"), pk=pk)
+    form = forms.FollowUpForm(request.POST or None)
+    if request.method == "POST":
+        if not _may_follow_up(request, record):
+            raise PermissionDenied
+        if form.is_valid():
+            services.inspection_follow_up(inspection=record, actor=Actor.of(request.user), **form.cleaned_data)
+            return redirect("programme:inspection", pk=record.pk)
+    return render(request, "programme/inspection.html", {
+        "record": record, "form": form, "may_follow_up": _may_follow_up(request, record) and record.status != "closed",
+        "photos": record.photos.all(), "steps": record.follow_ups.all(),
+    })
+
+
+@login_required
+def photo(request: HttpRequest, pk: int) -> FileResponse:
+    """Photos are served through the scope check, not from a public media URL."""
+    record = get_object_or_404(InspectionPhoto.objects.filter(
+        inspection__in=Inspection.objects.visible_to(request.user)), pk=pk)
+    return FileResponse(record.image.open("rb"), content_type="image/jpeg")

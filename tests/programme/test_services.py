@@ -164,3 +164,15 @@ def test_attachments_must_be_what_they_say(project_a):
         services.attachment_add(stage=stage, name="plan.exe", data=b"MZ", actor=SYSTEM)
     att = services.attachment_add(stage=stage, name="设计图.pdf", data=b"%PDF-1.4 demo", actor=SYSTEM)
     assert att.size == 13 and att.content_type == "application/pdf"
+
+
+def test_a_stage_is_overdue_when_its_planned_end_passed_and_it_is_not_signed_off(project_a, world):
+    from anju.programme import queries
+
+    scope = Scope(everything=True)
+    overdue = queries.overdue_stages(scope, today=D(2021, 2, 1))
+    assert [s.kind for s in overdue] == [StageKind.SURVEY]
+    assert not queries.overdue_stages(scope, today=D(2021, 1, 31)).exists()  # due today is not late
+    services.stage_sign_off(stage=project_a.stages.get(kind="survey"), actual_end=D(2021, 2, 3), actor=SYSTEM)
+    assert not queries.overdue_stages(scope, today=D(2021, 2, 4)).exists()
+    assert [s.kind for s in queries.overdue_stages(scope, today=D(2022, 1, 1))] == [StageKind.CONSTRUCTION]

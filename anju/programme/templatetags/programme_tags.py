@@ -1,0 +1,28 @@
+"""Money and progress in templates: fen shown as yuan or 万元, never through float."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def yuan(fen: int | None) -> str:
+    """12345678 → "123,456.78"."""
+    value = (Decimal(fen or 0) / 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return f"{value:,.2f}"
+
+
+@register.filter
+def wan(fen: int | None) -> str:
+    """Fen as 万元 with two places: 958900000 → "958.90"."""
+    value = (Decimal(fen or 0) / 1_000_000).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return f"{value:,.2f}"
+
+
+@register.filter
+def pct(value) -> str:
+    return f"{Decimal(value or 0):.1f}"
