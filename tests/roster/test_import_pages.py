@@ -128,3 +128,14 @@ def test_export_runs_as_a_job_and_offers_the_file(client, world, staff_a, django
     rows = list(load_workbook(io.BytesIO(b"".join(download.streaming_content))).worksheets[0].values)
     assert rows[1][:2] == ("甲社区", "甲小区")
     assert client.post(reverse("roster:transfer_export", args=["community", world.community_b.pk])).status_code == 404
+
+
+def test_the_import_button_shows_for_staff_only(client, world, staff_a, volunteer_a):
+    url = reverse("roster:compound", args=[world.compound_a.pk])
+    client.force_login(staff_a)
+    link = f'href="{reverse("roster:transfer_upload")}"'
+    assert link in client.get(url).content.decode()
+    client.force_login(volunteer_a)
+    page = client.get(url).content.decode()
+    assert link not in page
+    assert reverse("roster:transfer_export", args=["compound", world.compound_a.pk]) in page
