@@ -231,7 +231,9 @@ def plan_save(*, project: ElevatorProject, method: str, scenario: queries.Scenar
     """Save the next version of the project's cost plan; earlier versions stay as they were.
 
     `method` is a calculator column key (e.g. "table:guangzhou-2025", "shapley"). The plan stores the
-    engine input (so `anju costshare` reproduces it) and every household's share with its steps.
+    engine input (so `anju costshare` reproduces it) and every household's share with its steps. The
+    project adopts the plan's method, subsidy mode, reach costs and household flags, so the calculator
+    opens on the plan last saved; the project's subsidy lines stay as entered.
     """
     reason = reason.strip()
     if not reason:
@@ -262,6 +264,7 @@ def plan_save(*, project: ElevatorProject, method: str, scenario: queries.Scenar
         gross=allocation.gross, subsidy=allocation.subsidy, compensation=allocation.compensation, net=allocation.net,
         reason=reason[:300], created_by=actor.user, created_by_label=actor.label[:120],
     )
+    _adopt(project, method, scenario, rows, actor)
     audit.record(
         actor=actor, action="elevator.plan", obj=plan,
         before=None if previous == 0 else {"version": previous},
@@ -270,3 +273,38 @@ def plan_save(*, project: ElevatorProject, method: str, scenario: queries.Scenar
         subdistrict_id=_subdistrict_id(project),
     )
     return plan
+
+
+def _adopt(project: ElevatorProject, key: str, scenario: queries.Scenario, rows: Sequence[ProjectHousehold],
+           actor: Actor) -> None:
+    """Make the saved plan's choices the project's own (one audit record when anything changes)."""
+    if key.startswith("saved:"):
+        method: dict[str, Any] = {"kind": "saved", "saved_table": int(key.removeprefix("saved:"))}
+    elif key == "coefficients":
+        method = {**project.method, "weight_by_area": scenario.weight_by_area}
+    elif key.startswith("table:"):
+        method = {"kind": "table", "table": key.removeprefix("table:"), "weight_by_area": scenario.weight_by_area}
+    elif key in queries.AIRPORT:
+        method = {"kind": key, "weight_by_area": scenario.weight_by_area}
+    else:
+        method = {"kind": key}
+    before = _snapshot(project)
+    changed_rows = []
+    for row in rows:
+        exempt = row.household_id in (scenario.exempt or ())
+        participates = row.household_id not in (scenario.absent or ())
+        if (row.exempt, row.participates) != (exempt, participates):
+            row.exempt, row.participates = exempt, participates
+            changed_rows.append(row)
+    ProjectHousehold.objects.bulk_update(changed_rows, ["exempt", "participates"])
+    project.method = method
+    project.subsidy_mode = scenario.subsidy_mode or project.subsidy_mode
+    if scenario.reach_costs is not None:
+        project.reach_costs = {str(f): v for f, v in scenario.reach_costs.items()}
+    after = _snapshot(project)
+    if before != after or changed_rows:
+        project.save()
+        after["households"] = {r.household.room: {"exempt": r.exempt, "participates": r.participates}
+                               for r in changed_rows}
+        audit.record(actor=actor, action="elevator.adopt_plan", obj=project, before=before, after=after,
+                     subdistrict_id=_subdistrict_id(project))

@@ -53,6 +53,7 @@ def project(request: HttpRequest, pk: int) -> HttpResponse:
         "compensations": node.compensations.select_related("household__unit__building"),
         "gross": queries.gross_of(node), "plans": node.plans.all(), "history": history,
         "can_edit": scope_of(request.user).can_edit, "statuses": Status.choices,
+        "method_label": next((c.label for c in queries.method_columns(node) if c.key == queries.method_key(node)), ""),
     })
 
 

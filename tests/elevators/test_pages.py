@@ -20,6 +20,8 @@ def test_the_project_list_shows_only_the_callers_projects(client, project_a, pro
     page = client.get(reverse("elevators:index")).content.decode()
     assert reverse("elevators:project", args=[project_a.pk]) in page
     assert reverse("elevators:project", args=[project_b.pk]) not in page
+    detail = client.get(reverse("elevators:project", args=[project_a.pk])).content.decode()
+    assert "广州 2025 参考系数" in detail and "645,000.00" in detail
 
 
 @pytest.mark.parametrize("name", ["project", "calculator", "negotiate"])

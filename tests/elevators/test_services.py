@@ -141,3 +141,19 @@ def test_running_costs_are_estimated_per_household(project_a):
                                  actor=SYSTEM)
     basis, yearly = queries.running_estimate(project_a, shapley)
     assert basis == "equal" and yearly["201"] == yearly["601"] == 1_100 * FEN
+
+
+def test_the_project_adopts_the_choices_of_the_plan_last_saved(project_a, unit_a):
+    room_201 = unit_a.households.get(room="201")
+    exempt = frozenset(unit_a.households.filter(floor=1).values_list("pk", flat=True)) | {room_201.pk}
+    services.plan_save(project=project_a, method="shapley", actor=SYSTEM, reason="二层也免缴",
+                       scenario=queries.Scenario(exempt=exempt, subsidy_mode="common_first",
+                                                 reach_costs={f: 300_000 * FEN + (f - 2) * 86_250 * FEN for f in range(2, 7)}))
+    project_a.refresh_from_db()
+    assert queries.method_key(project_a) == "shapley" and project_a.subsidy_mode == "common_first"
+    assert project_a.reach_costs["6"] == 645_000 * FEN
+    assert {r.household.room for r in queries.project_rows(project_a) if r.exempt} == {"101", "102", "201"}
+    again = queries.compare(project_a, queries.Scenario())
+    shapley = next(r for r in again.results if r.column.key == "shapley")
+    assert shapley.allocation.share("201").amount == 0
+    assert AuditEvent.objects.filter(action="elevator.adopt_plan").count() == 1
