@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from fontTools.ttLib import TTFont
 
 from anju.core import jobs
 from anju.core.models import Job, JobStatus
+from anju.core.pdf import font_path
 from anju.elevators import queries, services
 from tests.factories import SYSTEM
 
@@ -54,7 +56,10 @@ def test_one_households_statement_is_a_chinese_pdf_with_its_room_and_amount(clie
     assert "138****5678" in text and "13812345678" not in text  # the owner's phone, masked
     assert "系数" in text and "年" in text
     fonts = subprocess.run(["pdffonts", "-"], input=pdf, capture_output=True).stdout.decode()
-    assert "Anju-Print-SC" in fonts and "DejaVu" not in fonts  # the bundled CJK font, no fallback
+    embedded = [line.split()[0] for line in fonts.splitlines()[2:]]
+    assert embedded and all("Anju-Print-SC" in name for name in embedded)  # the bundled CJK font, no fallback
+    cmap = TTFont(str(font_path(400))).getBestCmap()
+    assert not sorted({c for c in text if ord(c) > 32 and ord(c) not in cmap})  # no missing glyphs
 
 
 def test_a_statement_of_another_community_is_a_404(client, plan_a, staff_b):
