@@ -17,8 +17,8 @@ def statements(job: Job, progress: jobs.Progress) -> dict[str, Any]:
     plan = CostPlan.objects.select_related("project__unit__building__compound__subdistrict").get(pk=job.params["plan"])
     total = len(plan.shares)
     progress(0, total, "正在生成明白账", force=True)
-    pdf = render_unit(plan, lambda done, of: progress(done, of, f"{done} / {of} 户"))
+    pdf, pages = render_unit(plan, lambda done, of: progress(done, of, f"{done} / {of} 户"))
     name = f"明白账-{plan.project.unit.building.compound.name}-{plan.project.unit}-v{plan.version}.pdf"
     progress.output_path(name).write_bytes(pdf)
     progress(total, total, "已完成", force=True)
-    return {"summary": f"{total} 户明白账, 共 {total} 页 / {total} statements, {total} pages", "pages": total}
+    return {"summary": f"{total} 户明白账, 共 {pages} 页 / {total} statements, {pages} pages", "pages": pages}

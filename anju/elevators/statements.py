@@ -73,8 +73,8 @@ def render_statement(plan: CostPlan, household_id: int) -> bytes:
     return render_pdf(TEMPLATE, _context(plan, statement_pages(plan, [household_id])))
 
 
-def render_unit(plan: CostPlan, progress: Callable[[int, int], None] | None = None) -> bytes:
-    """Every household's statement in one PDF, a page (or more) each, page numbers counted per household.
+def render_unit(plan: CostPlan, progress: Callable[[int, int], None] | None = None) -> tuple[bytes, int]:
+    """Every household's statement in one PDF (and its page count), page numbers counted per household.
 
     Each household is laid out as its own document, so progress can be reported household by household;
     the pages are then written out together.
@@ -89,5 +89,6 @@ def render_unit(plan: CostPlan, progress: Callable[[int, int], None] | None = No
         if progress is not None:
             progress(done, len(pages))
     if not documents:
-        return b""
-    return documents[0].copy([p for document in documents for p in document.pages]).write_pdf()
+        return b"", 0
+    all_pages = [p for document in documents for p in document.pages]
+    return documents[0].copy(all_pages).write_pdf(), len(all_pages)

@@ -80,7 +80,7 @@ def test_the_whole_unit_is_one_pdf_with_a_page_per_household(client, plan_a, sta
     jobs.run_job.call(job.pk)  # what the worker does; db_worker --batch would close the PostgreSQL test connection
     job.refresh_from_db()
     assert job.status == JobStatus.DONE, job.error
-    assert (job.done, job.total) == (12, 12)
+    assert (job.done, job.total, job.result["pages"]) == (12, 12, 12)
     page = client.get(reverse("core:job", args=[job.pk])).content.decode()
     assert reverse("core:job_download", args=[job.pk]) in page
     pdf = b"".join(client.get(reverse("core:job_download", args=[job.pk])).streaming_content)
