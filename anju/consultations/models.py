@@ -1,1 +1,228 @@
-"""Tables of the 意见征求与表决 capability."""
+"""Tables of the 意见征求与表决 capability: consultations, questions, the frozen electorate, letters,
+ballots (one counted per household, enforced by the database), corrections and conflicts.
+
+Every write goes through `consultations.services`; scoped reads through `visible_to(user)`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from anju.roster.models import Building, Compound, Household, Subdistrict, Unit
+from anju.roster.scoping import ScopedQuerySet, ScopePaths
+
+_C = "consultation__"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    OPEN = "open", _("进行中")
+    CLOSED = "closed", _("已截止")
+
+
+class QuestionKind(models.TextChoices):
+    YES_NO = "yes_no", _("同意 / 不同意 / 弃权")
+    SINGLE = "single", _("单选")
+    MULTIPLE = "multiple", _("多选")
+    NUMBER = "number", _("数字")
+    TEXT = "text", _("文字")
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("网上")
+    PAPER = "paper", _("纸质")
+    DOOR = "door", _("上门")
+
+
+class BallotState(models.TextChoices):
+    COUNTED = "counted", _("计入")
+    CONFLICT = "conflict", _("冲突待处理")
+    REPLACED = "replaced", _("已被重新表决替换")
+    SET_ASIDE = "set_aside", _("冲突处理后不计入")
+
+
+class Consultation(models.Model):
+    """A survey or vote of the households of a compound, a building or a unit (one round)."""
+
+    subdistrict = models.ForeignKey(Subdistrict, on_delete=models.PROTECT, related_name="consultations",
+                                    verbose_name=_("街道"))
+    compound = models.ForeignKey(Compound, on_delete=models.PROTECT, related_name="consultations",
+                                 verbose_name=_("小区"))
+    building = models.ForeignKey(Building, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="consultations", verbose_name=_("楼栋"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="consultations",
+                             verbose_name=_("单元"))
+    title = models.CharField(_("标题"), max_length=120)
+    description = models.TextField(_("说明"), blank=True)
+    round = models.PositiveSmallIntegerField(_("轮次"), default=1)
+    predecessor = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="successors", verbose_name=_("上一轮"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    opens_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("截止时间"), null=True, blank=True)
+    opened_at = models.DateTimeField(_("实际开始"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("实际截止"), null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    scope_paths = ScopePaths(subdistrict="subdistrict_id", community="compound__community_id", compound="compound_id")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("意见征求")
+        verbose_name_plural = _("意见征求")
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["subdistrict", "status"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(unit__isnull=True) | models.Q(building__isnull=False),
+                                   name="consultation_unit_needs_building"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def scope_label(self) -> str:
+        """小区 / 3栋 / 3栋1单元, the place the consultation covers."""
+        if self.unit_id:
+            return f"{self.compound.name} {self.building.number}栋{self.unit.number}单元"
+        if self.building_id:
+            return f"{self.compound.name} {self.building.number}栋"
+        return self.compound.name
+
+
+class Question(models.Model):
+    """One question; yes/no questions carry the rule that decides them (engine JSON, validated)."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="questions",
+                                     verbose_name=_("意见征求"))
+    order = models.PositiveSmallIntegerField(_("序号"))
+    kind = models.CharField(_("题型"), max_length=10, choices=QuestionKind.choices)
+    text = models.CharField(_("题目"), max_length=300)
+    choices = models.JSONField(_("选项"), default=list, blank=True)
+    unit_label = models.CharField(_("数字单位"), max_length=20, blank=True)
+    rule = models.JSONField(_("通过规则"), null=True, blank=True)
+    template_key = models.CharField(max_length=40, blank=True)
+    copied_from = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies")
+
+    scope_paths = ScopePaths(subdistrict=_C + "subdistrict_id", community=_C + "compound__community_id",
+                             compound=_C + "compound_id")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("问题")
+        verbose_name_plural = _("问题")
+        ordering = ["consultation_id", "order"]
+        constraints = [models.UniqueConstraint(fields=["consultation", "order"], name="question_order_unique")]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Elector(models.Model):
+    """One household of the electorate, frozen when the consultation opens (area and owners then)."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="electors")
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="electors")
+    key = models.CharField(_("户号"), max_length=40)  # "3-1-501": building-unit-room, the digest's sort key
+    floor = models.SmallIntegerField(_("楼层"))
+    area = models.DecimalField(_("专有部分面积（㎡）"), max_digits=8, decimal_places=2)
+    owner_key = models.CharField(max_length=80)  # same for one person's several flats: counted once
+    owner_ids = models.JSONField(default=list)  # Person ids at the freeze, for the identity check
+
+    scope_paths = ScopePaths(subdistrict=_C + "subdistrict_id", community=_C + "compound__community_id",
+                             compound=_C + "compound_id")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("表决户")
+        verbose_name_plural = _("表决户")
+        ordering = ["consultation_id", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["consultation", "household"], name="elector_household_unique"),
+            models.UniqueConstraint(fields=["consultation", "key"], name="elector_key_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class Letter(models.Model):
+    """A household's letter: the link token is HMAC(SECRET_KEY, nonce) and only its hash is stored."""
+
+    elector = models.OneToOneField(Elector, on_delete=models.CASCADE, related_name="letter")
+    nonce = models.CharField(max_length=32)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("告知书")
+        verbose_name_plural = _("告知书")
+
+    def __str__(self) -> str:
+        return f"letter {self.elector_id}"
+
+
+class Ballot(models.Model):
+    """A ballot as cast. At most one active ballot per channel kind and at most one COUNTED ballot per
+    household (database constraints); replaced and set-aside ballots stay as history."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="ballots")
+    elector = models.ForeignKey(Elector, on_delete=models.PROTECT, related_name="ballots")
+    channel = models.CharField(_("渠道"), max_length=10, choices=Channel.choices)
+    online = models.BooleanField()  # online vs paper/door: the two kinds that may conflict
+    state = models.CharField(_("状态"), max_length=10, choices=BallotState.choices)
+    answers = models.JSONField(_("答案"))
+    receipt = models.CharField(_("回执码"), max_length=12, unique=True)
+    scan = models.CharField(_("纸质表决票扫描件"), max_length=200, blank=True)  # path under MEDIA_ROOT
+    signer = models.CharField(_("签字人"), max_length=40, blank=True)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    entered_by_label = models.CharField(_("录入人"), max_length=120)
+    cast_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    state_note = models.CharField(max_length=300, blank=True)
+
+    scope_paths = ScopePaths(subdistrict=_C + "subdistrict_id", community=_C + "compound__community_id",
+                             compound=_C + "compound_id")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("表决票")
+        verbose_name_plural = _("表决票")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["elector"], condition=models.Q(state="counted"),
+                                    name="ballot_one_counted_per_household"),
+            models.UniqueConstraint(fields=["elector", "online"], condition=models.Q(state__in=["counted", "conflict"]),
+                                    name="ballot_one_active_per_kind"),
+        ]
+        indexes = [models.Index(fields=["consultation", "state"])]
+
+    def __str__(self) -> str:
+        return self.receipt
+
+
+class Correction(models.Model):
+    """After the close, a household's answers corrected by staff: appended, never overwriting."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="corrections")
+    elector = models.ForeignKey(Elector, on_delete=models.PROTECT, related_name="corrections")
+    answers = models.JSONField(_("更正后的答案"))  # {} means: this household is counted as not heard
+    reason = models.CharField(_("原因"), max_length=300)
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="+")
+    made_by_label = models.CharField(_("更正人"), max_length=120)
+    created = models.DateTimeField(auto_now_add=True)
+
+    scope_paths = ScopePaths(subdistrict=_C + "subdistrict_id", community=_C + "compound__community_id",
+                             compound=_C + "compound_id")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("更正记录")
+        verbose_name_plural = _("更正记录")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"correction {self.pk}"

@@ -1,0 +1,287 @@
+"""Reads of the consultations app: the current answers, the live tally, the canonical ballot list
+and its digest, households not yet heard from, and approval rates for the dashboard."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from django.db.models import QuerySet
+
+from anju.consultations.models import (
+    Ballot,
+    BallotState,
+    Channel,
+    Consultation,
+    Correction,
+    Elector,
+    Question,
+    QuestionKind,
+    Status,
+)
+from anju.domain import consent_cli
+from anju.domain.consent import Household as EngineHousehold
+from anju.domain.consent import Result, Vote, evaluate
+from anju.domain.errors import DomainError
+from anju.roster.scoping import Scope
+
+
+@dataclass(frozen=True)
+class Current:
+    """What counts for one household now: its answers and where they came from."""
+
+    answers: dict[str, Any]
+    channel: str  # online, paper, door, or "correction"
+    receipt: str
+
+
+def current_answers(consultation: Consultation) -> dict[int, Current]:
+    """Elector id -> what counts: the latest correction, else the COUNTED ballot. Conflicting ballots
+    count for nothing until resolved, so they are never double-counted."""
+    out: dict[int, Current] = {}
+    for eid, channel, answers, receipt in Ballot.objects.filter(
+            consultation=consultation, state=BallotState.COUNTED).values_list("elector_id", "channel", "answers", "receipt"):
+        out[eid] = Current(answers, channel, receipt)
+    for eid, answers, pk in Correction.objects.filter(consultation=consultation).order_by("id").values_list(
+            "elector_id", "answers", "pk"):
+        if answers:
+            out[eid] = Current(answers, "correction", f"C{pk}")
+        else:
+            out.pop(eid, None)
+    return out
+
+
+def electors(consultation: Consultation) -> list[Elector]:
+    return list(consultation.electors.order_by("key").only("id", "key", "floor", "area", "owner_key", "household_id"))
+
+
+def _rule(question: Question):
+    doc = question.rule or {"rule": "civil-code-278-major"}
+    return consent_cli._rule(doc["rule"]).with_extra(*consent_cli._extra(doc.get("extra")))
+
+
+def evaluate_question(question: Question, people: list[Elector], current: dict[int, Current], *,
+                      closed: bool) -> Result:
+    """The engine's result for one yes/no question over the frozen electorate."""
+    key = str(question.pk)
+    households = []
+    for e in people:
+        answer = current[e.pk].answers.get(key) if e.pk in current else None
+        households.append(EngineHousehold(e.key, e.area, e.owner_key, Vote(answer) if answer else None))
+    return evaluate(households, _rule(question), closed=closed)
+
+
+def question_result(consultation: Consultation, question: Question) -> Result:
+    return evaluate_question(question, electors(consultation), current_answers(consultation),
+                             closed=consultation.status == Status.CLOSED)
+
+
+@dataclass
+class Row:
+    """Households and area answering one way within a group (a channel or a floor)."""
+
+    label: str
+    households: int = 0
+    area: Decimal = Decimal(0)
+    yes: int = 0
+    yes_area: Decimal = Decimal(0)
+    no: int = 0
+    abstain: int = 0
+    eligible: int = 0
+
+    @property
+    def approval(self) -> Fraction:
+        return Fraction(self.yes, self.households) if self.households else Fraction(0)
+
+
+@dataclass
+class QuestionTally:
+    question: Question
+    result: Result | None  # yes/no questions
+    error: str  # an engine refusal (e.g. one owner voted differently for two flats)
+    by_channel: list[Row]
+    by_floor: list[Row]
+    answered: int
+    choices: list[tuple[str, int]]  # single/multiple choice counts
+    numbers: list[Decimal]
+    texts: list[str]
+
+
+@dataclass
+class Tally:
+    consultation: Consultation
+    eligible: int
+    eligible_area: Decimal
+    heard: int
+    heard_area: Decimal
+    conflicts: int
+    by_channel: dict[str, int]
+    questions: list[QuestionTally]
+
+    @property
+    def participation(self) -> Fraction:
+        return Fraction(self.heard, self.eligible) if self.eligible else Fraction(0)
+
+
+def tally(consultation: Consultation) -> Tally:
+    """The live tally of every question: a handful of queries whatever the size of the electorate."""
+    people = electors(consultation)
+    current = current_answers(consultation)
+    closed = consultation.status == Status.CLOSED
+    questions = []
+    channels: dict[str, int] = defaultdict(int)
+    for c in current.values():
+        channels[c.channel] += 1
+    for q in consultation.questions.all():
+        questions.append(_question_tally(q, people, current, closed))
+    heard_area = sum((e.area for e in people if e.pk in current), Decimal(0))
+    conflicts = Ballot.objects.filter(consultation=consultation, state=BallotState.CONFLICT).values("elector").distinct().count()
+    return Tally(consultation, len(people), sum((e.area for e in people), Decimal(0)), len(current), heard_area,
+                 conflicts, dict(channels), questions)
+
+
+def _question_tally(q: Question, people: list[Elector], current: dict[int, Current], closed: bool) -> QuestionTally:
+    key = str(q.pk)
+    result, error = None, ""
+    if q.kind == QuestionKind.YES_NO:
+        try:
+            result = evaluate_question(q, people, current, closed=closed)
+        except DomainError as exc:
+            error = f"{exc.zh} / {exc.en}"
+    by_channel: dict[str, Row] = {}
+    by_floor: dict[int, Row] = {}
+    choices: dict[str, int] = {c: 0 for c in q.choices}
+    numbers, texts, answered = [], [], 0
+    for e in people:
+        floor = by_floor.setdefault(e.floor, Row(f"{e.floor}"))
+        floor.eligible += 1
+        c = current.get(e.pk)
+        answer = c.answers.get(key) if c else None
+        if answer is None:
+            continue
+        answered += 1
+        rows = [floor, by_channel.setdefault(c.channel, Row(c.channel))]
+        for row in rows:
+            row.households += 1
+            row.area += e.area
+            if answer == "yes":
+                row.yes += 1
+                row.yes_area += e.area
+            elif answer == "no":
+                row.no += 1
+            elif answer == "abstain":
+                row.abstain += 1
+        if q.kind == QuestionKind.SINGLE:
+            choices[answer] = choices.get(answer, 0) + 1
+        elif q.kind == QuestionKind.MULTIPLE:
+            for a in answer:
+                choices[a] = choices.get(a, 0) + 1
+        elif q.kind == QuestionKind.NUMBER:
+            numbers.append(Decimal(answer))
+        elif q.kind == QuestionKind.TEXT:
+            texts.append(answer)
+    return QuestionTally(q, result, error, sorted(by_channel.values(), key=lambda r: r.label),
+                         [by_floor[f] for f in sorted(by_floor)], answered, list(choices.items()), numbers, texts)
+
+
+def not_heard(consultation: Consultation) -> QuerySet[Elector]:
+    """Households with nothing that counts yet (no ballot, or an unresolved conflict): for visits."""
+    heard = current_answers(consultation).keys()
+    return (consultation.electors.exclude(pk__in=list(heard)).select_related("household__unit__building")
+            .order_by("key"))
+
+
+def conflicts(consultation: Consultation) -> QuerySet[Ballot]:
+    return Ballot.objects.filter(consultation=consultation, state=BallotState.CONFLICT).select_related(
+        "elector").order_by("elector__key", "online")
+
+
+# --- the canonical ballot list and its digest --------------------------------------------------
+
+CANONICAL_FORM = """\
+The canonical ballot list (表决结果公示的规范清单), the input of the SHA-256 digest:
+one line per household of the frozen electorate, sorted by household key (building-unit-room,
+e.g. "3-1-501", compared character by character as Unicode code points); each line is five fields
+separated by one TAB (U+0009) and ended by one LF (U+000A):
+  1. household key;  2. floor (integer);  3. exclusive area in m² with two decimals ("72.50");
+  4. channel of what counts: online, paper, door, correction, or none;
+  5. the answers, by question number ascending, "number=value" joined by ";" — value: yes, no or
+     abstain; a single choice as written; several choices joined by "+" in the question's order;
+     a number in plain decimal ("3000", "2.5"); "-" when not answered. Free-text answers are not
+     published and appear as "text".
+The whole text is encoded in UTF-8 and hashed with SHA-256; the digest is its 64 lowercase hex digits."""
+
+
+def _value(q: Question, answer: Any) -> str:
+    if answer is None or answer == [] or answer == "":
+        return "-"
+    if q.kind == QuestionKind.TEXT:
+        return "text"
+    if q.kind == QuestionKind.MULTIPLE:
+        return "+".join(answer)
+    return str(answer)
+
+
+def canonical_lines(consultation: Consultation) -> list[str]:
+    """The published list, one line per household (see `CANONICAL_FORM`)."""
+    questions = list(consultation.questions.order_by("order"))
+    current = current_answers(consultation)
+    lines = []
+    for e in sorted(electors(consultation), key=lambda e: e.key):
+        c = current.get(e.pk)
+        answers = ";".join(f"{q.order}={_value(q, c.answers.get(str(q.pk)) if c else None)}" for q in questions)
+        lines.append(f"{e.key}\t{e.floor}\t{e.area:.2f}\t{c.channel if c else 'none'}\t{answers}\n")
+    return lines
+
+
+def digest(lines: list[str]) -> str:
+    """SHA-256 (hex) of the canonical list; see `CANONICAL_FORM`."""
+    return hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
+
+
+# --- for the dashboard ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApprovalRate:
+    """One yes/no question of a consultation: how many households said yes, of those who answered."""
+
+    consultation_id: int
+    title: str
+    compound_name: str
+    question: str
+    yes_households: int
+    participating_households: int
+    eligible_households: int
+    approval: Fraction  # yes / participating households
+    passed: bool
+
+
+def approval_rates(scope: Scope) -> list[ApprovalRate]:
+    """Every yes/no question of the open and closed consultations within `scope`, newest first."""
+    out = []
+    consultations = (Consultation.objects.within(scope).exclude(status=Status.DRAFT).select_related("compound")
+                     .prefetch_related("questions"))
+    for c in consultations:
+        people = electors(c)
+        current = current_answers(c)
+        for q in c.questions.all():
+            if q.kind != QuestionKind.YES_NO:
+                continue
+            answers = [current[e.pk].answers.get(str(q.pk)) for e in people if e.pk in current]
+            answers = [a for a in answers if a]
+            yes = sum(a == "yes" for a in answers)
+            try:
+                passed = evaluate_question(q, people, current, closed=c.status == Status.CLOSED).passed
+            except DomainError:
+                passed = False
+            out.append(ApprovalRate(c.pk, c.title, c.compound.name, q.text, yes, len(answers), len(people),
+                                    Fraction(yes, len(answers)) if answers else Fraction(0), passed))
+    return out
+
+
+CHANNEL_LABELS = dict(Channel.choices) | {"correction": "更正"}

@@ -1,0 +1,489 @@
+"""Every write of the consultations app: consultations, questions, opening (the electorate freeze),
+letters, the ONE ballot write path for every channel, conflicts, closing and corrections.
+
+Each function is keyword-only, atomic and leaves an audit record in the same transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import io
+import secrets
+import uuid
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from PIL import Image, UnidentifiedImageError
+
+from anju.consultations import question_templates
+from anju.consultations.models import (
+    Ballot,
+    BallotState,
+    Channel,
+    Consultation,
+    Correction,
+    Elector,
+    Letter,
+    Question,
+    QuestionKind,
+    Status,
+)
+from anju.core import audit
+from anju.core.audit import Actor
+from anju.core.errors import Conflict, NotFound, ValidationFailed
+from anju.domain import consent_cli
+from anju.domain.errors import DomainError
+from anju.roster.models import Building, Compound, Household, Ownership, Unit
+
+ANY = object()  # `expected` sentinel: accept whatever ballot is on record
+FORBIDDEN_IN_CHOICES = ("\t", "\n", ";", "=", "+")  # separators of the canonical ballot list (digest)
+SCAN_MAX_BYTES = 10 * 1024 * 1024
+SCAN_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "MPO": "jpg", "TIFF": "tif"}
+
+
+# --- consultations and questions ----------------------------------------------------------------
+
+
+@transaction.atomic
+def consultation_create(*, compound: Compound, title: str, actor: Actor, building: Building | None = None,
+                        unit: Unit | None = None, description: str = "", opens_at: Any = None,
+                        closes_at: Any = None) -> Consultation:
+    """A draft consultation of a compound, one of its buildings, or one unit."""
+    if unit is not None:
+        building = unit.building
+    if building is not None and building.compound_id != compound.pk:
+        raise ValidationFailed("楼栋不属于该小区", "The building is not in this compound", field="building")
+    if not title.strip():
+        raise ValidationFailed("请填写标题", "The title is missing", field="title")
+    if opens_at and closes_at and closes_at <= opens_at:
+        raise ValidationFailed("截止时间须晚于开始时间", "The closing time must be after the opening time",
+                               field="closes_at")
+    c = Consultation.objects.create(subdistrict_id=compound.subdistrict_id, compound=compound, building=building,
+                                    unit=unit, title=title.strip(), description=description,
+                                    opens_at=opens_at, closes_at=closes_at)
+    audit.record(actor=actor, action="consultation.create", obj=c, before=None,
+                 after={"title": c.title, "scope": c.scope_label}, subdistrict_id=c.subdistrict_id)
+    return c
+
+
+def rule_validate(rule: Any) -> dict[str, Any]:
+    """Check a rule document ``{"rule": "civil-code-278-major" | {...}, "extra": [...]}`` with the engine.
+
+    Raises ValidationFailed naming the field; returns the document unchanged."""
+    if isinstance(rule, str):
+        rule = {"rule": rule}
+    if not isinstance(rule, dict) or "rule" not in rule or set(rule) - {"rule", "extra"}:
+        raise ValidationFailed("规则须为 {\"rule\": …, \"extra\": […]}", "A rule is {\"rule\": …, \"extra\": […]}",
+                               field="rule")
+    try:
+        consent_cli._rule(rule["rule"])
+        consent_cli._extra(rule.get("extra"))
+    except DomainError as error:
+        raise ValidationFailed.from_domain(error) from None
+    return rule
+
+
+def _draft(consultation: Consultation) -> None:
+    if consultation.status != Status.DRAFT:
+        raise Conflict("意见征求已开始，问题不能再改", "The consultation has opened; its questions can no longer change")
+
+
+def _check_choices(kind: str, choices: list[str]) -> list[str]:
+    choices = [str(c).strip() for c in choices if str(c).strip()]
+    if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+        if len(choices) < 2 or len(set(choices)) != len(choices):
+            raise ValidationFailed("单选、多选题至少要两个不同的选项", "Choice questions need two or more distinct choices",
+                                   field="choices")
+        bad = [c for c in choices if any(s in c for s in FORBIDDEN_IN_CHOICES)]
+        if bad:
+            raise ValidationFailed(f"选项不能含有 ; = + 或换行：{bad[0]}", f"A choice may not contain ; = + or a line break: {bad[0]}",
+                                   field="choices")
+        return choices
+    return []
+
+
+@transaction.atomic
+def question_add(*, consultation: Consultation, kind: str, text: str, actor: Actor, choices: list[str] = (),
+                 unit_label: str = "", rule: Any = None, template_key: str = "",
+                 copied_from: Question | None = None) -> Question:
+    """Add a question at the end; a yes/no question needs a rule (art. 278 major by default)."""
+    _draft(consultation)
+    if kind not in QuestionKind.values:
+        raise ValidationFailed(f"未知题型：{kind}", f"Unknown question kind: {kind}", field="kind")
+    if not text.strip():
+        raise ValidationFailed("请填写题目", "The question text is missing", field="text")
+    if kind == QuestionKind.YES_NO:
+        rule = rule_validate(rule if rule is not None else "civil-code-278-major")
+    else:
+        rule = None
+    order = (consultation.questions.order_by("-order").values_list("order", flat=True).first() or 0) + 1
+    q = Question.objects.create(consultation=consultation, order=order, kind=kind, text=text.strip(),
+                                choices=_check_choices(kind, list(choices)), unit_label=unit_label, rule=rule,
+                                template_key=template_key, copied_from=copied_from)
+    audit.record(actor=actor, action="consultation.question_add", obj=consultation, before=None,
+                 after={"order": order, "kind": kind, "text": q.text, "rule": rule},
+                 subdistrict_id=consultation.subdistrict_id)
+    return q
+
+
+@transaction.atomic
+def questions_from_template(*, consultation: Consultation, template: str, actor: Actor,
+                            rule: Any = None) -> list[Question]:
+    """Add the ready-made questions of a template (`household5` or `renovation_items`)."""
+    if template not in question_templates.TEMPLATES:
+        raise ValidationFailed(f"未知模板：{template}", f"Unknown template: {template}", field="template")
+    return [question_add(consultation=consultation, actor=actor, template_key=t.key, kind=t.kind, text=t.text,
+                         choices=list(t.choices), unit_label=t.unit_label,
+                         rule=(rule if rule is not None else t.rule) if t.kind == QuestionKind.YES_NO else None)
+            for t in question_templates.TEMPLATES[template]]
+
+
+# --- opening: the electorate is frozen ----------------------------------------------------------
+
+
+def households_of(consultation: Consultation):
+    qs = Household.objects.filter(compound_id=consultation.compound_id)
+    if consultation.unit_id:
+        qs = qs.filter(unit_id=consultation.unit_id)
+    elif consultation.building_id:
+        qs = qs.filter(unit__building_id=consultation.building_id)
+    return qs.select_related("unit__building")
+
+
+def elector_key(household: Household) -> str:
+    """"3-1-501": building-unit-room; unique within a compound, the sort key of the ballot list."""
+    return f"{household.unit.building.number}-{household.unit.number}-{household.room}"
+
+
+@transaction.atomic
+def consultation_open(*, consultation: Consultation, actor: Actor) -> Consultation:
+    """Open for ballots and freeze the electorate: one row per household with its area and owner key.
+
+    Owner keys come from the roster's ownerships: one person owning several flats gets the same key
+    in each, so the engine counts them once (SPC interpretation art. 9); co-owners of one flat share
+    one key; a flat without a registered owner is its own owner."""
+    given, consultation = consultation, Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if consultation.status != Status.DRAFT:
+        raise Conflict("意见征求已经开始过", "The consultation has already been opened")
+    questions = list(consultation.questions.all())
+    if not questions:
+        raise ValidationFailed("至少要有一个问题", "Add at least one question first", field="questions")
+    households = list(households_of(consultation))
+    if not households:
+        raise ValidationFailed("范围内没有住户", "There are no households in this scope", field="scope")
+    owners: dict[int, list[int]] = {}
+    for hid, pid in Ownership.objects.filter(household__in=[h.pk for h in households]).values_list(
+            "household_id", "person_id").order_by("person_id"):
+        owners.setdefault(hid, []).append(pid)
+    electors = []
+    for h in households:
+        ids = owners.get(h.pk, [])
+        electors.append(Elector(consultation=consultation, household=h, key=elector_key(h), floor=h.floor,
+                                area=h.exclusive_area, owner_ids=ids,
+                                owner_key="p" + "+".join(map(str, ids)) if ids else f"h{h.pk}"))
+    Elector.objects.bulk_create(electors, batch_size=1000)
+    keys = {e.key for e in electors}
+    for q in questions:
+        for j, extra in enumerate((q.rule or {}).get("extra") or []):
+            unknown = sorted(set(extra.get("households", [])) - keys)
+            if unknown:
+                raise ValidationFailed(f"第 {q.order} 题的附加条件引用了不在范围内的户：{'、'.join(unknown)}",
+                                       f"Question {q.order}: extra condition names households outside the scope: "
+                                       f"{', '.join(unknown)}", field=f"questions[{q.order}].rule.extra[{j}]")
+    consultation.status = Status.OPEN
+    consultation.opened_at = timezone.now()
+    if consultation.opens_at is None:
+        consultation.opens_at = consultation.opened_at
+    consultation.save(update_fields=["status", "opened_at", "opens_at"])
+    given.status, given.opened_at, given.opens_at = consultation.status, consultation.opened_at, consultation.opens_at
+    audit.record(actor=actor, action="consultation.open", obj=consultation, before={"status": "draft"},
+                 after={"status": "open", "households": len(electors)}, subdistrict_id=consultation.subdistrict_id)
+    return consultation
+
+
+def is_accepting(consultation: Consultation) -> bool:
+    """Open and not past its closing time: ballots are taken."""
+    return consultation.status == Status.OPEN and (
+        consultation.closes_at is None or timezone.now() < consultation.closes_at)
+
+
+@transaction.atomic
+def consultation_close(*, consultation: Consultation, actor: Actor) -> Consultation:
+    """Close: from now on ballots never change; corrections are appended instead."""
+    given, consultation = consultation, Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if consultation.status != Status.OPEN:
+        raise Conflict("只有进行中的意见征求可以截止", "Only an open consultation can be closed")
+    consultation.status = Status.CLOSED
+    consultation.closed_at = timezone.now()
+    consultation.save(update_fields=["status", "closed_at"])
+    given.status, given.closed_at = consultation.status, consultation.closed_at
+    audit.record(actor=actor, action="consultation.close", obj=consultation, before={"status": "open"},
+                 after={"status": "closed"}, subdistrict_id=consultation.subdistrict_id)
+    return consultation
+
+
+@transaction.atomic
+def next_round(*, consultation: Consultation, actor: Actor, only_failed: bool = True,
+               title: str = "") -> Consultation:
+    """Round n+1 of a closed consultation, same scope, linked to it; copies the yes/no questions that
+    did not pass (and every other question) or, with `only_failed=False`, all questions."""
+    from anju.consultations.queries import question_result
+
+    if consultation.status != Status.CLOSED:
+        raise Conflict("上一轮截止后才能开始下一轮", "Close this round before starting the next one")
+    new = consultation_create(compound=consultation.compound, building=consultation.building, unit=consultation.unit,
+                              title=title or f"{consultation.title}（第{consultation.round + 1}轮）",
+                              description=consultation.description, actor=actor)
+    new.round, new.predecessor = consultation.round + 1, consultation
+    new.save(update_fields=["round", "predecessor"])
+    for q in consultation.questions.all():
+        if only_failed and q.kind == QuestionKind.YES_NO and question_result(consultation, q).passed:
+            continue
+        question_add(consultation=new, kind=q.kind, text=q.text, choices=q.choices, unit_label=q.unit_label,
+                     rule=q.rule, template_key=q.template_key, copied_from=q, actor=actor)
+    return new
+
+
+# --- letters: a random-looking token per household, stored hashed --------------------------------
+
+
+def letter_token(letter: Letter) -> str:
+    """The link token: HMAC of the letter's nonce under SECRET_KEY (never stored; the hash is)."""
+    return hmac.new(settings.SECRET_KEY.encode(), f"anju-letter:{letter.nonce}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def letters_issue(*, consultation: Consultation, actor: Actor) -> int:
+    """Give every household of an open consultation a letter (idempotent); returns how many are new."""
+    if consultation.status == Status.DRAFT:
+        raise Conflict("意见征求开始后才能生成告知书", "Open the consultation before issuing letters")
+    new = []
+    for e in consultation.electors.filter(letter__isnull=True):
+        letter = Letter(elector=e, nonce=secrets.token_hex(16))
+        letter.token_hash = token_hash(letter_token(letter))
+        new.append(letter)
+    Letter.objects.bulk_create(new, batch_size=1000)
+    if new:
+        audit.record(actor=actor, action="consultation.letters", obj=consultation, before=None,
+                     after={"letters": len(new)}, subdistrict_id=consultation.subdistrict_id)
+    return len(new)
+
+
+def letter_for_token(token: str) -> Letter:
+    """The letter of a link token; NotFound for anything else (no hint whether it ever existed)."""
+    letter = (Letter.objects.select_related("elector__consultation__compound", "elector__household")
+              .filter(token_hash=token_hash(token or "")).first())
+    if letter is None:
+        raise NotFound("链接无效，请核对告知书上的二维码", "This link is not valid; check the QR code on your letter")
+    return letter
+
+
+def identity_matches(elector: Elector, *, name: str, digits: str) -> bool:
+    """Owner's name plus the last 4 digits of their ID number or phone, against the frozen owners."""
+    from anju.roster.models import Person
+
+    name, digits = name.strip(), digits.strip().upper()
+    if not name or len(digits) != 4:
+        return False
+    for person in Person.objects.filter(pk__in=elector.owner_ids):
+        if person.name == name and digits in (person.id_number[-4:].upper(), person.phone[-4:]):
+            return True
+    return False
+
+
+# --- ballots: the one write path ----------------------------------------------------------------
+
+
+def answers_validate(questions: list[Question], answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Normalise answers keyed by question id (as str); unknown or malformed answers are refused."""
+    by_id = {str(q.pk): q for q in questions}
+    clean: dict[str, Any] = {}
+    for key, value in answers.items():
+        q = by_id.get(str(key))
+        if q is None:
+            raise ValidationFailed(f"问题 {key} 不属于本次意见征求", f"Question {key} is not in this consultation",
+                                   field=f"answers.{key}")
+        if value in (None, "", []):
+            continue
+        field = f"answers.{key}"
+        if q.kind == QuestionKind.YES_NO:
+            if value not in ("yes", "no", "abstain"):
+                raise ValidationFailed(f"第 {q.order} 题请选择同意、不同意或弃权",
+                                       f"Question {q.order}: answer yes, no or abstain", field=field)
+        elif q.kind == QuestionKind.SINGLE:
+            if value not in q.choices:
+                raise ValidationFailed(f"第 {q.order} 题的选项无效", f"Question {q.order}: unknown choice", field=field)
+        elif q.kind == QuestionKind.MULTIPLE:
+            values = [value] if isinstance(value, str) else list(value)
+            if any(v not in q.choices for v in values):
+                raise ValidationFailed(f"第 {q.order} 题的选项无效", f"Question {q.order}: unknown choice", field=field)
+            value = [c for c in q.choices if c in values]  # question order: one canonical form
+        elif q.kind == QuestionKind.NUMBER:
+            try:
+                number = Decimal(str(value).strip())
+            except InvalidOperation:
+                number = None
+            if number is None or not number.is_finite() or number < 0 or number > Decimal("1e9"):
+                raise ValidationFailed(f"第 {q.order} 题请填写一个不小于 0 的数字",
+                                       f"Question {q.order}: enter a number of at least 0", field=field)
+            value = format(number.normalize(), "f")
+        else:
+            value = str(value).strip()[:1000]
+        clean[str(q.pk)] = value
+    if not clean:
+        raise ValidationFailed("请至少回答一个问题", "Answer at least one question", field="answers")
+    return clean
+
+
+def scan_store(*, consultation: Consultation, data: bytes, name: str) -> str:
+    """Keep a photo or scan of a signed paper ballot under MEDIA_ROOT; it must really be an image."""
+    if len(data) > SCAN_MAX_BYTES:
+        raise ValidationFailed(f"扫描件“{name}”超过 10 MB", f"Scan “{name}” is larger than 10 MB", field="scan")
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            fmt = probe.format
+            probe.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
+        raise ValidationFailed(f"“{name}”不是有效的图片", f"“{name}” is not a valid image", field="scan") from exc
+    if fmt not in SCAN_FORMATS:
+        raise ValidationFailed(f"“{name}”的格式不支持（请用 JPEG、PNG、WebP 或 TIFF）",
+                               f"“{name}”: unsupported format (use JPEG, PNG, WebP or TIFF)", field="scan")
+    relative = Path("consultations") / str(consultation.pk) / f"{uuid.uuid4().hex}.{SCAN_FORMATS[fmt]}"
+    target = Path(settings.MEDIA_ROOT) / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return relative.as_posix()
+
+
+def _elector(consultation: Consultation, household: Household | Elector) -> Elector:
+    if isinstance(household, Elector):
+        if household.consultation_id != consultation.pk:
+            raise NotFound("该户不在本次表决范围内", "This household is not in this consultation")
+        return household
+    e = Elector.objects.filter(consultation=consultation, household=household).first()
+    if e is None:
+        raise NotFound("该户不在本次表决范围内", "This household is not in this consultation")
+    return e
+
+
+def _receipt() -> str:
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
+    return "".join(secrets.choice(alphabet) for _ in range(10))
+
+
+def ballot_cast(*, consultation: Consultation, household: Household | Elector, answers: Mapping[str, Any],
+                channel: str, actor: Actor, expected: str | None | object = ANY, scan: str = "",
+                signer: str = "") -> Ballot:
+    """Record one household's ballot, for every channel (online, paper, door-to-door).
+
+    * Before the close only; afterwards `correction_append`.
+    * A new online ballot replaces the household's earlier online ballot (revote); a new paper or
+      door ballot replaces the earlier paper one (a re-entered form).
+    * An online and a paper ballot side by side are a conflict: both are marked CONFLICT and neither
+      counts until staff choose (`conflict_resolve`). Never double-counted: the database allows one
+      COUNTED ballot per household and one active ballot per kind.
+    * `expected` is the receipt of the ballot the caller saw ("" or None: none). If another ballot of
+      this kind was recorded meanwhile (a second phone, a double click), Conflict (409) is raised and
+      nothing changes. Concurrent writers that slip past the check hit the unique constraints and get
+      the same Conflict."""
+    if channel not in Channel.values:
+        raise ValidationFailed(f"未知渠道：{channel}", f"Unknown channel: {channel}", field="channel")
+    try:
+        with transaction.atomic():
+            return _cast(consultation, household, answers, channel, actor, expected, scan, signer)
+    except IntegrityError:
+        raise _concurrent() from None
+
+
+def _concurrent() -> Conflict:
+    return Conflict("本户的表决刚刚被另一次提交记录，请刷新页面查看后再提交",
+                    "Another submission for this household was just recorded; reload to see it before voting again")
+
+
+def _cast(consultation: Consultation, household: Household | Elector, answers: Mapping[str, Any], channel: str,
+          actor: Actor, expected: Any, scan: str, signer: str) -> Ballot:
+    # Locking the consultation row serialises writers of one consultation on PostgreSQL (SQLite's
+    # IMMEDIATE transactions already do); the status read under the lock is then the truth.
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if not is_accepting(consultation):
+        raise Conflict("表决已截止或尚未开始，不能再投票；如需更正请联系社区工作人员",
+                       "Voting is closed or has not started; ask the community staff for a correction")
+    elector = _elector(consultation, household)
+    clean = answers_validate(list(consultation.questions.all()), answers)
+    online = channel == Channel.ONLINE
+    active = {b.online: b for b in Ballot.objects.filter(elector=elector, state__in=[BallotState.COUNTED,
+                                                                                        BallotState.CONFLICT])}
+    same, other = active.get(online), active.get(not online)
+    if expected is not ANY and (same.receipt if same else "") != (expected or ""):
+        raise _concurrent()
+    before = {"same": same.receipt if same else None, "other": other.receipt if other else None}
+    if same is not None:
+        same.state, same.state_note = BallotState.REPLACED, "重新表决 / revote"
+        same.save(update_fields=["state", "state_note"])
+    state = BallotState.COUNTED
+    if other is not None:
+        state = BallotState.CONFLICT
+        if other.state != BallotState.CONFLICT:
+            other.state = BallotState.CONFLICT
+            other.save(update_fields=["state"])
+    ballot = Ballot.objects.create(
+        consultation=consultation, elector=elector, channel=channel, online=online, state=state, answers=clean,
+        receipt=_receipt(), scan=scan, signer=signer[:40], entered_by=actor.user, entered_by_label=actor.label)
+    audit.record(actor=actor, action="consultation.ballot", obj=ballot, before=before,
+                 after={"household": elector.key, "channel": channel, "state": state, "answers": clean,
+                        "scan": bool(scan)}, subdistrict_id=consultation.subdistrict_id)
+    return ballot
+
+
+@transaction.atomic
+def conflict_resolve(*, ballot: Ballot, actor: Actor, reason: str) -> Ballot:
+    """Staff choose which of a household's two conflicting ballots (online, paper) counts."""
+    consultation = Consultation.objects.select_for_update().get(pk=ballot.consultation_id)
+    ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
+    if consultation.status == Status.CLOSED:
+        raise Conflict("表决已截止，请用更正记录处理", "The consultation is closed; append a correction instead")
+    if ballot.state != BallotState.CONFLICT:
+        raise Conflict("这张表决票不处于冲突状态", "This ballot is not in conflict")
+    if not reason.strip():
+        raise ValidationFailed("请说明选择的理由", "Give the reason for the choice", field="reason")
+    other = Ballot.objects.get(elector_id=ballot.elector_id, state=BallotState.CONFLICT, online=not ballot.online)
+    other.state, other.state_note = BallotState.SET_ASIDE, reason.strip()[:300]
+    other.save(update_fields=["state", "state_note"])
+    ballot.state, ballot.state_note = BallotState.COUNTED, reason.strip()[:300]
+    ballot.save(update_fields=["state", "state_note"])
+    audit.record(actor=actor, action="consultation.conflict_resolve", obj=ballot,
+                 before={"conflict": [ballot.receipt, other.receipt]},
+                 after={"counted": ballot.receipt, "set_aside": other.receipt, "reason": reason.strip()},
+                 subdistrict_id=consultation.subdistrict_id)
+    return ballot
+
+
+@transaction.atomic
+def correction_append(*, consultation: Consultation, household: Household | Elector, answers: Mapping[str, Any],
+                      reason: str, actor: Actor) -> Correction:
+    """After the close: append a correction of one household's answers (the latest one counts);
+    `answers={}` counts the household as not heard. Nothing is overwritten."""
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if consultation.status != Status.CLOSED:
+        raise Conflict("截止前请直接录入表决票；更正只用于截止之后",
+                       "Before the close enter a ballot; corrections are for after the close")
+    if not reason.strip():
+        raise ValidationFailed("请说明更正原因", "Give the reason for the correction", field="reason")
+    elector = _elector(consultation, household)
+    clean = answers_validate(list(consultation.questions.all()), answers) if answers else {}
+    c = Correction.objects.create(consultation=consultation, elector=elector, answers=clean, reason=reason.strip()[:300],
+                                  made_by=actor.user, made_by_label=actor.label)
+    audit.record(actor=actor, action="consultation.correction", obj=consultation, before=None,
+                 after={"household": elector.key, "answers": clean, "reason": c.reason},
+                 subdistrict_id=consultation.subdistrict_id)
+    return c
