@@ -5,4 +5,6 @@ from anju.dashboard import views
 app_name = "dashboard"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("rows/<slug:figure>/", views.rows, name="rows"),
+    path("report/<int:year>.pdf", views.report, name="report"),
 ]

@@ -1,8 +1,180 @@
+"""Dashboards at sub-district, community and compound level; rows behind each figure; xlsx; the annual PDF."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from anju.core.pdf import render_pdf
+from anju.dashboard import queries, tables
+from anju.programme.models import ProjectKind
+from anju.programme.progress import percent
+from anju.programme.templatetags.programme_tags import wan
+from anju.roster.models import Community, Compound, Subdistrict
+from anju.roster.scoping import Scope, scope_of
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass
+class Level:
+    scope: Scope
+    name: str
+    kind: str  # subdistrict, community, compound
+    subdistrict: Subdistrict
+    community: Community | None = None
+    compound: Compound | None = None
+
+    @property
+    def query(self) -> str:
+        if self.compound:
+            return f"compound={self.compound.pk}"
+        if self.community:
+            return f"community={self.community.pk}"
+        return f"subdistrict={self.subdistrict.pk}"
+
+
+def level_of(request: HttpRequest) -> Level:
+    """The level asked for (?community= / ?compound=), narrowed to what the user may see; 404 outside it."""
+    user_scope = scope_of(request.user)
+    base = {"sees_personal_data": user_scope.sees_personal_data, "can_edit": user_scope.can_edit}
+    params = request.GET
+    if params.get("compound", "").isdigit():
+        c = get_object_or_404(Compound.objects.visible_to(request.user).select_related("community", "subdistrict"),
+                              pk=params["compound"])
+        return Level(Scope(False, c.subdistrict_id, c.community_id, c.pk, **base), c.name, "compound", c.subdistrict, c.community, c)
+    if user_scope.compound_id:
+        c = Compound.objects.select_related("community", "subdistrict").get(pk=user_scope.compound_id)
+        return Level(Scope(False, c.subdistrict_id, c.community_id, c.pk, **base), c.name, "compound", c.subdistrict, c.community, c)
+    if params.get("community", "").isdigit():
+        m = get_object_or_404(Community.objects.visible_to(request.user).select_related("subdistrict"), pk=params["community"])
+        return Level(Scope(False, m.subdistrict_id, m.pk, None, **base), m.name, "community", m.subdistrict, m)
+    if user_scope.community_id:
+        m = Community.objects.select_related("subdistrict").get(pk=user_scope.community_id)
+        return Level(Scope(False, m.subdistrict_id, m.pk, None, **base), m.name, "community", m.subdistrict, m)
+    subdistricts = Subdistrict.objects.visible_to(request.user)
+    if params.get("subdistrict", "").isdigit():
+        sd = get_object_or_404(subdistricts, pk=params["subdistrict"])
+    else:
+        sd = subdistricts.first()
+        if sd is None:
+            raise Http404
+    return Level(Scope(False, sd.pk, None, None, **base), sd.name, "subdistrict", sd)
+
+
+def _charts(level: Level, years, stages, overdue, items) -> dict:
+    rows = reverse("dashboard:rows", args=["projects"])
+    q = level.query
+    return {
+        "years": {
+            "labels": [str(y.year) for y in years],
+            "series": [
+                {"name": _("计划小区"), "data": [y.compounds for y in years], "links": [f"{rows}?{q}&year={y.year}" for y in years]},
+                {"name": _("完成小区"), "data": [y.done_compounds for y in years],
+                 "links": [f"{rows}?{q}&year={y.year}&done=1" for y in years]},
+            ],
+        },
+        "households": {
+            "labels": [str(y.year) for y in years],
+            "series": [
+                {"name": _("计划户数"), "data": [y.households for y in years], "links": [f"{rows}?{q}&year={y.year}" for y in years]},
+                {"name": _("完成户数"), "data": [y.done_households for y in years],
+                 "links": [f"{rows}?{q}&year={y.year}&done=1" for y in years]},
+            ],
+        },
+        "stages": {"labels": [b.label for b in stages], "series": [{"name": _("项目数"), "data": [b.count for b in stages],
+                   "links": [f"{rows}?{q}&stage={b.key}" for b in stages]}]},
+        "overdue": {"labels": [b.label for b in overdue], "series": [{"name": _("逾期阶段"), "data": [b.count for b in overdue],
+                    "links": [reverse("dashboard:rows", args=["overdue"]) + f"?{q}&stage={b.key}" for b in overdue]}]},
+        "items": {"labels": [b.label for b in items], "series": [{"name": _("改造内容"), "data": [b.count for b in items],
+                  "links": [reverse("dashboard:rows", args=["items"]) + f"?{q}&kind={b.key}" for b in items]}]},
+    }
+
+
+def _context(level: Level) -> dict:
+    scope = level.scope
+    years = queries.plan_vs_done(scope)
+    stages = queries.projects_by_stage(scope)
+    overdue = queries.overdue_by_stage(scope)
+    items = queries.items_by_kind(scope)
+    rates = queries.approval_rates(scope)
+    if level.kind == "subdistrict":
+        children = list(Community.objects.filter(subdistrict=level.subdistrict))
+        area_figures, child_kind = queries.by_area(scope, "community"), "community"
+    elif level.kind == "community":
+        children = list(Compound.objects.filter(community=level.community))
+        area_figures, child_kind = queries.by_area(scope, "compound"), "compound"
+    else:
+        children, area_figures, child_kind = [], {}, ""
+    areas = [(c, area_figures.get(c.pk)) for c in children if c.pk in area_figures or level.kind == "subdistrict"]
+    return {
+        "level": level, "years": years, "stages": stages, "overdue": overdue, "overdue_total": sum(b.count for b in overdue),
+        "items": items, "elevators": queries.elevators(scope), "rates": rates, "roster": queries.roster_summary(scope),
+        "special": queries.special_projects(scope), "areas": areas, "child_kind": child_kind,
+        "charts": _charts(level, years, stages, overdue, items), "q": level.query,
+        "years_pct": {y.year: percent(y.progress) for y in years},
+    }
 
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "dashboard/index.html", {})
+    level = level_of(request)
+    context = _context(level)
+    return render(request, "dashboard/index.html", context)
+
+
+@login_required
+def rows(request: HttpRequest, figure: str) -> HttpResponse:
+    """The rows behind one figure; `?format=xlsx` exports them all."""
+    level = level_of(request)
+    if request.GET.get("format") == "xlsx":
+        table = tables.table_for(figure, level.scope, request.GET, limit=None)
+        response = HttpResponse(tables.to_xlsx(table), content_type=XLSX)
+        name = f"{level.name}-{table.title}.xlsx"
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+        return response
+    table = tables.table_for(figure, level.scope, request.GET)
+    export = request.GET.copy()
+    export["format"] = "xlsx"
+    return render(request, "dashboard/rows.html", {
+        "level": level, "table": table, "pairs": list(zip(table.rows, table.links, strict=True)),
+        "export_query": export.urlencode(), "figure": figure,
+    })
+
+
+@login_required
+def report(request: HttpRequest, year: int) -> HttpResponse:
+    """The annual report as a print-ready A4 PDF: figures, SVG bars and tables, no JavaScript."""
+    level = level_of(request)
+    context = _context(level)
+    year_figures = next((y for y in context["years"] if y.year == year), None)
+    if year_figures is None:
+        raise Http404
+    projects = tables.projects(level.scope, _year_params(year), None)
+    year_stages = queries.projects_by_stage(level.scope, year)
+    max_n = max([b.count for b in year_stages] + [1])
+    pdf = render_pdf("dashboard/print/report.html", {
+        **context, "year": year, "y": year_figures, "projects": projects, "year_pct": percent(year_figures.progress),
+        "stage_bars": [{"label": b.label, "count": b.count, "width": 100 * b.count // max_n, "y": 10 * i + 6,
+                        "text_y": 10 * i + 9.5, "count_x": 100 * b.count // max_n + 32} for i, b in enumerate(year_stages)],
+        "svg_height": 10 * len(year_stages) + 6,
+        "items_year": queries.items_by_kind(level.scope, year), "budget_wan": wan(year_figures.budget_fen),
+        "special_year": [p for p in context["special"] if p.year == year], "kind_special": ProjectKind.SPECIAL,
+    })
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(f'{level.name}{year}年度改造报告.pdf')}"
+    return response
+
+
+def _year_params(year: int):
+    from django.http import QueryDict
+
+    params = QueryDict(mutable=True)
+    params["year"] = str(year)
+    return params

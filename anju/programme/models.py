@@ -95,6 +95,7 @@ class Project(models.Model):
     note = models.TextField(_("说明"), blank=True)
     # Derived snapshots (services.project_refresh): never typed.
     progress = models.DecimalField(_("进度（%）"), max_digits=5, decimal_places=1, default=0, editable=False)
+    progress_tenths = models.IntegerField(default=0, editable=False)  # the same in 0.1 %, for exact sums in SQL
     current_stage = models.CharField(_("当前阶段"), max_length=20, choices=StageKind.choices, default=StageKind.SURVEY,
                                      editable=False)
     completed = models.BooleanField(_("已完工"), default=False, editable=False)  # 验收 signed off

@@ -359,7 +359,7 @@ def project_refresh(project: Project) -> Project:
     acceptance = next((s for s in stages if s.kind == StageKind.ACCEPTANCE), None)
     totals = project_beneficiaries(project, items)
     Project.objects.filter(pk=project.pk).update(
-        progress=Decimal(rules.percent(value)), current_stage=current,
+        progress=Decimal(rules.percent(value)), progress_tenths=int(Decimal(rules.percent(value)) * 10), current_stage=current,
         completed=acceptance is not None and acceptance.done, completed_on=acceptance.actual_end if acceptance else None,
         budget_fen=sum(i.budget_fen for i in items), buildings_count=totals.buildings, households=totals.households,
         people=totals.people, elderly=totals.elderly, exclusive_area=totals.exclusive_area, gross_area=totals.gross_area,

@@ -1,0 +1,173 @@
+"""The rows behind every dashboard figure, as plain tables for a page and an xlsx export."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from django.http import Http404, QueryDict
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from anju.dashboard import queries
+from anju.programme.models import CATEGORY_OF, Item, Project, Stage
+from anju.programme.progress import percent
+from anju.programme.queries import overdue_q
+from anju.programme.templatetags.programme_tags import wan
+from anju.roster.models import Unit
+from anju.roster.scoping import Scope
+
+ROW_LIMIT = 2000  # a page shows this many rows; the xlsx export has them all
+
+
+@dataclass
+class Table:
+    title: str
+    columns: list[str]
+    rows: list[list[Any]] = field(default_factory=list)
+    links: list[str | None] = field(default_factory=list)
+    total: int = 0
+
+
+def _int(params: QueryDict, name: str) -> int | None:
+    value = params.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def projects(scope: Scope, params: QueryDict, limit: int | None) -> Table:
+    qs = Project.objects.within(scope).select_related("compound__community")
+    if year := _int(params, "year"):
+        qs = qs.filter(year=year)
+    if params.get("done") in ("0", "1"):
+        qs = qs.filter(completed=params["done"] == "1")
+    if stage := params.get("stage"):
+        qs = qs.filter(completed=True) if stage == "done" else qs.filter(current_stage=stage, completed=False)
+    if kind := params.get("kind"):
+        qs = qs.filter(kind=kind)
+    if community := _int(params, "community"):
+        qs = qs.filter(community_id_cached=community)
+    table = Table(_("项目"), [_("年度"), _("项目"), _("社区"), _("小区"), _("当前阶段"), _("楼栋"), _("户数"), _("居民"),
+                             _("建筑面积（㎡）"), _("预算（万元）"), _("进度（%）")], total=qs.count())
+    for p in qs.order_by("-year", "community_id_cached", "compound_id", "id")[:limit]:
+        stage = _("已完工") if p.completed else p.get_current_stage_display()
+        table.rows.append([p.year, p.name, p.compound.community.name, p.compound.name, stage, p.buildings_count,
+                           p.households, p.people, p.gross_area, wan(p.budget_fen), p.progress])
+        table.links.append(reverse("programme:project", args=[p.pk]))
+    return table
+
+
+def overdue(scope: Scope, params: QueryDict, limit: int | None) -> Table:
+    qs = Stage.objects.within(scope).filter(overdue_q()).select_related("project__compound__community")
+    if kind := params.get("stage"):
+        qs = qs.filter(kind=kind)
+    table = Table(_("逾期阶段"), [_("项目"), _("社区"), _("阶段"), _("计划完成"), _("逾期天数")], total=qs.count())
+    today = queries.today()
+    for s in qs.order_by("planned_end", "project_id")[:limit]:
+        table.rows.append([s.project.name, s.project.compound.community.name, s.get_kind_display(), s.planned_end,
+                           (today - s.planned_end).days])
+        table.links.append(reverse("programme:project", args=[s.project_id]))
+    return table
+
+
+def items(scope: Scope, params: QueryDict, limit: int | None) -> Table:
+    qs = Item.objects.within(scope).select_related("project__compound")
+    if kind := params.get("kind"):
+        qs = qs.filter(kind=kind)
+    if category := params.get("category"):
+        qs = qs.filter(kind__in=[k for k, c in CATEGORY_OF.items() if c == category])
+    if year := _int(params, "year"):
+        qs = qs.filter(project__year=year)
+    table = Table(_("改造内容"), [_("年度"), _("项目"), _("类别"), _("名称"), _("工程量"), _("单位"), _("预算（万元）"), _("进度（%）")],
+                  total=qs.count())
+    for i in qs.order_by("project_id", "id")[:limit]:
+        table.rows.append([i.project.year, i.project.name, i.get_category_display(), i.name, i.quantity, i.unit,
+                           wan(i.budget_fen), i.progress])
+        table.links.append(reverse("programme:project", args=[i.project_id]))
+    return table
+
+
+def elevators(scope: Scope, params: QueryDict, limit: int | None) -> Table:
+    qs = Unit.objects.within(scope).filter(has_elevator=True).select_related("building__compound__community")
+    table = Table(_("已有电梯的单元"), [_("社区"), _("小区"), _("单元"), _("层数")], total=qs.count())
+    for u in qs.order_by("building__compound_id", "building_id", "id")[:limit]:
+        table.rows.append([u.building.compound.community.name, u.building.compound.name, str(u), u.building.storeys])
+        table.links.append(reverse("roster:building", args=[u.building_id]))
+    return table
+
+
+def stranded(scope: Scope, params: QueryDict, limit: int | None) -> Table:
+    qs = queries.stranded(scope)
+    born_by = queries.today().year
+    table = Table(_("悬空老人"), [_("小区"), _("户"), _("楼层"), _("姓名"), _("年龄"), _("行动不便")], total=qs.count())
+    for r in qs[:limit]:
+        h = r.household
+        table.rows.append([h.compound.name, h.room_code, h.floor, r.person.name,
+                           born_by - r.person.birth_year if r.person.birth_year else "", _("是") if r.person.limited_mobility else ""])
+        table.links.append(reverse("roster:household", args=[h.pk]))
+    return table
+
+
+def approvals(scope: Scope, params: QueryDict, limit: int | None) -> Table:
+    rates = queries.approval_rates(scope) or []
+    table = Table(_("意见征求同意率"), [_("意见征求"), _("小区"), _("事项"), _("同意户数"), _("参与户数"), _("应参与户数"),
+                                      _("同意率（%）"), _("通过")], total=len(rates))
+    for r in rates[:limit]:
+        rate = r.approval
+        table.rows.append([r.title, r.compound_name, r.question, r.yes_households, r.participating_households,
+                           r.eligible_households, percent(Fraction(rate)) if rate is not None else "—",
+                           _("是") if r.passed else _("否")])
+        table.links.append(_consultation_link(r.consultation_id))
+    return table
+
+
+def _consultation_link(pk: int) -> str | None:
+    try:
+        return reverse("consultations:detail", args=[pk])
+    except Exception:  # the consultations app names its pages itself; without a detail page there is no link
+        return None
+
+
+def years(scope: Scope, params: QueryDict, limit: int | None) -> Table:
+    table = Table(_("年度计划与完成"), [_("年度"), _("计划小区"), _("计划楼栋"), _("计划户数"), _("计划建筑面积（㎡）"),
+                                        _("计划投资（万元）"), _("完成小区"), _("完成楼栋"), _("完成户数"), _("完成建筑面积（㎡）"),
+                                        _("完成投资（万元）"), _("进度（%）")])
+    for y in queries.plan_vs_done(scope):
+        table.rows.append([y.year, y.compounds, y.buildings, y.households, y.gross_area, wan(y.budget_fen), y.done_compounds,
+                           y.done_buildings, y.done_households, y.done_gross_area, wan(y.done_budget_fen),
+                           percent(y.progress)])
+        table.links.append(reverse("dashboard:rows", args=["projects"]) + f"?year={y.year}")
+    table.total = len(table.rows)
+    return table
+
+
+FIGURES: dict[str, Callable[[Scope, QueryDict, int | None], Table]] = {
+    "projects": projects, "overdue": overdue, "items": items, "elevators": elevators, "stranded": stranded,
+    "approvals": approvals, "years": years,
+}
+
+
+def table_for(figure: str, scope: Scope, params: QueryDict, *, limit: int | None = ROW_LIMIT) -> Table:
+    if figure not in FIGURES:
+        raise Http404
+    return FIGURES[figure](scope, params, limit)
+
+
+def to_xlsx(table: Table) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = table.title[:31]
+    sheet.append(table.columns)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in table.rows:
+        sheet.append([v if isinstance(v, (int, str, Decimal, datetime.date)) or v is None else str(v) for v in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
