@@ -1,8 +1,223 @@
+"""Staff pages of 共建共治: overview, suggestion triage and replies, notices and their A4 PDF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from anju.core.audit import Actor
+from anju.core.errors import AnjuError, ValidationFailed
+from anju.core.pdf import qr_svg, render_pdf
+from anju.participation import forms, queries, services
+from anju.participation.models import Meeting, Notice, Suggestion, SuggestionPhoto, SuggestionStatus
+from anju.roster.models import Building, Community, Compound
+from anju.roster.scoping import scope_of
+
+
+def require_edit(request: HttpRequest) -> None:
+    """Writes are for staff (sub-district and community); volunteers read and record visits and hours."""
+    if not scope_of(request.user).can_edit:
+        raise PermissionDenied
+
+
+def access_suggestion(request: HttpRequest, pk: int) -> Suggestion:
+    return get_object_or_404(queries.suggestions_for(scope_of(request.user)), pk=pk)
+
+
+def access_notice(request: HttpRequest, pk: int) -> Notice:
+    return get_object_or_404(Notice.objects.visible_to(request.user).select_related("compound", "building"), pk=pk)
+
+
+def compounds_of(request: HttpRequest) -> QuerySet[Compound]:
+    return Compound.objects.visible_to(request.user).order_by("id")
 
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "participation/index.html", {})
+    scope = scope_of(request.user)
+    return render(request, "participation/index.html", {
+        "figures": queries.suggestion_figures(scope),
+        "overdue": queries.suggestions_for(scope, overdue=True)[:10],
+        "overdue_actions": queries.overdue_actions(scope)[:10],
+        "notices": Notice.objects.within(scope).select_related("compound", "building")[:5],
+        "meetings": queries.meetings_for(scope)[:5],
+        "compounds": compounds_of(request),
+    })
+
+
+# ---------------------------------------------------------------- suggestions
+
+@login_required
+def suggestions(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    status = status if status in SuggestionStatus.values else ""
+    overdue = request.GET.get("overdue") == "1"
+    rows = list(queries.suggestions_for(scope_of(request.user), status=status, overdue=overdue)[:200])
+    return render(request, "participation/suggestions.html", {
+        "rows": [(s, queries.timing(s)) for s in rows], "status": status, "overdue": overdue,
+        "statuses": SuggestionStatus.choices,
+    })
+
+
+def _assign_form(request: HttpRequest, data=None) -> forms.AssignForm:
+    scope = scope_of(request.user)
+    communities = Community.objects.filter(subdistrict_id=scope.subdistrict_id) if scope.subdistrict_id else Community.objects.all()
+    compounds = Compound.objects.filter(community__in=communities)
+    return forms.AssignForm(data, communities=communities.order_by("id"), compounds=compounds.order_by("id"))
+
+
+@login_required
+def suggestion(request: HttpRequest, pk: int) -> HttpResponse:
+    s = access_suggestion(request, pk)
+    scope = scope_of(request.user)
+    meetings_here = Meeting.objects.within(scope).filter(compound=s.compound).order_by("-starts_at")[:20]
+    return render(request, "participation/suggestion.html", {
+        "s": s, "timing": queries.timing(s), "photos": s.photos.all(), "meetings": s.meetings.order_by("starts_at"),
+        "assign_form": _assign_form(request), "reply_form": forms.ReplyForm(initial={"reply": s.reply, "show_on_board": s.show_on_board}),
+        "can_edit": scope.can_edit, "sees_personal_data": scope.sees_personal_data, "meetings_here": meetings_here,
+    })
+
+
+@login_required
+@require_POST
+def suggestion_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Assign, reply, close or link to a meeting; an AnjuError becomes a message on the same page."""
+    s = access_suggestion(request, pk)
+    require_edit(request)
+    actor = Actor.of(request.user)
+    try:
+        if action == "assign":
+            form = _assign_form(request, request.POST)
+            if not form.is_valid():
+                raise ValidationFailed("转办信息有误", "Check the assignment")
+            d = form.cleaned_data
+            services.suggestion_assign(suggestion=s, community=d["community"], compound=d["compound"], org=d["org"],
+                                       category=d["category"] or None, actor=actor)
+        elif action == "reply":
+            form = forms.ReplyForm(request.POST)
+            if not form.is_valid():
+                raise ValidationFailed("请填写答复", "Please write the reply", field="reply")
+            services.suggestion_reply(suggestion=s, reply=form.cleaned_data["reply"],
+                                      show_on_board=form.cleaned_data["show_on_board"], actor=actor)
+        elif action == "close":
+            services.suggestion_close(suggestion=s, actor=actor)
+        elif action == "meeting":
+            meeting = get_object_or_404(Meeting.objects.visible_to(request.user), pk=request.POST.get("meeting") or 0)
+            services.meeting_link_suggestion(meeting=meeting, suggestion=s, actor=actor)
+        else:
+            raise PermissionDenied
+    except AnjuError as error:
+        messages.error(request, error.message())
+    else:
+        messages.success(request, _("已保存"))
+    return redirect("participation:suggestion", s.pk)
+
+
+@login_required
+def suggestion_photo(request: HttpRequest, pk: int) -> FileResponse:
+    photo = get_object_or_404(SuggestionPhoto.objects.visible_to(request.user), pk=pk)
+    return FileResponse(photo.image.open("rb"), content_type="image/jpeg")
+
+
+# ---------------------------------------------------------------- notices
+
+@login_required
+def notices(request: HttpRequest) -> HttpResponse:
+    rows = Notice.objects.visible_to(request.user).select_related("compound", "building")[:200]
+    return render(request, "participation/notices.html", {"rows": rows, "can_edit": scope_of(request.user).can_edit})
+
+
+def _notice_form(request: HttpRequest, data=None, initial=None) -> forms.NoticeForm:
+    compounds = compounds_of(request)
+    return forms.NoticeForm(data, initial=initial, compounds=compounds,
+                            buildings=Building.objects.filter(compound__in=compounds).select_related("compound").order_by("compound_id", "id"))
+
+
+@login_required
+def notice_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    require_edit(request)
+    node = access_notice(request, pk) if pk else None
+    initial = None
+    if node is not None:
+        initial = {"compound": node.compound, "building": node.building, "kind": node.kind, "title": node.title,
+                   "issuer": node.issuer, "body_html": node.body_html}
+    form = _notice_form(request, request.POST if request.method == "POST" else None, initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            node = services.notice_save(notice=node, compound=d["compound"], building=d["building"], title=d["title"],
+                                        body_html=d["body_html"], kind=d["kind"], issuer=d["issuer"], actor=Actor.of(request.user))
+        except ValidationFailed as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message())
+        else:
+            return redirect("participation:notice_detail", node.pk)
+    return render(request, "participation/notice_edit.html", {"form": form, "node": node},
+                  status=400 if request.method == "POST" else 200)
+
+
+def notice_links(request: HttpRequest, node: Notice) -> dict[str, str]:
+    """The public addresses a printed notice points to: itself, and the suggestion box of its place."""
+    suggest = reverse("participation:suggest") + f"?compound={node.compound_id}" + (f"&building={node.building_id}" if node.building_id else "")
+    return {"public_url": request.build_absolute_uri(reverse("participation:notice", args=[node.pk])),
+            "suggest_url": request.build_absolute_uri(suggest)}
+
+
+@login_required
+def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    node = access_notice(request, pk)
+    return render(request, "participation/notice_detail.html", {
+        "n": node, "images": node.images.all(), "image_form": forms.NoticeImageForm(),
+        "can_edit": scope_of(request.user).can_edit, **notice_links(request, node),
+    })
+
+
+@login_required
+@require_POST
+def notice_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    node = access_notice(request, pk)
+    require_edit(request)
+    services.notice_publish(notice=node, publish=request.POST.get("publish") != "0", actor=Actor.of(request.user))
+    return redirect("participation:notice_detail", node.pk)
+
+
+@login_required
+@require_POST
+def notice_image_add(request: HttpRequest, pk: int) -> HttpResponse:
+    node = access_notice(request, pk)
+    require_edit(request)
+    form = forms.NoticeImageForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["image"]
+        try:
+            services.notice_add_image(notice=node, name=upload.name, data=upload.read(), caption=form.cleaned_data["caption"],
+                                      actor=Actor.of(request.user))
+        except ValidationFailed as error:
+            messages.error(request, error.message())
+    else:
+        messages.error(request, _("请选择图片"))
+    return redirect("participation:notice_detail", node.pk)
+
+
+@login_required
+def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The notice as an A4 page to print and post: QR codes to the online version and to the suggestion box."""
+    node = access_notice(request, pk)
+    links = notice_links(request, node)
+    images = [(Path(i.image.path).as_uri(), i.caption) for i in node.images.all()]
+    pdf = render_pdf("participation/print/notice.html", {
+        "n": node, "images": images, **links,
+        "qr_notice": qr_svg(links["public_url"], size_mm=26), "qr_suggest": qr_svg(links["suggest_url"], size_mm=26),
+    })
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(node.title + '.pdf')}"
+    return response

@@ -1,0 +1,116 @@
+"""Pages residents open from a QR code, without an account: suggestion box, receipt, board, notices."""
+
+from __future__ import annotations
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from anju.core.audit import Actor
+from anju.core.errors import ValidationFailed
+from anju.participation import queries, ratelimit, services
+from anju.participation.forms import SuggestionForm, TrackForm
+from anju.participation.models import Notice, NoticeImage, Suggestion
+from anju.roster.models import Building, Compound
+
+MAX_REQUEST_BYTES = 30 * 1024 * 1024  # three photos of 8 MB and the text
+
+
+def _compound_from(request: HttpRequest) -> tuple[Compound | None, Building | None]:
+    compound = building = None
+    raw = request.GET.get("compound", "")
+    if raw.isdigit():
+        compound = Compound.objects.filter(pk=raw).first()
+    raw = request.GET.get("building", "")
+    if compound is not None and raw.isdigit():
+        building = Building.objects.filter(pk=raw, compound=compound).first()
+    return compound, building
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def suggestion_new(request: HttpRequest) -> HttpResponse:
+    """The suggestion box: compound and building come from the QR code's link, or are chosen here."""
+    compound, building = _compound_from(request)
+    if request.method == "GET":
+        initial = {"compound": compound, "building": building}
+        return render(request, "participation/public/suggest.html",
+                      {"form": SuggestionForm(initial=initial, compound=compound), "compound": compound})
+    ratelimit.check(request, "suggest")
+    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_REQUEST_BYTES:
+        raise ValidationFailed("提交内容过大（照片每张不超过 8 MB）", "Too large (photos at most 8 MB each)", field="photos")
+    form = SuggestionForm(request.POST, request.FILES, compound=compound)
+    if form.is_spam():
+        raise ValidationFailed("提交未通过检查", "The submission did not pass the checks")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            suggestion = services.suggestion_submit(
+                compound=data["compound"], building=data["building"], category=data["category"], title=data["title"],
+                body=data["body"], contact_name=data["contact_name"], contact_phone=data["contact_phone"],
+                photos=[(f.name, f.read()) for f in data["photos"]], actor=Actor.system("resident"),
+            )
+        except ValidationFailed as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message())
+        else:
+            return redirect("participation:receipt", suggestion.receipt_code)
+    return render(request, "participation/public/suggest.html", {"form": form, "compound": compound}, status=400)
+
+
+@never_cache
+def track(request: HttpRequest) -> HttpResponse:
+    form = TrackForm(request.GET or None)
+    if form.is_valid():
+        return redirect("participation:receipt", form.cleaned_data["code"].strip().upper())
+    return render(request, "participation/public/track.html", {"form": form})
+
+
+@never_cache
+def receipt(request: HttpRequest, code: str) -> HttpResponse:
+    """What the sender sees with the receipt code: status, official reply, the meetings where it was discussed."""
+    ratelimit.check(request, "track")
+    suggestion = Suggestion.objects.filter(receipt_code=code.upper()).select_related("compound", "building").first()
+    if suggestion is None:
+        return render(request, "participation/public/track.html",
+                      {"form": TrackForm(initial={"code": code}), "not_found": True}, status=404)
+    meetings = suggestion.meetings.prefetch_related("decisions").order_by("starts_at")
+    return render(request, "participation/public/receipt.html", {
+        "s": suggestion, "meetings": meetings, "photo_count": suggestion.photos.count(), "timing": queries.timing(suggestion),
+    })
+
+
+def board(request: HttpRequest) -> HttpResponse:
+    """Answered suggestions and their replies; no names, phones or photos."""
+    compound, _building = _compound_from(request)
+    rows = [(s, queries.scrub(s.title), queries.scrub(s.reply)) for s in queries.public_board(compound=compound)]
+    return render(request, "participation/public/board.html", {"rows": rows, "compound": compound})
+
+
+def _published(pk: int) -> Notice:
+    return get_object_or_404(Notice.objects.filter(published_at__isnull=False).select_related("compound", "building"), pk=pk)
+
+
+def notice(request: HttpRequest, pk: int) -> HttpResponse:
+    n = _published(pk)
+    return render(request, "participation/public/notice.html", {"n": n, "images": n.images.all()})
+
+
+def notice_image(request: HttpRequest, pk: int) -> FileResponse:
+    """A notice's picture: public once the notice is, otherwise for staff in scope."""
+    image = get_object_or_404(NoticeImage.objects.select_related("notice"), pk=pk)
+    if not image.notice.is_published and not Notice.objects.visible_to(request.user).filter(pk=image.notice_id).exists():
+        raise Http404
+    return FileResponse(image.image.open("rb"), content_type="image/jpeg")
+
+
+def place(request: HttpRequest, compound: int, building: int | None = None) -> HttpResponse:
+    """The notices of a compound, or of one building (the QR on a stairwell notice board leads here)."""
+    node = get_object_or_404(Compound, pk=compound)
+    b = get_object_or_404(Building, pk=building, compound=node) if building else None
+    return render(request, "participation/public/place.html", {
+        "compound": node, "building": b, "notices": queries.notices_for_place(node, b),
+        "buildings": node.buildings.order_by("id"), "answered": queries.public_board(compound=node, limit=5),
+    })
+
+
