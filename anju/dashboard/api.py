@@ -1,3 +1,80 @@
-from ninja import Router
+"""Dashboard API: the same figures as the pages, for the caller's scope (narrowed by ?community= / ?compound=)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from anju.dashboard import queries
+from anju.dashboard.views import level_of
+from anju.programme.progress import percent
 
 router = Router(tags=["dashboard 数据看板"])
+
+
+class YearOut(Schema):
+    year: int
+    compounds: int
+    buildings: int
+    households: int
+    gross_area: str
+    investment: str
+    done_compounds: int
+    done_buildings: int
+    done_households: int
+    done_gross_area: str
+    done_investment: str
+    progress: str
+
+
+class BucketOut(Schema):
+    key: str
+    label: str
+    count: int
+
+
+class FiguresOut(Schema):
+    level: str
+    name: str
+    years: list[YearOut]
+    stages: list[BucketOut]
+    overdue: list[BucketOut]
+    items: list[BucketOut]
+    units_with_elevator: int
+    elevators_planned: str
+    elevators_done: str
+    households: int
+    people: int
+    elderly: int
+    stranded_elderly: int
+    approval_rates_available: bool
+
+
+def _yuan(fen: int) -> str:
+    return f"{fen // 100}.{fen % 100:02d}"
+
+
+@router.get("/figures", response=FiguresOut)
+def figures(request: HttpRequest):
+    level = level_of(request)
+    scope = level.scope
+    roster = queries.roster_summary(scope)
+    lifts = queries.elevators(scope)
+    bucket = lambda b: {"key": b.key, "label": b.label, "count": b.count}  # noqa: E731
+    return {
+        "level": level.kind, "name": level.name,
+        "years": [{
+            "year": y.year, "compounds": y.compounds, "buildings": y.buildings, "households": y.households,
+            "gross_area": f"{y.gross_area:.2f}", "investment": _yuan(y.budget_fen), "done_compounds": y.done_compounds,
+            "done_buildings": y.done_buildings, "done_households": y.done_households,
+            "done_gross_area": f"{y.done_gross_area:.2f}", "done_investment": _yuan(y.done_budget_fen),
+            "progress": percent(y.progress),
+        } for y in queries.plan_vs_done(scope)],
+        "stages": [bucket(b) for b in queries.projects_by_stage(scope)],
+        "overdue": [bucket(b) for b in queries.overdue_by_stage(scope)],
+        "items": [bucket(b) for b in queries.items_by_kind(scope)],
+        "units_with_elevator": lifts.units_with_elevator, "elevators_planned": str(lifts.elevators_planned),
+        "elevators_done": str(lifts.elevators_done), "households": roster.households, "people": roster.people,
+        "elderly": roster.elderly, "stranded_elderly": roster.stranded_elderly,
+        "approval_rates_available": queries.approval_rates(scope) is not None,
+    }

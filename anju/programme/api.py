@@ -1,3 +1,221 @@
-from ninja import Router
+"""Programme API: plans, projects with items and stages, item progress, stage sign-off, inspections.
+
+Scoped by the caller like the pages (404 outside the scope); money in 元 as strings with two decimals.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
+
+from anju.core.audit import Actor
+from anju.programme import queries, services
+from anju.programme.models import AnnualPlan, Inspection, Item, Project, Stage
+from anju.programme.templatetags.programme_tags import yuan
+from anju.roster.scoping import scope_of
 
 router = Router(tags=["programme 改造项目"])
+
+
+def _yuan(fen: int) -> str:
+    return yuan(fen).replace(",", "")
+
+
+class PlanOut(Schema):
+    id: int
+    year: int
+    title: str
+    projects: int
+
+
+class ProjectOut(Schema):
+    id: int
+    year: int
+    kind: str
+    name: str
+    compound_id: int
+    compound: str
+    current_stage: str
+    completed: bool
+    progress: str
+    budget: str
+    buildings: int
+    households: int
+    people: int
+    elderly: int
+    exclusive_area: str
+    gross_area: str
+
+
+class FundingOut(Schema):
+    source: str
+    amount: str
+
+
+class ItemOut(Schema):
+    id: int
+    kind: str
+    category: str
+    name: str
+    quantity: str
+    unit: str
+    budget: str
+    progress: int
+    households: int
+    people: int
+    typed_beneficiaries: bool
+    funding: list[FundingOut]
+
+
+class StageOut(Schema):
+    id: int
+    kind: str
+    planned_start: datetime.date | None
+    planned_end: datetime.date | None
+    actual_start: datetime.date | None
+    actual_end: datetime.date | None
+    signed_off_by: str
+    signed_off_at: datetime.datetime | None
+    overdue: bool
+
+
+class ProjectDetailOut(ProjectOut):
+    items: list[ItemOut]
+    stages: list[StageOut]
+
+
+class ProgressIn(Schema):
+    progress: int
+
+
+class SignOffIn(Schema):
+    actual_end: datetime.date
+
+
+class InspectionOut(Schema):
+    id: int
+    project_id: int
+    created: datetime.datetime
+    inspector: str
+    findings: str
+    severity: str
+    status: str
+    photos: int
+
+
+class InspectionIn(Schema):
+    findings: str
+    severity: str = "low"
+
+
+class FollowUpIn(Schema):
+    action: str
+    status: str
+
+
+def _project_out(p: Project) -> dict:
+    return {
+        "id": p.pk, "year": p.year, "kind": p.kind, "name": p.name, "compound_id": p.compound_id, "compound": p.compound.name,
+        "current_stage": p.current_stage, "completed": p.completed, "progress": f"{p.progress:.1f}", "budget": _yuan(p.budget_fen),
+        "buildings": p.buildings_count, "households": p.households, "people": p.people, "elderly": p.elderly,
+        "exclusive_area": f"{Decimal(p.exclusive_area):.2f}", "gross_area": f"{Decimal(p.gross_area):.2f}",
+    }
+
+
+def _inspection_out(i: Inspection) -> dict:
+    return {"id": i.pk, "project_id": i.project_id, "created": i.created, "inspector": i.inspector_label, "findings": i.findings,
+            "severity": i.severity, "status": i.status, "photos": i.photos.count()}
+
+
+def _project(request: HttpRequest, pk: int) -> Project:
+    return get_object_or_404(Project.objects.visible_to(request.user).select_related("compound"), pk=pk)
+
+
+def _require_edit(request: HttpRequest) -> None:
+    if not scope_of(request.user).can_edit:
+        raise HttpError(403, "没有修改权限 / Not allowed to edit")
+
+
+@router.get("/plans", response=list[PlanOut])
+def plans(request: HttpRequest):
+    scope = scope_of(request.user)
+    visible = Project.objects.within(scope)
+    return [{"id": p.pk, "year": p.year, "title": p.title, "projects": visible.filter(plan=p).count()}
+            for p in AnnualPlan.objects.within(scope)]
+
+
+@router.get("/projects", response=list[ProjectOut])
+def projects(request: HttpRequest, year: int | None = None, stage: str | None = None, kind: str | None = None):
+    return [_project_out(p) for p in queries.projects_for(scope_of(request.user), year=year, stage=stage, kind=kind)]
+
+
+@router.get("/projects/{pk}", response=ProjectDetailOut)
+def project(request: HttpRequest, pk: int):
+    node = _project(request, pk)
+    items = [{
+        "id": r.item.pk, "kind": r.item.kind, "category": r.item.category, "name": r.item.name,
+        "quantity": f"{r.item.quantity:.2f}", "unit": r.item.unit, "budget": _yuan(r.item.budget_fen), "progress": r.item.progress,
+        "households": r.beneficiaries.households, "people": r.beneficiaries.people, "typed_beneficiaries": r.typed,
+        "funding": [{"source": f.source, "amount": _yuan(f.amount_fen)} for f in r.funding],
+    } for r in queries.item_rows(node)]
+    stages = [{
+        "id": s.pk, "kind": s.kind, "planned_start": s.planned_start, "planned_end": s.planned_end,
+        "actual_start": s.actual_start, "actual_end": s.actual_end, "signed_off_by": s.signed_off_label,
+        "signed_off_at": s.signed_off_at, "overdue": overdue,
+    } for s, overdue in queries.stages_of(node)]
+    return {**_project_out(node), "items": items, "stages": stages}
+
+
+@router.post("/items/{pk}/progress", response=ProjectOut)
+def item_progress(request: HttpRequest, pk: int, body: ProgressIn):
+    item = get_object_or_404(Item.objects.visible_to(request.user).select_related("project"), pk=pk)
+    _require_edit(request)
+    services.item_set_progress(item=item, percent=body.progress, actor=Actor.of(request.user))
+    return _project_out(_project(request, item.project_id))
+
+
+@router.post("/stages/{pk}/sign-off", response=ProjectOut)
+def stage_sign_off(request: HttpRequest, pk: int, body: SignOffIn):
+    stage = get_object_or_404(Stage.objects.visible_to(request.user), pk=pk)
+    _require_edit(request)
+    services.stage_sign_off(stage=stage, actual_end=body.actual_end, actor=Actor.of(request.user))
+    return _project_out(_project(request, stage.project_id))
+
+
+@router.get("/stages/overdue", response=list[StageOut])
+def overdue(request: HttpRequest):
+    return [{
+        "id": s.pk, "kind": s.kind, "planned_start": s.planned_start, "planned_end": s.planned_end,
+        "actual_start": s.actual_start, "actual_end": s.actual_end, "signed_off_by": s.signed_off_label,
+        "signed_off_at": s.signed_off_at, "overdue": True,
+    } for s in queries.overdue_stages(scope_of(request.user))[:1000]]
+
+
+@router.get("/projects/{pk}/inspections", response=list[InspectionOut])
+def inspections(request: HttpRequest, pk: int):
+    node = _project(request, pk)
+    return [_inspection_out(i) for i in node.inspections.all()[:200]]
+
+
+@router.post("/projects/{pk}/inspections", response={201: InspectionOut})
+def inspection_create(request: HttpRequest, pk: int, body: InspectionIn):
+    """Record an inspection without photos (photos go through the page's upload form)."""
+    node = _project(request, pk)
+    record = services.inspection_create(project=node, findings=body.findings, severity=body.severity,
+                                        actor=Actor.of(request.user))
+    return Status(201, _inspection_out(record))
+
+
+@router.post("/inspections/{pk}/follow-up", response=InspectionOut)
+def follow_up(request: HttpRequest, pk: int, body: FollowUpIn):
+    record = get_object_or_404(Inspection.objects.visible_to(request.user), pk=pk)
+    if not (scope_of(request.user).can_edit or record.inspector_id == request.user.pk):
+        raise HttpError(403, "没有修改权限 / Not allowed to edit")
+    services.inspection_follow_up(inspection=record, action=body.action, status=body.status, actor=Actor.of(request.user))
+    record.refresh_from_db()
+    return _inspection_out(record)
