@@ -145,3 +145,44 @@ class ProjectStatusForm(forms.Form):
 def parse_table(data: Mapping[str, str], storeys: int) -> dict[str, str]:
     """Coefficients typed per floor (blank floors are left out, i.e. coefficient 0)."""
     return {str(f): data[f"coef_{f}"].strip() for f in range(1, storeys + 1) if (data.get(f"coef_{f}") or "").strip()}
+
+
+RUNNING_ITEMS = ("电费", "维保合同", "年度检验", "电梯保险")
+
+
+def yuan_field(data: Mapping[str, str], name: str, errors: dict[str, str]) -> int | None:
+    text = (data.get(name) or "").strip()
+    if not text:
+        return None
+    try:
+        return to_fen(text, field=name)
+    except DomainError as error:
+        errors[name] = _message(error)
+        return None
+
+
+def parse_money(data: Mapping[str, str], project: ElevatorProject) -> tuple[dict, dict[str, str]]:
+    """Costs and subsidies per kind and the yearly running costs, typed in 元, as `services.money_set` takes them.
+
+    A kind keeps the name its existing line had (e.g. "电梯设备及土建施工").
+    """
+    errors: dict[str, str] = {}
+    names = {c.kind: c.name for c in project.costs.all()} | {f"s:{s.kind}": s.name for s in project.subsidies.all()}
+    costs = [(kind, names.get(kind, ""), fen) for kind in CostKind.values
+             if (fen := yuan_field(data, f"cost_{kind}", errors))]
+    subsidies = [(kind, names.get(f"s:{kind}", ""), fen) for kind in SubsidyKind.values
+                 if (fen := yuan_field(data, f"subsidy_{kind}", errors))]
+    running = [(name, fen) for i, name in enumerate(RUNNING_ITEMS) if (fen := yuan_field(data, f"running_{i}", errors))]
+    return {"costs": costs, "subsidies": subsidies, "running_costs": running}, errors
+
+
+def money_initial(project: ElevatorProject) -> dict[str, list[tuple[str, str, int | None]]]:
+    """(field name, label, fen) rows of the money form, filled from the project."""
+    costs = {c.kind: c.amount for c in project.costs.all()}
+    subsidies = {s.kind: s.amount for s in project.subsidies.all()}
+    running = {item["name"]: item["amount"] for item in project.running_costs}
+    return {
+        "costs": [(f"cost_{k}", label, costs.get(k)) for k, label in CostKind.choices],
+        "subsidies": [(f"subsidy_{k}", label, subsidies.get(k)) for k, label in SubsidyKind.choices],
+        "running": [(f"running_{i}", name, running.get(name)) for i, name in enumerate(RUNNING_ITEMS)],
+    }

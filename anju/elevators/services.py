@@ -175,6 +175,40 @@ def project_update(*, project: ElevatorProject, actor: Actor, **changes: Any) ->
 
 
 @transaction.atomic
+def money_set(*, project: ElevatorProject, costs: Sequence[tuple[str, str, int]],
+              subsidies: Sequence[tuple[str, str, int]], running_costs: Sequence[tuple[str, int]] | None = None,
+              actor: Actor) -> ElevatorProject:
+    """Replace the project's one-off costs and subsidies (kind, name, fen), and optionally its yearly running costs.
+
+    Saved plans keep the figures they were computed with; the next plan uses these.
+    """
+    _check_lines(costs, CostKind, "costs")
+    _check_lines(subsidies, SubsidyKind, "subsidies")
+    if not costs or not sum(amount for _k, _n, amount in costs):
+        raise ValidationFailed("至少需要一项费用", "at least one cost is needed", field="costs")
+    if sum(a for _k, _n, a in subsidies) > sum(a for _k, _n, a in costs):
+        raise ValidationFailed("补贴合计超过费用合计", "the subsidies exceed the costs", field="subsidies")
+    for index, (_name, amount) in enumerate(running_costs or ()):
+        if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
+            raise ValidationFailed(f"金额应为不小于 0 的整数分: {amount!r}", f"amount must be non-negative fen: {amount!r}",
+                                   field=f"running_costs[{index}].amount")
+    project = ElevatorProject.objects.select_for_update().select_related("unit__building__compound").get(pk=project.pk)
+    before = _snapshot(project)
+    project.costs.all().delete()
+    project.subsidies.all().delete()
+    CostLine.objects.bulk_create([CostLine(project=project, kind=k, name=n, amount=a) for k, n, a in costs])
+    Subsidy.objects.bulk_create([Subsidy(project=project, kind=k, name=n, amount=a) for k, n, a in subsidies])
+    if running_costs is not None:
+        project.running_costs = [{"name": name, "amount": amount} for name, amount in running_costs]
+    if project.reach_costs and project.reach_costs[max(project.reach_costs, key=int)] != sum(a for *_, a in costs):
+        project.reach_costs = {}  # the old profile no longer ends at the gross: back to the default profile
+    project.save()
+    audit.record(actor=actor, action="elevator.money", obj=project, before=before, after=_snapshot(project),
+                 subdistrict_id=_subdistrict_id(project))
+    return project
+
+
+@transaction.atomic
 def household_set(*, project: ElevatorProject, household: Household, actor: Actor, participates: bool,
                   exempt: bool) -> ProjectHousehold:
     """Whether a household takes part and whether it is exempt (免缴)."""

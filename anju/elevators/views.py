@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from anju.core import jobs as jobs_core
@@ -53,6 +54,7 @@ def project(request: HttpRequest, pk: int) -> HttpResponse:
         "compensations": node.compensations.select_related("household__unit__building"),
         "gross": queries.gross_of(node), "plans": node.plans.all(), "history": history,
         "can_edit": scope_of(request.user).can_edit, "statuses": Status.choices,
+        "money": forms.money_initial(node),
         "method_label": next((c.label for c in queries.method_columns(node) if c.key == queries.method_key(node)), ""),
     })
 
@@ -224,3 +226,40 @@ def table_save(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationFailed as error:
         messages.error(request, error.message())
     return redirect("elevators:calculator", node.pk)
+
+
+@login_required
+@require_POST
+def project_money(request: HttpRequest, pk: int) -> HttpResponse:
+    """Replace the project's costs, subsidies and yearly running costs (amounts in 元)."""
+    node = access_project(request, pk)
+    _require_edit(request)
+    values, errors = forms.parse_money(request.POST, node)
+    if errors:
+        messages.error(request, "; ".join(f"{name}: {message}" for name, message in errors.items()))
+        return redirect("elevators:project", node.pk)
+    try:
+        services.money_set(project=node, actor=Actor.of(request.user), **values)
+    except ValidationFailed as error:
+        messages.error(request, error.message())
+    return redirect("elevators:project", node.pk)
+
+
+@login_required
+@require_POST
+def compensation_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record compensation paid to an affected household (e.g. 1F light); owners share it in the next plan."""
+    node = access_project(request, pk)
+    _require_edit(request)
+    household = get_object_or_404(node.unit.households.all(), pk=request.POST.get("household") or 0)
+    errors: dict[str, str] = {}
+    amount = forms.yuan_field(request.POST, "amount", errors)
+    if errors or amount is None:
+        messages.error(request, errors.get("amount") or _("请填写补偿金额"))
+        return redirect("elevators:project", node.pk)
+    try:
+        services.compensation_add(project=node, household=household, amount=amount,
+                                  reason=request.POST.get("reason", ""), actor=Actor.of(request.user))
+    except ValidationFailed as error:
+        messages.error(request, error.message())
+    return redirect("elevators:project", node.pk)

@@ -196,3 +196,24 @@ def test_the_project_list_needs_a_fixed_number_of_queries(client, project_a, wor
     with django_assert_max_num_queries(8):
         page = client.get(reverse("elevators:index")).content.decode()
     assert page.count("算明账") >= 2
+
+
+def test_staff_change_the_costs_and_add_a_compensation(client, project_a, staff_a, unit_a):
+    client.force_login(staff_a)
+    page = client.get(reverse("elevators:project", args=[project_a.pk])).content.decode()
+    assert 'name="cost_construction" inputmode="decimal" value="520000.00"' in page
+    data = {"cost_construction": "560000", "cost_design": "30000", "subsidy_municipal": "150000",
+            "subsidy_housing_fund": "20000.50", "running_0": "3600"}
+    client.post(reverse("elevators:project_money", args=[project_a.pk]), data)
+    assert queries.gross_of(project_a) == 590_000 * FEN
+    assert sum(s.amount for s in project_a.subsidies.all()) == 170_000_50
+    project_a.refresh_from_db()
+    assert project_a.running_costs == [{"name": "电费", "amount": 3_600 * FEN}]
+    too_much = client.post(reverse("elevators:project_money", args=[project_a.pk]),
+                           {"cost_construction": "100", "subsidy_municipal": "200"}, follow=True)
+    assert "补贴合计超过费用合计" in too_much.content.decode() and queries.gross_of(project_a) == 590_000 * FEN
+    room_101 = unit_a.households.get(room="101")
+    client.post(reverse("elevators:compensation_add", args=[project_a.pk]),
+                {"household": room_101.pk, "amount": "5000", "reason": "采光"})
+    assert queries.compare(project_a, queries.Scenario()).compensation == 5_000 * FEN
+    assert AuditEvent.objects.filter(action__in=["elevator.money", "elevator.compensation"]).count() == 2
