@@ -182,7 +182,12 @@ class PersonHours:
 def hours_by_person(activities: QuerySet[Activity]) -> list[PersonHours]:
     rows = activities.values("person_id", "person__name").annotate(h=Sum("hours"), v=Sum("visits"), n=Count("id")) \
         .order_by("-h", "person_id")
-    return [PersonHours(r["person_id"], r["person__name"], r["h"] or Decimal("0"), r["v"] or 0, r["n"]) for r in rows]
+    return [PersonHours(r["person_id"], r["person__name"], _hours(r["h"]), r["v"] or 0, r["n"]) for r in rows]
+
+
+def _hours(value: Decimal | None) -> Decimal:
+    """Sums come back as Decimal('2') on SQLite and Decimal('2.0') on PostgreSQL: one tenth of an hour on both."""
+    return (value or Decimal("0")).quantize(Decimal("0.1"))
 
 
 def branch_activities(branch: PartyOrganisation) -> QuerySet[Activity]:
@@ -196,7 +201,7 @@ def branch_activities(branch: PartyOrganisation) -> QuerySet[Activity]:
 
 def branch_totals(branch: PartyOrganisation) -> dict[str, Decimal | int]:
     agg = branch_activities(branch).aggregate(h=Sum("hours"), v=Sum("visits"), n=Count("id"))
-    return {"hours": agg["h"] or Decimal("0"), "visits": agg["v"] or 0, "entries": agg["n"]}
+    return {"hours": _hours(agg["h"]), "visits": agg["v"] or 0, "entries": agg["n"]}
 
 
 def totals_per_organisation(orgs: QuerySet[PartyOrganisation]) -> dict[int, dict]:

@@ -1,0 +1,105 @@
+"""The participation API: public submit/follow/notices, scoped staff endpoints."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from anju.participation import services
+from anju.participation.models import OrgLevel, Suggestion
+from tests.factories import PASSWORD, SYSTEM
+from tests.participation.conftest import jpeg_bytes
+
+pytestmark = pytest.mark.django_db
+API = "/api/participation"
+
+
+def login(client, user):
+    assert client.login(username=user.username, password=PASSWORD)
+
+
+def test_a_resident_submits_and_follows_without_an_account(client, world):
+    response = client.post(f"{API}/public/suggestions", {
+        "compound_id": world.compound_a.pk, "building_id": world.building_a.pk, "category": "safety", "title": "电线裸露",
+        "body": "2单元门口", "contact_phone": "13812345678",
+        "photos": [SimpleUploadedFile("a.jpg", jpeg_bytes(gps=True), content_type="image/jpeg")],
+    })
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["status"] == "new" and "13812345678" not in response.content.decode()
+    s = Suggestion.objects.get(receipt_code=body["receipt_code"])
+    assert s.photos.count() == 1
+    services.suggestion_reply(suggestion=s, reply="已处理", actor=SYSTEM)
+    followed = client.get(f"{API}/public/suggestions/{s.receipt_code}").json()
+    assert followed["reply"] == "已处理" and followed["status"] == "answered"
+    board = client.get(f"{API}/public/board").json()
+    assert board[0]["reply"] == "已处理" and "contact_phone" not in board[0]
+
+
+def test_public_submit_refuses_non_images_and_spam(client, world):
+    data = {"compound_id": world.compound_a.pk, "category": "safety", "title": "t", "body": "b"}
+    bad = client.post(f"{API}/public/suggestions", {**data, "photos": [SimpleUploadedFile("a.jpg", b"nope")]})
+    assert bad.status_code == 400 and "图片" in bad.json()["detail"]
+    assert client.post(f"{API}/public/suggestions", {**data, "website": "x"}).status_code == 400
+    assert not Suggestion.objects.exists()
+
+
+def test_public_notices_only_published(client, world):
+    draft = services.notice_save(compound=world.compound_a, building=None, title="草稿", body_html="<p>x</p>", actor=SYSTEM)
+    live = services.notice_save(compound=world.compound_a, building=world.building_a, title="公示", body_html="<p>y</p>", actor=SYSTEM)
+    services.notice_publish(notice=live, actor=SYSTEM)
+    rows = client.get(f"{API}/public/notices", {"compound_id": world.compound_a.pk, "building_id": world.building_a.pk}).json()
+    assert [r["title"] for r in rows] == ["公示"]
+    assert client.get(f"{API}/public/notices/{draft.pk}").status_code == 404
+
+
+def test_staff_endpoints_are_scoped(client, world, staff_a, staff_b):
+    s = services.suggestion_submit(compound=world.compound_a, building=None, category="other", title="t", body="b",
+                                   contact_phone="13812345678", actor=SYSTEM)
+    login(client, staff_b)
+    assert client.get(f"{API}/suggestions").json() == []
+    assert client.get(f"{API}/suggestions/{s.pk}").status_code == 404
+    assert client.post(f"{API}/suggestions/{s.pk}/reply", {"reply": "x"}, content_type="application/json").status_code == 404
+    client.logout()
+    login(client, staff_a)
+    [row] = client.get(f"{API}/suggestions").json()
+    assert row["contact_phone"] == "13812345678"
+    r = client.post(f"{API}/suggestions/{s.pk}/reply", {"reply": "好的"}, content_type="application/json").json()
+    assert r["status"] == "answered" and r["response_hours"] is not None
+    assert client.post(f"{API}/suggestions/{s.pk}/close").json()["status"] == "closed"
+
+
+def test_meetings_visits_and_party_through_the_api(client, world, staff_a, volunteer_a):
+    login(client, staff_a)
+    m = client.post(f"{API}/meetings", {"compound_id": world.compound_a.pk, "starts_at": timezone.now().isoformat(),
+                                        "place": "活动室", "topic": "恳谈"}, content_type="application/json")
+    assert m.status_code == 201
+    pk = m.json()["id"]
+    r = client.post(f"{API}/meetings/{pk}/attendance", {"household_ids": [world.household_a.pk]}, content_type="application/json")
+    assert r.json()["present"] == [world.household_a.pk] and r.json()["invited"] == [world.household_a.pk]
+    assert client.post(f"{API}/meetings/{pk}/invite", {"household_ids": [world.household_b.pk]},
+                       content_type="application/json").status_code == 400
+    assert client.get(f"{API}/compounds/{world.compound_a.pk}/not-visited").json()[0]["room_code"] == "3栋1单元501"
+    client.logout()
+    login(client, volunteer_a)  # a volunteer records visits and hours, not replies
+    v = client.post(f"{API}/visits", {"household_id": world.household_a.pk, "visited_on": timezone.localdate().isoformat(),
+                                      "visitors": "黎建国", "renovation": "yes"}, content_type="application/json")
+    assert v.status_code == 201 and v.json()["answers"]["renovation"] == "yes"
+    assert client.get(f"{API}/compounds/{world.compound_a.pk}/not-visited").json() == []
+    assert client.post(f"{API}/meetings/{pk}/decisions", {"text": "x"}, content_type="application/json").status_code == 403
+    top = services.organisation_create(level=OrgLevel.SUBDISTRICT, name="党工委", subdistrict_id=world.subdistrict.pk, actor=SYSTEM)
+    mid = services.organisation_create(level=OrgLevel.COMMUNITY, name="社区党委", parent=top, community=world.community_a, actor=SYSTEM)
+    branch = services.organisation_create(level=OrgLevel.BRANCH, name="支部", parent=mid, compound=world.compound_a, actor=SYSTEM)
+    services.member_add(organisation=branch, person=world.owner_a, actor=SYSTEM)
+    a = client.post(f"{API}/party/activities", {"person_id": world.owner_a.pk, "compound_id": world.compound_a.pk,
+                                                "on": timezone.localdate().isoformat(), "kind": "visit", "hours": "2", "visits": 3},
+                    content_type="application/json")
+    assert a.status_code == 201
+    detail = client.get(f"{API}/party/organisations/{branch.pk}").json()
+    assert detail["hours"] == "2.0"
+    assert detail["members"][0]["name"] == "王秀兰" and detail["hours_by_person"][0]["visits"] == 3
+    other = client.post(f"{API}/party/activities", {"person_id": world.owner_b.pk, "compound_id": world.compound_b.pk,
+                                                    "on": timezone.localdate().isoformat(), "kind": "visit", "hours": "2"},
+                        content_type="application/json")
+    assert other.status_code == 404
