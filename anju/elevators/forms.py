@@ -77,6 +77,12 @@ class NegotiationInput:
     errors: dict[str, str] = field(default_factory=dict)
 
 
+def _label(name: str) -> str:
+    """A field of the negotiation form as people read it: will_501 → 501, min_3 → 3F ≥, max_3 → 3F ≤."""
+    kind, _, rest = name.partition("_")
+    return {"will": rest, "min": f"{rest}F ≥", "max": f"{rest}F ≤"}.get(kind, name)
+
+
 TARGETS = {"3/4": Fraction(3, 4), "2/3": Fraction(2, 3), "1/2": Fraction(1, 2)}
 
 
@@ -91,7 +97,7 @@ def parse_negotiation(data: Mapping[str, str], rooms: list[str], storeys: int) -
         try:
             return to_fen(text, field=name)
         except DomainError as error:
-            errors[name] = _message(error)
+            errors[name] = f"{_label(name)}: {_message(error)}"
             return None
 
     willingness = {room: fen(f"will_{room}") for room in rooms}

@@ -51,6 +51,15 @@ def _field(error: DomainError) -> str:
     return "subsidy" if name == "net" else "general"
 
 
+def _reference(project: ElevatorProject, subsidy: int | None) -> dict[str, int] | None:
+    """The shares of the project's own method for the same net: among equally accepted shares, the closest."""
+    try:
+        document = queries.quote_document(project, queries.method_key(project), queries.Scenario(subsidy=subsidy))
+        return queries.allocate(document).amounts()
+    except DomainError:
+        return None  # the method does not apply (e.g. a 6-storey table on a 7-storey unit): an equal split
+
+
 def run(project: ElevatorProject, data: NegotiationInput | None) -> NegotiationView:
     """Solve when `data` is given (and has no field errors); otherwise just the page's figures."""
     rows = queries.project_rows(project)
@@ -74,7 +83,8 @@ def run(project: ElevatorProject, data: NegotiationInput | None) -> NegotiationV
         else:
             try:
                 result = negotiate(households, net, data.willingness, target=target,
-                                   exempt_floors=data.exempt_floors, bounds=data.bounds)
+                                   exempt_floors=data.exempt_floors, bounds=data.bounds,
+                                   reference=_reference(project, data.subsidy))
             except DomainError as error:
                 errors[_field(error)] = error.message(get_language() or "zh-hans")
     willingness = data.willingness if data is not None else {}

@@ -217,3 +217,20 @@ def test_staff_change_the_costs_and_add_a_compensation(client, project_a, staff_
                 {"household": room_101.pk, "amount": "5000", "reason": "采光"})
     assert queries.compare(project_a, queries.Scenario()).compensation == 5_000 * FEN
     assert AuditEvent.objects.filter(action__in=["elevator.money", "elevator.compensation"]).count() == 2
+
+
+def test_negotiation_stays_close_to_the_projects_method_and_names_bad_fields(client, project_a, staff_a, unit_a):
+    client.force_login(staff_a)
+    generous = {f"will_{h.room}": "200000" for h in unit_a.households.all()}
+    page = client.post(reverse("elevators:negotiate", args=[project_a.pk]),
+                       {**generous, "exempt_floor_1": "on"}, HTTP_HX_REQUEST="true").content.decode()
+    # everyone accepts anything, so the shares are the project's own method's (Guangzhou 2025 table)
+    own = queries.compare(project_a, queries.Scenario())
+    guangzhou = next(r for r in own.results if r.column.key == "table:guangzhou-2025").allocation
+    row = page.split("<td>601</td>")[1].split("</tr>")[0]
+    from anju.domain.costshare import format_yuan
+
+    assert format_yuan(guangzhou.share("601").amount) in row
+    bad = client.post(reverse("elevators:negotiate", args=[project_a.pk]), {"will_501": "abc", "min_3": "-5"},
+                      HTTP_HX_REQUEST="true").content.decode()
+    assert "501: " in bad and "3F ≥: " in bad
