@@ -6,3 +6,6 @@ class ConsultationsConfig(AppConfig):
     name = "anju.consultations"
     label = "consultations"
     verbose_name = _("意见征求与表决")
+
+    def ready(self) -> None:
+        from anju.consultations import jobs  # noqa: F401 - registers the letters job handler

@@ -1,8 +1,227 @@
+"""Staff pages: consultations in scope, a new one from a template, the live tally (htmx), paper
+ballots with scans, conflicts, letters (a background job), closing, corrections, the notice PDF."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from anju.consultations import jobs, letters, queries, question_templates, services
+from anju.consultations.models import Ballot, Channel, Consultation, Elector, Status
+from anju.core import jobs as jobs_core
+from anju.core.audit import Actor
+from anju.core.errors import AnjuError, ValidationFailed, user_message
+from anju.roster.models import Compound, Unit
+from anju.roster.scoping import scope_of
+
+
+def access_consultation(request: HttpRequest, pk: int) -> Consultation:
+    """The consultation if the user may see it; 404 otherwise (never 403)."""
+    qs = Consultation.objects.visible_to(request.user).select_related("compound", "building", "unit", "subdistrict")
+    return get_object_or_404(qs, pk=pk)
+
+
+def _require_edit(request: HttpRequest) -> None:
+    if not scope_of(request.user).can_edit:
+        raise PermissionDenied
+
+
+def _show_links() -> bool:
+    """Letter links are shown on screen only in development and the demo; in production they are printed."""
+    return settings.DEBUG or getattr(settings, "ANJU_DEMO_LINKS", False)
 
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "consultations/index.html", {})
+    consultations = (Consultation.objects.visible_to(request.user)
+                     .select_related("compound", "building", "unit").order_by("-created", "-id")[:200])
+    return render(request, "consultations/index.html", {
+        "consultations": consultations, "can_edit": scope_of(request.user).can_edit})
+
+
+@login_required
+def new(request: HttpRequest) -> HttpResponse:
+    """A consultation of a compound, building or unit, with the questions of a template."""
+    _require_edit(request)
+    compounds = Compound.objects.visible_to(request.user).order_by("name")
+    ctx = {"compounds": compounds, "templates": question_templates.TEMPLATE_LABELS}
+    if request.method == "POST":
+        try:
+            compound = get_object_or_404(compounds, pk=request.POST.get("compound") or 0)
+            unit = None
+            if request.POST.get("unit"):
+                unit = get_object_or_404(Unit.objects.visible_to(request.user), pk=request.POST["unit"],
+                                         building__compound=compound)
+            c = services.consultation_create(
+                compound=compound, unit=unit, title=request.POST.get("title", ""), actor=Actor.of(request.user),
+                description=request.POST.get("description", ""),
+                closes_at=parse_datetime(request.POST.get("closes_at") or "") or None)
+            services.questions_from_template(consultation=c, template=request.POST.get("template", ""),
+                                             actor=Actor.of(request.user))
+        except AnjuError as error:
+            ctx["error"] = user_message(error)
+            return render(request, "consultations/new.html", ctx, status=400)
+        return redirect("consultations:detail", c.pk)
+    return render(request, "consultations/new.html", ctx)
+
+
+def _detail_ctx(request: HttpRequest, c: Consultation) -> dict:
+    show_links = _show_links() and c.status != Status.DRAFT
+    people = list(c.electors.select_related("letter").order_by("key")) if c.status != Status.DRAFT else []
+    links = []
+    if show_links:
+        services.letters_issue(consultation=c, actor=Actor.of(request.user))
+        base = request.build_absolute_uri("/")
+        links = [(e, letters.letter_url(base, e)) for e in c.electors.select_related("letter").order_by("key")]
+    return {
+        "consultation": c, "tally": queries.tally(c), "not_heard": queries.not_heard(c)[:300],
+        "conflicts": queries.conflicts(c), "electors": people, "links": links, "show_links": show_links,
+        "can_edit": scope_of(request.user).can_edit, "accepting": services.is_accepting(c),
+        "questions": list(c.questions.all()), "channels": [(Channel.PAPER, _("纸质")), (Channel.DOOR, _("上门"))],
+        "corrections": c.corrections.select_related("elector").order_by("-id")[:50],
+        "channel_labels": queries.CHANNEL_LABELS,
+    }
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    c = access_consultation(request, pk)
+    return render(request, "consultations/detail.html", _detail_ctx(request, c))
+
+
+@login_required
+def tally(request: HttpRequest, pk: int) -> HttpResponse:
+    """The tally fragment the detail page refreshes with htmx."""
+    c = access_consultation(request, pk)
+    return render(request, "consultations/_tally.html", {
+        "consultation": c, "tally": queries.tally(c), "channel_labels": queries.CHANNEL_LABELS})
+
+
+def _answers(request: HttpRequest, c: Consultation) -> dict:
+    return {str(q.pk): (request.POST.getlist(f"q{q.pk}") if q.kind == "multiple" else request.POST.get(f"q{q.pk}"))
+            for q in c.questions.all()}
+
+
+@login_required
+@require_POST
+def paper(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff enter a paper or door-to-door ballot for a named household, with a scan of the signed paper."""
+    _require_edit(request)
+    c = access_consultation(request, pk)
+    try:
+        elector = get_object_or_404(Elector, consultation=c, pk=request.POST.get("elector") or 0)
+        upload = request.FILES.get("scan")
+        scan = services.scan_store(consultation=c, data=upload.read(), name=upload.name) if upload else ""
+        ballot = services.ballot_cast(
+            consultation=c, household=elector, answers=_answers(request, c), channel=request.POST.get("channel", "paper"),
+            actor=Actor.of(request.user), scan=scan, signer=request.POST.get("signer", ""))
+    except AnjuError as error:
+        messages.error(request, user_message(error))
+        return redirect("consultations:detail", c.pk)
+    messages.success(request, _("已录入 %(room)s 的表决票，回执码 %(receipt)s") % {"room": elector.key, "receipt": ballot.receipt})
+    if ballot.state == "conflict":
+        messages.warning(request, _("该户已有网上表决，两张票均暂不计入，请在下方“冲突”中选择以哪张为准。"))
+    return redirect("consultations:detail", c.pk)
+
+
+@login_required
+@require_POST
+def resolve(request: HttpRequest, pk: int, ballot: int) -> HttpResponse:
+    _require_edit(request)
+    c = access_consultation(request, pk)
+    chosen = get_object_or_404(Ballot, consultation=c, pk=ballot)
+    try:
+        services.conflict_resolve(ballot=chosen, actor=Actor.of(request.user), reason=request.POST.get("reason", ""))
+    except AnjuError as error:
+        messages.error(request, user_message(error))
+    return redirect("consultations:detail", c.pk)
+
+
+@login_required
+@require_POST
+def correct(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_edit(request)
+    c = access_consultation(request, pk)
+    try:
+        elector = get_object_or_404(Elector, consultation=c, pk=request.POST.get("elector") or 0)
+        answers = {k: v for k, v in _answers(request, c).items() if v}
+        services.correction_append(consultation=c, household=elector, answers=answers,
+                                   reason=request.POST.get("reason", ""), actor=Actor.of(request.user))
+    except AnjuError as error:
+        messages.error(request, user_message(error))
+    return redirect("consultations:detail", c.pk)
+
+
+@login_required
+@require_POST
+def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Open, close, or start the next round."""
+    _require_edit(request)
+    c = access_consultation(request, pk)
+    actor = Actor.of(request.user)
+    try:
+        if action == "open":
+            services.consultation_open(consultation=c, actor=actor)
+        elif action == "close":
+            services.consultation_close(consultation=c, actor=actor)
+        elif action == "next":
+            nxt = services.next_round(consultation=c, actor=actor, only_failed=request.POST.get("all") != "1")
+            return redirect("consultations:detail", nxt.pk)
+        else:
+            raise ValidationFailed("未知操作", "Unknown action")
+    except AnjuError as error:
+        messages.error(request, user_message(error))
+    return redirect("consultations:detail", c.pk)
+
+
+@login_required
+@require_POST
+def letters_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """The letters of every household as one PDF, made in the background."""
+    _require_edit(request)
+    c = access_consultation(request, pk)
+    if c.status == Status.DRAFT:
+        messages.error(request, _("请先开始意见征求，再生成告知书"))
+        return redirect("consultations:detail", c.pk)
+    job = jobs_core.job_start(kind=jobs.LETTERS, label=f"表决告知书 {c.title}", actor=Actor.of(request.user),
+                              params={"consultation": c.pk, "base_url": request.build_absolute_uri("/")},
+                              subdistrict_id=c.subdistrict_id)
+    return redirect("core:job", job.pk)
+
+
+@login_required
+def letter_pdf(request: HttpRequest, pk: int, elector: int) -> HttpResponse:
+    """One household's letter, printed on demand (e.g. a replacement)."""
+    c = access_consultation(request, pk)
+    if c.status == Status.DRAFT:
+        raise ValidationFailed("请先开始意见征求，再打印告知书", "Open the consultation before printing letters")
+    services.letters_issue(consultation=c, actor=Actor.of(request.user))
+    e = get_object_or_404(Elector.objects.select_related("letter"), consultation=c, pk=elector)
+    pdf = letters.render_letters(c, request.build_absolute_uri("/"), electors=[e])
+    return _pdf(pdf, f"表决告知书-{e.key}.pdf")
+
+
+@login_required
+def notice(request: HttpRequest, pk: int) -> HttpResponse:
+    """The public notice (公示) of a closed consultation as an A4 PDF."""
+    c = access_consultation(request, pk)
+    if c.status != Status.CLOSED:
+        raise ValidationFailed("截止后才能生成公示", "The notice exists once the consultation is closed")
+    url = request.build_absolute_uri(reverse("consultations:public", args=[c.pk]))
+    return _pdf(letters.render_notice(c, url), f"表决结果公示-{c.pk}.pdf")
+
+
+def _pdf(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(name)}"
+    return response

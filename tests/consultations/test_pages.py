@@ -1,0 +1,157 @@
+"""Pages: the resident's letter link, staff paper ballots, the tally fragment, the notice, scoping."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+
+from django.urls import reverse
+from PIL import Image
+
+from anju.consultations import services
+from anju.consultations.models import Ballot, Consultation
+from anju.core import jobs
+from anju.core.models import Job
+from tests.factories import PASSWORD, SYSTEM
+
+
+def link(v, key="3-2-301"):
+    services.letters_issue(consultation=v.consultation, actor=SYSTEM)
+    e = v.consultation.electors.get(key=key)
+    return reverse("consultations:vote", args=[services.letter_token(e.letter)]), e
+
+
+def login(client, user):
+    assert client.login(username=user.username, password=PASSWORD)
+
+
+def test_a_resident_votes_from_the_letter_link_and_sees_a_receipt(client, vote6):
+    url, e = link(vote6)
+    page = client.get(url)
+    assert "业主姓名" in page.content.decode() and "3-2-301" in page.content.decode()
+    wrong = client.post(url, {"step": "identity", "name": "业主3", "digits": "9999"})
+    assert wrong.status_code == 400 and "不符" in wrong.content.decode()
+    ok = client.post(url, {"step": "identity", "name": "业主3", "digits": "0003"})
+    assert ok.status_code == 302
+    q = vote6.consultation.questions.get()
+    done = client.post(url, {"step": "ballot", "expected": "", f"q{q.pk}": "yes"}, follow=True)
+    ballot = Ballot.objects.get(elector=e)
+    assert ballot.receipt in done.content.decode() and "同意" in done.content.decode()
+    again = client.get(url).content.decode()
+    assert "您已经提交过表决" in again and "重新提交表决" in again
+    stale = client.post(url, {"step": "ballot", "expected": "", f"q{q.pk}": "no"})
+    assert stale.status_code == 409 and "刷新" in stale.content.decode()
+
+
+def test_the_identity_check_is_rate_limited_per_token(client, vote6, settings):
+    settings.ANJU_VOTE_IDENTITY_LIMITS = {"token": (3, 3600), "ip": (100, 3600)}
+    url, _ = link(vote6)
+    for _ in range(3):
+        assert client.post(url, {"step": "identity", "name": "x", "digits": "0000"}).status_code == 400
+    blocked = client.post(url, {"step": "identity", "name": "业主3", "digits": "0003"})
+    assert blocked.status_code == 429 and "过多" in blocked.content.decode()
+
+
+def test_an_unknown_token_is_a_404(client, vote6):
+    assert client.get(reverse("consultations:vote", args=["x" * 32])).status_code == 404
+
+
+def test_staff_enter_a_paper_ballot_with_a_scan_and_the_tally_changes(client, vote6, staff_a, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    login(client, staff_a)
+    c = vote6.consultation
+    e = c.electors.get(key="3-2-101")
+    q = c.questions.get()
+    before = client.get(reverse("consultations:tally", args=[c.pk])).content.decode()
+    assert "已表态 0 / 6 户" in before
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 60), "white").save(buf, "JPEG")
+    buf.seek(0)
+    buf.name = "ballot.jpg"
+    r = client.post(reverse("consultations:paper", args=[c.pk]),
+                    {"elector": e.pk, "channel": "paper", "signer": "业主1", f"q{q.pk}": "yes", "scan": buf})
+    assert r.status_code == 302
+    ballot = Ballot.objects.get(elector=e)
+    assert ballot.entered_by == staff_a and ballot.scan and (tmp_path / ballot.scan).exists()
+    after = client.get(reverse("consultations:tally", args=[c.pk])).content.decode()
+    assert "已表态 1 / 6 户" in after
+    detail = client.get(reverse("consultations:detail", args=[c.pk])).content.decode()
+    assert "3-2-201" in detail and "letter-links" not in detail  # production: letters are printed
+    settings.ANJU_DEMO_LINKS = True
+    detail = client.get(reverse("consultations:detail", args=[c.pk])).content.decode()
+    assert "letter-links" in detail and "/consultations/v/" in detail
+
+
+def test_a_fake_scan_is_refused_with_a_message(client, vote6, staff_a):
+    login(client, staff_a)
+    c = vote6.consultation
+    fake = io.BytesIO(b"not an image")
+    fake.name = "x.jpg"
+    r = client.post(reverse("consultations:paper", args=[c.pk]),
+                    {"elector": c.electors.first().pk, "channel": "paper", f"q{c.questions.get().pk}": "yes",
+                     "scan": fake}, follow=True)
+    assert "不是有效的图片" in r.content.decode()
+    assert not Ballot.objects.exists()
+
+
+def test_other_communities_get_404(client, vote6, staff_b, volunteer_a):
+    login(client, staff_b)
+    assert client.get(reverse("consultations:detail", args=[vote6.consultation.pk])).status_code == 404
+    assert client.get(reverse("consultations:tally", args=[vote6.consultation.pk])).status_code == 404
+    client.logout()
+    login(client, volunteer_a)
+    assert client.get(reverse("consultations:detail", args=[vote6.consultation.pk])).status_code == 200
+    assert client.post(reverse("consultations:close", args=[vote6.consultation.pk])).status_code == 403
+
+
+def test_staff_create_open_and_close_a_consultation(client, world, staff_a):
+    login(client, staff_a)
+    r = client.post(reverse("consultations:new"), {"title": "一户一策五问", "compound": world.compound_a.pk,
+                                                  "template": "household5"})
+    c = Consultation.objects.get()
+    assert r.status_code == 302 and c.questions.count() == 6
+    client.post(reverse("consultations:open", args=[c.pk]))
+    c.refresh_from_db()
+    assert c.status == "open" and c.electors.count() == 1
+
+
+def test_the_notice_pdf_and_the_public_list_carry_the_same_digest(client, vote6, staff_a):
+    c = vote6.consultation
+    q = c.questions.get()
+    for h, a in zip(vote6.households, ["yes"] * 5 + ["no"], strict=True):
+        services.ballot_cast(consultation=c, household=h, answers={str(q.pk): a}, channel="paper", actor=SYSTEM)
+    services.consultation_close(consultation=c, actor=SYSTEM)
+    public = client.get(reverse("consultations:public", args=[c.pk]))
+    text = client.get(reverse("consultations:public", args=[c.pk]) + "?format=txt").content
+    # Recomputed independently from the documented form: TAB-separated, LF-ended, sorted by key.
+    expected = "".join(f"3-2-{f}01\t{f}\t{60 + f}.00\tpaper\t1={'yes' if f < 6 else 'no'}\n" for f in range(1, 7))
+    assert text.decode() == expected
+    digest = hashlib.sha256(expected.encode("utf-8")).hexdigest()
+    assert digest in public.content.decode()
+    login(client, staff_a)
+    pdf = client.get(reverse("consultations:notice", args=[c.pk]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_letters_for_the_whole_consultation_are_a_background_job(client, vote6, staff_a,
+                                                                 django_capture_on_commit_callbacks):
+    login(client, staff_a)
+    with django_capture_on_commit_callbacks(execute=False):
+        r = client.post(reverse("consultations:letters_job", args=[vote6.consultation.pk]))
+    job = Job.objects.get()
+    assert r.status_code == 302
+    jobs.run_job.call(job.pk)
+    job.refresh_from_db()
+    assert job.status == "done", job.error
+    assert job.result["pages"] == 6
+
+
+def test_public_list_is_only_for_closed_consultations(client, vote6):
+    assert client.get(reverse("consultations:public", args=[vote6.consultation.pk])).status_code == 404
+
+
+def test_a_single_letter_pdf(client, vote6, staff_a):
+    login(client, staff_a)
+    e = vote6.consultation.electors.first()
+    r = client.get(reverse("consultations:letter_pdf", args=[vote6.consultation.pk, e.pk]))
+    assert r.status_code == 200 and r.content.startswith(b"%PDF")
