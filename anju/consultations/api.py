@@ -1,3 +1,209 @@
-from ninja import Router
+"""Consultations API: consultations, questions, ballots (staff) and the tally, scoped by the caller
+like the pages (404 outside the scope). Fractions are strings ("5/6"), areas m² strings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError
+
+from anju.consultations import queries, services
+from anju.consultations.models import Ballot, Consultation, Elector
+from anju.core.audit import Actor
+from anju.domain.consent_cli import result_json
+from anju.roster.models import Compound, Unit
+from anju.roster.scoping import scope_of
 
 router = Router(tags=["consultations 意见征求与表决"])
+
+
+class ConsultationOut(Schema):
+    id: int
+    title: str
+    compound_id: int
+    compound: str
+    building_id: int | None
+    unit_id: int | None
+    scope: str
+    round: int
+    predecessor_id: int | None
+    status: str
+    opens_at: str | None
+    closes_at: str | None
+
+
+class QuestionOut(Schema):
+    id: int
+    order: int
+    kind: str
+    text: str
+    choices: list[str]
+    unit_label: str
+    rule: Any = None
+
+
+class ConsultationIn(Schema):
+    compound_id: int
+    unit_id: int | None = None
+    title: str
+    description: str = ""
+    template: str | None = Field(None, description="household5 | renovation_items | elevator")
+
+
+class QuestionIn(Schema):
+    kind: str = Field(..., description="yes_no | single | multiple | number | text")
+    text: str
+    choices: list[str] = []
+    unit_label: str = ""
+    rule: Any = Field(None, description='{"rule": "civil-code-278-major" | {...}, "extra": [...]}')
+
+
+class BallotIn(Schema):
+    household_key: str = Field(..., description='"3-1-501": building-unit-room')
+    answers: dict[str, Any] = Field(..., description="question id -> yes|no|abstain, a choice, [choices], number, text")
+    channel: str = Field("paper", description="paper | door | online")
+    signer: str = ""
+
+
+class BallotOut(Schema):
+    id: int
+    household_key: str
+    channel: str
+    state: str
+    receipt: str
+    answers: dict[str, Any]
+    entered_by: str
+    cast_at: str
+
+
+class ResolveIn(Schema):
+    reason: str
+
+
+class TallyOut(Schema):
+    eligible: int
+    heard: int
+    eligible_area: str
+    heard_area: str
+    conflicts: int
+    by_channel: dict[str, int]
+    questions: list[dict[str, Any]]
+    not_heard: list[str]
+    digest: str
+
+
+def _c(c: Consultation) -> dict:
+    return {"id": c.pk, "title": c.title, "compound_id": c.compound_id, "compound": c.compound.name,
+            "building_id": c.building_id, "unit_id": c.unit_id, "scope": c.scope_label, "round": c.round,
+            "predecessor_id": c.predecessor_id, "status": c.status,
+            "opens_at": c.opens_at.isoformat() if c.opens_at else None,
+            "closes_at": c.closes_at.isoformat() if c.closes_at else None}
+
+
+def _b(b: Ballot) -> dict:
+    return {"id": b.pk, "household_key": b.elector.key, "channel": b.channel, "state": b.state, "receipt": b.receipt,
+            "answers": b.answers, "entered_by": b.entered_by_label, "cast_at": b.cast_at.isoformat()}
+
+
+def _access(request: HttpRequest, pk: int) -> Consultation:
+    qs = Consultation.objects.visible_to(request.user).select_related("compound", "building", "unit")
+    return get_object_or_404(qs, pk=pk)
+
+
+def _edit(request: HttpRequest) -> Actor:
+    if not scope_of(request.user).can_edit:
+        raise HttpError(403, "没有修改权限 / not allowed to change")
+    return Actor.of(request.user)
+
+
+@router.get("/consultations", response=list[ConsultationOut])
+def list_consultations(request: HttpRequest):
+    return [_c(c) for c in Consultation.objects.visible_to(request.user).select_related("compound", "building", "unit")]
+
+
+@router.post("/consultations", response={201: ConsultationOut})
+def create_consultation(request: HttpRequest, data: ConsultationIn):
+    actor = _edit(request)
+    compound = get_object_or_404(Compound.objects.visible_to(request.user), pk=data.compound_id)
+    unit = get_object_or_404(Unit.objects.visible_to(request.user), pk=data.unit_id) if data.unit_id else None
+    c = services.consultation_create(compound=compound, unit=unit, title=data.title, description=data.description,
+                                     actor=actor)
+    if data.template:
+        services.questions_from_template(consultation=c, template=data.template, actor=actor)
+    return Status(201, _c(c))
+
+
+@router.get("/consultations/{pk}", response=ConsultationOut)
+def consultation_detail(request: HttpRequest, pk: int):
+    return _c(_access(request, pk))
+
+
+@router.get("/consultations/{pk}/questions", response=list[QuestionOut])
+def list_questions(request: HttpRequest, pk: int):
+    return list(_access(request, pk).questions.all())
+
+
+@router.post("/consultations/{pk}/questions", response={201: QuestionOut})
+def add_question(request: HttpRequest, pk: int, data: QuestionIn):
+    q = services.question_add(consultation=_access(request, pk), actor=_edit(request), kind=data.kind, text=data.text,
+                              choices=data.choices, unit_label=data.unit_label, rule=data.rule)
+    return Status(201, q)
+
+
+@router.post("/consultations/{pk}/open", response=ConsultationOut)
+def open_consultation(request: HttpRequest, pk: int):
+    return _c(services.consultation_open(consultation=_access(request, pk), actor=_edit(request)))
+
+
+@router.post("/consultations/{pk}/close", response=ConsultationOut)
+def close_consultation(request: HttpRequest, pk: int):
+    return _c(services.consultation_close(consultation=_access(request, pk), actor=_edit(request)))
+
+
+@router.get("/consultations/{pk}/ballots", response=list[BallotOut])
+def list_ballots(request: HttpRequest, pk: int):
+    """Every ballot as cast, history included (replaced and set-aside ballots keep their state)."""
+    c = _access(request, pk)
+    return [_b(b) for b in c.ballots.select_related("elector").order_by("id")]
+
+
+@router.post("/consultations/{pk}/ballots", response={201: BallotOut})
+def cast_ballot(request: HttpRequest, pk: int, data: BallotIn):
+    """Staff enter a ballot for a named household (same write path as every channel)."""
+    actor = _edit(request)
+    c = _access(request, pk)
+    elector = get_object_or_404(Elector, consultation=c, key=data.household_key)
+    b = services.ballot_cast(consultation=c, household=elector, answers=data.answers, channel=data.channel,
+                             actor=actor, signer=data.signer)
+    return Status(201, _b(b))
+
+
+@router.post("/consultations/{pk}/ballots/{ballot_id}/resolve", response=BallotOut)
+def resolve_conflict(request: HttpRequest, pk: int, ballot_id: int, data: ResolveIn):
+    actor = _edit(request)
+    ballot = get_object_or_404(Ballot.objects.select_related("elector"), consultation=_access(request, pk), pk=ballot_id)
+    return _b(services.conflict_resolve(ballot=ballot, actor=actor, reason=data.reason))
+
+
+@router.get("/consultations/{pk}/tally", response=TallyOut)
+def tally(request: HttpRequest, pk: int):
+    """The live tally: each yes/no question with the engine's result (conditions, missing)."""
+    c = _access(request, pk)
+    t = queries.tally(c)
+    questions = []
+    for qt in t.questions:
+        questions.append({
+            "id": qt.question.pk, "order": qt.question.order, "kind": qt.question.kind, "text": qt.question.text,
+            "answered": qt.answered, "result": result_json(qt.result) if qt.result else None, "error": qt.error,
+            "choices": dict(qt.choices), "by_channel": {r.label: {"households": r.households, "yes": r.yes, "no": r.no,
+                                                                   "abstain": r.abstain} for r in qt.by_channel},
+            "by_floor": {r.label: {"households": r.households, "eligible": r.eligible, "yes": r.yes, "no": r.no,
+                                   "abstain": r.abstain} for r in qt.by_floor},
+        })
+    return {"eligible": t.eligible, "heard": t.heard, "eligible_area": str(t.eligible_area),
+            "heard_area": str(t.heard_area), "conflicts": t.conflicts, "by_channel": t.by_channel,
+            "questions": questions, "not_heard": [e.key for e in queries.not_heard(c)],
+            "digest": queries.digest(queries.canonical_lines(c))}
