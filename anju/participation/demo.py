@@ -197,7 +197,7 @@ def _meeting(shiji: Compound, elevator: Suggestion, rng: random.Random) -> None:
                           actor=ACTOR)
     services.followup_add(meeting=meeting, description="逐户征求2单元住户意见", owner="李华", due=datetime.date(2021, 4, 10), actor=ACTOR)
     done = services.followup_add(meeting=meeting, description="公示电梯分摊方案", owner="小区党支部", due=datetime.date(2021, 4, 1), actor=ACTOR)
-    services.followup_done(action=done, actor=ACTOR)
+    services.followup_done(action=done, actor=ACTOR, now=at("2021-03-30", 17, 0))
     services.meeting_link_suggestion(meeting=meeting, suggestion=elevator, actor=ACTOR)
 
 

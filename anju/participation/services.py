@@ -312,8 +312,8 @@ def followup_add(*, meeting: Meeting, description: str, owner: str, due: datetim
 
 
 @transaction.atomic
-def followup_done(*, action: FollowUp, done: bool = True, actor: Actor) -> FollowUp:
-    action.done_at = timezone.now() if done else None
+def followup_done(*, action: FollowUp, done: bool = True, actor: Actor, now: datetime.datetime | None = None) -> FollowUp:
+    action.done_at = (now or timezone.now()) if done else None
     action.save(update_fields=["done_at"])
     audit.record(actor=actor, action="followup_done" if done else "followup_reopen", obj=action.meeting, before=None,
                  after={"action": action.description}, subdistrict_id=action.meeting.subdistrict_id)
