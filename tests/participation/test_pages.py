@@ -169,3 +169,43 @@ def test_staff_pages_render(client, world, staff_a):
     login(client, staff_a)
     for name in ("index", "suggestions", "notices", "meetings", "visits", "party", "notice_new"):
         assert client.get(reverse(f"participation:{name}")).status_code == 200, name
+
+
+def test_meeting_visit_and_branch_pages_for_staff_and_404_for_others(client, world, staff_a, staff_b):
+    from anju.participation.models import OrgLevel
+
+    m = services.meeting_create(compound=world.compound_a, starts_at=timezone.now(), place="p", topic="恳谈", actor=SYSTEM)
+    top = services.organisation_create(level=OrgLevel.SUBDISTRICT, name="党工委", subdistrict_id=world.subdistrict.pk, actor=SYSTEM)
+    mid = services.organisation_create(level=OrgLevel.COMMUNITY, name="甲社区党委", parent=top, community=world.community_a, actor=SYSTEM)
+    branch = services.organisation_create(level=OrgLevel.BRANCH, name="甲小区党支部", parent=mid, compound=world.compound_a, actor=SYSTEM)
+    ms = services.member_add(organisation=branch, person=world.owner_a, actor=SYSTEM)
+    services.pledge_set(membership=ms, kind="fees", actor=SYSTEM)
+    login(client, staff_a)
+    client.post(reverse("participation:meeting_act", args=[m.pk, "invite"]), {"building": world.building_a.pk})
+    client.post(reverse("participation:meeting_act", args=[m.pk, "attendance"]), {"present": [world.household_a.pk]})
+    assert list(m.present.all()) == [world.household_a]
+    assert "3栋1单元501" in client.get(reverse("participation:meeting", args=[m.pk])).content.decode()
+    response = client.post(reverse("participation:household_visits", args=[world.household_a.pk]), {
+        "visited_on": timezone.localdate().isoformat(), "visitors": "李华", "renovation": "yes", "elevator": "no"})
+    assert response.status_code == 302 and world.household_a.visits.count() == 1
+    page = client.get(reverse("participation:organisation", args=[branch.pk])).content.decode()
+    assert "王秀兰" in page and "缴纳物业费和维修资金" in page
+    client.post(reverse("participation:organisation_act", args=[branch.pk, "activity"]), {
+        "person": world.owner_a.pk, "on": timezone.localdate().isoformat(), "kind": "visit", "hours": "2", "visits": "5"})
+    client.post(reverse("participation:organisation_act", args=[branch.pk, "pledge"]), {
+        "membership": ms.pk, "kind": "fees", "status": "fulfilled"})
+    assert ms.pledges.get().status == "fulfilled" and branch.compound.activities.get().visits == 5
+    client.logout()
+    login(client, staff_b)
+    assert client.get(reverse("participation:organisation", args=[branch.pk])).status_code == 404
+    assert client.post(reverse("participation:organisation_act", args=[branch.pk, "activity"]), {}).status_code == 404
+    assert client.post(reverse("participation:meeting_act", args=[m.pk, "minutes"]), {"minutes": "x"}).status_code == 404
+
+
+def test_the_suggestion_list_runs_a_fixed_number_of_queries(client, world, staff_a, django_assert_max_num_queries):
+    for i in range(12):
+        services.suggestion_submit(compound=world.compound_a, building=world.building_a, category="other", title=f"t{i}",
+                                   body="b", actor=SYSTEM)
+    login(client, staff_a)
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("participation:suggestions")).status_code == 200
