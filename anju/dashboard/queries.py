@@ -31,7 +31,7 @@ from anju.programme.models import (
     StageKind,
 )
 from anju.programme.queries import overdue_q
-from anju.roster.models import Unit
+from anju.roster.models import Building, Compound, Unit
 from anju.roster.queries import Totals, grand_total, stranded_elderly, totals_by
 from anju.roster.scoping import Scope
 
@@ -109,15 +109,22 @@ def projects_by_stage(scope: Scope, year: int | None = None) -> list[Bucket]:
     return buckets
 
 
+def _project_ids(scope: Scope):
+    """The scope's projects as an `IN (subquery)`: SQLite then reads child rows through their project index
+    instead of scanning every child row of the city and joining back to the project."""
+    return Project.objects.within(scope).values("id")
+
+
 def overdue_by_stage(scope: Scope, today: datetime.date | None = None) -> list[Bucket]:
-    counts = dict(Stage.objects.within(scope).filter(overdue_q(today)).values_list("kind").annotate(n=Count("id")).order_by())
+    counts = dict(Stage.objects.filter(project_id__in=_project_ids(scope)).filter(overdue_q(today)).values_list("kind").annotate(n=Count("id")).order_by())
     return [Bucket(k, str(label), counts.get(k, 0)) for k, label in StageKind.choices]
 
 
 def items_by_kind(scope: Scope, year: int | None = None) -> list[Bucket]:
-    qs = Item.objects.within(scope)
+    projects = Project.objects.within(scope)
     if year:
-        qs = qs.filter(project__year=year)
+        projects = projects.filter(year=year)
+    qs = Item.objects.filter(project_id__in=projects.values("id"))
     rows = {r["kind"]: r for r in qs.values("kind").annotate(n=Count("id"), budget=Sum("budget_fen"), qty=Sum("quantity")).order_by()}
     out = []
     for kind, label in ItemKind.choices:
@@ -137,8 +144,9 @@ class Elevators:
 
 
 def elevators(scope: Scope) -> Elevators:
-    units = Unit.objects.within(scope).filter(has_elevator=True).count()
-    items = Item.objects.within(scope).filter(kind=ItemKind.ELEVATOR).aggregate(
+    buildings = Building.objects.filter(compound_id__in=Compound.objects.within(scope).values("id")).values("id")
+    units = Unit.objects.filter(building_id__in=buildings, has_elevator=True).count()
+    items = Item.objects.filter(project_id__in=_project_ids(scope), kind=ItemKind.ELEVATOR).aggregate(
         n=Count("id"), planned=Sum("quantity"), done=Sum("quantity", filter=Q(progress=100)))
     return Elevators(units, items["n"], Decimal(str(items["planned"] or 0)).normalize(), Decimal(str(items["done"] or 0)).normalize())
 
@@ -181,8 +189,6 @@ def roster_summary(scope: Scope) -> Totals:
 
 
 def _compounds_in(scope: Scope) -> int:
-    from anju.roster.models import Compound
-
     return Compound.objects.within(scope).count()
 
 

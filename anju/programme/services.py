@@ -383,12 +383,3 @@ def project_beneficiaries(project: Project, items: Sequence[Item] | None = None)
         items = list(Item.objects.filter(project=project).prefetch_related("buildings"))
     where = scope_buildings_q(project, items)
     return grand_total(totals_by(Scope(everything=True), "compound", where & Q(compound_id=project.compound_id)))
-
-
-def beneficiaries_refresh(*, subdistrict: Subdistrict) -> int:
-    """Recompute every project's snapshot after roster changes (e.g. an import); returns the count."""
-    count = 0
-    for project in Project.objects.filter(subdistrict=subdistrict):
-        project_refresh(project)
-        count += 1
-    return count

@@ -16,4 +16,5 @@ urlpatterns = [
     path("progress/template.xlsx", views.progress_template, name="progress_template"),
     path("inspection/<int:pk>/", views.inspection, name="inspection"),
     path("photo/<int:pk>/", views.photo, name="photo"),
+    path("beneficiaries/refresh/", views.beneficiaries_refresh, name="beneficiaries_refresh"),
 ]

@@ -9,11 +9,13 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from anju.core import jobs as jobs_core
 from anju.core.audit import Actor
 from anju.core.errors import ValidationFailed
-from anju.programme import forms, queries, services, sheets
+from anju.programme import forms, jobs, queries, services, sheets
 from anju.programme.models import (
     AnnualPlan,
     Attachment,
@@ -168,7 +170,7 @@ def inspection_new(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         photos = [(f.name, f.read()) for f in request.FILES.getlist("photos")[:10]]
         inspection = services.inspection_create(project=node, photos=photos, actor=Actor.of(request.user), **form.cleaned_data)
-        messages.success(request, "检查记录已保存" if get_language().startswith("zh") else "Inspection saved")
+        messages.success(request, _("检查记录已保存"))
         return redirect("programme:inspection", pk=inspection.pk)
     return render(request, "programme/inspection_form.html", {"node": node, "form": form},
                   status=400 if request.method == "POST" else 200)
@@ -200,3 +202,16 @@ def photo(request: HttpRequest, pk: int) -> FileResponse:
     record = get_object_or_404(InspectionPhoto.objects.filter(
         inspection__in=Inspection.objects.visible_to(request.user)), pk=pk)
     return FileResponse(record.image.open("rb"), content_type="image/jpeg")
+
+
+@login_required
+@require_POST
+def beneficiaries_refresh(request: HttpRequest) -> HttpResponse:
+    """Recompute every project's households, people and areas from the roster, as a background job."""
+    _require_edit(request)
+    scope = scope_of(request.user)
+    if scope.subdistrict_id is None:
+        raise PermissionDenied
+    job = jobs_core.job_start(kind=jobs.REFRESH, label=_("按摸底台账更新受益人数"), actor=Actor.of(request.user),
+                              params={"subdistrict_id": scope.subdistrict_id}, subdistrict_id=scope.subdistrict_id)
+    return redirect("core:job", job.pk)

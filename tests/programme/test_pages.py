@@ -119,3 +119,22 @@ def test_stages_overdue_stand_out(client, staff_a, project_a):
     # survey planned to end 2021-01-31 and not signed off: overdue
     assert 'class="table-danger" data-stage="survey"' in page
     assert 'data-stage="design"' in page and 'class="" data-stage="design"' in page
+
+
+def test_beneficiaries_are_refreshed_from_the_roster_as_a_job(client, subdistrict_staff, project_a, world,
+                                                              django_capture_on_commit_callbacks):
+    from decimal import Decimal
+
+    from anju.core import jobs
+    from anju.roster import services as roster
+    from tests.factories import SYSTEM
+
+    roster.household_create(unit=world.building_a.units.get(number="2"), floor=2, room="201", exclusive_area=Decimal("60"),
+                            actor=SYSTEM)
+    client.force_login(subdistrict_staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("programme:beneficiaries_refresh"))
+        jobs.run_pending()
+    assert response.status_code == 302
+    project_a.refresh_from_db()
+    assert project_a.households == 2
