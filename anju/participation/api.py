@@ -19,6 +19,7 @@ from ninja.files import UploadedFile
 
 from anju.core.audit import Actor
 from anju.participation import queries, ratelimit, services
+from anju.participation.images import MAX_REQUEST_BYTES
 from anju.participation.models import (
     QUESTIONS,
     FollowUp,
@@ -378,6 +379,8 @@ def _org(o: PartyOrganisation) -> dict:
 def public_submit(request: HttpRequest, data: Form[SuggestionIn], photos: File[list[UploadedFile]] = None):
     """Send a suggestion (multipart form; up to 3 photos). Rate-limited per address; keep the receipt code."""
     ratelimit.check(request, "suggest")
+    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_REQUEST_BYTES:
+        raise HttpError(413, "提交内容过大（照片每张不超过 8 MB） / Too large (photos at most 8 MB each)")
     if data.website:
         raise HttpError(400, "提交未通过检查 / The submission did not pass the checks")
     compound = get_object_or_404(Compound, pk=data.compound_id)

@@ -12,6 +12,7 @@ from anju.core.errors import ValidationFailed
 MAX_BYTES = 8 * 1024 * 1024
 MAX_SIDE = 1600
 MAX_PHOTOS = 3
+MAX_REQUEST_BYTES = 30 * 1024 * 1024  # three photos of 8 MB and the text
 ACCEPTED = {"JPEG", "PNG", "WEBP", "MPO", "GIF"}
 MAX_PIXELS = 50_000_000  # a phone photo is well below; more is a decompression bomb
 

@@ -125,7 +125,8 @@ def suggestion_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 def suggestion_photo(request: HttpRequest, pk: int) -> FileResponse:
-    photo = get_object_or_404(SuggestionPhoto.objects.visible_to(request.user), pk=pk)
+    # Through the suggestion: staff a suggestion was assigned to see its photos too.
+    photo = get_object_or_404(SuggestionPhoto.objects.filter(suggestion__in=queries.suggestions_for(scope_of(request.user))), pk=pk)
     return FileResponse(photo.image.open("rb"), content_type="image/jpeg")
 
 

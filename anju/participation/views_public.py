@@ -11,10 +11,9 @@ from anju.core.audit import Actor
 from anju.core.errors import ValidationFailed
 from anju.participation import queries, ratelimit, services
 from anju.participation.forms import SuggestionForm, TrackForm
+from anju.participation.images import MAX_REQUEST_BYTES
 from anju.participation.models import Notice, NoticeImage, Suggestion
 from anju.roster.models import Building, Compound
-
-MAX_REQUEST_BYTES = 30 * 1024 * 1024  # three photos of 8 MB and the text
 
 
 def _compound_from(request: HttpRequest) -> tuple[Compound | None, Building | None]:

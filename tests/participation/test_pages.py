@@ -209,3 +209,13 @@ def test_the_suggestion_list_runs_a_fixed_number_of_queries(client, world, staff
     login(client, staff_a)
     with django_assert_max_num_queries(8):
         assert client.get(reverse("participation:suggestions")).status_code == 200
+
+
+def test_staff_of_the_community_a_suggestion_was_assigned_to_see_it_and_its_photos(client, world, staff_b):
+    s = services.suggestion_submit(compound=world.compound_a, building=None, category="other", title="转办件", body="b",
+                                   photos=[("a.jpg", jpeg_bytes())], actor=SYSTEM)
+    services.suggestion_assign(suggestion=s, community=world.community_b, actor=SYSTEM)
+    login(client, staff_b)
+    assert "转办件" in client.get(reverse("participation:suggestion", args=[s.pk])).content.decode()
+    photo = client.get(reverse("participation:suggestion_photo", args=[s.photos.get().pk]))
+    assert photo.status_code == 200 and photo["Content-Type"] == "image/jpeg"
