@@ -46,7 +46,7 @@ def _run(jobs):
             return ("ok", job())
         except Conflict:
             return ("conflict", None)
-        except Exception as exc:  # noqa: BLE001 - the test reports anything that is not a clean Conflict
+        except Exception as exc:  # the test reports anything that is not a clean Conflict
             return ("error", repr(exc))
         finally:
             connection.close()
