@@ -291,6 +291,18 @@ class ActivityIn(Schema):
     note: str = ""
 
 
+class MemberIn(Schema):
+    person_id: int
+    duty: str = ""
+
+
+class VolunteerIn(Schema):
+    person_id: int
+    compound_id: int
+    role: str
+    project_reference: str = ""
+
+
 class PledgeIn(Schema):
     membership_id: int
     kind: str
@@ -634,3 +646,23 @@ def set_pledge(request: HttpRequest, data: PledgeIn):
                            pk=data.membership_id)
     p = services.pledge_set(membership=ms, kind=data.kind, status=data.status, actor=Actor.of(request.user))
     return {"kind": p.kind, "kind_label": str(p.get_kind_display()), "status": p.status, "status_label": str(p.get_status_display())}
+
+
+@router.post("/party/organisations/{pk}/members", response={201: MemberOut})
+def add_member(request: HttpRequest, pk: int, data: MemberIn):
+    o = get_object_or_404(PartyOrganisation.objects.visible_to(request.user), pk=pk)
+    _require_edit(request)
+    person = get_object_or_404(Person.objects.visible_to(request.user).filter(subdistrict_id=o.subdistrict_id), pk=data.person_id)
+    ms = services.member_add(organisation=o, person=person, duty=data.duty, actor=Actor.of(request.user))
+    return Status(201, {"membership_id": ms.pk, "person_id": person.pk, "name": person.name, "duty": ms.duty, "pledges": []})
+
+
+@router.post("/party/volunteers", response={201: VolunteerOut})
+def assign_volunteer(request: HttpRequest, data: VolunteerIn):
+    _require_edit(request)
+    compound = get_object_or_404(Compound.objects.visible_to(request.user), pk=data.compound_id)
+    person = get_object_or_404(Person.objects.visible_to(request.user).filter(subdistrict_id=compound.subdistrict_id), pk=data.person_id)
+    v = services.volunteer_assign(person=person, compound=compound, role=data.role, project_reference=data.project_reference,
+                                  actor=Actor.of(request.user))
+    return Status(201, {"person_id": person.pk, "name": person.name, "role": v.role, "role_label": str(v.get_role_display()),
+                        "compound_id": compound.pk, "project": str(v.project or v.project_reference)})

@@ -115,7 +115,12 @@ class MeetingForm(forms.Form):
 
 class DecisionForm(forms.Form):
     text = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), label=_("决定事项"))
-    reference = forms.CharField(max_length=120, required=False, label=_("关联项目或意见征求（编号或名称）"))
+    linked = forms.ChoiceField(required=False, label=_("关联改造项目或意见征求"))
+    reference = forms.CharField(max_length=120, required=False, label=_("其他关联事项（编号或名称）"))
+
+    def __init__(self, *args, linkable: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["linked"].choices = [("", "—")] + [(key, str(obj)) for key, obj in (linkable or {}).items()]
 
 
 class FollowUpForm(forms.Form):
@@ -153,6 +158,15 @@ class PledgeForm(forms.Form):
     membership = forms.IntegerField(widget=forms.HiddenInput)
     kind = forms.ChoiceField(choices=PledgeKind.choices, label=_("承诺事项"))
     status = forms.ChoiceField(choices=PledgeStatus.choices, label=_("状态"))
+
+
+class MemberForm(forms.Form):
+    person = forms.ModelChoiceField(queryset=None, label=_("人员"))
+    duty = forms.CharField(max_length=30, required=False, label=_("职务"))
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
 
 
 class VolunteerForm(forms.Form):

@@ -7,8 +7,10 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.apps import apps
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.core.exceptions import FieldError
+from django.db.models import Count, Exists, Model, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from anju.participation.models import (
@@ -224,3 +226,23 @@ def branch_volunteers(branch: PartyOrganisation) -> QuerySet[Volunteer]:
     if branch.community_id:
         return qs.filter(compound__community_id=branch.community_id)
     return qs.filter(subdistrict_id=branch.subdistrict_id)
+
+
+LINKABLE = (("programme", "Project"), ("consultations", "Consultation"))
+
+
+def linkable_objects(compound: Compound) -> dict[str, Model]:
+    """Projects and consultations of a compound a meeting decision may link to, keyed "app.model:pk".
+
+    Looked up by name at call time: those apps are free to change, and a missing one just offers nothing.
+    """
+    found: dict[str, Model] = {}
+    for app_label, model_name in LINKABLE:
+        try:
+            model = apps.get_model(app_label, model_name)
+            rows = list(model.objects.filter(compound=compound).order_by("id")[:50])
+        except (LookupError, FieldError):
+            continue
+        for row in rows:
+            found[f"{row._meta.label_lower}:{row.pk}"] = row
+    return found

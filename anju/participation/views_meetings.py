@@ -68,7 +68,7 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
         "m": m, "invited": invited, "present": present, "decisions": m.decisions.all(),
         "actions": m.actions.all(), "suggestions": m.suggestions.select_related("compound"),
         "buildings": m.compound.buildings.order_by("id"), "today": timezone.localdate(),
-        "decision_form": forms.DecisionForm(), "action_form": forms.FollowUpForm(),
+        "decision_form": forms.DecisionForm(linkable=queries.linkable_objects(m.compound)), "action_form": forms.FollowUpForm(),
         "can_edit": scope_of(request.user).can_edit,
     })
 
@@ -92,10 +92,12 @@ def meeting_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         elif action == "minutes":
             services.meeting_minutes(meeting=m, minutes=request.POST.get("minutes", ""), actor=actor)
         elif action == "decision":
-            form = forms.DecisionForm(request.POST)
+            linkable = queries.linkable_objects(m.compound)
+            form = forms.DecisionForm(request.POST, linkable=linkable)
             if not form.is_valid():
                 raise ValidationFailed("请填写决定事项", "Please write the decision", field="text")
-            services.decision_add(meeting=m, text=form.cleaned_data["text"], reference=form.cleaned_data["reference"], actor=actor)
+            services.decision_add(meeting=m, text=form.cleaned_data["text"], reference=form.cleaned_data["reference"],
+                                  linked=linkable.get(form.cleaned_data["linked"]), actor=actor)
         elif action == "followup":
             form = forms.FollowUpForm(request.POST)
             if not form.is_valid():
@@ -188,6 +190,14 @@ def party(request: HttpRequest) -> HttpResponse:
     return render(request, "participation/party.html", {"orgs": [(o, totals[o.pk]) for o in orgs]})
 
 
+def _residents(org: PartyOrganisation):
+    """People living in or owning a home in the organisation's compound (or community): who may join or volunteer."""
+    households = Household.objects.filter(compound_id=org.compound_id) if org.compound_id else \
+        Household.objects.filter(compound__community_id=org.community_id)
+    return Person.objects.filter(Q(residences__household__in=households) | Q(ownerships__household__in=households)) \
+        .distinct().order_by("name", "id")
+
+
 def _branch_people(org: PartyOrganisation):
     """People who may log hours for this organisation: its members and the volunteers of its compounds."""
     volunteer_people = queries.branch_volunteers(org).values_list("person_id", flat=True)
@@ -199,12 +209,15 @@ def organisation(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_object_or_404(PartyOrganisation.objects.visible_to(request.user).select_related("compound", "community", "parent"), pk=pk)
     scope = scope_of(request.user)
     people = _branch_people(org)
+    residents = _residents(org) if org.compound_id else Person.objects.none()
     return render(request, "participation/organisation.html", {
         "org": org, "members": queries.branch_members(org), "pledges": queries.pledge_summary(org),
         "volunteers": queries.branch_volunteers(org), "hours": queries.hours_by_person(queries.branch_activities(org)),
         "totals": queries.branch_totals(org), "children": org.children.all(),
         "activity_form": forms.ActivityForm(people=people, initial={"on": timezone.localdate()}),
-        "pledge_form": forms.PledgeForm(), "can_edit": scope.can_edit, "can_log": scope.subdistrict_id is not None or scope.everything,
+        "pledge_form": forms.PledgeForm(), "member_form": forms.MemberForm(people=residents),
+        "volunteer_form": forms.VolunteerForm(people=residents),
+        "can_edit": scope.can_edit, "can_log": scope.subdistrict_id is not None or scope.everything,
         "recent": queries.branch_activities(org).select_related("person")[:20],
     })
 
@@ -227,6 +240,18 @@ def organisation_act(request: HttpRequest, pk: int, action: str) -> HttpResponse
                 raise ValidationFailed("请检查承诺", "Check the pledge")
             membership = get_object_or_404(Membership, pk=form.cleaned_data["membership"], organisation=org)
             services.pledge_set(membership=membership, kind=form.cleaned_data["kind"], status=form.cleaned_data["status"], actor=actor)
+        elif action == "member":
+            require_edit(request)
+            form = forms.MemberForm(request.POST, people=_residents(org))
+            if not form.is_valid():
+                raise ValidationFailed("请选择本小区的人员", "Choose a person of this compound", field="person")
+            services.member_add(organisation=org, person=form.cleaned_data["person"], duty=form.cleaned_data["duty"], actor=actor)
+        elif action == "volunteer":
+            require_edit(request)
+            form = forms.VolunteerForm(request.POST, people=_residents(org))
+            if not form.is_valid() or org.compound is None:
+                raise ValidationFailed("请选择本小区的人员和岗位", "Choose a person of this compound and a role", field="person")
+            services.volunteer_assign(compound=org.compound, actor=actor, **form.cleaned_data)
         else:
             raise ValidationFailed("未知操作", "Unknown action")
     except AnjuError as error:

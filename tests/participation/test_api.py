@@ -103,3 +103,22 @@ def test_meetings_visits_and_party_through_the_api(client, world, staff_a, volun
                                                     "on": timezone.localdate().isoformat(), "kind": "visit", "hours": "2"},
                         content_type="application/json")
     assert other.status_code == 404
+
+
+def test_members_and_volunteers_through_the_api(client, world, staff_a):
+    top = services.organisation_create(level=OrgLevel.SUBDISTRICT, name="党工委", subdistrict_id=world.subdistrict.pk, actor=SYSTEM)
+    mid = services.organisation_create(level=OrgLevel.COMMUNITY, name="社区党委", parent=top, community=world.community_a, actor=SYSTEM)
+    branch = services.organisation_create(level=OrgLevel.BRANCH, name="支部", parent=mid, compound=world.compound_a, actor=SYSTEM)
+    login(client, staff_a)
+    r = client.post(f"{API}/party/organisations/{branch.pk}/members", {"person_id": world.owner_a.pk}, content_type="application/json")
+    assert r.status_code == 201
+    ms = r.json()["membership_id"]
+    p = client.post(f"{API}/party/pledges", {"membership_id": ms, "kind": "illegal", "status": "in_progress"},
+                    content_type="application/json")
+    assert p.json()["status_label"] == "履行中"
+    v = client.post(f"{API}/party/volunteers", {"person_id": world.owner_a.pk, "compound_id": world.compound_a.pk, "role": "speaker"},
+                    content_type="application/json")
+    assert v.status_code == 201 and v.json()["role_label"] == "政策宣讲员"
+    outside = client.post(f"{API}/party/volunteers", {"person_id": world.owner_b.pk, "compound_id": world.compound_a.pk,
+                                                      "role": "speaker"}, content_type="application/json")
+    assert outside.status_code == 404  # a person of another community is not in reach

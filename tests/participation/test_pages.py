@@ -219,3 +219,22 @@ def test_staff_of_the_community_a_suggestion_was_assigned_to_see_it_and_its_phot
     assert "转办件" in client.get(reverse("participation:suggestion", args=[s.pk])).content.decode()
     photo = client.get(reverse("participation:suggestion_photo", args=[s.photos.get().pk]))
     assert photo.status_code == 200 and photo["Content-Type"] == "image/jpeg"
+
+
+def test_staff_add_members_volunteers_and_link_decisions_to_projects(client, world, staff_a):
+    from anju.participation.models import OrgLevel
+
+    top = services.organisation_create(level=OrgLevel.SUBDISTRICT, name="党工委", subdistrict_id=world.subdistrict.pk, actor=SYSTEM)
+    mid = services.organisation_create(level=OrgLevel.COMMUNITY, name="甲社区党委", parent=top, community=world.community_a, actor=SYSTEM)
+    branch = services.organisation_create(level=OrgLevel.BRANCH, name="甲小区党支部", parent=mid, compound=world.compound_a, actor=SYSTEM)
+    login(client, staff_a)
+    client.post(reverse("participation:organisation_act", args=[branch.pk, "member"]), {"person": world.owner_a.pk, "duty": "委员"})
+    client.post(reverse("participation:organisation_act", args=[branch.pk, "volunteer"]), {"person": world.owner_a.pk, "role": "supervisor"})
+    client.post(reverse("participation:organisation_act", args=[branch.pk, "member"]), {"person": world.owner_b.pk})  # lives elsewhere
+    assert list(branch.memberships.values_list("person__name", "duty")) == [("王秀兰", "委员")]
+    assert world.owner_a.volunteer_roles.get().role == "supervisor"
+    m = services.meeting_create(compound=world.compound_a, starts_at=timezone.now(), place="p", topic="t", actor=SYSTEM)
+    client.post(reverse("participation:meeting_act", args=[m.pk, "decision"]), {"text": "同意", "linked": "roster.compound:1"})
+    assert not m.decisions.exists()  # only the compound's projects and consultations can be linked
+    client.post(reverse("participation:meeting_act", args=[m.pk, "decision"]), {"text": "同意", "reference": "2021-07"})
+    assert m.decisions.get().reference == "2021-07"
