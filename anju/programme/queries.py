@@ -70,6 +70,16 @@ def item_rows(project: Project) -> list[ItemRow]:
     return rows
 
 
+def funding_by_source(project: Project) -> list[tuple[str, int]]:
+    """(source label, fen) for the project, largest first; the items' funding adds up to their budgets."""
+    from django.db.models import Sum
+
+    from anju.programme.models import Funding, FundingSource
+
+    rows = Funding.objects.filter(item__project=project).values("source").annotate(total=Sum("amount_fen")).order_by("-total")
+    return [(str(FundingSource(r["source"]).label), r["total"]) for r in rows]
+
+
 def stages_of(project: Project, today: datetime.date | None = None) -> list[tuple[Stage, bool]]:
     """(stage, overdue) in order."""
     today = today or timezone.localdate()

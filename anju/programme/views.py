@@ -67,6 +67,7 @@ def project(request: HttpRequest, pk: int) -> HttpResponse:
     scope = scope_of(request.user)
     return render(request, "programme/project.html", {
         "node": node, "items": queries.item_rows(node), "stages": queries.stages_of(node),
+        "funding": queries.funding_by_source(node),
         "inspections": node.inspections.prefetch_related("photos")[:20], "can_edit": scope.can_edit,
         "stage_weights": services.rules.STAGE_WEIGHTS, "today": timezone.localdate(),
     })

@@ -138,3 +138,9 @@ def test_beneficiaries_are_refreshed_from_the_roster_as_a_job(client, subdistric
     assert response.status_code == 302
     project_a.refresh_from_db()
     assert project_a.households == 2
+
+
+def test_the_project_page_sums_funding_by_source(client, staff_a, project_a):
+    client.force_login(staff_a)
+    page = client.get(reverse("programme:project", args=[project_a.pk])).content.decode()
+    assert "中央补助 20.00；区级财政 10.00" in page
