@@ -21,7 +21,7 @@ from anju.consultations.models import Ballot, Channel, Consultation, Elector, St
 from anju.core import jobs as jobs_core
 from anju.core.audit import Actor
 from anju.core.errors import AnjuError, ValidationFailed, user_message
-from anju.roster.models import Compound, Unit
+from anju.roster.models import Compound, Person, Unit
 from anju.roster.scoping import scope_of
 
 
@@ -82,7 +82,15 @@ def _detail_ctx(request: HttpRequest, c: Consultation) -> dict:
     if show_links:
         services.letters_issue(consultation=c, actor=Actor.of(request.user))
         base = request.build_absolute_uri("/")
-        links = [(e, letters.letter_url(base, e)) for e in c.electors.select_related("letter").order_by("key")]
+        people_by_id = {}
+        if scope_of(request.user).sees_personal_data:
+            # A newcomer to the demo needs the owner's name and last digits to pass the identity check.
+            ids = {pid for e in people for pid in e.owner_ids}
+            people_by_id = {p.pk: p for p in Person.objects.filter(pk__in=ids)}
+        for e in c.electors.select_related("letter").order_by("key"):
+            owners = [people_by_id[pid] for pid in e.owner_ids if pid in people_by_id]
+            hint = "、".join(f"{p.name}（{_('手机后四位')} {p.phone[-4:]}）" if p.phone else p.name for p in owners)
+            links.append((e, letters.letter_url(base, e), hint))
     return {
         "consultation": c, "tally": queries.tally(c), "not_heard": queries.not_heard(c)[:300],
         "conflicts": queries.conflicts(c), "electors": people, "links": links, "show_links": show_links,
