@@ -1,0 +1,52 @@
+"""A resident votes from a letter's link on a phone; staff watch the tally change and enter a paper ballot."""
+
+from __future__ import annotations
+
+import pytest
+
+from anju.consultations import services
+from anju.consultations.models import Ballot
+from tests.consultations.conftest import make_unit_vote
+from tests.e2e.test_roster_browser import log_in
+from tests.factories import SYSTEM
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_resident_votes_from_a_letter_and_staff_see_the_tally_change(phone, desktop, live_server, world, staff_a):
+    v = make_unit_vote(world)
+    c = v.consultation
+    services.letters_issue(consultation=c, actor=SYSTEM)
+    elector = c.electors.get(key="3-2-301")
+    token = services.letter_token(elector.letter)
+
+    log_in(desktop, live_server, "staff_a")
+    desktop.goto(f"{live_server.url}/consultations/{c.pk}/")
+    desktop.wait_for_selector("#tally:has-text('已表态 0 / 6 户')")
+
+    phone.goto(f"{live_server.url}/consultations/v/{token}/")
+    phone.fill("#name", "业主3")
+    phone.fill("#digits", "0000")
+    phone.click("main button[type=submit]")
+    phone.wait_for_selector("text=不符")
+    phone.fill("#name", "业主3")
+    phone.fill("#digits", "0003")
+    phone.click("main button[type=submit]")
+    phone.click("label.choice:has-text('同意') >> nth=0")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.click("main button[type=submit]")
+    phone.wait_for_selector("#receipt")
+    receipt = phone.locator("#receipt").inner_text()
+    assert Ballot.objects.get(elector=elector).receipt == receipt
+    assert "同意" in phone.locator("main").inner_text()
+
+    # The staff page refreshes its tally with htmx, without a reload.
+    desktop.wait_for_selector("#tally:has-text('已表态 1 / 6 户')", timeout=15000)
+
+    first = c.electors.get(key="3-2-101")
+    desktop.select_option("#elector", str(first.pk))
+    desktop.check("#paper-form input[value=no]")
+    desktop.fill("#signer", "业主1")
+    desktop.click("#paper-form button[type=submit]")
+    desktop.wait_for_selector("#tally:has-text('已表态 2 / 6 户')")
+    assert Ballot.objects.get(elector=first).entered_by == staff_a
