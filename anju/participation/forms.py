@@ -89,7 +89,7 @@ class NoticeForm(forms.Form):
     kind = forms.ChoiceField(choices=NoticeKind.choices, label=_("类型"))
     title = forms.CharField(max_length=120, label=_("标题"))
     issuer = forms.CharField(max_length=80, required=False, label=_("发布单位"))
-    body_html = forms.CharField(widget=forms.Textarea(attrs={"rows": 12}), label=_("正文（可用 HTML：段落、加粗、列表、表格、链接、图片）"))
+    body_html = forms.CharField(widget=forms.Textarea(attrs={"rows": 12}), label=_("正文（直接输入文字，空一行分段；也可用 HTML：加粗、列表、表格、链接、图片）"))
 
     def __init__(self, *args, compounds=None, buildings=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -42,7 +42,7 @@ from anju.participation.models import (
     Volunteer,
     VolunteerRole,
 )
-from anju.participation.sanitise import sanitise_html
+from anju.participation.sanitise import plain_to_html, sanitise_html
 from anju.roster.models import Building, Community, Compound, Household, Person
 from anju.roster.services import normalise_identity
 
@@ -183,7 +183,8 @@ def notice_save(*, notice: Notice | None = None, compound: Compound, building: B
     _notice_place(compound, building)
     if kind not in NoticeKind.values:
         raise ValidationFailed("请选择类型", "Please choose a kind", field="kind")
-    clean = sanitise_html(body_html)
+    # Text typed without any tag (most notices) becomes paragraphs; HTML goes through the allowlist.
+    clean = sanitise_html(body_html) if "<" in body_html else plain_to_html(body_html)
     if not clean.strip():
         raise ValidationFailed("请填写正文", "Please write the notice", field="body_html")
     before = None if notice is None else {"title": notice.title, "compound": notice.compound_id, "building": notice.building_id}

@@ -187,3 +187,9 @@ def test_three_level_party_network_pledges_and_hours(world):
     assert queries.branch_totals(top)["hours"] == Decimal("3.5")
     [row] = queries.hours_by_person(queries.branch_activities(branch))
     assert row.name == "王秀兰" and row.hours == Decimal("3.5")
+
+
+def test_a_notice_typed_as_plain_text_becomes_paragraphs(world):
+    n = services.notice_save(compound=world.compound_a, building=None, title="通知", body_html="第一段\n第二行\n\n第二段 3 & 4 > 2",
+                             actor=SYSTEM)
+    assert n.body_html == "<p>第一段<br>第二行</p><p>第二段 3 &amp; 4 &gt; 2</p>"
