@@ -83,9 +83,16 @@ class ReplyForm(forms.Form):
     show_on_board = forms.BooleanField(required=False, initial=True, label=_("在公开栏展示（不含个人信息）"))
 
 
+class BuildingChoiceField(forms.ModelChoiceField):
+    """Buildings of several compounds in one list: "世纪花园 1栋", not a column of "1栋"."""
+
+    def label_from_instance(self, obj: Building) -> str:
+        return f"{obj.compound.name} {obj}"
+
+
 class NoticeForm(forms.Form):
     compound = forms.ModelChoiceField(queryset=None, label=_("小区"))
-    building = forms.ModelChoiceField(queryset=None, required=False, label=_("楼栋（留空发布到整个小区）"))
+    building = BuildingChoiceField(queryset=None, required=False, label=_("楼栋（留空发布到整个小区）"))
     kind = forms.ChoiceField(choices=NoticeKind.choices, label=_("类型"))
     title = forms.CharField(max_length=120, label=_("标题"))
     issuer = forms.CharField(max_length=80, required=False, label=_("发布单位"))

@@ -238,3 +238,21 @@ def test_staff_add_members_volunteers_and_link_decisions_to_projects(client, wor
     assert not m.decisions.exists()  # only the compound's projects and consultations can be linked
     client.post(reverse("participation:meeting_act", args=[m.pk, "decision"]), {"text": "同意", "reference": "2021-07"})
     assert m.decisions.get().reference == "2021-07"
+
+
+def test_staff_write_and_publish_a_notice_for_a_building(client, world, staff_a):
+    login(client, staff_a)
+    form = client.get(reverse("participation:notice_new")).content.decode()
+    assert "甲小区 3栋" in form and "乙小区" not in form
+    response = client.post(reverse("participation:notice_new"), {
+        "compound": world.compound_a.pk, "building": world.building_a.pk, "kind": "notice", "title": "楼顶防水施工公示",
+        "body_html": "施工时间：7月1日至7月15日", "issuer": "甲社区"})
+    assert response.status_code == 302
+    from anju.participation.models import Notice
+
+    n = Notice.objects.get()
+    client.post(reverse("participation:notice_publish", args=[n.pk]))
+    n.refresh_from_db()
+    assert n.is_published and n.body_html == "<p>施工时间：7月1日至7月15日</p>"
+    assert client.post(reverse("participation:notice_new"), {
+        "compound": world.compound_b.pk, "kind": "notice", "title": "x", "body_html": "y"}).status_code == 400
