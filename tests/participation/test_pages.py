@@ -256,3 +256,9 @@ def test_staff_write_and_publish_a_notice_for_a_building(client, world, staff_a)
     assert n.is_published and n.body_html == "<p>施工时间：7月1日至7月15日</p>"
     assert client.post(reverse("participation:notice_new"), {
         "compound": world.compound_b.pk, "kind": "notice", "title": "x", "body_html": "y"}).status_code == 400
+
+
+def test_receipt_lookups_are_rate_limited(client, world, settings):
+    settings.ANJU_PARTICIPATION_RATE_LIMITS = {"track": (3, 600)}
+    codes = [client.get(reverse("participation:receipt", args=[f"GUESS{i:05d}"])).status_code for i in range(4)]
+    assert codes == [404, 404, 404, 429]
