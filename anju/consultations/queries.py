@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import QuerySet
 
@@ -55,8 +55,20 @@ def current_answers(consultation: Consultation) -> dict[int, Current]:
     return out
 
 
-def electors(consultation: Consultation) -> list[Elector]:
-    return list(consultation.electors.order_by("key").only("id", "key", "floor", "area", "owner_key", "household_id"))
+class ElectorRow(NamedTuple):
+    """The frozen electorate as plain rows: model instances cost ~10x more for 10,000 households."""
+
+    pk: int
+    key: str
+    floor: int
+    area: Decimal
+    owner_key: str
+
+
+def electors(consultation: Consultation) -> list[ElectorRow]:
+    rows = Elector.objects.filter(consultation_id=consultation.pk).order_by("key").values_list(
+        "pk", "key", "floor", "area", "owner_key")
+    return [ElectorRow(*row) for row in rows]
 
 
 def _rule(question: Question):
@@ -64,7 +76,7 @@ def _rule(question: Question):
     return consent_cli._rule(doc["rule"]).with_extra(*consent_cli._extra(doc.get("extra")))
 
 
-def evaluate_question(question: Question, people: list[Elector], current: dict[int, Current], *,
+def evaluate_question(question: Question, people: list[ElectorRow], current: dict[int, Current], *,
                       closed: bool) -> Result:
     """The engine's result for one yes/no question over the frozen electorate."""
     key = str(question.pk)
@@ -144,7 +156,7 @@ def tally(consultation: Consultation) -> Tally:
                  conflicts, dict(channels), questions)
 
 
-def _question_tally(q: Question, people: list[Elector], current: dict[int, Current], closed: bool) -> QuestionTally:
+def _question_tally(q: Question, people: list[ElectorRow], current: dict[int, Current], closed: bool) -> QuestionTally:
     key = str(q.pk)
     result, error = None, ""
     if q.kind == QuestionKind.YES_NO:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.test import Client
+
 from anju.accounts.models import ApiToken
 
 
@@ -58,3 +60,15 @@ def test_create_a_consultation_with_a_custom_rule(client, world, staff_a):
                      content_type="application/json")
     assert ok.status_code == 201
     assert client.post(f"/api/consultations/consultations/{pk}/open").json()["status"] == "open"
+
+
+def test_a_bearer_post_needs_no_csrf_token_but_a_session_post_does(vote6, staff_a):
+    _, key = ApiToken.issue(user=staff_a, name="tests")
+    strict = Client(enforce_csrf_checks=True)
+    q = vote6.consultation.questions.get()
+    url = f"/api/consultations/consultations/{vote6.consultation.pk}/ballots"
+    body = {"household_key": "3-2-101", "answers": {str(q.pk): "yes"}}
+    r = strict.post(url, body, content_type="application/json", headers={"Authorization": f"Bearer {key}"})
+    assert r.status_code == 201, r.content
+    strict.force_login(staff_a)
+    assert strict.post(url, body, content_type="application/json").status_code == 403
