@@ -201,7 +201,13 @@ def approval_rates(scope: Scope) -> list | None:
     function = getattr(module, "approval_rates", None)
     if not callable(function):
         return None
-    return list(function(scope))
+    # Tallies walk every ballot; ballots are audited writes, so the audit version keys the cache too.
+    key = f"dashboard:approvals:{_scope_key(scope)}:{_roster_version()}"
+    rates = cache.get(key)
+    if rates is None:
+        rates = list(function(scope))
+        cache.set(key, rates, ROSTER_CACHE_SECONDS)
+    return rates
 
 
 def stranded(scope: Scope):

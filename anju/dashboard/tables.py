@@ -11,7 +11,7 @@ from fractions import Fraction
 from typing import Any
 
 from django.http import Http404, QueryDict
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -130,7 +130,7 @@ def approvals(scope: Scope, params: QueryDict, limit: int | None) -> Table:
 def _consultation_link(pk: int) -> str | None:
     try:
         return reverse("consultations:detail", args=[pk])
-    except Exception:  # the consultations app names its pages itself; without a detail page there is no link
+    except NoReverseMatch:  # the consultations app names its pages itself; without a detail page there is no link
         return None
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
+from dataclasses import dataclass
+from fractions import Fraction
 
 import pytest
 from django.urls import reverse
@@ -89,23 +92,24 @@ def test_the_dashboard_works_without_approval_rates(monkeypatch, world):
     assert queries.approval_rates(Scope(everything=True)) is None
 
 
+@dataclass
+class Rate:
+    """The shape `anju.consultations.queries.approval_rates` returns."""
+
+    consultation_id: int
+    title: str
+    compound_name: str
+    question: str
+    yes_households: int
+    participating_households: int
+    eligible_households: int
+    approval: Fraction
+    passed: bool
+
+
 def test_the_dashboard_shows_approval_rates_when_they_exist(monkeypatch, client, subdistrict_staff, world):
     import sys
     import types
-    from dataclasses import dataclass
-    from fractions import Fraction
-
-    @dataclass
-    class Rate:
-        consultation_id: int
-        title: str
-        compound_name: str
-        question: str
-        yes_households: int
-        participating_households: int
-        eligible_households: int
-        approval: Fraction
-        passed: bool
 
     module = types.ModuleType("anju.consultations.queries")
     module.approval_rates = lambda scope: [Rate(1, "第二轮意见征求", "甲小区", "燃气", 95, 100, 120, Fraction(95, 100), True)]
@@ -117,11 +121,18 @@ def test_the_dashboard_shows_approval_rates_when_they_exist(monkeypatch, client,
     assert "95.0" in rows
 
 
-def test_the_annual_report_is_a_pdf(client, subdistrict_staff, project_a, project_b):
+def test_the_annual_report_is_a_pdf(client, subdistrict_staff, project_a, project_b, tmp_path):
     client.force_login(subdistrict_staff)
     response = client.get(reverse("dashboard:report", args=[2021]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF") and b"/Anju" not in response.content[:10]
+    assert response.content.startswith(b"%PDF")
+    path = tmp_path / "report.pdf"
+    path.write_bytes(response.content)
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    embedded = [line.split()[0] for line in fonts.splitlines()[2:] if line.strip()]
+    assert embedded and all("Anju-Print-SC" in name for name in embedded), fonts  # the bundled CJK font, no fallback
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "2021年度老旧小区改造报告" in text
     assert client.get(reverse("dashboard:report", args=[1999])).status_code == 404
 
 

@@ -176,3 +176,14 @@ def test_a_stage_is_overdue_when_its_planned_end_passed_and_it_is_not_signed_off
     services.stage_sign_off(stage=project_a.stages.get(kind="survey"), actual_end=D(2021, 2, 3), actor=SYSTEM)
     assert not queries.overdue_stages(scope, today=D(2021, 2, 4)).exists()
     assert [s.kind for s in queries.overdue_stages(scope, today=D(2022, 1, 1))] == [StageKind.CONSTRUCTION]
+
+
+def test_stage_dates_are_checked_and_saved(project_a):
+    stage = project_a.stages.get(kind="design")
+    with pytest.raises(ValidationFailed):
+        services.stage_update(stage=stage, planned_start=D(2021, 5, 1), planned_end=D(2021, 4, 1), actual_start=None,
+                              actor=SYSTEM)
+    services.stage_update(stage=stage, planned_start=D(2021, 3, 1), planned_end=D(2021, 4, 1), actual_start=D(2021, 3, 2),
+                          actor=SYSTEM)
+    stage.refresh_from_db()
+    assert (stage.planned_end, stage.actual_start) == (D(2021, 4, 1), D(2021, 3, 2))
