@@ -14,7 +14,9 @@ from django.db.models import Count, Exists, Model, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from anju.participation.models import (
+    QUESTIONS,
     Activity,
+    Answer,
     FollowUp,
     Meeting,
     Membership,
@@ -170,6 +172,20 @@ def visit_coverage(scope: Scope, compound: Compound) -> tuple[int, int]:
     households = Household.objects.within(scope).filter(compound=compound)
     visited = households.filter(Exists(Visit.objects.filter(household=OuterRef("pk")))).count()
     return visited, households.count()
+
+
+def visit_tally(scope: Scope, compound: Compound) -> list[tuple[str, str, dict[str, int]]]:
+    """Per question, how the visited households answered at their latest visit: (key, label, {answer or "none": households})."""
+    latest: dict[int, Visit] = {}
+    for v in Visit.objects.within(scope).filter(compound=compound).order_by("household_id", "-visited_on", "-id"):
+        latest.setdefault(v.household_id, v)
+    rows = []
+    for key, label in QUESTIONS:
+        counts = {answer: 0 for answer in (*Answer.values, "none")}
+        for v in latest.values():
+            counts[getattr(v, key) or "none"] += 1
+        rows.append((key, str(label), counts))
+    return rows
 
 
 @dataclass(frozen=True)

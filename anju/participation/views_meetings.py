@@ -148,7 +148,7 @@ def visits_compound(request: HttpRequest, pk: int) -> HttpResponse:
     visited, total = queries.visit_coverage(scope, compound)
     return render(request, "participation/visits_compound.html", {
         "compound": compound, "not_visited": queries.households_not_visited(scope, compound)[:500],
-        "recent": recent, "visited": visited, "total": total,
+        "recent": recent, "visited": visited, "total": total, "tally": queries.visit_tally(scope, compound),
     })
 
 

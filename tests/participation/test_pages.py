@@ -262,3 +262,13 @@ def test_receipt_lookups_are_rate_limited(client, world, settings):
     settings.ANJU_PARTICIPATION_RATE_LIMITS = {"track": (3, 600)}
     codes = [client.get(reverse("participation:receipt", args=[f"GUESS{i:05d}"])).status_code for i in range(4)]
     assert codes == [404, 404, 404, 429]
+
+
+def test_the_compound_visit_page_lists_who_is_left_and_the_tally(client, world, volunteer_a):
+    login(client, volunteer_a)
+    page = client.get(reverse("participation:visits_compound", args=[world.compound_a.pk])).content.decode()
+    assert "3栋1单元501" in page and "五个问题的回答" in page
+    client.post(reverse("participation:household_visits", args=[world.household_a.pk]), {
+        "visited_on": timezone.localdate().isoformat(), "visitors": "黎建国", "renovation": "yes"})
+    page = client.get(reverse("participation:visits_compound", args=[world.compound_a.pk])).content.decode()
+    assert "全部已走访" in page

@@ -193,3 +193,14 @@ def test_a_notice_typed_as_plain_text_becomes_paragraphs(world):
     n = services.notice_save(compound=world.compound_a, building=None, title="通知", body_html="第一段\n第二行\n\n第二段 3 & 4 > 2",
                              actor=SYSTEM)
     assert n.body_html == "<p>第一段<br>第二行</p><p>第二段 3 &amp; 4 &gt; 2</p>"
+
+
+def test_the_tally_counts_each_household_at_its_latest_visit(world):
+    everything = Scope(everything=True)
+    day = timezone.localdate()
+    services.visit_record(household=world.household_a, visited_on=day - datetime.timedelta(days=3), visitors="李华",
+                          answers={"elevator": "no"}, actor=SYSTEM)
+    services.visit_record(household=world.household_a, visited_on=day, visitors="李华", answers={"elevator": "yes"}, actor=SYSTEM)
+    tally = {key: counts for key, _label, counts in queries.visit_tally(everything, world.compound_a)}
+    assert tally["elevator"] == {"yes": 1, "no": 0, "unsure": 0, "none": 0}
+    assert tally["renovation"]["none"] == 1
