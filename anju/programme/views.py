@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -53,9 +54,12 @@ def index(request: HttpRequest) -> HttpResponse:
     projects = queries.projects_for(scope, year=year, stage=stage, kind=kind,
                                     community_id=_int(request.GET.get("community")),
                                     compound_id=_int(request.GET.get("compound")))
-    overdue_ids = set(queries.overdue_stages(scope).values_list("project_id", flat=True))
+    page = Paginator(projects, 100).get_page(request.GET.get("page"))
+    overdue_ids = set(queries.overdue_stages(scope).filter(project_id__in=[p.pk for p in page]).values_list("project_id", flat=True))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(request, "programme/index.html", {
-        "plans": AnnualPlan.objects.within(scope), "projects": projects, "year": year, "stage": stage, "kind": kind,
+        "plans": AnnualPlan.objects.within(scope), "projects": page, "page": page, "query": query.urlencode(), "year": year, "stage": stage, "kind": kind,
         "stages": StageKind.choices, "kinds": ProjectKind.choices, "overdue_ids": overdue_ids,
         "can_edit": scope.can_edit,
     })

@@ -144,3 +144,18 @@ def test_the_project_page_sums_funding_by_source(client, staff_a, project_a):
     client.force_login(staff_a)
     page = client.get(reverse("programme:project", args=[project_a.pk])).content.decode()
     assert "中央补助 20.00；区级财政 10.00" in page
+
+
+def test_the_project_list_runs_a_fixed_number_of_queries(client, subdistrict_staff, project_a, project_b, plan, world,
+                                                         django_assert_max_num_queries):
+    from anju.programme import services
+    from anju.roster import services as roster
+    from tests.factories import SYSTEM
+
+    for n in range(5):
+        compound = roster.compound_create(community=world.community_a, name=f"丙{n}小区", actor=SYSTEM)
+        services.project_create(plan=plan, compound=compound, actor=SYSTEM)
+    client.force_login(subdistrict_staff)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("programme:index"))
+    assert response.content.decode().count('href="/programme/project/') == 7
