@@ -54,7 +54,9 @@ def new(request: HttpRequest) -> HttpResponse:
     """A consultation of a compound, building or unit, with the questions of a template."""
     _require_edit(request)
     compounds = Compound.objects.visible_to(request.user).order_by("name")
-    ctx = {"compounds": compounds, "templates": question_templates.TEMPLATE_LABELS}
+    units = (Unit.objects.visible_to(request.user).select_related("building__compound")
+             .order_by("building__compound__name", "building__number", "number"))
+    ctx = {"compounds": compounds, "units": units, "templates": question_templates.TEMPLATE_LABELS}
     if request.method == "POST":
         try:
             compound = get_object_or_404(compounds, pk=request.POST.get("compound") or 0)

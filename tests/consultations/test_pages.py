@@ -155,3 +155,14 @@ def test_a_single_letter_pdf(client, vote6, staff_a):
     e = vote6.consultation.electors.first()
     r = client.get(reverse("consultations:letter_pdf", args=[vote6.consultation.pk, e.pk]))
     assert r.status_code == 200 and r.content.startswith(b"%PDF")
+
+
+def test_staff_create_a_unit_vote_from_the_elevator_template(client, world, staff_a):
+    login(client, staff_a)
+    unit = world.building_a.units.get(number="1")
+    page = client.get(reverse("consultations:new")).content.decode()
+    assert "甲小区 3栋1单元" in page and "乙小区" not in page
+    client.post(reverse("consultations:new"), {"title": "加装电梯", "compound": world.compound_a.pk, "unit": unit.pk,
+                                               "template": "elevator"})
+    c = Consultation.objects.get()
+    assert c.unit == unit and c.questions.get().rule == {"rule": "civil-code-278-major"}
