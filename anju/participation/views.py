@@ -13,15 +13,20 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from anju.core.audit import Actor
 from anju.core.errors import AnjuError, ValidationFailed
+from anju.core.models import AuditEvent
 from anju.core.pdf import qr_svg, render_pdf
 from anju.participation import forms, queries, services
-from anju.participation.models import Meeting, Notice, Suggestion, SuggestionPhoto, SuggestionStatus
+from anju.participation.models import Category, Meeting, Notice, Suggestion, SuggestionPhoto, SuggestionStatus
 from anju.roster.models import Building, Community, Compound
 from anju.roster.scoping import scope_of
+
+HISTORY_LABELS = {"suggestion_submit": gettext_lazy("居民提交"), "suggestion_assign": gettext_lazy("转办"),
+                  "suggestion_reply": gettext_lazy("答复"), "suggestion_close": gettext_lazy("办结")}
 
 
 def require_edit(request: HttpRequest) -> None:
@@ -62,10 +67,12 @@ def suggestions(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     status = status if status in SuggestionStatus.values else ""
     overdue = request.GET.get("overdue") == "1"
-    rows = list(queries.suggestions_for(scope_of(request.user), status=status, overdue=overdue)[:200])
+    category = request.GET.get("category", "")
+    category = category if category in Category.values else ""
+    rows = list(queries.suggestions_for(scope_of(request.user), status=status, overdue=overdue, category=category)[:200])
     return render(request, "participation/suggestions.html", {
-        "rows": [(s, queries.timing(s)) for s in rows], "status": status, "overdue": overdue,
-        "statuses": SuggestionStatus.choices,
+        "rows": [(s, queries.timing(s)) for s in rows], "status": status, "overdue": overdue, "category": category,
+        "statuses": SuggestionStatus.choices, "categories": Category.choices,
     })
 
 
@@ -85,6 +92,8 @@ def suggestion(request: HttpRequest, pk: int) -> HttpResponse:
         "s": s, "timing": queries.timing(s), "photos": s.photos.all(), "meetings": s.meetings.order_by("starts_at"),
         "assign_form": _assign_form(request), "reply_form": forms.ReplyForm(initial={"reply": s.reply, "show_on_board": s.show_on_board}),
         "can_edit": scope.can_edit, "sees_personal_data": scope.sees_personal_data, "meetings_here": meetings_here,
+        "history": [(e, HISTORY_LABELS.get(e.action, e.action)) for e in
+                    AuditEvent.objects.filter(object_type="participation.suggestion", object_id=str(s.pk)).order_by("at", "id")],
     })
 
 

@@ -110,6 +110,9 @@ def test_staff_triage_reply_and_close_with_overdue_marked(client, world, staff_a
     client.post(reverse("participation:suggestion_act", args=[s.pk, "close"]))
     s.refresh_from_db()
     assert s.status == SuggestionStatus.CLOSED and s.assigned_org == "市政公司" and s.closed_at
+    page = client.get(reverse("participation:suggestion", args=[s.pk])).content.decode()
+    assert page.index("居民提交") < page.index("转办 · staff_a") < page.index("办结 · staff_a")
+    assert "井盖松动" not in client.get(reverse("participation:suggestions") + "?category=parking").content.decode()
 
 
 def test_a_volunteer_sees_masked_phone_and_cannot_reply(client, world, volunteer_a):
