@@ -208,9 +208,10 @@ def consultation_open(*, consultation: Consultation, actor: Actor) -> Consultati
 
 
 def is_accepting(consultation: Consultation) -> bool:
-    """Open and not past its closing time: ballots are taken."""
-    return consultation.status == Status.OPEN and (
-        consultation.closes_at is None or timezone.now() < consultation.closes_at)
+    """Open, past its opening time and not past its closing time: ballots are taken."""
+    now = timezone.now()
+    return (consultation.status == Status.OPEN and (consultation.opens_at is None or consultation.opens_at <= now)
+            and (consultation.closes_at is None or now < consultation.closes_at))
 
 
 @transaction.atomic

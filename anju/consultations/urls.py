@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/tally/", views.tally, name="tally"),
     path("<int:pk>/paper/", views.paper, name="paper"),
+    path("<int:pk>/questions/", views.question_new, name="question_new"),
     path("<int:pk>/correct/", views.correct, name="correct"),
     path("<int:pk>/resolve/<int:ballot>/", views.resolve, name="resolve"),
     path("<int:pk>/open/", views.transition, {"action": "open"}, name="open"),

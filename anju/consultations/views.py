@@ -3,6 +3,7 @@ ballots with scans, conflicts, letters (a background job), closing, corrections,
 
 from __future__ import annotations
 
+import json
 from urllib.parse import quote
 
 from django.conf import settings
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from anju.consultations import jobs, letters, queries, question_templates, services
-from anju.consultations.models import Ballot, Channel, Consultation, Elector, Status
+from anju.consultations.models import Ballot, Channel, Consultation, Elector, QuestionKind, Status
 from anju.core import jobs as jobs_core
 from anju.core.audit import Actor
 from anju.core.errors import AnjuError, ValidationFailed, user_message
@@ -99,7 +100,7 @@ def _detail_ctx(request: HttpRequest, c: Consultation) -> dict:
         "can_edit": scope_of(request.user).can_edit, "accepting": services.is_accepting(c),
         "questions": list(c.questions.all()), "channels": [(Channel.PAPER, _("纸质")), (Channel.DOOR, _("上门"))],
         "corrections": c.corrections.select_related("elector").order_by("-id")[:50],
-        "channel_labels": queries.CHANNEL_LABELS,
+        "channel_labels": queries.CHANNEL_LABELS, "kinds": QuestionKind.choices,
     }
 
 
@@ -141,6 +142,37 @@ def paper(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(request, _("已录入 %(room)s 的表决票，回执码 %(receipt)s") % {"room": elector.key, "receipt": ballot.receipt})
     if ballot.state == "conflict":
         messages.warning(request, _("该户已有网上表决，两张票均暂不计入，请在下方“冲突”中选择以哪张为准。"))
+    return redirect("consultations:detail", c.pk)
+
+
+RULE_PRESETS = {
+    "civil-code-278-major": {"rule": "civil-code-278-major"},
+    "civil-code-278-ordinary": {"rule": "civil-code-278-ordinary"},
+    "ninety-percent": question_templates.NINETY_PERCENT,
+}
+
+
+@login_required
+@require_POST
+def question_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a question to a draft; the rule is a preset or engine JSON ("custom")."""
+    _require_edit(request)
+    c = access_consultation(request, pk)
+    try:
+        preset = request.POST.get("rule", "civil-code-278-major")
+        if preset == "custom":
+            try:
+                rule = json.loads(request.POST.get("rule_json") or "null")
+            except json.JSONDecodeError as error:
+                raise ValidationFailed(f"规则不是有效的 JSON：{error.msg}", f"The rule is not valid JSON: {error.msg}",
+                                       field="rule") from None
+        else:
+            rule = RULE_PRESETS.get(preset, RULE_PRESETS["civil-code-278-major"])
+        services.question_add(consultation=c, kind=request.POST.get("kind", ""), text=request.POST.get("text", ""),
+                              choices=request.POST.get("choices", "").splitlines(),
+                              unit_label=request.POST.get("unit_label", ""), rule=rule, actor=Actor.of(request.user))
+    except AnjuError as error:
+        messages.error(request, user_message(error))
     return redirect("consultations:detail", c.pk)
 
 

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import io
 
+import pytest
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from anju.consultations import services
 from anju.consultations.models import Ballot, Consultation
 from anju.core import jobs
+from anju.core.errors import Conflict
 from anju.core.models import Job
+from tests.consultations.conftest import make_unit_vote
 from tests.factories import PASSWORD, SYSTEM
 
 
@@ -166,3 +171,29 @@ def test_staff_create_a_unit_vote_from_the_elevator_template(client, world, staf
                                                "template": "elevator"})
     c = Consultation.objects.get()
     assert c.unit == unit and c.questions.get().rule == {"rule": "civil-code-278-major"}
+
+
+def test_staff_add_a_question_with_a_custom_rule_checked_by_the_engine(client, world, staff_a):
+    v = make_unit_vote(world, open_it=False)
+    login(client, staff_a)
+    url = reverse("consultations:question_new", args=[v.consultation.pk])
+    bad = client.post(url, {"text": "同意拆除违建？", "kind": "yes_no", "rule": "custom",
+                            "rule_json": '{"rule": {"approval": {"count": "3/2"}}}'}, follow=True)
+    assert "rule.approval.count" in bad.content.decode() or "比例" in bad.content.decode()
+    client.post(url, {"text": "同意拆除违建？", "kind": "yes_no", "rule": "custom",
+                      "rule_json": '{"rule": "civil-code-278-ordinary", "extra": [{"type": "no_objection", '
+                                   '"households": ["3-2-101"]}]}'})
+    client.post(url, {"text": "物业方式？", "kind": "single", "choices": "物业公司\n业主自治"})
+    qs = list(v.consultation.questions.order_by("order"))
+    assert [q.kind for q in qs] == ["yes_no", "yes_no", "single"]
+    assert qs[1].rule["extra"][0]["households"] == ["3-2-101"] and qs[2].choices == ["物业公司", "业主自治"]
+
+
+def test_no_ballot_before_the_opening_time(world):
+    v = make_unit_vote(world, open_it=False)
+    v.consultation.opens_at = timezone.now() + datetime.timedelta(days=1)
+    v.consultation.save()
+    services.consultation_open(consultation=v.consultation, actor=SYSTEM)
+    with pytest.raises(Conflict):
+        services.ballot_cast(consultation=v.consultation, household=v.households[0], channel="paper", actor=SYSTEM,
+                             answers={str(v.consultation.questions.get().pk): "yes"})
