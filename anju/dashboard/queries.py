@@ -30,6 +30,7 @@ from anju.programme.models import (
     Stage,
     StageKind,
 )
+from anju.programme.progress import percent
 from anju.programme.queries import overdue_q
 from anju.roster.models import Building, Compound, Unit
 from anju.roster.queries import Totals, grand_total, stranded_elderly, totals_by
@@ -166,6 +167,7 @@ def by_area(scope: Scope, level: str, year: int | None = None) -> dict[int, dict
                                      budget=Sum("budget_fen"), weighted=Sum(_WEIGHTED), weights=Sum(_WEIGHT)).order_by():
         out[r[key]] = {"projects": r["n"], "done": r["done"], "households": r["n_households"] or 0, "budget_fen": r["budget"] or 0,
                        "progress": _progress(r["weighted"], r["weights"])}
+        out[r[key]]["percent"] = percent(out[r[key]]["progress"])
     return out
 
 
