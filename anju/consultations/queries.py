@@ -11,6 +11,7 @@ from fractions import Fraction
 from typing import Any, NamedTuple
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from anju.consultations.models import (
     Ballot,
@@ -87,9 +88,15 @@ def evaluate_question(question: Question, people: list[ElectorRow], current: dic
     return evaluate(households, _rule(question), closed=closed)
 
 
+def is_final(consultation: Consultation) -> bool:
+    """No ballot can change any more: closed, or past the closing time (staff still close it formally)."""
+    return consultation.status == Status.CLOSED or (
+        consultation.closes_at is not None and timezone.now() >= consultation.closes_at)
+
+
 def question_result(consultation: Consultation, question: Question) -> Result:
     return evaluate_question(question, electors(consultation), current_answers(consultation),
-                             closed=consultation.status == Status.CLOSED)
+                             closed=is_final(consultation))
 
 
 @dataclass
@@ -143,7 +150,7 @@ def tally(consultation: Consultation) -> Tally:
     """The live tally of every question: a handful of queries whatever the size of the electorate."""
     people = electors(consultation)
     current = current_answers(consultation)
-    closed = consultation.status == Status.CLOSED
+    closed = is_final(consultation)
     questions = []
     channels: dict[str, int] = defaultdict(int)
     for c in current.values():
@@ -288,7 +295,7 @@ def approval_rates(scope: Scope) -> list[ApprovalRate]:
             answers = [a for a in answers if a]
             yes = sum(a == "yes" for a in answers)
             try:
-                passed = evaluate_question(q, people, current, closed=c.status == Status.CLOSED).passed
+                passed = evaluate_question(q, people, current, closed=is_final(c)).passed
             except DomainError:
                 passed = False
             out.append(ApprovalRate(c.pk, c.title, c.compound.name, q.text, yes, len(answers), len(people),

@@ -197,3 +197,17 @@ def test_no_ballot_before_the_opening_time(world):
     with pytest.raises(Conflict):
         services.ballot_cast(consultation=v.consultation, household=v.households[0], channel="paper", actor=SYSTEM,
                              answers={str(v.consultation.questions.get().pk): "yes"})
+
+
+def test_list_and_detail_pages_use_a_fixed_number_of_queries(client, world, staff_a, django_assert_max_num_queries):
+    c = make_unit_vote(world).consultation
+    q = c.questions.get()
+    for e in c.electors.all()[:4]:
+        services.ballot_cast(consultation=c, household=e, answers={str(q.pk): "yes"}, channel="paper", actor=SYSTEM)
+    login(client, staff_a)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("consultations:index")).status_code == 200
+    with django_assert_max_num_queries(30):
+        assert client.get(reverse("consultations:detail", args=[c.pk])).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("consultations:tally", args=[c.pk])).status_code == 200
