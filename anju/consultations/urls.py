@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/letters/job/", views.letters_job, name="letters_job"),
     path("<int:pk>/letters/<int:elector>.pdf", views.letter_pdf, name="letter_pdf"),
     path("<int:pk>/notice.pdf", views.notice, name="notice"),
+    path("<int:pk>/ballots/<int:ballot>/scan/", views.scan, name="scan"),
     path("public/<int:pk>/", views_resident.public, name="public"),
     path("v/<str:token>/", views_resident.vote, name="vote"),
     path("v/<str:token>/receipt/<str:receipt>/", views_resident.vote_receipt, name="vote_receipt"),

@@ -4,13 +4,14 @@ ballots with scans, conflicts, letters (a background job), closing, corrections,
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
@@ -100,6 +101,7 @@ def _detail_ctx(request: HttpRequest, c: Consultation) -> dict:
         "can_edit": scope_of(request.user).can_edit, "accepting": services.is_accepting(c),
         "questions": list(c.questions.all()), "channels": [(Channel.PAPER, _("纸质")), (Channel.DOOR, _("上门"))],
         "corrections": c.corrections.select_related("elector").order_by("-id")[:50],
+        "recent": c.ballots.select_related("elector").order_by("-id")[:30],
         "channel_labels": queries.CHANNEL_LABELS, "kinds": QuestionKind.choices,
     }
 
@@ -251,6 +253,17 @@ def letter_pdf(request: HttpRequest, pk: int, elector: int) -> HttpResponse:
     e = get_object_or_404(Elector.objects.select_related("letter"), consultation=c, pk=elector)
     pdf = letters.render_letters(c, request.build_absolute_uri("/"), electors=[e])
     return _pdf(pdf, f"表决告知书-{e.key}.pdf")
+
+
+@login_required
+def scan(request: HttpRequest, pk: int, ballot: int) -> FileResponse:
+    """The photo or scan of a signed paper ballot, for staff who may see the consultation."""
+    c = access_consultation(request, pk)
+    b = get_object_or_404(Ballot, consultation=c, pk=ballot)
+    path = (Path(settings.MEDIA_ROOT) / b.scan).resolve()
+    if not b.scan or not path.is_relative_to(Path(settings.MEDIA_ROOT).resolve()) or not path.exists():
+        raise Http404
+    return FileResponse(path.open("rb"), filename=f"ballot-{b.elector.key}{path.suffix}")
 
 
 @login_required

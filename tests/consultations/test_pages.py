@@ -80,6 +80,8 @@ def test_staff_enter_a_paper_ballot_with_a_scan_and_the_tally_changes(client, vo
     assert ballot.entered_by == staff_a and ballot.scan and (tmp_path / ballot.scan).exists()
     after = client.get(reverse("consultations:tally", args=[c.pk])).content.decode()
     assert "已表态 1 / 6 户" in after
+    shown = client.get(reverse("consultations:scan", args=[c.pk, ballot.pk]))
+    assert shown.status_code == 200 and b"".join(shown.streaming_content) == (tmp_path / ballot.scan).read_bytes()
     detail = client.get(reverse("consultations:detail", args=[c.pk])).content.decode()
     assert "3-2-201" in detail and "letter-links" not in detail  # production: letters are printed
     settings.ANJU_DEMO_LINKS = True
