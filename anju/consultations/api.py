@@ -16,7 +16,7 @@ from anju.consultations import queries, services
 from anju.consultations.models import Ballot, Consultation, Elector
 from anju.core.audit import Actor
 from anju.domain.consent_cli import result_json
-from anju.roster.models import Compound, Unit
+from anju.roster.models import Building, Compound, Unit
 from anju.roster.scoping import scope_of
 
 # Bearer first: with the API's default order (session, then bearer) ninja's session CSRF check
@@ -51,6 +51,7 @@ class QuestionOut(Schema):
 
 class ConsultationIn(Schema):
     compound_id: int
+    building_id: int | None = None
     unit_id: int | None = None
     title: str
     description: str = ""
@@ -133,8 +134,10 @@ def create_consultation(request: HttpRequest, data: ConsultationIn):
     actor = _edit(request)
     compound = get_object_or_404(Compound.objects.visible_to(request.user), pk=data.compound_id)
     unit = get_object_or_404(Unit.objects.visible_to(request.user), pk=data.unit_id) if data.unit_id else None
-    c = services.consultation_create(compound=compound, unit=unit, title=data.title, description=data.description,
-                                     actor=actor)
+    building = (get_object_or_404(Building.objects.visible_to(request.user), pk=data.building_id)
+                if data.building_id else None)
+    c = services.consultation_create(compound=compound, building=building, unit=unit, title=data.title,
+                                     description=data.description, actor=actor)
     if data.template:
         services.questions_from_template(consultation=c, template=data.template, actor=actor)
     return Status(201, _c(c))
@@ -165,6 +168,19 @@ def open_consultation(request: HttpRequest, pk: int):
 @router.post("/consultations/{pk}/close", response=ConsultationOut)
 def close_consultation(request: HttpRequest, pk: int):
     return _c(services.consultation_close(consultation=_access(request, pk), actor=_edit(request)))
+
+
+class NextRoundIn(Schema):
+    only_failed: bool = Field(True, description="copy only the yes/no questions that did not pass (and the others)")
+    title: str = ""
+
+
+@router.post("/consultations/{pk}/next-round", response={201: ConsultationOut})
+def next_round(request: HttpRequest, pk: int, data: NextRoundIn):
+    """Round n+1 of a closed consultation, linked to it."""
+    c = services.next_round(consultation=_access(request, pk), actor=_edit(request), only_failed=data.only_failed,
+                            title=data.title)
+    return Status(201, _c(c))
 
 
 @router.get("/consultations/{pk}/ballots", response=list[BallotOut])

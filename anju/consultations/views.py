@@ -23,7 +23,7 @@ from anju.consultations.models import Ballot, Channel, Consultation, Elector, Qu
 from anju.core import jobs as jobs_core
 from anju.core.audit import Actor
 from anju.core.errors import AnjuError, ValidationFailed, user_message
-from anju.roster.models import Compound, Person, Unit
+from anju.roster.models import Building, Compound, Person, Unit
 from anju.roster.scoping import scope_of
 
 
@@ -58,16 +58,23 @@ def new(request: HttpRequest) -> HttpResponse:
     compounds = Compound.objects.visible_to(request.user).order_by("name")
     units = (Unit.objects.visible_to(request.user).select_related("building__compound")
              .order_by("building__compound__name", "building__number", "number"))
-    ctx = {"compounds": compounds, "units": units, "templates": question_templates.TEMPLATE_LABELS}
+    buildings = (Building.objects.visible_to(request.user).select_related("compound")
+                 .order_by("compound__name", "number"))
+    ctx = {"compounds": compounds, "buildings": buildings, "units": units,
+           "templates": question_templates.TEMPLATE_LABELS}
     if request.method == "POST":
         try:
             compound = get_object_or_404(compounds, pk=request.POST.get("compound") or 0)
-            unit = None
+            unit = building = None
+            if request.POST.get("building"):
+                building = get_object_or_404(Building.objects.visible_to(request.user), pk=request.POST["building"],
+                                             compound=compound)
             if request.POST.get("unit"):
                 unit = get_object_or_404(Unit.objects.visible_to(request.user), pk=request.POST["unit"],
                                          building__compound=compound)
             c = services.consultation_create(
-                compound=compound, unit=unit, title=request.POST.get("title", ""), actor=Actor.of(request.user),
+                compound=compound, building=building, unit=unit, title=request.POST.get("title", ""),
+                actor=Actor.of(request.user),
                 description=request.POST.get("description", ""),
                 closes_at=parse_datetime(request.POST.get("closes_at") or "") or None)
             services.questions_from_template(consultation=c, template=request.POST.get("template", ""),

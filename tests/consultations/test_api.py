@@ -72,3 +72,19 @@ def test_a_bearer_post_needs_no_csrf_token_but_a_session_post_does(vote6, staff_
     assert r.status_code == 201, r.content
     strict.force_login(staff_a)
     assert strict.post(url, body, content_type="application/json").status_code == 403
+
+
+def test_a_building_consultation_and_its_second_round(client, world, staff_a):
+    client.force_login(staff_a)
+    r = client.post("/api/consultations/consultations", {"compound_id": world.compound_a.pk, "title": "3栋改造项目",
+                    "building_id": world.building_a.pk, "template": "renovation_items"}, content_type="application/json")
+    pk = r.json()["id"]
+    assert r.json()["building_id"] == world.building_a.pk and r.json()["unit_id"] is None
+    client.post(f"/api/consultations/consultations/{pk}/open")
+    assert client.post(f"/api/consultations/consultations/{pk}/next-round", {},
+                       content_type="application/json").status_code == 409
+    client.post(f"/api/consultations/consultations/{pk}/close")
+    nxt = client.post(f"/api/consultations/consultations/{pk}/next-round", {"only_failed": False},
+                      content_type="application/json")
+    assert nxt.status_code == 201 and nxt.json()["round"] == 2 and nxt.json()["predecessor_id"] == pk
+    assert len(client.get(f"/api/consultations/consultations/{nxt.json()['id']}/questions").json()) == 10
