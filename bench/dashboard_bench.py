@@ -7,8 +7,9 @@ Builds a fresh SQLite database in its own ANJU_VAR_DIR (migrated by Django, then
 `sqlite3.executemany` in one transaction: sub-districts of ~50,000 households, compounds of 5 six-storey
 walk-ups (120 households), two residents per household, projects with 5 items and 7 stages each, their
 snapshots consistent with the roster), starts `anju serve --no-worker` on a free port, logs a sub-district
-and a community staff member in (sessions written directly), warms each page up, then times 50 requests
-of each and prints p50/p95 against the goal p95 < 150 ms. Not part of `make test`.
+and a community staff member in (sessions written directly), warms each page up (the first request, which
+fills the cache of the roster aggregates, is printed on its own), then times 50 requests of each and prints
+p50/p95 against the goal p95 < 150 ms. Not part of `make test`.
 """
 
 from __future__ import annotations
@@ -209,9 +210,12 @@ def get(port: int, path: str, cookie: str | None) -> tuple[int, float, int]:
     return response.status, elapsed, len(body)
 
 
-def measure(port: int, path: str, cookie: str | None, n: int, warm: int) -> tuple[float, float, int]:
+def measure(port: int, path: str, cookie: str | None, n: int, warm: int) -> tuple[float, float, float, int]:
+    """(first request ms, p50, p95, bytes): the first request fills the roster cache, the rest are warm."""
+    first = None
     for _ in range(warm):
-        status, _ms, _size = get(port, path, cookie)
+        status, ms, _size = get(port, path, cookie)
+        first = ms if first is None else first
         if status != 200:
             raise SystemExit(f"{path}: HTTP {status}")
     times = []
@@ -219,7 +223,7 @@ def measure(port: int, path: str, cookie: str | None, n: int, warm: int) -> tupl
         _status, ms, size = get(port, path, cookie)
         times.append(ms)
     times.sort()
-    return statistics.median(times), times[max(0, int(round(0.95 * n)) - 1)], size
+    return first, statistics.median(times), times[max(0, int(round(0.95 * n)) - 1)], size
 
 
 def main() -> None:
@@ -253,11 +257,11 @@ def main() -> None:
             ("community dashboard", "/dashboard/", cookies["shequ"]),
             ("sub-district figures API", "/api/dashboard/figures", cookies["jiedao"]),
         ]
-        print(f"\n{'page':<28}{'p50 ms':>10}{'p95 ms':>10}{'bytes':>10}  goal p95 < {GOAL_MS:.0f} ms")
+        print(f"\n{'page':<28}{'first ms':>10}{'p50 ms':>10}{'p95 ms':>10}{'bytes':>10}  goal p95 < {GOAL_MS:.0f} ms (warm)")
         for label, path, cookie in cases:
-            p50, p95, size = measure(port, path, cookie, args.requests, warm=6)
+            first, p50, p95, size = measure(port, path, cookie, args.requests, warm=6)
             verdict = "" if cookie is None else ("ok" if p95 < GOAL_MS else "MISSED")
-            print(f"{label:<28}{p50:>10.1f}{p95:>10.1f}{size:>10,}  {verdict}", flush=True)
+            print(f"{label:<28}{first:>10.1f}{p50:>10.1f}{p95:>10.1f}{size:>10,}  {verdict}", flush=True)
     finally:
         server.terminate()
         server.wait(timeout=20)
