@@ -246,7 +246,15 @@ def _value(q: Question, answer: Any) -> str:
 
 
 def canonical_lines(consultation: Consultation) -> list[str]:
-    """The published list, one line per household (see `CANONICAL_FORM`)."""
+    r"""The published list whose SHA-256 is the notice's digest (`CANONICAL_FORM` is printed on the notice).
+
+    One line per household of the frozen electorate, sorted by household key ("3-1-501",
+    building-unit-room, by Unicode code points); five fields joined by TAB, the line ended by LF:
+    ``key \t floor \t area ("72.50") \t channel (online|paper|door|correction|none) \t answers``,
+    where answers are ``"<question number>=<value>"`` by question number ascending joined by ";",
+    value yes|no|abstain, a choice, choices joined by "+" in the question's order, a plain decimal,
+    "text" for a free-text answer (not published) or "-" for no answer. Example:
+    ``"3-2-201\t2\t62.00\tonline\t1=yes\n"``. The digest is SHA-256 over the UTF-8 of all lines."""
     questions = list(consultation.questions.order_by("order"))
     current = current_answers(consultation)
     lines = []
