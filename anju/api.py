@@ -19,7 +19,8 @@ api = NinjaAPI(
     title="Anju 安居 API",
     version="1",
     description="老旧小区改造平台接口。所有数据按调用者的范围过滤；个人信息默认脱敏。",
-    auth=[SessionAuth(), TokenAuth()],
+    # Token first: a bearer call carries no CSRF token, and a failed session check would refuse it.
+    auth=[TokenAuth(), SessionAuth()],
     urls_namespace="api",
 )
 

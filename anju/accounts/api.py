@@ -14,6 +14,9 @@ class TokenAuth(HttpBearer):
         found = ApiToken.objects.select_related("user", "user__anju_profile").filter(key_hash=hash_token(token)).first()
         if found is None or not found.user.is_active:
             return None
-        ApiToken.objects.filter(pk=found.pk).update(last_used=timezone.now())
+        now = timezone.now()
+        # At most one write a minute per token: reads stay reads.
+        if found.last_used is None or (now - found.last_used).total_seconds() > 60:
+            ApiToken.objects.filter(pk=found.pk).update(last_used=now)
         request.user = found.user
         return found.user

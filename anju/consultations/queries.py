@@ -72,9 +72,9 @@ def electors(consultation: Consultation) -> list[ElectorRow]:
     return [ElectorRow(*row) for row in rows]
 
 
-def _rule(question: Question):
+def parse_rule(question: Question):
     doc = question.rule or {"rule": "civil-code-278-major"}
-    return consent_cli._rule(doc["rule"]).with_extra(*consent_cli._extra(doc.get("extra")))
+    return consent_cli.parse_rule(doc["rule"]).with_extra(*consent_cli.parse_extra(doc.get("extra")))
 
 
 def evaluate_question(question: Question, people: list[ElectorRow], current: dict[int, Current], *,
@@ -85,7 +85,7 @@ def evaluate_question(question: Question, people: list[ElectorRow], current: dic
     for e in people:
         answer = current[e.pk].answers.get(key) if e.pk in current else None
         households.append(EngineHousehold(e.key, e.area, e.owner_key, Vote(answer) if answer else None))
-    return evaluate(households, _rule(question), closed=closed)
+    return evaluate(households, parse_rule(question), closed=closed)
 
 
 def is_final(consultation: Consultation) -> bool:

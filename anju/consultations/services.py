@@ -82,8 +82,8 @@ def rule_validate(rule: Any) -> dict[str, Any]:
         raise ValidationFailed("规则须为 {\"rule\": …, \"extra\": […]}", "A rule is {\"rule\": …, \"extra\": […]}",
                                field="rule")
     try:
-        consent_cli._rule(rule["rule"])
-        consent_cli._extra(rule.get("extra"))
+        consent_cli.parse_rule(rule["rule"])
+        consent_cli.parse_extra(rule.get("extra"))
     except DomainError as error:
         raise ValidationFailed.from_domain(error) from None
     return rule

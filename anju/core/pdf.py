@@ -61,7 +61,7 @@ def qr_svg(data: str, *, size_mm: float = 28) -> SafeString:
     buffer = io.BytesIO()
     image.save(buffer)
     svg = buffer.getvalue().decode()
-    svg = svg[svg.index("<svg"):]
+    svg = svg[svg.index("<svg"):].replace(' id="qr-path"', "")  # several codes on one page must not share an id
     svg = svg.replace("<svg ", f'<svg style="width:{size_mm}mm;height:{size_mm}mm" ', 1)
     return mark_safe(svg)
 

@@ -96,7 +96,7 @@ def _threshold(group: Mapping[str, Any], key: str, field: str, strict: bool) -> 
         raise _bad(f"{field}.{key}", error.zh, error.en) from None
 
 
-def _rule(value: Any) -> Rule:
+def parse_rule(value: Any) -> Rule:
     if isinstance(value, str):
         if value not in RULES:
             raise _bad("rule", f"未知规则 {value!r}", f"Unknown rule {value!r} (use {' or '.join(RULES)} or an object)")
@@ -152,7 +152,7 @@ def _households(value: Any) -> list[Household]:
     return households
 
 
-def _extra(value: Any) -> list[ExtraCondition]:
+def parse_extra(value: Any) -> list[ExtraCondition]:
     if value is None:
         return []
     if not isinstance(value, list):
@@ -208,7 +208,7 @@ def _missing_json(m: Missing | None) -> dict[str, Any] | None:
 def evaluate_json(document: Any) -> dict[str, Any]:
     """Evaluate one parsed input document; raises `DomainError` naming the field that is wrong."""
     spec = _object(document, "input", {"rule", "households", "extra", "closed"}, {"rule", "households"})
-    rule = _rule(spec["rule"]).with_extra(*_extra(spec.get("extra")))
+    rule = parse_rule(spec["rule"]).with_extra(*parse_extra(spec.get("extra")))
     return result_json(evaluate(_households(spec["households"]), rule,
                                 closed=_bool(spec.get("closed"), "closed", False)))
 

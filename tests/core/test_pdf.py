@@ -69,3 +69,4 @@ def test_the_complete_font_is_embedded(tmp_path: Path):
 def test_qr_codes_are_inline_svg_of_the_requested_size():
     svg = qr_svg("https://anju.example.org/v/abc", size_mm=30)
     assert svg.startswith("<svg") and "width:30mm" in svg and "<path" in svg
+    assert " id=" not in svg  # two codes on one notice must not define the same anchor twice
