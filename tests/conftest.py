@@ -16,6 +16,17 @@ def _clear_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _office_language():
+    """Each test starts in Chinese: a previous test's English request must not leak into this one's setup."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def world(db) -> World:
     return make_world()

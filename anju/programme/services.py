@@ -11,10 +11,11 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from anju.core import audit
 from anju.core.audit import Actor
@@ -55,6 +56,12 @@ ATTACHMENT_TYPES = {
 MAGIC = {".pdf": (b"%PDF",), ".jpg": (b"\xff\xd8",), ".jpeg": (b"\xff\xd8",), ".png": (b"\x89PNG",),
          ".xlsx": (b"PK\x03\x04",), ".docx": (b"PK\x03\x04",)}
 
+
+
+def _default_name(kind: str) -> str:
+    """An item's name is data kept in the office's language, whatever language the caller's page is in."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(ItemKind(kind).label)
 
 def _actor_user(actor: Actor):
     return actor.user if actor.user is not None and actor.user.pk else None
@@ -135,7 +142,7 @@ def item_add(*, project: Project, kind: str, name: str = "", buildings: Iterable
     if any(b.compound_id != project.compound_id for b in buildings):
         raise ValidationFailed("楼栋不属于该项目的小区", "A building is not in the project's compound", field="buildings")
     item = Item.objects.create(
-        project=project, kind=kind, category=CATEGORY_OF[kind], name=name or str(ItemKind(kind).label),
+        project=project, kind=kind, category=CATEGORY_OF[kind], name=name or _default_name(kind),
         quantity=Decimal(str(quantity)), unit=unit, budget_fen=budget_fen, override_households=override_households,
         override_people=override_people, override_reason=override_reason.strip(),
     )

@@ -187,3 +187,13 @@ def test_stage_dates_are_checked_and_saved(project_a):
                           actor=SYSTEM)
     stage.refresh_from_db()
     assert (stage.planned_end, stage.actual_start) == (D(2021, 4, 1), D(2021, 3, 2))
+
+
+def test_an_items_default_name_is_chinese_even_when_the_page_is_in_english(project_a):
+    from django.utils import translation
+
+    from anju.programme.models import ItemKind
+
+    with translation.override("en"):
+        item = services.item_add(project=project_a, kind=ItemKind.WATER, budget_fen=1_000_000, actor=SYSTEM)
+    assert item.name == "供水"
