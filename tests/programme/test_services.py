@@ -9,6 +9,7 @@ import pytest
 from PIL import Image
 
 from anju.core.errors import ValidationFailed
+from anju.core.images import GPS_IFD
 from anju.programme import photos, services, sheets
 from anju.programme.models import FundingSource, InspectionStatus, ItemKind, StageKind
 from anju.roster.scoping import Scope
@@ -115,7 +116,7 @@ def jpeg_with_gps(size=(3200, 2400)) -> bytes:
     image = Image.new("RGB", size, (200, 120, 40))
     exif = Image.Exif()
     exif[0x010F] = "PhoneMaker"
-    exif[photos.GPS_IFD] = {1: "N", 2: (32.0, 38.0, 0.0), 3: "E", 4: (110.0, 47.0, 0.0)}
+    exif[GPS_IFD] = {1: "N", 2: (32.0, 38.0, 0.0), 3: "E", 4: (110.0, 47.0, 0.0)}
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", exif=exif)
     return buffer.getvalue()
