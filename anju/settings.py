@@ -148,8 +148,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 # `anju vendor` copies the few files we use out of node_modules into var/vendor.
 STATICFILES_DIRS = [("vendor", VAR_DIR / "vendor")]
-try:  # so the static check passes before the first `anju vendor`
+try:  # so the static check and whitenoise find their folders before the first `anju vendor`/collectstatic
     (VAR_DIR / "vendor").mkdir(parents=True, exist_ok=True)
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 except OSError:
     pass
 STORAGES = {
