@@ -5,6 +5,7 @@ from fractions import Fraction
 from typing import Any
 
 from django import template
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
@@ -38,7 +39,8 @@ CONDITION_LABELS = {
     "no_objection": _("相关住户无反对"),
     "all_approve": _("指定住户全部同意"),
 }
-UNIT_LABELS = {"m2": _("㎡"), "owners": _("人"), "households": _("户")}
+# Units after a number: "人" and "户" mean other things elsewhere in the catalogue, so not through gettext.
+UNIT_LABELS = {"zh": {"m2": "㎡", "owners": "人", "households": "户"}, "en": {"m2": "m²", "owners": "owners", "households": "households"}}
 
 
 @register.filter
@@ -61,7 +63,8 @@ def condition_gap(cond: Any) -> str:
     """How far above (+) or short (−) of the bound, in the condition's own unit: ㎡, owners or households."""
     slack = getattr(cond, "slack", None)
     unit = getattr(cond, "unit", "")
-    if slack is None or unit not in UNIT_LABELS:
+    labels = UNIT_LABELS["zh" if (get_language() or "zh").startswith("zh") else "en"]
+    if slack is None or unit not in labels:
         return ""
     slack = Fraction(slack)
     # A surplus is rounded down and a shortfall up, so the figure never overstates the margin.
@@ -71,4 +74,4 @@ def condition_gap(cond: Any) -> str:
     else:
         amount = str(math.floor(slack) if slack >= 0 else math.ceil(-slack))
     sign = "+" if slack >= 0 else "−"
-    return f"{sign}{amount} {UNIT_LABELS[unit]}"
+    return f"{sign}{amount} {labels[unit]}"
