@@ -23,6 +23,8 @@ class CoefficientTable:
 
     `step_above` extends the table upward (+step per floor above the highest listed floor);
     `storeys` set means the table only exists for buildings of that height.
+    `verified` is true only when the figures were checked against the public document named in `source`;
+    `note` says what that check found (or that no public source was found).
     """
 
     name: str
@@ -36,6 +38,8 @@ class CoefficientTable:
     step_above: Fraction | None = None
     kind: Literal["coefficients", "percent"] = "coefficients"
     ranges: Mapping[int, tuple[Fraction, Fraction]] = field(default_factory=dict)
+    verified: bool = False
+    note: str = ""
 
     def coefficients(self, storeys: int, point: RangePoint = "mid") -> dict[int, Fraction]:
         """k(floor) for floors 1..storeys; DomainError if the table does not exist for that height."""
@@ -106,6 +110,8 @@ def _table_from_data(item: dict) -> CoefficientTable:
         step_above=Fraction(item["step_above"]) if "step_above" in item else None,
         kind=item["kind"],
         ranges=ranges,
+        verified=item.get("verified") is True,
+        note=item.get("note", ""),
     )
 
 
