@@ -195,7 +195,7 @@ def _weights(quote: Quote, payers: list[Household], totals: _Totals,
     if isinstance(method, Table):
         table = method.table if isinstance(method.table, CoefficientTable) else reference_table(method.table)
         note = (f"方法: {table.title_zh} ({table.source}; {table.date or '日期不详'})",
-                f"method: {table.title_en} ({table.source}; {table.date or 'undated'})")
+                f"method: {table.title_en} ({table.source_en or table.source}; {table.date or 'undated'})")
         for h in payers:
             steps[h.id].append(note)
         by_floor = table.coefficients(quote.storeys, method.point)

@@ -31,7 +31,7 @@ class CoefficientTable:
     title_zh: str
     title_en: str
     floors: Mapping[int, Fraction]
-    source: str = ""
+    source: str = ""  # short, Chinese: printed in every household's steps
     date: str = ""
     recorded: str = ""
     storeys: int | None = None
@@ -40,6 +40,8 @@ class CoefficientTable:
     ranges: Mapping[int, tuple[Fraction, Fraction]] = field(default_factory=dict)
     verified: bool = False
     note: str = ""
+    source_en: str = ""  # short, English; empty means the same as `source`
+    citation: str = ""  # the full reference: issuer, title, number, where it was found
 
     def coefficients(self, storeys: int, point: RangePoint = "mid") -> dict[int, Fraction]:
         """k(floor) for floors 1..storeys; DomainError if the table does not exist for that height."""
@@ -112,6 +114,8 @@ def _table_from_data(item: dict) -> CoefficientTable:
         ranges=ranges,
         verified=item.get("verified") is True,
         note=item.get("note", ""),
+        source_en=item.get("source_en", ""),
+        citation=item.get("citation", ""),
     )
 
 
