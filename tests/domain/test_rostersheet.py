@@ -6,6 +6,8 @@ import csv
 import dataclasses
 import datetime
 import io
+import re
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,6 +26,7 @@ from anju.domain.rostersheet import (
     read_roster,
     write_problem_report,
 )
+from anju.domain.rostersheet import source as sheet_source
 
 HEADERS = [c.header for c in TEMPLATE]
 VARIANT_HEADERS = [
@@ -194,6 +197,15 @@ def write_xlsx(
     return path
 
 
+@pytest.fixture(params=["calamine", "stream"])
+def xlsx_reader(request, monkeypatch):
+    """Runs an xlsx test with both readers: calamine (whole sheet) and openpyxl read-only (streamed,
+    for files above STREAM_ABOVE_BYTES, here forced with a threshold of 0)."""
+    if request.param == "stream":
+        monkeypatch.setattr(sheet_source, "STREAM_ABOVE_BYTES", 0)
+    return request.param
+
+
 def rows_of(results: list) -> list[RosterRow]:
     return [r for r in results if isinstance(r, RosterRow)]
 
@@ -233,25 +245,25 @@ class TestFormatsAndEncodings:
         path = write_csv(tmp_path / "roster.csv", rows, encoding="gb18030")
         assert rows_of(list(read_roster(path)))[0].owner_name == "张𠀀"
 
-    def test_xlsx_with_a_merged_title_row(self, tmp_path):
+    def test_xlsx_with_a_merged_title_row(self, tmp_path, xlsx_reader):
         results = list(read_roster(write_xlsx(tmp_path / "roster.xlsx", good_rows())))
         assert problems_of(results) == []
         assert [values(r) for r in rows_of(results)] == EXPECTED
         assert [(r.row, r.sheet) for r in rows_of(results)] == [(3, "台账"), (4, "台账"), (5, "台账")]
 
-    def test_xlsx_numbers_read_as_office_staff_see_them(self, tmp_path):
+    def test_xlsx_numbers_read_as_office_staff_see_them(self, tmp_path, xlsx_reader):
         rows = good_rows()
         rows[0][4], rows[0][5], rows[0][6], rows[0][9], rows[0][10] = 5, 501, 75.5, 13812345678, 1948
         results = list(read_roster(write_xlsx(tmp_path / "roster.xlsx", rows)))
         assert problems_of(results) == []
         assert values(rows_of(results)[0]) == EXPECTED[0]
 
-    def test_xlsx_instruction_sheet_before_the_roster_is_skipped(self, tmp_path):
+    def test_xlsx_instruction_sheet_before_the_roster_is_skipped(self, tmp_path, xlsx_reader):
         results = list(read_roster(write_xlsx(tmp_path / "roster.xlsx", good_rows(), extra_sheet_first=True)))
         assert problems_of(results) == []
         assert len(rows_of(results)) == 3
 
-    def test_xlsx_table_that_does_not_start_at_a1(self, tmp_path):
+    def test_xlsx_table_that_does_not_start_at_a1(self, tmp_path, xlsx_reader):
         workbook = openpyxl.Workbook()
         sheet = workbook.active
         rows = good_rows()
@@ -263,7 +275,7 @@ class TestFormatsAndEncodings:
         problem = only_problem(list(read_roster(tmp_path / "roster.xlsx")))
         assert (problem.row, problem.col, problem.column) == (6, 2 + 6, "专有部分面积")
 
-    def test_file_objects_as_uploaded(self, tmp_path):
+    def test_file_objects_as_uploaded(self, tmp_path, xlsx_reader):
         for path in (
             write_csv(tmp_path / "r.csv", good_rows(), encoding="gbk"),
             write_xlsx(tmp_path / "r.xlsx", good_rows()),
@@ -277,7 +289,7 @@ class TestFormatsAndEncodings:
         path.write_bytes(text.encode("utf-16"))
         assert [values(r) for r in rows_of(list(read_roster(path)))] == EXPECTED
 
-    def test_header_variants(self, tmp_path):
+    def test_header_variants(self, tmp_path, xlsx_reader):
         for path in (
             write_csv(tmp_path / "r.csv", good_rows(), headers=VARIANT_HEADERS),
             write_xlsx(tmp_path / "r.xlsx", good_rows(), headers=VARIANT_HEADERS),
@@ -315,7 +327,7 @@ class TestFileProblems:
         (tmp_path / "blank.csv").write_bytes(b"\r\n  \r\n")
         assert only_problem(list(read_roster(tmp_path / "blank.csv"))).code == "empty"
 
-    def test_password_protected_xlsx(self, tmp_path):
+    def test_password_protected_xlsx(self, tmp_path, xlsx_reader):
         # Excel writes an encrypted xlsx as an OLE compound file: the CFB magic bytes, then sectors.
         path = tmp_path / "locked.xlsx"
         path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + b"EncryptionInfo" + bytes(1024))
@@ -323,7 +335,7 @@ class TestFileProblems:
         assert problem.code == "encrypted"
         assert "密码" in problem.zh and "password" in problem.en
 
-    def test_damaged_xlsx(self, tmp_path):
+    def test_damaged_xlsx(self, tmp_path, xlsx_reader):
         path = tmp_path / "broken.xlsx"
         path.write_bytes(b"PK\x03\x04" + b"\x00garbage" * 100)
         assert only_problem(list(read_roster(path))).code == "unreadable"
@@ -336,7 +348,7 @@ class TestFileProblems:
     def test_missing_file(self, tmp_path):
         assert only_problem(list(read_roster(tmp_path / "nowhere.csv"))).code == "unreadable"
 
-    def test_a_sheet_that_is_not_a_roster(self, tmp_path):
+    def test_a_sheet_that_is_not_a_roster(self, tmp_path, xlsx_reader):
         rows = [["2021年第一季度", "收入", "支出"], ["一月", "100", "80"]]
         for path in (
             write_csv(tmp_path / "r.csv", rows[1:], headers=rows[0]),
@@ -404,8 +416,10 @@ BAD_CELLS = [
 
 class TestRowProblems:
     @pytest.mark.parametrize(("key", "bad", "code", "says"), BAD_CELLS)
-    @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-    def test_each_problem_names_row_column_and_value(self, tmp_path, fmt, key, bad, code, says):
+    @pytest.mark.parametrize("fmt", ["csv", "xlsx", "xlsx-stream"])
+    def test_each_problem_names_row_column_and_value(self, tmp_path, monkeypatch, fmt, key, bad, code, says):
+        if fmt == "xlsx-stream":
+            monkeypatch.setattr(sheet_source, "STREAM_ABOVE_BYTES", 0)
         rows = good_rows()
         position = [c.key for c in TEMPLATE].index(key)
         rows[0][position] = bad
@@ -520,7 +534,7 @@ class TestTemplate:
 
 
 class TestProblemReport:
-    def test_bad_cells_are_red_with_a_note_at_their_original_row(self, tmp_path):
+    def test_bad_cells_are_red_with_a_note_at_their_original_row(self, tmp_path, xlsx_reader):
         rows = good_rows()
         rows[1][6] = "-5"
         source = write_xlsx(tmp_path / "r.xlsx", rows)
@@ -559,3 +573,170 @@ class TestProblemReport:
         book = openpyxl.load_workbook(out)
         assert book.sheetnames == ["问题清单"]
         assert list(book["问题清单"].values)[1][5] == "The file is empty."
+
+
+class TestStreamedXlsx:
+    """Large xlsx files are read row by row with openpyxl; the rows must be exactly calamine's."""
+
+    def tricky_workbook(self, path: Path) -> Path:
+        workbook = openpyxl.Workbook()
+        hidden = workbook.active
+        hidden.title = "旧数据"
+        hidden.append([*HEADERS])
+        hidden.sheet_state = "hidden"
+        sheet = workbook.create_sheet("台账")
+        sheet.cell(row=3, column=2, value=TITLE)
+        for col, header in enumerate(HEADERS, start=2):
+            sheet.cell(row=4, column=col, value=header)
+        body = [
+            ["南庄坪社区", "旺角家园", 3, 2, 5, 501.0, 75.5, "张三", 430102194803091234, 13812345678, 1948],
+            [
+                "南庄坪社区",
+                "旺角家园",
+                "3栋",
+                "2单元",
+                None,
+                "502",
+                82.36,
+                "李四",
+                "",
+                "",
+                datetime.date(1952, 11, 30),
+            ],
+            [],  # a blank row inside the table
+            [
+                "南庄坪社区",
+                "旺角家园",
+                "A座",
+                True,
+                1,
+                101,
+                60,
+                " 王五 ",
+                datetime.datetime(2021, 5, 1, 8, 30),
+                "#N/A",
+            ],
+        ]
+        for offset, row in enumerate(body):
+            for col, value in enumerate(row, start=2):
+                sheet.cell(row=5 + offset, column=col, value=value)
+        for col, value, number_format in (
+            (14, 430102194803091234, "yyyy-mm-dd"),  # an ID in a date column: no date, the number
+            (15, 45000, "yyyy年m月d日"),
+            (16, 45000.5, "m/d/yy h:mm"),
+        ):
+            sheet.cell(row=6, column=col, value=value).number_format = number_format
+        sheet.cell(row=12, column=2, value="合计")  # rows 9-11 are absent from the XML
+        workbook.save(path)
+        return path
+
+    def sheets(self, source, monkeypatch, threshold: int) -> list[tuple[str | None, list]]:
+        """Every sheet's rows with one reader. Trailing blanks are cut: calamine pads each row to the
+        used range and stops at its last row, the streamed rows end at their last cell."""
+        monkeypatch.setattr(sheet_source, "STREAM_ABOVE_BYTES", threshold)
+        sheets = []
+        for sheet in sheet_source.open_sheets(source):
+            rows = [
+                (n, cells[: max((i + 1 for i, c in enumerate(cells) if c), default=0)])
+                for n, cells in sheet.rows
+            ]
+            while rows and not rows[-1][1]:
+                rows.pop()
+            sheets.append((sheet.name, rows))
+        return sheets
+
+    def test_both_readers_give_the_same_rows(self, tmp_path, monkeypatch):
+        path = self.tricky_workbook(tmp_path / "roster.xlsx")
+        whole = self.sheets(path, monkeypatch, 1 << 40)
+        assert self.sheets(path, monkeypatch, 0) == whole
+        name, rows = whole[0]
+        assert name == "台账"
+        assert [n for n, _ in rows] == list(range(1, 13))
+        assert rows[4][1][1:12] == [
+            "南庄坪社区",
+            "旺角家园",
+            "3",
+            "2",
+            "5",
+            "501",
+            "75.5",
+            "张三",
+            "4.301021948030913e+17",
+            "13812345678",
+            "1948",
+        ]
+        assert rows[5][1][11:] == [
+            "1952-11-30",
+            "",
+            "4.301021948030913e+17",
+            "2023-03-15",
+            "2023-03-15 12:00:00",
+        ]
+        assert rows[7][1][4:10] == ["是", "1", "101", "60", "王五", "2021-05-01 08:30:00"]
+
+    def test_shared_strings_as_excel_writes_them(self, tmp_path, monkeypatch):
+        # openpyxl writes every text as an inline string; Excel keeps them in a shared table, with
+        # rich-text runs and phonetic guides (rPh) that are not part of the value.
+        path = write_xlsx(tmp_path / "roster.xlsx", good_rows(), title=False)
+        with zipfile.ZipFile(path) as original:
+            parts = {name: original.read(name) for name in original.namelist()}
+        table: list[str] = []
+
+        def shared(match: re.Match) -> str:
+            table.append(match.group(2))
+            return f'<c r="{match.group(1)}" t="s"><v>{len(table) - 1}</v></c>'
+
+        sheet = "xl/worksheets/sheet1.xml"
+        parts[sheet] = re.sub(
+            r'<c r="([A-Z]+\d+)" t="inlineStr"><is><t>([^<]*)</t></is></c>', shared, parts[sheet].decode()
+        ).encode()
+        items = [
+            '<si><r><t>旺角</t></r><r><rPr><b/></rPr><t>家园</t></r><rPh sb="0" eb="2"><t>wangjiao</t></rPh></si>'
+            if text == "旺角家园"
+            else f"<si><t>{text}</t></si>"
+            for text in table
+        ]
+        parts["xl/sharedStrings.xml"] = (
+            '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            + "".join(items)
+            + "</sst>"
+        ).encode()
+        parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+            b"</Relationships>",
+            b'<Relationship Id="rIdS" Target="sharedStrings.xml" Type="http://schemas.openxmlformats.org/'
+            b'officeDocument/2006/relationships/sharedStrings"/></Relationships>',
+        )
+        parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+            b"</Types>",
+            b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+            b'officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+        )
+        with zipfile.ZipFile(path, "w") as out:
+            for name, data in parts.items():
+                out.writestr(name, data)
+        assert "旺角家园" in table
+        assert self.sheets(path, monkeypatch, 0) == self.sheets(path, monkeypatch, 1 << 40)
+        assert [values(r) for r in rows_of(list(read_roster(path)))] == EXPECTED
+
+    def test_streamed_rows_are_checked_like_any_other(self, tmp_path, monkeypatch):
+        monkeypatch.setattr(sheet_source, "STREAM_ABOVE_BYTES", 0)
+        rows = good_rows()
+        rows[0][8] = 430102194803091234  # an ID typed into a number cell
+        rows.insert(1, [])
+        path = write_xlsx(tmp_path / "upload.bin", rows)  # uploads may be stored under any name
+        results = list(read_roster(path))
+        problem = only_problem(results)
+        assert (problem.row, problem.code) == (3, "id_as_number")
+        assert [r.row for r in rows_of(results)] == [5, 6]
+
+    def test_large_files_do_not_load_the_whole_sheet(self, tmp_path, monkeypatch):
+        path = write_xlsx(tmp_path / "r.xlsx", good_rows())
+        monkeypatch.setattr(sheet_source, "STREAM_ABOVE_BYTES", path.stat().st_size - 1)
+
+        def whole_sheet(*args, **kwargs):
+            raise AssertionError("calamine used for a file above the threshold")
+
+        monkeypatch.setattr(sheet_source.python_calamine.CalamineWorkbook, "from_path", whole_sheet)
+        monkeypatch.setattr(sheet_source.python_calamine.CalamineWorkbook, "from_filelike", whole_sheet)
+        assert [values(r) for r in rows_of(list(read_roster(path)))] == EXPECTED
+        assert [values(r) for r in rows_of(list(read_roster(io.BytesIO(path.read_bytes()))))] == EXPECTED

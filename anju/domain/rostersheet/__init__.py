@@ -1,5 +1,8 @@
 """Roster sheets (摸底台账) as offices keep them: read, validate, report problems. Pure Python, no Django.
 
+CSV streams; xlsx is read by calamine (fast, whole sheet in memory) up to source.STREAM_ABOVE_BYTES
+on disk and parsed row by row above it (xlsxstream), so a million-row sheet stays in bounded memory.
+
 for item in read_roster(path, resolver=db_resolver):
     if isinstance(item, Problem): ...
     else: ...  # a RosterRow

@@ -1,5 +1,9 @@
 """Rows of a spreadsheet file, one at a time, whatever it is: xlsx (or xls) via calamine, CSV in any
-common Chinese encoding. Cells come out as stripped strings, with the row number Excel shows."""
+common Chinese encoding. Cells come out as stripped strings, with the row number Excel shows.
+
+calamine is fast but holds a whole sheet in memory (about 1.4 GB for a million-row roster), so an
+xlsx larger than STREAM_ABOVE_BYTES on disk is parsed row by row instead (xlsxstream): slower, but
+memory stays bounded by one row plus the workbook's shared-strings table."""
 
 from __future__ import annotations
 
@@ -16,12 +20,17 @@ from typing import BinaryIO
 import python_calamine
 
 from anju.domain.errors import DomainError
+from anju.domain.rostersheet import xlsxstream
 
 __all__ = ["FileProblem", "Sheet", "Source", "cell_text", "open_sheets"]
 
 Source = str | os.PathLike[str] | BinaryIO
 
 _SAMPLE_BYTES = 256 * 1024
+# An xlsx larger than this on disk is streamed rather than loaded whole by calamine. A roster row
+# takes about 70 bytes in the zip and 1.3 KB in calamine's memory, so 10 MB (about 150,000 rows)
+# keeps calamine under about 250 MB. Module-level so tests and the bench can force either path.
+STREAM_ABOVE_BYTES = 10 * 1024 * 1024
 _ZIP_MAGIC = b"PK\x03\x04"
 # OLE/CFB container: a legacy .xls, or an xlsx that Excel encrypted with a password.
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -91,7 +100,9 @@ def open_sheets(source: Source) -> Iterator[Sheet]:
     head = _peek(source, _SAMPLE_BYTES)
     if not head.strip(b" \t\r\n\x00"):
         raise FileProblem(*EMPTY[:2], code=EMPTY[2])
-    if head.startswith(_ZIP_MAGIC) or head.startswith(_CFB_MAGIC):
+    if head.startswith(_ZIP_MAGIC) and _size(source) > STREAM_ABOVE_BYTES:
+        yield from _streamed_sheets(source)
+    elif head.startswith(_ZIP_MAGIC) or head.startswith(_CFB_MAGIC):
         yield from _workbook_sheets(source, encrypted_looking=head.startswith(_CFB_MAGIC))
     else:
         yield _csv_sheet(source, head)
@@ -108,6 +119,41 @@ def _peek(source: Source, size: int) -> bytes:
     head = source.read(size)
     source.seek(position)
     return head
+
+
+def _size(source: Source) -> int:
+    if isinstance(source, str | os.PathLike):
+        return os.stat(source).st_size
+    position = source.tell()
+    size = source.seek(0, os.SEEK_END)
+    source.seek(position)
+    return size
+
+
+def _streamed_sheets(source: Source) -> Iterator[Sheet]:
+    """A big xlsx, row by row (anju.domain.rostersheet.xlsxstream); anything that is not a plain xlsx
+    (an xlsb, a damaged file) goes to calamine, which reads what it can and names what it cannot."""
+    position = None if isinstance(source, str | os.PathLike) else source.tell()
+    try:
+        archive, sheets = xlsxstream.open_workbook(
+            os.fspath(source) if isinstance(source, str | os.PathLike) else source
+        )
+    except Exception:
+        if position is not None:
+            source.seek(position)  # type: ignore[union-attr]
+        yield from _workbook_sheets(source, encrypted_looking=False)
+        return
+    with archive:
+        for sheet in sheets:
+            yield Sheet(sheet.name, _streamed_rows(sheet))
+
+
+def _streamed_rows(sheet: xlsxstream.StreamedSheet) -> Iterator[tuple[int, list[str]]]:
+    try:
+        for number, values in sheet.rows():
+            yield number, [cell_text(value) for value in values]
+    except Exception as error:  # a sheet damaged part-way: zip, XML or index errors
+        raise FileProblem(*UNREADABLE[:2], code=UNREADABLE[2]) from error
 
 
 def _workbook_sheets(source: Source, *, encrypted_looking: bool) -> Iterator[Sheet]:
