@@ -4,43 +4,13 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.http import HttpRequest
 
+from anju.core.admin import ReadOnlyInline, ReadOnlyScopedAdmin
 from anju.elevators.models import CostLine, CostPlan, ElevatorProject, ProjectHousehold, SavedTable, Subsidy
 
 
-class ReadOnlyScopedAdmin(admin.ModelAdmin):
-    def get_queryset(self, request: HttpRequest):
-        return super().get_queryset(request).visible_to(request.user)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return request.user.is_active and request.user.is_staff
-
-    def has_module_permission(self, request) -> bool:
-        return request.user.is_active and request.user.is_staff
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class CostLineInline(admin.TabularInline):
+class CostLineInline(ReadOnlyInline):
     model = CostLine
-    extra = 0
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class SubsidyInline(CostLineInline):

@@ -4,29 +4,19 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from anju.core.admin import ReadOnlyScopedAdmin, ScopedAdmin
 from anju.programme.models import AnnualPlan, Inspection, Item, Organisation, Project, Stage
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ScopedAdmin):
     list_display = ("name", "kind", "subdistrict", "contact")
     list_filter = ("kind",)
     search_fields = ("name",)
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(AnnualPlan)
-class AnnualPlanAdmin(ReadOnly):
+class AnnualPlanAdmin(ReadOnlyScopedAdmin):
     list_display = ("title", "year", "subdistrict")
 
 
@@ -39,7 +29,7 @@ class StageInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(ReadOnly):
+class ProjectAdmin(ReadOnlyScopedAdmin):
     list_display = ("name", "year", "kind", "current_stage", "progress", "households", "budget_fen")
     list_filter = ("year", "kind", "current_stage", "completed")
     search_fields = ("name", "compound__name")
@@ -47,12 +37,12 @@ class ProjectAdmin(ReadOnly):
 
 
 @admin.register(Item)
-class ItemAdmin(ReadOnly):
+class ItemAdmin(ReadOnlyScopedAdmin):
     list_display = ("name", "kind", "category", "project", "budget_fen", "progress")
     list_filter = ("category", "kind")
 
 
 @admin.register(Inspection)
-class InspectionAdmin(ReadOnly):
+class InspectionAdmin(ReadOnlyScopedAdmin):
     list_display = ("project", "created", "inspector_label", "severity", "status")
     list_filter = ("status", "severity")

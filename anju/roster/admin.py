@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
-from django.http import HttpRequest
 
+from anju.core.admin import ScopedAdmin
 from anju.core.audit import Actor
 from anju.core.errors import ValidationFailed
 from anju.core.models import AuditEvent
@@ -25,35 +25,6 @@ from anju.roster.models import (
     Unit,
 )
 from anju.roster.scoping import scope_of
-
-
-class ScopedAdmin(admin.ModelAdmin):
-    def get_queryset(self, request: HttpRequest):
-        return super().get_queryset(request).visible_to(request.user)
-
-    def _may_edit(self, request: HttpRequest) -> bool:
-        return scope_of(request.user).can_edit
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return request.user.is_active and request.user.is_staff
-
-    def has_module_permission(self, request) -> bool:
-        return request.user.is_active and request.user.is_staff
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return self._may_edit(request)
-
-    def has_add_permission(self, request) -> bool:
-        return self._may_edit(request)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return request.user.is_superuser
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        model = db_field.related_model
-        if hasattr(model.objects, "visible_to"):
-            kwargs["queryset"] = model.objects.visible_to(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Subdistrict)

@@ -70,6 +70,8 @@ class ScopedQuerySet(models.QuerySet):
         return self.within(scope_of(user))
 
     def within(self, scope: Scope) -> Self:
+        if not scope.everything and scope.subdistrict_id is None:
+            return self.none()
         return self.filter(scope.q(self.model.scope_paths))
 
 
@@ -79,6 +81,8 @@ class PersonQuerySet(ScopedQuerySet):
     def within(self, scope: Scope) -> Self:
         if scope.everything:
             return self.all()
+        if scope.subdistrict_id is None:
+            return self.none()
         qs = self.filter(scope.q(self.model.scope_paths))
         if scope.compound_id is None and scope.community_id is None:
             return qs
