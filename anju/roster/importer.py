@@ -101,6 +101,7 @@ class ImportResult:
     problems: list[Problem] = field(default_factory=list)
     dry_run: bool = False
     seconds: float = 0.0
+    compound_ids: set[int] = field(default_factory=set)  # compounds the file's rows are in
 
     @property
     def applied(self) -> bool:
@@ -228,6 +229,7 @@ def _run_many(
                             progress(result.rows)
             writer.apply(batch)
             result.not_in_file = writer.not_in_file()
+            result.compound_ids = set(writer.matched_by_compound) | set(writer.added_by_compound)
             if progress is not None:
                 progress(result.rows)
             if result.problems or dry_run:
