@@ -10,11 +10,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from fractions import Fraction
 
+from django.db.models import Q
+from django.http import Http404
 from django.utils.translation import get_language
 
-from anju.domain.costshare import Household
+from anju.consultations import queries as consultation_queries
+from anju.consultations.models import Consultation, Elector, Question, QuestionKind
+from anju.consultations.models import Status as ConsultationStatus
+from anju.domain.costshare import Household, plain_yuan
 from anju.domain.costshare.negotiation import ConsentTarget, Negotiation, negotiate
 from anju.domain.errors import DomainError
 from anju.elevators import queries
@@ -89,3 +95,82 @@ def run(project: ElevatorProject, data: NegotiationInput | None) -> NegotiationV
                 errors[_field(error)] = error.message(get_language() or "zh-hans")
     willingness = data.willingness if data is not None else {}
     return NegotiationView(rows, net, gross, subsidy, target, len(households), total_area, result, errors, willingness)
+
+
+# Number questions whose answers can be read as an amount: the unit they were asked in → 元 per unit.
+YUAN_PER_UNIT = {"": 1, "元": 1, "万元": 10_000}
+
+
+@dataclass(frozen=True)
+class WillingnessSource:
+    """A number question of a consultation covering the project's unit, offered as willingness to pay."""
+
+    question: Question
+
+    @property
+    def key(self) -> str:
+        return f"{self.question.consultation_id}:{self.question.pk}"
+
+    @property
+    def label(self) -> str:
+        c = self.question.consultation
+        unit = f"（{self.question.unit_label}）" if self.question.unit_label else ""
+        return f"{c.title} · {c.scope_label} · {c.get_status_display()} · {self.question.order}. {self.question.text}{unit}"
+
+
+@dataclass(frozen=True)
+class LoadedWillingness:
+    source: WillingnessSource
+    values: dict[str, str]  # room -> 元 as typed in the form ("35000.00"); rooms without an answer left out
+    filled: int
+    total: int
+
+
+def willingness_sources(project: ElevatorProject, user) -> list[WillingnessSource]:
+    """Number questions (in 元 or 万元) of opened consultations the user may see whose scope contains the unit:
+    the unit itself, its building or its whole compound. Newest consultation first."""
+    unit = project.unit
+    covers = (Q(consultation__unit_id=unit.pk)
+              | Q(consultation__unit__isnull=True, consultation__building_id=unit.building_id)
+              | Q(consultation__building__isnull=True, consultation__compound_id=unit.building.compound_id))
+    questions = (Question.objects.visible_to(user).filter(covers, kind=QuestionKind.NUMBER,
+                                                          unit_label__in=list(YUAN_PER_UNIT))
+                 .exclude(consultation__status=ConsultationStatus.DRAFT)
+                 .select_related("consultation__compound", "consultation__building", "consultation__unit")
+                 .order_by("-consultation__created", "-consultation_id", "order"))
+    return [WillingnessSource(q) for q in questions]
+
+
+def _fen(answer: object, yuan_per_unit: int) -> int | None:
+    """An answer as fen, rounded down (nobody is taken to pay more than they said); None if not a number."""
+    try:
+        number = Decimal(str(answer).strip()) * yuan_per_unit
+    except InvalidOperation:
+        return None
+    if not number.is_finite() or number < 0:
+        return None
+    return int((number * 100).to_integral_value(rounding=ROUND_DOWN))
+
+
+def willingness_load(project: ElevatorProject, user, key: str) -> LoadedWillingness:
+    """Each room's answer to the chosen question, as counted now (the counted ballot or a later correction).
+
+    `key` is a `WillingnessSource.key`; 404 when it names no question offered to this user for this project.
+    Rooms whose household has no counted answer stay out of `values` (blank on the form).
+    """
+    source = next((s for s in willingness_sources(project, user) if s.key == key), None)
+    if source is None:
+        raise Http404
+    consultation: Consultation = source.question.consultation
+    rooms = {r.household_id: r.household.room for r in queries.project_rows(project)}
+    household_of = dict(Elector.objects.filter(consultation=consultation, household_id__in=rooms)
+                        .values_list("pk", "household_id"))
+    per_unit = YUAN_PER_UNIT[source.question.unit_label]
+    values: dict[str, str] = {}
+    for elector_id, current in consultation_queries.current_answers(consultation).items():
+        if elector_id not in household_of:
+            continue
+        fen = _fen(current.answers.get(str(source.question.pk)), per_unit)
+        if fen is not None:
+            values[rooms[household_of[elector_id]]] = plain_yuan(fen)
+    return LoadedWillingness(source, values, len(values), len(rooms))

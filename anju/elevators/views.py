@@ -168,12 +168,19 @@ def negotiate(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         data = forms.parse_negotiation(request.POST, [r.household.room for r in rows], node.storeys)
     view = negotiation.run(node, data)
+    loaded = None
+    if data is None and request.GET.get("source"):
+        loaded = negotiation.willingness_load(node, request.user, request.GET["source"])
+    will_values = ({r.household.room: request.POST.get(f"will_{r.household.room}", "") for r in rows}
+                   if data is not None else (loaded.values if loaded else {}))
     exempt_floors = data.exempt_floors if data is not None else {
         f for f in range(1, node.storeys + 1) if rows and all(r.exempt for r in rows if r.household.floor == f)
         and any(r.household.floor == f for r in rows)}
     context = {"node": node, "view": view, "values": request.POST, "floors": range(1, node.storeys + 1),
                "exempt_floors": exempt_floors, "oob": bool(request.headers.get("HX-Request")),
-               "targets": list(forms.TARGETS), "field_names": ["subsidy", "general"]}
+               "targets": list(forms.TARGETS), "field_names": ["subsidy", "general"],
+               "sources": negotiation.willingness_sources(node, request.user), "loaded": loaded,
+               "will_values": will_values}
     if request.headers.get("HX-Request"):
         return render(request, "elevators/_negotiation.html", context)
     return render(request, "elevators/negotiate.html", context)
