@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any
 
 from django import forms
 from django.http import QueryDict
@@ -17,6 +18,7 @@ from anju.elevators.models import (
     CostKind,
     ElevatorProject,
     ProjectHousehold,
+    RunningBasis,
     Status,
     SubsidyKind,
     SubsidyMode,
@@ -179,10 +181,31 @@ def parse_money(data: Mapping[str, str], project: ElevatorProject) -> tuple[dict
     subsidies = [(kind, names.get(f"s:{kind}", ""), fen) for kind in SubsidyKind.values
                  if (fen := yuan_field(data, f"subsidy_{kind}", errors))]
     running = [(name, fen) for i, name in enumerate(RUNNING_ITEMS) if (fen := yuan_field(data, f"running_{i}", errors))]
-    return {"costs": costs, "subsidies": subsidies, "running_costs": running}, errors
+    basis = data.get("running_basis") or project.running_basis
+    if basis not in RunningBasis.values:
+        errors["running_basis"] = "未知分摊方式" if (get_language() or "zh").startswith("zh") else "unknown basis"
+    return {"costs": costs, "subsidies": subsidies, "running_costs": running, "running_basis": basis}, errors
 
 
-def money_initial(project: ElevatorProject) -> dict[str, list[tuple[str, str, int | None]]]:
+def parse_rides(data: Mapping[str, str], rows: list[ProjectHousehold]) -> tuple[dict[int, int | None], dict[str, str]]:
+    """Rides typed per room (`rides_<room>`; blank: not read) as household pk -> count; errors name the room."""
+    rides: dict[int, int | None] = {}
+    errors: dict[str, str] = {}
+    for row in rows:
+        room = row.household.room
+        text = (data.get(f"rides_{room}") or "").strip().replace(",", "")
+        if not text:
+            rides[row.household_id] = None
+        elif text.isascii() and text.isdigit():
+            rides[row.household_id] = int(text)
+        else:
+            zh = (get_language() or "zh").startswith("zh")
+            errors[f"rides_{room}"] = (f"{room}: 刷卡次数应为不小于 0 的整数" if zh
+                                       else f"{room}: rides must be a whole number of at least 0")
+    return rides, errors
+
+
+def money_initial(project: ElevatorProject) -> dict[str, Any]:
     """(field name, label, fen) rows of the money form, filled from the project."""
     costs = {c.kind: c.amount for c in project.costs.all()}
     subsidies = {s.kind: s.amount for s in project.subsidies.all()}
@@ -191,4 +214,5 @@ def money_initial(project: ElevatorProject) -> dict[str, list[tuple[str, str, in
         "costs": [(f"cost_{k}", label, costs.get(k)) for k, label in CostKind.choices],
         "subsidies": [(f"subsidy_{k}", label, subsidies.get(k)) for k, label in SubsidyKind.choices],
         "running": [(f"running_{i}", name, running.get(name)) for i, name in enumerate(RUNNING_ITEMS)],
+        "running_basis": project.running_basis, "bases": RunningBasis.choices,
     }

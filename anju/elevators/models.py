@@ -34,6 +34,7 @@ class SubsidyMode(models.TextChoices):
 class RunningBasis(models.TextChoices):
     COEFFICIENTS = "coefficients", _("按楼层系数")
     EQUAL = "equal", _("每户均摊")
+    RIDES = "rides", _("按刷卡次数")
 
 
 class ElevatorProject(models.Model):
@@ -140,6 +141,8 @@ class ProjectHousehold(models.Model):
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="elevator_rows", verbose_name=_("户"))
     participates = models.BooleanField(_("参与加装"), default=True)
     exempt = models.BooleanField(_("免缴"), default=False)
+    # Metered rides (IC-card count) over the metering period, for running costs shared by rides; None: not read.
+    rides = models.PositiveIntegerField(_("刷卡次数"), null=True, blank=True)
 
     scope_paths = CostLine.scope_paths
     objects = ScopedQuerySet.as_manager()

@@ -356,20 +356,27 @@ def plan_diff(old: CostPlan, new: CostPlan) -> tuple[list[Change], list[tuple[st
     return changes, shares
 
 
-def running_estimate(project: ElevatorProject, plan: CostPlan) -> tuple[str, dict[str, int]]:
-    """The basis used ("coefficients" or "equal") and each household's yearly running cost (fen) by room.
+def running_estimate(project: ElevatorProject, plan: CostPlan | None) -> tuple[str, dict[str, int]]:
+    """The basis used ("coefficients", "rides" or "equal") and each household's yearly running cost (fen) by room.
 
-    By the plan's floor coefficients when the project asks for that and the plan's method has them (a
-    table or own coefficients); otherwise equally among the households that use the elevator.
+    Households take part and are exempt as in `plan` (the project as it stands when None). By metered rides
+    when the project asks for that and some paying household has rides; by the plan's floor coefficients
+    when the project asks for that and the method has them (a table or own coefficients); otherwise equally
+    among the households that use the elevator. The amounts add up to the yearly total exactly.
     """
     items = [costshare.RunningCost(i["name"], int(i["amount"])) for i in project.running_costs]
     if not items:
         return "equal", {}
-    quote = costshare.quote_from_json(plan.inputs)
+    quote = _running_quote(project, plan)
     coefficients = None
+    rides = None
     method = quote.method
     basis = "equal"
-    if project.running_basis == "coefficients":
+    if project.running_basis == "rides":
+        rides = {row.household.room: row.rides or 0 for row in project_rows(project)}
+        if any(rides.get(h.id, 0) for h in quote.households if h.pays):
+            basis = "rides"
+    elif project.running_basis == "coefficients":
         if isinstance(method, costshare.Coefficients):
             coefficients, basis = dict(method.by_floor), "coefficients"
         elif isinstance(method, costshare.Table):
@@ -381,5 +388,15 @@ def running_estimate(project: ElevatorProject, plan: CostPlan) -> tuple[str, dic
     if basis == "coefficients" and not any(coefficients.get(h.floor, 0) for h in quote.households if h.pays):
         basis = "equal"
     result = costshare.share_running_costs(quote.households, items, basis=basis,  # type: ignore[arg-type]
-                                           coefficients=coefficients)
+                                           coefficients=coefficients, rides=rides)
     return basis, {s.household_id: s.amount for s in result.shares}
+
+
+def _running_quote(project: ElevatorProject, plan: CostPlan | None) -> costshare.Quote:
+    """The households as the plan has them, or as the project stands (by area if its own method does not apply)."""
+    if plan is not None:
+        return costshare.quote_from_json(plan.inputs)
+    try:
+        return costshare.quote_from_json(quote_document(project, method_key(project), Scenario()))
+    except DomainError:
+        return costshare.quote_from_json(quote_document(project, "area", Scenario()))

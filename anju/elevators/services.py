@@ -159,6 +159,8 @@ def project_update(*, project: ElevatorProject, actor: Actor, **changes: Any) ->
         raise ValidationFailed(f"未知状态: {changes['status']}", f"unknown status: {changes['status']}", field="status")
     if "subsidy_mode" in changes and changes["subsidy_mode"] not in SubsidyMode.values:
         raise ValidationFailed("未知补贴方式", "unknown subsidy mode", field="subsidy_mode")
+    if "running_basis" in changes and changes["running_basis"] not in RunningBasis.values:
+        raise ValidationFailed("未知分摊方式", "unknown basis", field="running_basis")
     if "method" in changes:
         changes["method"] = _check_method(changes["method"], storeys=project.storeys,
                                           subdistrict_id=_subdistrict_id(project))
@@ -177,11 +179,14 @@ def project_update(*, project: ElevatorProject, actor: Actor, **changes: Any) ->
 @transaction.atomic
 def money_set(*, project: ElevatorProject, costs: Sequence[tuple[str, str, int]],
               subsidies: Sequence[tuple[str, str, int]], running_costs: Sequence[tuple[str, int]] | None = None,
-              actor: Actor) -> ElevatorProject:
-    """Replace the project's one-off costs and subsidies (kind, name, fen), and optionally its yearly running costs.
+              running_basis: str | None = None, actor: Actor) -> ElevatorProject:
+    """Replace the project's one-off costs and subsidies (kind, name, fen), and optionally its yearly running costs
+    and how they are shared (`RunningBasis`).
 
     Saved plans keep the figures they were computed with; the next plan uses these.
     """
+    if running_basis is not None and running_basis not in RunningBasis.values:
+        raise ValidationFailed(f"未知分摊方式: {running_basis}", f"unknown basis: {running_basis}", field="running_basis")
     _check_lines(costs, CostKind, "costs")
     _check_lines(subsidies, SubsidyKind, "subsidies")
     if not costs or not sum(amount for _k, _n, amount in costs):
@@ -200,6 +205,8 @@ def money_set(*, project: ElevatorProject, costs: Sequence[tuple[str, str, int]]
     Subsidy.objects.bulk_create([Subsidy(project=project, kind=k, name=n, amount=a) for k, n, a in subsidies])
     if running_costs is not None:
         project.running_costs = [{"name": name, "amount": amount} for name, amount in running_costs]
+    if running_basis is not None:
+        project.running_basis = running_basis
     if project.reach_costs and project.reach_costs[max(project.reach_costs, key=int)] != sum(a for *_, a in costs):
         project.reach_costs = {}  # the old profile no longer ends at the gross: back to the default profile
     project.save()
@@ -222,6 +229,35 @@ def household_set(*, project: ElevatorProject, household: Household, actor: Acto
                  after={household.room: {"participates": participates, "exempt": exempt}},
                  subdistrict_id=_subdistrict_id(project))
     return row
+
+
+@transaction.atomic
+def rides_set(*, project: ElevatorProject, rides: Mapping[int, int | None], actor: Actor) -> int:
+    """Record metered rides (IC-card counts) per household pk, None to clear; returns how many rows changed.
+
+    Households of the project left out of `rides` keep what they had; running costs by rides use these counts.
+    """
+    rows = {row.household_id: row for row in
+            ProjectHousehold.objects.select_for_update().filter(project=project).select_related("household")}
+    for household_id, count in rides.items():
+        if household_id not in rows:
+            raise ValidationFailed("该户不属于本项目的单元", "the household is not in this project's unit",
+                                   field=f"rides.{household_id}")
+        if count is not None and (isinstance(count, bool) or not isinstance(count, int) or count < 0):
+            room = rows[household_id].household.room
+            raise ValidationFailed(f"{room}: 刷卡次数应为不小于 0 的整数", f"{room}: rides must be a whole number of at least 0",
+                                   field=f"rides.{room}")
+    changed = [row for household_id, row in rows.items()
+               if household_id in rides and row.rides != rides[household_id]]
+    if not changed:
+        return 0
+    before = {row.household.room: row.rides for row in changed}
+    for row in changed:
+        row.rides = rides[row.household_id]
+    ProjectHousehold.objects.bulk_update(changed, ["rides"])
+    audit.record(actor=actor, action="elevator.rides", obj=project, before=before,
+                 after={row.household.room: row.rides for row in changed}, subdistrict_id=_subdistrict_id(project))
+    return len(changed)
 
 
 @transaction.atomic

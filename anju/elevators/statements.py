@@ -26,7 +26,8 @@ METHOD_EXPLAINED = {
 }
 
 
-RUNNING_BASIS = {"coefficients": "按本方案的楼层系数分摊", "equal": "由使用电梯的住户平均分摊"}
+RUNNING_BASIS = {"coefficients": "按本方案的楼层系数分摊", "equal": "由使用电梯的住户平均分摊",
+                 "rides": "按各户刷卡乘梯次数分摊"}
 
 
 def method_explained(plan: CostPlan) -> str:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.project, name="project"),
     path("<int:pk>/status/", views.project_status, name="project_status"),
     path("<int:pk>/money/", views.project_money, name="project_money"),
+    path("<int:pk>/rides/", views.rides_save, name="rides_save"),
     path("<int:pk>/compensations/", views.compensation_add, name="compensation_add"),
     path("<int:pk>/tables/", views.table_save, name="table_save"),
     path("<int:pk>/calculator/", views.calculator, name="calculator"),

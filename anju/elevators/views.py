@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,8 +18,16 @@ from anju.core.audit import Actor
 from anju.core.errors import ValidationFailed, user_message
 from anju.core.models import AuditEvent
 from anju.domain.errors import DomainError
-from anju.elevators import forms, jobs, negotiation, queries, services, statements
-from anju.elevators.models import CostKind, CostPlan, ElevatorProject, Status, SubsidyKind, SubsidyMode
+from anju.elevators import forms, jobs, negotiation, queries, rides, services, statements
+from anju.elevators.models import (
+    CostKind,
+    CostPlan,
+    ElevatorProject,
+    RunningBasis,
+    Status,
+    SubsidyKind,
+    SubsidyMode,
+)
 from anju.roster.models import Unit
 from anju.roster.scoping import scope_of
 
@@ -49,14 +58,27 @@ def index(request: HttpRequest) -> HttpResponse:
 def project(request: HttpRequest, pk: int) -> HttpResponse:
     node = access_project(request, pk)
     history = AuditEvent.objects.filter(object_type="elevators.elevatorproject", object_id=str(node.pk))[:20]
+    rows = queries.project_rows(node)
     return render(request, "elevators/project.html", {
-        "node": node, "rows": queries.project_rows(node), "costs": node.costs.all(), "subsidies": node.subsidies.all(),
+        "node": node, "rows": rows, "running": _running(node, rows), "costs": node.costs.all(), "subsidies": node.subsidies.all(),
         "compensations": node.compensations.select_related("household__unit__building"),
         "gross": queries.gross_of(node), "plans": node.plans.all(), "history": history,
         "can_edit": scope_of(request.user).can_edit, "statuses": Status.choices,
         "money": forms.money_initial(node),
         "method_label": next((c.label for c in queries.method_columns(node) if c.key == queries.method_key(node)), ""),
     })
+
+
+def _running(node: ElevatorProject, rows: list) -> dict | None:
+    """The yearly running costs per room as the latest plan (or the project as it stands) shares them."""
+    if not node.running_costs:
+        return None
+    try:
+        basis, by_room = queries.running_estimate(node, node.plans.first())
+    except DomainError as error:
+        return {"error": user_message(error)}
+    return {"basis": RunningBasis(basis).label, "asked": node.running_basis, "by_room": by_room,
+            "total": sum(by_room.values()), "unread": sum(1 for r in rows if r.rides is None)}
 
 
 def _calculator_context(request: HttpRequest, node: ElevatorProject) -> dict:
@@ -250,6 +272,37 @@ def project_money(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationFailed as error:
         messages.error(request, error.message())
     return redirect("elevators:project", node.pk)
+
+
+RIDES_MAX_BYTES = 5 * 1024 * 1024
+
+
+@login_required
+@require_POST
+def rides_save(request: HttpRequest, pk: int) -> HttpResponse:
+    """Metered rides per household, typed per room or from a sheet (which then replaces every room's count)."""
+    node = access_project(request, pk)
+    _require_edit(request)
+    rows = queries.project_rows(node)
+    upload = request.FILES.get("rides_file")
+    try:
+        if upload is not None:
+            if upload.size > RIDES_MAX_BYTES:
+                raise ValidationFailed("文件超过 5 MB", "the file is larger than 5 MB", field="file")
+            by_room = rides.read_rides(upload.read(), [r.household.room for r in rows])
+            values = {r.household_id: by_room.get(r.household.room) for r in rows}
+        else:
+            values, errors = forms.parse_rides(request.POST, rows)
+            if errors:
+                raise ValidationFailed("；".join(errors.values()), "; ".join(errors.values()), field="rides")
+        services.rides_set(project=node, rides=values, actor=Actor.of(request.user))
+    except ValidationFailed as error:
+        messages.error(request, error.message())
+    else:
+        read = sum(1 for v in values.values() if v is not None)
+        messages.success(request, _("已记录 %(read)s 户的刷卡次数；%(unread)s 户没有次数，按 0 次计。")
+                         % {"read": read, "unread": len(values) - read})
+    return redirect(f"{reverse('elevators:project', args=[node.pk])}#running")
 
 
 @login_required
