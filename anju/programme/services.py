@@ -376,6 +376,17 @@ def project_refresh(project: Project) -> Project:
     return project
 
 
+def projects_refresh(*, compound_ids: Iterable[int]) -> int:
+    """Recompute the snapshot of every project in these compounds (after a roster import); returns how many.
+
+    Derived figures only, recomputed from what is stored: no audit record, like `project_refresh`.
+    """
+    projects = list(Project.objects.filter(compound_id__in=set(compound_ids)).order_by("id"))
+    for project in projects:
+        project_refresh(project)
+    return len(projects)
+
+
 def scope_buildings_q(project: Project, items: Sequence[Item]) -> Q:
     """Households in the buildings the project's items cover; the whole compound if an item names none."""
     building_ids = {b.pk for i in items for b in i.buildings.all()}

@@ -21,6 +21,7 @@ from anju.core import jobs
 from anju.core.audit import Actor
 from anju.core.models import Job
 from anju.domain.rostersheet import write_problem_report
+from anju.programme import services as programme
 from anju.roster.exporter import ExportTarget, export_count, export_roster
 from anju.roster.importer import count_rows, import_roster
 from anju.roster.scoping import scope_of
@@ -95,6 +96,9 @@ def run_import(job: Job, progress: jobs.Progress) -> dict[str, Any]:
     file_progress(total or result.rows, force=True)
     progress(total or result.rows, total or result.rows, force=True)
     summary = result.summary()
+    if result.applied and result.compound_ids:
+        # The programme's beneficiary figures are snapshots of the roster: bring them up to date now.
+        programme.projects_refresh(compound_ids=result.compound_ids)
     if result.problems:
         problems = [
             {"sheet": p.sheet, "row": p.row, "column": p.column, "value": p.value, "zh": p.zh, "en": p.en}

@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from anju.core.audit import Actor
 from anju.core.errors import AnjuError
 from anju.domain.rostersheet import write_problem_report
+from anju.programme import services as programme
 from anju.roster.importer import ImportResult, count_rows, import_roster
 from anju.roster.scoping import Scope, scope_of
 
@@ -91,6 +92,9 @@ class Command(BaseCommand):
         if result.problems:
             self.print_problems(result)
             sys.exit(EXIT_PROBLEMS)
+        if result.applied and result.compound_ids:
+            # The programme's beneficiary figures are snapshots of the roster: bring them up to date now.
+            programme.projects_refresh(compound_ids=result.compound_ids)
         self.print_summary(result)
 
     def print_problems(self, result: ImportResult) -> None:
