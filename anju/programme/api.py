@@ -8,14 +8,17 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from django.urls import reverse
+from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
+from ninja.files import UploadedFile
 
 from anju.core.audit import Actor
 from anju.programme import queries, services
-from anju.programme.models import AnnualPlan, Inspection, Item, Project, Stage
+from anju.programme.models import AnnualPlan, Inspection, InspectionPhoto, Item, Project, Stage
+from anju.programme.photos import MAX_REQUEST_BYTES
 from anju.programme.templatetags.programme_tags import yuan
 from anju.roster.scoping import scope_of
 
@@ -108,6 +111,18 @@ class InspectionOut(Schema):
     photos: int
 
 
+class PhotoOut(Schema):
+    id: int
+    width: int
+    height: int
+    kept_location: bool
+    url: str
+
+
+class InspectionDetailOut(InspectionOut):
+    photo_list: list[PhotoOut]
+
+
 class InspectionIn(Schema):
     findings: str
     severity: str = "low"
@@ -130,6 +145,21 @@ def _project_out(p: Project) -> dict:
 def _inspection_out(i: Inspection) -> dict:
     return {"id": i.pk, "project_id": i.project_id, "created": i.created, "inspector": i.inspector_label, "findings": i.findings,
             "severity": i.severity, "status": i.status, "photos": i.photos.count()}
+
+
+def _photo_out(p: InspectionPhoto) -> dict:
+    return {"id": p.pk, "width": p.width, "height": p.height, "kept_location": p.kept_location,
+            "url": reverse("api:programme_photo", args=[p.pk])}
+
+
+def _inspection(request: HttpRequest, pk: int) -> Inspection:
+    return get_object_or_404(Inspection.objects.visible_to(request.user), pk=pk)
+
+
+def _require_follow_up(request: HttpRequest, record: Inspection) -> None:
+    """Staff who may edit, or whoever recorded the inspection (as on the page)."""
+    if not (scope_of(request.user).can_edit or record.inspector_id == request.user.pk):
+        raise HttpError(403, "没有修改权限 / Not allowed to edit")
 
 
 def _project(request: HttpRequest, pk: int) -> Project:
@@ -204,18 +234,48 @@ def inspections(request: HttpRequest, pk: int):
 
 @router.post("/projects/{pk}/inspections", response={201: InspectionOut})
 def inspection_create(request: HttpRequest, pk: int, body: InspectionIn):
-    """Record an inspection without photos (photos go through the page's upload form)."""
+    """Record an inspection (JSON); add its photos with `POST /inspections/{id}/photos`."""
     node = _project(request, pk)
     record = services.inspection_create(project=node, findings=body.findings, severity=body.severity,
                                         actor=Actor.of(request.user))
     return Status(201, _inspection_out(record))
 
 
+@router.get("/inspections/{pk}", response=InspectionDetailOut)
+def inspection(request: HttpRequest, pk: int):
+    record = _inspection(request, pk)
+    return {**_inspection_out(record), "photo_list": [_photo_out(p) for p in record.photos.all()]}
+
+
+@router.post("/inspections/{pk}/photos", response={201: InspectionDetailOut})
+def inspection_photos(request: HttpRequest, pk: int, photos: File[list[UploadedFile]],
+                      keep_location: Form[bool] = False):
+    """Add photos to an inspection not yet closed: multipart, field `photos` (up to 10, each up to 15 MB).
+
+    Checked like the page's: really images, at most 1600 px, location stripped unless `keep_location`;
+    one bad photo and none is added. By the inspector or staff who may edit.
+    """
+    record = _inspection(request, pk)
+    _require_follow_up(request, record)
+    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_REQUEST_BYTES:
+        raise HttpError(413, "上传内容过大（每张照片不超过 15 MB） / Too large (photos at most 15 MB each)")
+    services.inspection_photos_add(inspection=record, photos=[(f.name or "", f.read()) for f in photos],
+                                   keep_location=keep_location, actor=Actor.of(request.user))
+    return Status(201, inspection(request, pk))
+
+
+@router.get("/photos/{pk}", url_name="programme_photo")
+def photo(request: HttpRequest, pk: int):
+    """One inspection photo (JPEG), served through the scope check."""
+    record = get_object_or_404(InspectionPhoto.objects.filter(inspection__in=Inspection.objects.visible_to(request.user)),
+                               pk=pk)
+    return FileResponse(record.image.open("rb"), content_type="image/jpeg")
+
+
 @router.post("/inspections/{pk}/follow-up", response=InspectionOut)
 def follow_up(request: HttpRequest, pk: int, body: FollowUpIn):
-    record = get_object_or_404(Inspection.objects.visible_to(request.user), pk=pk)
-    if not (scope_of(request.user).can_edit or record.inspector_id == request.user.pk):
-        raise HttpError(403, "没有修改权限 / Not allowed to edit")
+    record = _inspection(request, pk)
+    _require_follow_up(request, record)
     services.inspection_follow_up(inspection=record, action=body.action, status=body.status, actor=Actor.of(request.user))
     record.refresh_from_db()
     return _inspection_out(record)

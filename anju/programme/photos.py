@@ -5,8 +5,10 @@ from __future__ import annotations
 from anju.core.images import CleanImage, clean_image, has_gps
 
 MAX_BYTES = 15 * 1024 * 1024
+MAX_PHOTOS = 10  # per upload, on the page and through the API
+MAX_REQUEST_BYTES = MAX_PHOTOS * MAX_BYTES + 1024 * 1024  # the photos and the form fields
 Photo = CleanImage
-__all__ = ["MAX_BYTES", "Photo", "has_gps", "process_photo"]
+__all__ = ["MAX_BYTES", "MAX_PHOTOS", "MAX_REQUEST_BYTES", "Photo", "has_gps", "process_photo"]
 
 
 def process_photo(data: bytes, *, name: str, keep_location: bool = False) -> Photo:

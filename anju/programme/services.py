@@ -41,7 +41,7 @@ from anju.programme.models import (
     Stage,
     StageKind,
 )
-from anju.programme.photos import process_photo
+from anju.programme.photos import MAX_PHOTOS, Photo, process_photo
 from anju.roster.models import Building, Compound, Subdistrict
 from anju.roster.queries import grand_total, totals_by
 from anju.roster.scoping import Scope
@@ -322,14 +322,44 @@ def inspection_create(*, project: Project, findings: str, severity: str = Severi
     processed = [process_photo(data, name=name, keep_location=keep_location) for name, data in photos]
     inspection = Inspection.objects.create(project=project, inspector=_actor_user(actor), inspector_label=actor.label[:120],
                                            findings=findings.strip(), severity=severity)
-    for photo in processed:
-        record = InspectionPhoto(inspection=inspection, width=photo.width, height=photo.height, kept_location=keep_location)
-        record.image.save(f"{uuid.uuid4().hex}.jpg", ContentFile(photo.content), save=False)
-        record.save()
+    _store_photos(inspection, processed, keep_location=keep_location)
     audit.record(actor=actor, action="inspection_create", obj=inspection, before=None,
                  after={"severity": severity, "photos": len(processed), "kept_location": keep_location},
                  subdistrict_id=project.subdistrict_id)
     return inspection
+
+
+def _store_photos(inspection: Inspection, processed: Sequence[Photo], *, keep_location: bool) -> list[InspectionPhoto]:
+    records = []
+    for photo in processed:
+        record = InspectionPhoto(inspection=inspection, width=photo.width, height=photo.height, kept_location=keep_location)
+        record.image.save(f"{uuid.uuid4().hex}.jpg", ContentFile(photo.content), save=False)
+        record.save()
+        records.append(record)
+    return records
+
+
+@transaction.atomic
+def inspection_photos_add(*, inspection: Inspection, photos: Sequence[tuple[str, bytes]], keep_location: bool = False,
+                          actor: Actor) -> list[InspectionPhoto]:
+    """Add photos to an inspection not yet closed (e.g. of the rectified site), checked like `inspection_create`'s.
+
+    All or nothing: one photo that is not an image, too large, or one too many, and none is added.
+    """
+    if not photos:
+        raise ValidationFailed("请选择要上传的照片", "Choose the photos to upload", field="photos")
+    if len(photos) > MAX_PHOTOS:
+        raise ValidationFailed(f"一次最多上传 {MAX_PHOTOS} 张照片", f"At most {MAX_PHOTOS} photos at a time", field="photos")
+    inspection = Inspection.objects.select_for_update().select_related("project").get(pk=inspection.pk)
+    if inspection.status == InspectionStatus.CLOSED:
+        raise ValidationFailed("该检查记录已关闭，不能再添加照片", "The inspection is closed: no more photos", field="photos")
+    processed = [process_photo(data, name=name, keep_location=keep_location) for name, data in photos]
+    before = inspection.photos.count()
+    records = _store_photos(inspection, processed, keep_location=keep_location)
+    audit.record(actor=actor, action="inspection_photos_add", obj=inspection, before={"photos": before},
+                 after={"photos": before + len(records), "kept_location": keep_location},
+                 subdistrict_id=inspection.project.subdistrict_id)
+    return records
 
 
 _NEXT = {InspectionStatus.OPEN: {InspectionStatus.RECTIFYING, InspectionStatus.CLOSED},

@@ -28,6 +28,7 @@ from anju.programme.models import (
     Stage,
     StageKind,
 )
+from anju.programme.photos import MAX_PHOTOS
 from anju.roster.scoping import scope_of
 
 
@@ -173,7 +174,7 @@ def inspection_new(request: HttpRequest, pk: int) -> HttpResponse:
     node = access_project(request, pk)
     form = forms.InspectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        photos = [(f.name, f.read()) for f in request.FILES.getlist("photos")[:10]]
+        photos = [(f.name, f.read()) for f in request.FILES.getlist("photos")[:MAX_PHOTOS]]
         inspection = services.inspection_create(project=node, photos=photos, actor=Actor.of(request.user), **form.cleaned_data)
         messages.success(request, _("检查记录已保存"))
         return redirect("programme:inspection", pk=inspection.pk)
