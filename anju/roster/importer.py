@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import csv
 import gc
+import json
 import os
 import re
 import tempfile
@@ -41,7 +42,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -53,6 +54,7 @@ from anju.core.models import AuditEvent
 from anju.domain.ids import mask_id_number, mask_phone
 from anju.domain.rostersheet import Location, Problem, RosterRow, RowIssue, read_roster
 from anju.domain.rostersheet.source import Source, open_sheets
+from anju.roster.import_reader import Chunk, chunks
 from anju.roster.models import (
     Building,
     Community,
@@ -213,25 +215,28 @@ def _run_many(
         # while a big file is read).
         with nullcontext() if dry_run else transaction.atomic():
             writer = _Writer(resolver, actor=actor, result=result, write=not dry_run)
-            batch: list[RosterRow] = []
-            for sheet_name, source, numbers in sources:
-                for item in _renumbered(read_roster(source, resolver=resolver), sheet_name, numbers):
+
+            def read() -> Iterator[RosterRow | Problem]:
+                for sheet_name, source, numbers in sources:
+                    yield from _renumbered(read_roster(source, resolver=resolver), sheet_name, numbers)
+
+            # On SQLite the audit column takes JSON text, which the reader process can write ahead.
+            annotate = _created_json if connection.vendor == "sqlite" else None
+            for chunk in chunks(read, [s for _, s, _ in sources], size=BATCH,
+                                before_fork=resolver.preload, on_fork=resolver.go_offline, annotate=annotate):
+                rows: list[RosterRow] = []
+                for item in chunk.items:
                     if isinstance(item, Problem):
                         result.problems.append(item)
                         writer.write = False  # keep reading to report every problem, but stop writing
-                        continue
-                    result.rows += 1
-                    batch.append(item)
-                    if len(batch) >= BATCH:
-                        writer.apply(batch)
-                        batch = []
-                        if progress is not None:
-                            progress(result.rows)
-            writer.apply(batch)
+                    else:
+                        rows.append(item)
+                result.rows += len(rows)
+                writer.apply(rows, chunk)
+                if progress is not None:
+                    progress(result.rows)
             result.not_in_file = writer.not_in_file()
             result.compound_ids = set(writer.matched_by_compound) | set(writer.added_by_compound)
-            if progress is not None:
-                progress(result.rows)
             if result.problems or dry_run:
                 raise _Rollback
             writer.summary_event(label)
@@ -283,7 +288,7 @@ class _Event:
     place: _Place
     room: str
     before: dict[str, Any] | None
-    after: dict[str, Any]
+    after: dict[str, Any] | str  # str: already JSON text (SQLite)
 
 
 @dataclass(slots=True)
@@ -311,6 +316,40 @@ class DatabaseResolver:
         # Per building, not per location: a million rows have ~500,000 (unit, floor) locations.
         self._known: dict[tuple[str, str, str], tuple[RowIssue, ...] | tuple[int, int, dict[str, int]]] = {}
         self._places: dict[tuple[str, str, str, str | None], _Place] = {}
+        self._nearby: set[str] | None = None  # other communities of a community user's sub-district
+        self._offline = False
+
+    def preload(self) -> None:
+        """Load every location of the scope now (three queries), so that checking rows needs no database."""
+        ids = [pk for matches in self.communities.values() for pk, _ in matches]
+        compounds = Compound.objects.filter(community_id__in=ids)
+        if self.scope.compound_id is not None:
+            compounds = compounds.filter(pk=self.scope.compound_id)
+        for community_id in ids:
+            self._compounds[community_id] = {}
+        for pk, name, community_id in compounds.values_list("id", "name", "community_id"):
+            self._compounds[community_id][name] = (pk, name)
+        for compound_id, in compounds.values_list("id"):
+            self._buildings[compound_id] = {}
+        buildings = Building.objects.filter(compound__in=compounds)
+        for pk, number, storeys, compound_id in buildings.values_list("id", "number", "storeys", "compound_id"):
+            self._buildings[compound_id][number] = (pk, storeys)
+            self._units[pk] = {}
+        units = Unit.objects.filter(building__in=buildings).order_by("id")
+        for building_id, number, pk in units.values_list("building_id", "number", "id"):
+            self._units[building_id][number] = pk
+        if self.scope.community_id is not None:
+            self._nearby = set(
+                Community.objects.filter(subdistrict_id=self.scope.subdistrict_id).values_list("name", flat=True)
+            )
+
+    def go_offline(self) -> None:
+        """From now on any query is a bug (the reader process must not use the parent's connection)."""
+        self._offline = True
+
+    def _online(self) -> None:
+        if self._offline:
+            raise RuntimeError("the roster resolver queried the database in the reader process; preload() first")
 
     def __call__(self, location: Location) -> Iterable[RowIssue]:
         key = (location.community, location.compound, location.building)
@@ -354,10 +393,7 @@ class DatabaseResolver:
     def _find(self, loc: Location) -> Iterator[RowIssue]:
         matches = self.communities.get(loc.community)
         if not matches:
-            if (
-                self.scope.community_id is not None
-                and Community.objects.filter(subdistrict_id=self.scope.subdistrict_id, name=loc.community).exists()
-            ):
+            if self.scope.community_id is not None and self._in_subdistrict(loc.community):
                 yield RowIssue(
                     "community",
                     f"您只能导入本社区的住户，「{loc.community}」不是您所在的社区。",
@@ -410,8 +446,15 @@ class DatabaseResolver:
                 f"The floor is above the building's {storeys} storeys.",
             )
 
+    def _in_subdistrict(self, community: str) -> bool:
+        if self._nearby is None:
+            self._online()
+            return Community.objects.filter(subdistrict_id=self.scope.subdistrict_id, name=community).exists()
+        return community in self._nearby
+
     def _compounds_of(self, community_id: int) -> dict[str, tuple[int, str]]:
         if community_id not in self._compounds:
+            self._online()
             compounds = Compound.objects.filter(community_id=community_id)
             if self.scope.compound_id is not None:
                 compounds = compounds.filter(pk=self.scope.compound_id)
@@ -420,14 +463,18 @@ class DatabaseResolver:
 
     def _buildings_of(self, compound_id: int) -> dict[str, tuple[int, int]]:
         if compound_id not in self._buildings:
+            self._online()
             rows = Building.objects.filter(compound_id=compound_id).values_list("id", "number", "storeys")
             self._buildings[compound_id] = {number: (pk, storeys) for pk, number, storeys in rows}
+            # The compound's units in the same go: one query per compound, not one per building.
+            units = Unit.objects.filter(building__compound_id=compound_id).order_by("id")
+            for building_id, _ in self._buildings[compound_id].values():
+                self._units[building_id] = {}
+            for building_id, number, pk in units.values_list("building_id", "number", "id"):
+                self._units[building_id][number] = pk
         return self._buildings[compound_id]
 
     def _units_of(self, building_id: int) -> dict[str, int]:
-        if building_id not in self._units:
-            rows = Unit.objects.filter(building_id=building_id).order_by("id").values_list("number", "id")
-            self._units[building_id] = dict(rows)
         return self._units[building_id]
 
 
@@ -455,12 +502,19 @@ class _Writer:
         # whatever the size; a false hit only adds a hash to the next batch's lookup.
         self._seen_ids = bytearray(_SEEN_BYTES)
         self._hashes: dict[str, str] = {}
+        self._chunk = Chunk([])
+        self._notes: dict[int, str] = {}  # id(row) -> its creation record as JSON text, made by the reader
 
-    def apply(self, rows: list[RosterRow]) -> None:
+    def apply(self, rows: list[RosterRow], chunk: Chunk) -> None:
         if not rows:
             return
         places = [self.resolver.place(row) for row in rows]
-        self._hashes = {r.id_number: crypto.search_hash("id", r.id_number) for r in rows if r.id_number}
+        self._chunk = chunk
+        self._notes = dict(zip(map(id, rows), chunk.notes, strict=True)) if chunk.notes is not None else {}
+        known = chunk.id_hashes
+        self._hashes = {
+            r.id_number: known.get(r.id_number) or crypto.search_hash("id", r.id_number) for r in rows if r.id_number
+        }
         existing = self._existing_households(rows, places)
         owners = self._owners([h.pk for h in existing.values()])
         by_hash = self._people_by_id_hash(rows, places)
@@ -527,7 +581,7 @@ class _Writer:
         household_ids = self._insert_households(new_households)
         # One new person per owner, unless the database or an earlier row of this batch already has
         # the same ID number (one owner of several dwellings).
-        fresh: list[tuple] = []
+        fresh: list[tuple[RosterRow, _Place, str]] = []
         fresh_by_hash: dict[str, int] = {}
         links: list[tuple[int | None, int, int, bool]] = []  # person pk or None, fresh index, household, lives
         owners = [(row, place, household_ids[(place.unit_id, row.room)]) for row, place in new_households]
@@ -541,14 +595,15 @@ class _Writer:
             index = fresh_by_hash.get(key, -1) if key else -1
             if index < 0:
                 index = len(fresh)
-                fresh.append(_person_values(row, place, key))
+                fresh.append((row, place, key))
                 if key:
                     fresh_by_hash[key] = index
             links.append((None, index, household_pk, lives))
+        notes = self._notes
         for row, place, household_pk in owners:
-            after = _household_snapshot_of_row(row) | {"owner": _row_owner_snapshot(row)}
+            after = notes.get(id(row)) or _household_snapshot_of_row(row) | {"owner": _row_owner_snapshot(row)}
             events.append(_Event("import_create", household_pk, place, row.room, None, after))
-        person_ids = insert_returning_ids(Person, _PERSON_COLUMNS, fresh)
+        person_ids = insert_returning_ids(Person, _PERSON_COLUMNS, _people_values(fresh, self._chunk))
         pairs = [(pk if pk is not None else person_ids[i], h, lives) for pk, i, h, lives in links]
         pairs.extend(new_links)
         insert_many(Ownership, ("person_id", "household_id"), [(p, h) for p, h, _ in pairs], ignore_conflicts=True)
@@ -563,7 +618,7 @@ class _Writer:
             [
                 (now, user_id, label, e.action, "roster.household", str(e.household_pk),
                  f"{e.place.label}{e.room}"[:200], e.place.subdistrict_id,
-                 json_value(e.before), json_value(e.after))
+                 json_value(e.before), e.after if isinstance(e.after, str) else json_value(e.after))
                 for e in events
             ],
         )
@@ -668,7 +723,7 @@ class _Writer:
         if person is None:
             return None, None, False
         before = _person_snapshot(person)
-        changed = _update_person(person, row)
+        changed = _update_person(person, row, self._id_hash(row), self._chunk)
         link = all(p.pk != person.pk for p in current)
         return person, (before if changed else None), link
 
@@ -702,18 +757,31 @@ class _Writer:
         )
 
 
-def _person_values(row: RosterRow, place: _Place, id_hash: str) -> tuple:
-    """A new owner's column values (_PERSON_COLUMNS); ID number and phone encrypted, one Fernet token each."""
-    return (
-        place.subdistrict_id, row.owner_name, row.sex or "", row.birth_year,
-        crypto.encrypt(row.id_number) if row.id_number else "", id_hash,
-        crypto.encrypt(row.phone) if row.phone else "",
-        crypto.search_hash("phone", row.phone) if row.phone else "",
-        bool(row.limited_mobility), bool(row.party_member),
-    )
+def _people_values(people: list[tuple[RosterRow, _Place, str]], chunk: Chunk) -> list[tuple]:
+    """New owners' column values (_PERSON_COLUMNS); ID number and phone sealed (ahead by the reader process,
+    or here a batch at a time)."""
+    tokens = chunk.tokens
+    missing = list({v for row, _, _ in people for v in (row.id_number, row.phone) if v and v not in tokens})
+    if missing:
+        tokens = tokens | dict(zip(missing, crypto.encrypt_many(missing), strict=True))
+    return [
+        (
+            place.subdistrict_id, row.owner_name, row.sex or "", row.birth_year,
+            tokens[row.id_number] if row.id_number else "", id_hash,
+            tokens[row.phone] if row.phone else "", _phone_hash(row.phone, chunk),
+            bool(row.limited_mobility), bool(row.party_member),
+        )
+        for row, place, id_hash in people
+    ]
 
 
-def _update_person(person: Person, row: RosterRow) -> bool:
+def _phone_hash(phone: str | None, chunk: Chunk) -> str:
+    if not phone:
+        return ""
+    return chunk.phone_hashes.get(phone) or crypto.search_hash("phone", phone)
+
+
+def _update_person(person: Person, row: RosterRow, id_hash: str, chunk: Chunk) -> bool:
     """Set what the row states and differs; blank (None) leaves the stored value alone."""
     changed = False
     for name, value in (
@@ -726,17 +794,22 @@ def _update_person(person: Person, row: RosterRow) -> bool:
         if value is not None and getattr(person, name) != value:
             setattr(person, name, value)
             changed = True
-    if row.id_number:
-        digest = crypto.search_hash("id", row.id_number)
-        if digest != person.id_number_hash:
-            person.id_number_hash, person.id_number_encrypted = digest, crypto.encrypt(row.id_number)
-            changed = True
+    if row.id_number and id_hash != person.id_number_hash:
+        person.id_number_hash = id_hash
+        person.id_number_encrypted = chunk.tokens.get(row.id_number) or crypto.encrypt(row.id_number)
+        changed = True
     if row.phone:
-        digest = crypto.search_hash("phone", row.phone)
+        digest = _phone_hash(row.phone, chunk)
         if digest != person.phone_hash:
-            person.phone_hash, person.phone_encrypted = digest, crypto.encrypt(row.phone)
+            person.phone_hash = digest
+            person.phone_encrypted = chunk.tokens.get(row.phone) or crypto.encrypt(row.phone)
             changed = True
     return changed
+
+
+def _created_json(row: RosterRow) -> str:
+    """The audit record's "after" of a household created from `row`, as the database stores it (SQLite)."""
+    return json.dumps(_household_snapshot_of_row(row) | {"owner": _row_owner_snapshot(row)})
 
 
 def _household_snapshot_of_row(r: RosterRow) -> dict[str, Any]:
