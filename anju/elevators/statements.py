@@ -38,9 +38,20 @@ def method_explained(plan: CostPlan) -> str:
     return text.format(area="，并乘以面积" if by_area else "", split="按面积" if by_area else "平均")
 
 
+def paying_rides(plan: CostPlan) -> dict[int, int]:
+    """Metered rides of the households that share the running costs under `plan` (household pk -> rides)."""
+    paying = {s["household"] for s in plan.shares if s["participates"] and not s["exempt"]}
+    return {pk: rides or 0 for pk, rides in plan.project.households.filter(household_id__in=paying)
+            .values_list("household_id", "rides")}
+
+
 def statement_pages(plan: CostPlan, household_ids: list[int] | None = None) -> list[dict[str, Any]]:
-    """One page per household of the plan (or the given households), in floor and room order."""
-    _basis, running = queries.running_estimate(plan.project, plan)
+    """One page per household of the plan (or the given households), in floor and room order.
+
+    When the running costs go by metered rides, each page also carries the household's rides (None otherwise).
+    """
+    basis, running = queries.running_estimate(plan.project, plan)
+    rides = paying_rides(plan) if basis == "rides" else {}
     wanted = [s for s in plan.shares if household_ids is None or s["household"] in household_ids]
     owners: dict[int, list[Person]] = {}
     for h in Household.objects.filter(pk__in=[s["household"] for s in wanted]).prefetch_related("owners"):
@@ -51,6 +62,7 @@ def statement_pages(plan: CostPlan, household_ids: list[int] | None = None) -> l
             "share": share,
             "owners": [{"name": p.name, "phone": p.phone_masked} for p in owners.get(share["household"], [])],
             "running": running.get(share["room"]),
+            "rides": rides.get(share["household"]) if basis == "rides" else None,
         })
     return pages
 
@@ -66,6 +78,7 @@ def _context(plan: CostPlan, pages: list[dict[str, Any]]) -> dict[str, Any]:
         "running_items": [(i["name"], i["amount"]) for i in project.running_costs],
         "running_total": sum(i["amount"] for i in project.running_costs),
         "running_basis": RUNNING_BASIS[queries.running_estimate(project, plan)[0]],
+        "rides_total": sum(paying_rides(plan).values()) if project.running_basis == "rides" else None,
     }
 
 

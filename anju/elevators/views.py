@@ -136,9 +136,11 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
     previous = CostPlan.objects.filter(project=node.project, version__lt=node.version).order_by("-version").first()
     changes, share_changes = queries.plan_diff(previous, node) if previous else ([], [])
     versions = node.project.plans.all()
+    running = queries.running_estimate(node.project, node)[1]
     return render(request, "elevators/plan.html", {
         "plan": node, "project": node.project, "previous": previous, "changes": changes,
-        "share_changes": share_changes, "versions": versions, "running": queries.running_estimate(node.project, node)[1],
+        "share_changes": share_changes, "versions": versions, "running": running,
+        "running_total": sum(running.values()),
     })
 
 

@@ -23,6 +23,9 @@ def test_demo_elevators_are_loaded_once_and_add_up():
     plans = list(shiji.plans.order_by("version"))
     assert [p.version for p in plans] == [1, 2] and plans[1].created.year == 2020
     assert (plans[0].compensation, plans[1].compensation) == (0, 5_000 * 100)
+    basis, yearly = queries.running_estimate(shiji, plans[1])  # metered rides since it opened
+    assert basis == "rides" and sum(yearly.values()) == 11_000 * 100
+    assert all(yearly[s["room"]] == 0 for s in plans[1].shares if s["floor"] == 1)
     jindun = ElevatorProject.objects.filter(unit__building__compound__name="金盾苑")
     assert jindun.count() == 2 and all(p.status == Status.OPERATING and p.plans.count() == 1 for p in jindun)
     live = ElevatorProject.objects.get(status=Status.CONSULTING)

@@ -144,3 +144,22 @@ def test_rides_are_saved_only_by_staff_in_scope(client, project_a, staff_b, volu
     assert client.post(reverse("elevators:rides_save", args=[project_a.pk]), {"rides_201": "3"}).status_code == 403
     client.force_login(staff_b)
     assert client.post(reverse("elevators:rides_save", args=[project_a.pk]), {"rides_201": "3"}).status_code == 404
+
+
+def test_the_plan_page_and_the_statements_show_rides_and_the_yearly_total(client, project_a, unit_a, staff_a):
+    from django.template.loader import render_to_string
+
+    from anju.elevators import statements
+
+    _by_rides(project_a)
+    _rides(project_a, unit_a, {"101": 500, "201": 100, "601": 300})
+    plan = services.plan_save(project=project_a, method="table:guangzhou-2025", scenario=queries.Scenario(),
+                              reason="测算", actor=SYSTEM)
+    client.force_login(staff_a)
+    page = client.get(reverse("elevators:plan", args=[plan.pk])).content.decode()
+    assert 'data-testid="running-total">11,000.00<' in page
+    pages = {p["share"]["room"]: p for p in statements.statement_pages(plan)}
+    assert (pages["201"]["rides"], pages["202"]["rides"], pages["601"]["running"]) == (100, 0, 8_250 * FEN)
+    html = render_to_string(statements.TEMPLATE, statements._context(plan, [pages["201"]]))
+    # 101 is exempt, so its 500 rides are not in the total the others share by
+    assert "按各户刷卡乘梯次数分摊（本户刷卡 100 次，分摊各户共 400 次）" in html and "2,750.00" in html
