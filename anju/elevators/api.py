@@ -116,6 +116,25 @@ class CalculateOut(Schema):
     methods: list[MethodSharesOut]
 
 
+class RunningShareOut(Schema):
+    room: str
+    floor: int
+    rides: int | None
+    amount: str
+
+
+class RunningOut(Schema):
+    basis: str = Field(description="coefficients | rides | equal: the basis actually used")
+    asked: str = Field(description="the project's chosen basis (rides fall back to equal until any are read)")
+    total: str
+    shares: list[RunningShareOut]
+
+
+class RunningIn(Schema):
+    basis: str | None = Field(None, description="coefficients | equal | rides; 不填则不变")
+    rides: dict[str, int | None] | None = Field(None, description="各户刷卡次数，键为房号；null 清除；未列出的户不变")
+
+
 class SavePlanIn(CalculateIn):
     method: str
     reason: str
@@ -232,6 +251,42 @@ def save_plan(request: HttpRequest, pk: int, data: SavePlanIn):
     plan = services.plan_save(project=p, method=data.method, scenario=_scenario(p, data), reason=data.reason,
                               actor=Actor.of(request.user))
     return Status(201, _plan(plan))
+
+
+def _running(p: ElevatorProject) -> dict:
+    rows = queries.project_rows(p)
+    basis, by_room = queries.running_estimate(p, p.plans.first())
+    return {"basis": basis, "asked": p.running_basis, "total": plain_yuan(sum(by_room.values())),
+            "shares": [{"room": r.household.room, "floor": r.household.floor, "rides": r.rides,
+                        "amount": plain_yuan(by_room.get(r.household.room, 0))} for r in rows]}
+
+
+@router.get("/projects/{pk}/running", response=RunningOut)
+def running(request: HttpRequest, pk: int):
+    """Each household's yearly running costs (元) as the latest plan, or the project as it stands, shares them."""
+    try:
+        return _running(_access(request, pk))
+    except DomainError as error:
+        raise ValidationFailed.from_domain(error) from None
+
+
+@router.post("/projects/{pk}/running", response=RunningOut)
+def running_set(request: HttpRequest, pk: int, data: RunningIn):
+    """Choose how running costs are shared and/or record metered rides per room (whole numbers, at least 0)."""
+    p = _access(request, pk)
+    if not scope_of(request.user).can_edit:
+        raise HttpError(403, "只有工作人员可以修改运行费用 / only staff may change running costs")
+    if data.rides is not None:
+        by_room = {r.household.room: r.household_id for r in queries.project_rows(p)}
+        unknown = [room for room in data.rides if room not in by_room]
+        if unknown:
+            raise ValidationFailed(f"房号不在本单元: {', '.join(unknown)}", f"rooms not in this unit: {', '.join(unknown)}",
+                                   field="rides")
+        services.rides_set(project=p, rides={by_room[room]: n for room, n in data.rides.items()},
+                           actor=Actor.of(request.user))
+    if data.basis is not None:
+        p = services.project_update(project=p, running_basis=data.basis, actor=Actor.of(request.user))
+    return running(request, pk)
 
 
 @router.get("/plans/{pk}", response=PlanDetailOut)

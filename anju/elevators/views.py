@@ -203,7 +203,8 @@ def negotiate(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"node": node, "view": view, "values": request.POST, "floors": range(1, node.storeys + 1),
                "exempt_floors": exempt_floors, "oob": bool(request.headers.get("HX-Request")),
                "targets": list(forms.TARGETS), "field_names": ["subsidy", "general"],
-               "sources": negotiation.willingness_sources(node, request.user), "loaded": loaded,
+               "loaded": loaded,
+               "sources": [] if request.headers.get("HX-Request") else negotiation.willingness_sources(node, request.user),
                "will_values": will_values}
     if request.headers.get("HX-Request"):
         return render(request, "elevators/_negotiation.html", context)

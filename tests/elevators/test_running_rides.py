@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
+from anju.accounts.models import ApiToken
 from anju.core.errors import ValidationFailed
 from anju.core.models import AuditEvent
 from anju.elevators import queries, services
@@ -163,3 +165,24 @@ def test_the_plan_page_and_the_statements_show_rides_and_the_yearly_total(client
     html = render_to_string(statements.TEMPLATE, statements._context(plan, [pages["201"]]))
     # 101 is exempt, so its 500 rides are not in the total the others share by
     assert "按各户刷卡乘梯次数分摊（本户刷卡 100 次，分摊各户共 400 次）" in html and "2,750.00" in html
+
+
+def test_running_costs_by_rides_through_the_api(client, project_a, project_b, staff_a, volunteer_a):
+    _, key = ApiToken.issue(user=staff_a, name="tests")
+    auth = {"Authorization": f"Bearer {key}"}
+    url = f"/api/elevators/projects/{project_a.pk}/running"
+    body = client.post(url, {"basis": "rides", "rides": {"201": 30, "602": 1170}}, content_type="application/json",
+                       headers=auth).json()
+    assert body["basis"] == body["asked"] == "rides" and body["total"] == "11000.00"
+    amounts = {s["room"]: s["amount"] for s in body["shares"]}
+    assert amounts["201"] == "275.00" and amounts["602"] == "10725.00" and amounts["301"] == "0.00"
+    assert sum(Decimal(a) for a in amounts.values()) == Decimal("11000.00")
+    bad = client.post(url, {"rides": {"909": 3}}, content_type="application/json", headers=auth)
+    assert bad.status_code == 400 and "909" in bad.json()["detail"]
+    negative = client.post(url, {"rides": {"201": -3}}, content_type="application/json", headers=auth)
+    assert negative.status_code in (400, 422)
+    assert client.post(url, {"basis": "monthly"}, content_type="application/json", headers=auth).status_code == 400
+    client.force_login(volunteer_a)
+    assert client.get(url).json()["shares"][2]["rides"] == 30
+    assert client.post(url, {"basis": "equal"}, content_type="application/json").status_code == 403
+    assert client.get(f"/api/elevators/projects/{project_b.pk}/running").status_code == 404
