@@ -15,6 +15,7 @@ urlpatterns = [
     path("progress/upload/", views.progress_upload, name="progress_upload"),
     path("progress/template.xlsx", views.progress_template, name="progress_template"),
     path("inspection/<int:pk>/", views.inspection, name="inspection"),
+    path("inspection/<int:pk>/photos/", views.inspection_photos, name="inspection_photos"),
     path("photo/<int:pk>/", views.photo, name="photo"),
     path("beneficiaries/refresh/", views.beneficiaries_refresh, name="beneficiaries_refresh"),
 ]

@@ -203,6 +203,25 @@ def inspection(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def inspection_photos(request: HttpRequest, pk: int) -> HttpResponse:
+    """More photos for an inspection not yet closed (e.g. of the rectified site), by whoever may follow it up."""
+    record = get_object_or_404(Inspection.objects.visible_to(request.user), pk=pk)
+    if not _may_follow_up(request, record):
+        raise PermissionDenied
+    files = request.FILES.getlist("photos")
+    try:
+        added = services.inspection_photos_add(inspection=record, photos=[(f.name, f.read()) for f in files[:MAX_PHOTOS + 1]],
+                                               keep_location=request.POST.get("keep_location") == "on",
+                                               actor=Actor.of(request.user))
+    except ValidationFailed as error:
+        messages.error(request, error.message())
+    else:
+        messages.success(request, _("已添加 %(n)s 张照片") % {"n": len(added)})
+    return redirect("programme:inspection", pk=record.pk)
+
+
+@login_required
 def photo(request: HttpRequest, pk: int) -> FileResponse:
     """Photos are served through the scope check, not from a public media URL."""
     record = get_object_or_404(InspectionPhoto.objects.filter(

@@ -159,3 +159,25 @@ def test_the_project_list_runs_a_fixed_number_of_queries(client, subdistrict_sta
     with django_assert_max_num_queries(12):
         response = client.get(reverse("programme:index"))
     assert response.content.decode().count('href="/programme/project/') == 7
+
+
+def test_the_inspector_adds_photos_of_the_rectified_site_on_the_page(client, volunteer_a, staff_b, project_a):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from anju.core.audit import Actor
+    from anju.programme import services
+
+    record = services.inspection_create(project=project_a, findings="围挡破损", actor=Actor.of(volunteer_a))
+    client.force_login(volunteer_a)
+    page = client.get(reverse("programme:inspection", args=[record.pk])).content.decode()
+    assert 'data-testid="add-photos"' in page
+    photo = SimpleUploadedFile("after.jpg", jpeg_with_gps((800, 600)), content_type="image/jpeg")
+    page = client.post(reverse("programme:inspection_photos", args=[record.pk]), {"photos": [photo]},
+                       follow=True).content.decode()
+    assert "已添加 1 张照片" in page and page.count('data-testid="photo"') == 1
+    fake = SimpleUploadedFile("x.jpg", b"not an image", content_type="image/jpeg")
+    page = client.post(reverse("programme:inspection_photos", args=[record.pk]), {"photos": [fake]},
+                       follow=True).content.decode()
+    assert "不是有效的图片" in page and record.photos.count() == 1
+    client.force_login(staff_b)
+    assert client.post(reverse("programme:inspection_photos", args=[record.pk]), {}).status_code == 404
