@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from anju.consultations.models import Ballot, Consultation, Correction, Elector, Question
+from anju.consultations.models import Ballot, Consultation, Correction, Elector, OwnerSettlement, Question
 from anju.core.admin import ReadOnlyScopedAdmin
 
 
@@ -37,3 +37,8 @@ class BallotAdmin(ReadOnlyScopedAdmin):
 @admin.register(Correction)
 class CorrectionAdmin(ReadOnlyScopedAdmin):
     list_display = ("consultation", "elector", "reason", "made_by_label", "created")
+
+
+@admin.register(OwnerSettlement)
+class OwnerSettlementAdmin(ReadOnlyScopedAdmin):
+    list_display = ("consultation", "question", "owner_key", "vote", "reason", "made_by_label", "created")

@@ -92,6 +92,7 @@ class TallyOut(Schema):
     eligible_area: str
     heard_area: str
     conflicts: int
+    owner_conflicts: int = Field(..., description="owners whose flats voted differently; see /owner-conflicts")
     by_channel: dict[str, int]
     questions: list[dict[str, Any]]
     not_heard: list[str]
@@ -113,7 +114,7 @@ def _b(b: Ballot) -> dict:
 
 def _access(request: HttpRequest, pk: int) -> Consultation:
     qs = Consultation.objects.visible_to(request.user).select_related("compound", "building", "unit")
-    return get_object_or_404(qs, pk=pk)
+    return services.close_if_due(get_object_or_404(qs, pk=pk))
 
 
 def _edit(request: HttpRequest) -> Actor:
@@ -124,6 +125,7 @@ def _edit(request: HttpRequest) -> Actor:
 
 @router.get("/consultations", response=list[ConsultationOut])
 def list_consultations(request: HttpRequest):
+    services.close_due(Consultation.objects.visible_to(request.user))
     return [_c(c) for c in Consultation.objects.visible_to(request.user).select_related("compound", "building", "unit")]
 
 
@@ -216,12 +218,57 @@ def tally(request: HttpRequest, pk: int):
         questions.append({
             "id": qt.question.pk, "order": qt.question.order, "kind": qt.question.kind, "text": qt.question.text,
             "answered": qt.answered, "result": result_json(qt.result) if qt.result else None, "error": qt.error,
+            "owner_conflicts": qt.owner_conflicts,
             "choices": dict(qt.choices), "by_channel": {r.label: {"households": r.households, "yes": r.yes, "no": r.no,
                                                                    "abstain": r.abstain} for r in qt.by_channel},
             "by_floor": {r.label: {"households": r.households, "eligible": r.eligible, "yes": r.yes, "no": r.no,
                                    "abstain": r.abstain} for r in qt.by_floor},
         })
     return {"eligible": t.eligible, "heard": t.heard, "eligible_area": str(t.eligible_area),
-            "heard_area": str(t.heard_area), "conflicts": t.conflicts, "by_channel": t.by_channel,
+            "heard_area": str(t.heard_area), "conflicts": t.conflicts, "owner_conflicts": t.owner_conflicts,
+            "by_channel": t.by_channel,
             "questions": questions, "not_heard": [e.key for e in queries.not_heard(c)],
             "digest": queries.digest(queries.canonical_lines(c))}
+
+
+class OwnerPartOut(Schema):
+    household_key: str
+    area: str
+    source: str | None = Field(..., description="receipt (or C<id> for a correction) of what counts; null: none")
+    votes: dict[str, str | None] = Field(..., description="question id -> yes|no|abstain|null")
+
+
+class OwnerConflictOut(Schema):
+    owner_key: str
+    question_ids: list[int] = Field(..., description="the yes/no questions on which the flats disagree")
+    parts: list[OwnerPartOut]
+
+
+class SettleIn(Schema):
+    owner_key: str
+    question_id: int
+    vote: str = Field(..., description="yes | no | abstain: the vote that stands for this owner")
+    reason: str
+
+
+@router.get("/consultations/{pk}/owner-conflicts", response=list[OwnerConflictOut])
+def list_owner_conflicts(request: HttpRequest, pk: int):
+    """Owners whose flats voted differently on a yes/no question (counted as one owner: SPC art. 9)."""
+    found = queries.owner_conflicts(_access(request, pk))
+    return [{"owner_key": o.owner_key, "question_ids": [q.pk for q in o.questions],
+             "parts": [{"household_key": p.elector.key, "area": str(p.elector.area),
+                        "source": p.current.receipt if p.current else None,
+                        "votes": {str(q.pk): v for q, v in zip(found.questions, p.votes, strict=True)}}
+                       for p in o.parts]}
+            for o in found.owners]
+
+
+@router.post("/consultations/{pk}/owner-conflicts/settle", response={201: dict[str, Any]})
+def settle_owner_conflict(request: HttpRequest, pk: int, data: SettleIn):
+    """Record which vote stands for an owner on one question, with the reason (audited)."""
+    actor = _edit(request)
+    c = _access(request, pk)
+    question = get_object_or_404(c.questions, pk=data.question_id)
+    s = services.owner_conflict_settle(consultation=c, question=question, owner_key=data.owner_key, vote=data.vote,
+                                       reason=data.reason, actor=actor)
+    return Status(201, {"id": s.pk, "owner_key": s.owner_key, "question_id": question.pk, "vote": s.vote})

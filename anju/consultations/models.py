@@ -226,3 +226,40 @@ class Correction(models.Model):
 
     def __str__(self) -> str:
         return f"correction {self.pk}"
+
+
+class SettledVote(models.TextChoices):
+    YES = "yes", _("同意")
+    NO = "no", _("不同意")
+    ABSTAIN = "abstain", _("弃权")
+
+
+class OwnerSettlement(models.Model):
+    """Staff settle which vote stands for one owner whose flats voted differently on one question
+    (SPC interpretation art. 9: one owner, one vote). Appended, never overwritten; it holds only while
+    the ballots it was made on still count, so a later ballot for any of the flats reopens it."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="settlements")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="settlements",
+                                 verbose_name=_("问题"))
+    owner_key = models.CharField(max_length=80)
+    vote = models.CharField(_("认定的意见"), max_length=10, choices=SettledVote.choices)
+    basis = models.JSONField(default=dict)  # {elector id: receipt of what counted then, or None}
+    reason = models.CharField(_("原因"), max_length=300)
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="+")
+    made_by_label = models.CharField(_("处理人"), max_length=120)
+    created = models.DateTimeField(auto_now_add=True)
+
+    scope_paths = ScopePaths(subdistrict=_C + "subdistrict_id", community=_C + "compound__community_id",
+                             compound=_C + "compound_id")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("业主意见冲突处理")
+        verbose_name_plural = _("业主意见冲突处理")
+        ordering = ["id"]
+        indexes = [models.Index(fields=["consultation", "owner_key"])]
+
+    def __str__(self) -> str:
+        return f"settlement {self.pk}"

@@ -20,6 +20,7 @@ from anju.consultations.models import (
     Consultation,
     Correction,
     Elector,
+    OwnerSettlement,
     Question,
     QuestionKind,
     Status,
@@ -27,6 +28,7 @@ from anju.consultations.models import (
 from anju.domain import consent_cli
 from anju.domain.consent import Household as EngineHousehold
 from anju.domain.consent import Result, Vote, evaluate
+from anju.domain.consent import owner_conflicts as engine_owner_conflicts
 from anju.domain.errors import DomainError
 from anju.roster.scoping import Scope
 
@@ -41,8 +43,9 @@ class Current:
 
 
 def current_answers(consultation: Consultation) -> dict[int, Current]:
-    """Elector id -> what counts: the latest correction, else the COUNTED ballot. Conflicting ballots
-    count for nothing until resolved, so they are never double-counted."""
+    """Elector id -> what counts: the latest correction, else the COUNTED ballot, with the votes staff
+    settled for owners whose flats disagreed. Conflicting ballots count for nothing until resolved,
+    so they are never double-counted."""
     out: dict[int, Current] = {}
     for eid, channel, answers, receipt in Ballot.objects.filter(
             consultation=consultation, state=BallotState.COUNTED).values_list("elector_id", "channel", "answers", "receipt"):
@@ -53,7 +56,28 @@ def current_answers(consultation: Consultation) -> dict[int, Current]:
             out[eid] = Current(answers, "correction", f"C{pk}")
         else:
             out.pop(eid, None)
+    _apply_settlements(out, OwnerSettlement.objects.filter(consultation=consultation).order_by("id").values_list(
+        "question_id", "vote", "basis"))
     return out
+
+
+def settlement_holds(basis: dict[str, str | None], current: dict[int, Current]) -> bool:
+    """A settlement stands only on the ballots it was made on: any later ballot or correction of one
+    of the owner's flats (a new receipt) makes it void, and the owner's votes count as cast again."""
+    return all((current[int(eid)].receipt if int(eid) in current else None) == receipt
+               for eid, receipt in basis.items())
+
+
+def _apply_settlements(out: dict[int, Current], settlements) -> None:
+    # Receipts are kept, so every settlement is checked against the ballots as cast, not as settled.
+    for question_id, vote, basis in settlements:
+        if not settlement_holds(basis, out):
+            continue
+        key = str(question_id)
+        for eid in map(int, basis):
+            c = out.get(eid)
+            if c is not None and c.answers.get(key) not in (None, vote):
+                out[eid] = Current({**c.answers, key: vote}, "correction", c.receipt)
 
 
 class ElectorRow(NamedTuple):
@@ -77,15 +101,23 @@ def parse_rule(question: Question):
     return consent_cli.parse_rule(doc["rule"]).with_extra(*consent_cli.parse_extra(doc.get("extra")))
 
 
-def evaluate_question(question: Question, people: list[ElectorRow], current: dict[int, Current], *,
-                      closed: bool) -> Result:
-    """The engine's result for one yes/no question over the frozen electorate."""
+def engine_households(question: Question, people: list[ElectorRow],
+                      current: dict[int, Current]) -> list[EngineHousehold]:
+    """The frozen electorate with each household's vote on one yes/no question, as the engine reads it."""
     key = str(question.pk)
     households = []
     for e in people:
         answer = current[e.pk].answers.get(key) if e.pk in current else None
         households.append(EngineHousehold(e.key, e.area, e.owner_key, Vote(answer) if answer else None))
-    return evaluate(households, parse_rule(question), closed=closed)
+    return households
+
+
+def evaluate_question(question: Question, people: list[ElectorRow], current: dict[int, Current], *,
+                      closed: bool) -> Result:
+    """The engine's result for one yes/no question over the frozen electorate.
+
+    Raises DomainError while one owner's flats carry different votes (see `owner_conflicts`)."""
+    return evaluate(engine_households(question, people, current), parse_rule(question), closed=closed)
 
 
 def is_final(consultation: Consultation) -> bool:
@@ -122,6 +154,7 @@ class QuestionTally:
     question: Question
     result: Result | None  # yes/no questions
     error: str  # an engine refusal (e.g. one owner voted differently for two flats)
+    owner_conflicts: list[str]  # owner keys whose flats carry different votes: staff settle them
     by_channel: list[Row]
     by_floor: list[Row]
     answered: int
@@ -145,6 +178,11 @@ class Tally:
     def participation(self) -> Fraction:
         return Fraction(self.heard, self.eligible) if self.eligible else Fraction(0)
 
+    @property
+    def owner_conflicts(self) -> int:
+        """How many owners have flats that voted differently on some question (each counted once)."""
+        return len({key for qt in self.questions for key in qt.owner_conflicts})
+
 
 def tally(consultation: Consultation) -> Tally:
     """The live tally of every question: a handful of queries whatever the size of the electorate."""
@@ -165,12 +203,14 @@ def tally(consultation: Consultation) -> Tally:
 
 def _question_tally(q: Question, people: list[ElectorRow], current: dict[int, Current], closed: bool) -> QuestionTally:
     key = str(q.pk)
-    result, error = None, ""
+    result, error, owners = None, "", []
     if q.kind == QuestionKind.YES_NO:
+        households = engine_households(q, people, current)
         try:
-            result = evaluate_question(q, people, current, closed=closed)
+            result = evaluate(households, parse_rule(q), closed=closed)
         except DomainError as exc:
             error = f"{exc.zh} / {exc.en}"
+            owners = [c.owner for c in engine_owner_conflicts(households)] if households else []
     by_channel: dict[str, Row] = {}
     by_floor: dict[int, Row] = {}
     choices: dict[str, int] = {c: 0 for c in q.choices}
@@ -203,7 +243,7 @@ def _question_tally(q: Question, people: list[ElectorRow], current: dict[int, Cu
             numbers.append(Decimal(answer))
         elif q.kind == QuestionKind.TEXT:
             texts.append(answer)
-    return QuestionTally(q, result, error, sorted(by_channel.values(), key=lambda r: r.label),
+    return QuestionTally(q, result, error, owners, sorted(by_channel.values(), key=lambda r: r.label),
                          [by_floor[f] for f in sorted(by_floor)], answered, list(choices.items()), numbers, texts)
 
 
@@ -217,6 +257,67 @@ def not_heard(consultation: Consultation) -> QuerySet[Elector]:
 def conflicts(consultation: Consultation) -> QuerySet[Ballot]:
     return Ballot.objects.filter(consultation=consultation, state=BallotState.CONFLICT).select_related(
         "elector").order_by("elector__key", "online")
+
+
+# --- owners whose flats voted differently (SPC interpretation art. 9) --------------------------
+
+
+@dataclass(frozen=True)
+class OwnerPart:
+    """One flat of an owner in conflict: what counts for it and its vote on each yes/no question."""
+
+    elector: ElectorRow
+    current: Current | None
+    votes: list[str | None]  # aligned with `OwnerConflicts.questions`
+
+
+@dataclass(frozen=True)
+class OwnerConflict:
+    owner_key: str
+    owner_ids: list[int]  # Person ids of every owner in the group, at the freeze
+    parts: list[OwnerPart]
+    questions: list[Question]  # the yes/no questions on which the flats disagree
+
+
+@dataclass(frozen=True)
+class OwnerConflicts:
+    questions: list[Question]  # every yes/no question: the columns of the page
+    owners: list[OwnerConflict]
+
+
+def owner_conflicts(consultation: Consultation) -> OwnerConflicts:
+    """Owners whose flats carry different votes on a yes/no question, as the engine finds them: the
+    tally of that question waits until staff settle which vote stands (`owner_conflict_settle`)."""
+    people = electors(consultation)
+    current = current_answers(consultation)
+    yes_no = [q for q in consultation.questions.all() if q.kind == QuestionKind.YES_NO]
+    if not people:  # a draft has no electorate yet
+        return OwnerConflicts(yes_no, [])
+    disputed: dict[str, list[Question]] = {}
+    for q in yes_no:
+        for c in engine_owner_conflicts(engine_households(q, people, current)):
+            disputed.setdefault(c.owner, []).append(q)
+    if not disputed:
+        return OwnerConflicts(yes_no, [])
+    owner_ids: dict[str, set[int]] = defaultdict(set)
+    for key, ids in Elector.objects.filter(consultation=consultation, owner_key__in=list(disputed)).values_list(
+            "owner_key", "owner_ids"):
+        owner_ids[key].update(ids)
+    parts: dict[str, list[OwnerPart]] = defaultdict(list)
+    for e in people:
+        if e.owner_key in disputed:
+            c = current.get(e.pk)
+            parts[e.owner_key].append(OwnerPart(e, c, [c.answers.get(str(q.pk)) if c else None for q in yes_no]))
+    owners = [OwnerConflict(key, sorted(owner_ids[key]), parts[key], qs) for key, qs in disputed.items()]
+    owners.sort(key=lambda o: o.parts[0].elector.key)
+    return OwnerConflicts(yes_no, owners)
+
+
+def settlements(consultation: Consultation) -> list[tuple[OwnerSettlement, bool]]:
+    """Every settlement, newest first, with whether it still holds on the ballots as they now count."""
+    base = current_answers(consultation)  # settling keeps receipts: the check sees the ballots as cast
+    return [(s, settlement_holds(s.basis, base))
+            for s in consultation.settlements.select_related("question").order_by("-id")]
 
 
 # --- the canonical ballot list and its digest --------------------------------------------------

@@ -28,8 +28,10 @@ from anju.consultations.models import (
     Correction,
     Elector,
     Letter,
+    OwnerSettlement,
     Question,
     QuestionKind,
+    SettledVote,
     Status,
 )
 from anju.core import audit
@@ -37,6 +39,7 @@ from anju.core.audit import Actor
 from anju.core.errors import Conflict, NotFound, ValidationFailed
 from anju.core.images import open_checked
 from anju.domain import consent_cli
+from anju.domain.consent import owner_conflicts as consent_owner_conflicts
 from anju.domain.errors import DomainError
 from anju.roster.models import Building, Compound, Household, Ownership, Unit
 
@@ -160,13 +163,37 @@ def elector_key(household: Household) -> str:
     return f"{household.unit.building.number}-{household.unit.number}-{household.room}"
 
 
+def owner_keys(owners: Mapping[int, list[int]]) -> dict[int, str]:
+    """Household id -> owner key: households linked through any shared owner form one owner.
+
+    `owners` maps each household to its owners' person ids. SPC interpretation art. 9 counts one
+    buyer of several parts once, and co-owners of one part are one owner; a person who owns 101 alone
+    and 102 with someone else therefore ties 101 and 102 (and the co-owner) into one owner. The key is
+    "p" + the smallest person id of the group, so it does not depend on the order of the rows."""
+    parent: dict[int, int] = {}
+
+    def root(pid: int) -> int:
+        parent.setdefault(pid, pid)
+        while parent[pid] != pid:
+            parent[pid] = parent[parent[pid]]  # path halving keeps the trees flat
+            pid = parent[pid]
+        return pid
+
+    for ids in owners.values():
+        for pid in ids[1:]:
+            a, b = root(ids[0]), root(pid)
+            if a != b:
+                parent[max(a, b)] = min(a, b)  # the smaller id stays the root: the key is the group's minimum
+    return {hid: f"p{root(ids[0])}" for hid, ids in owners.items() if ids}
+
+
 @transaction.atomic
 def consultation_open(*, consultation: Consultation, actor: Actor) -> Consultation:
     """Open for ballots and freeze the electorate: one row per household with its area and owner key.
 
-    Owner keys come from the roster's ownerships: one person owning several flats gets the same key
-    in each, so the engine counts them once (SPC interpretation art. 9); co-owners of one flat share
-    one key; a flat without a registered owner is its own owner."""
+    Owner keys come from the roster's ownerships (`owner_keys`): flats tied by a shared owner share
+    one key, so the engine counts them once (SPC interpretation art. 9); a flat without a registered
+    owner is its own owner."""
     given, consultation = consultation, Consultation.objects.select_for_update().get(pk=consultation.pk)
     if consultation.status != Status.DRAFT:
         raise Conflict("意见征求已经开始过", "The consultation has already been opened")
@@ -180,12 +207,12 @@ def consultation_open(*, consultation: Consultation, actor: Actor) -> Consultati
     for hid, pid in Ownership.objects.filter(household__in=[h.pk for h in households]).values_list(
             "household_id", "person_id").order_by("person_id"):
         owners.setdefault(hid, []).append(pid)
+    keys = owner_keys(owners)
     electors = []
     for h in households:
         ids = owners.get(h.pk, [])
         electors.append(Elector(consultation=consultation, household=h, key=elector_key(h), floor=h.floor,
-                                area=h.exclusive_area, owner_ids=ids,
-                                owner_key="p" + "+".join(map(str, ids)) if ids else f"h{h.pk}"))
+                                area=h.exclusive_area, owner_ids=ids, owner_key=keys.get(h.pk, f"h{h.pk}")))
     Elector.objects.bulk_create(electors, batch_size=1000)
     keys = {e.key for e in electors}
     for q in questions:
@@ -219,13 +246,50 @@ def consultation_close(*, consultation: Consultation, actor: Actor) -> Consultat
     given, consultation = consultation, Consultation.objects.select_for_update().get(pk=consultation.pk)
     if consultation.status != Status.OPEN:
         raise Conflict("只有进行中的意见征求可以截止", "Only an open consultation can be closed")
+    _close(consultation, given, actor, closed_at=timezone.now(), after={"status": "closed"})
+    return consultation
+
+
+def _close(consultation: Consultation, given: Consultation, actor: Actor, *, closed_at: Any,
+           after: dict[str, Any]) -> None:
     consultation.status = Status.CLOSED
-    consultation.closed_at = timezone.now()
+    consultation.closed_at = closed_at
     consultation.save(update_fields=["status", "closed_at"])
     given.status, given.closed_at = consultation.status, consultation.closed_at
     audit.record(actor=actor, action="consultation.close", obj=consultation, before={"status": "open"},
-                 after={"status": "closed"}, subdistrict_id=consultation.subdistrict_id)
+                 after=after, subdistrict_id=consultation.subdistrict_id)
+
+
+AUTO_CLOSE = Actor.system("自动截止 / closed at the closing time")
+
+
+def is_due(consultation: Consultation) -> bool:
+    """Open but past its closing time: no ballot is taken any more, so it should be closed."""
+    return (consultation.status == Status.OPEN and consultation.closes_at is not None
+            and timezone.now() >= consultation.closes_at)
+
+
+def close_if_due(consultation: Consultation) -> Consultation:
+    """Close a consultation whose closing time has passed (audited as the system); called whenever
+    one is read, so nobody sees "open" after the deadline even if no cron ran. Idempotent."""
+    if not is_due(consultation):
+        return consultation
+    with transaction.atomic():
+        locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        if is_due(locked):  # another request may have closed it meanwhile
+            # Voting stopped at the closing time, not when someone happened to look: that is the close.
+            _close(locked, consultation, AUTO_CLOSE, closed_at=locked.closes_at,
+                   after={"status": "closed", "automatic": True, "closes_at": locked.closes_at.isoformat()})
+        else:
+            consultation.status, consultation.closed_at = locked.status, locked.closed_at
     return consultation
+
+
+def close_due(queryset: Any = None) -> list[Consultation]:
+    """Close every open consultation past its closing time (of `queryset`, default all); returns them."""
+    qs = Consultation.objects.all() if queryset is None else queryset
+    due = list(qs.filter(status=Status.OPEN, closes_at__lte=timezone.now()).order_by("id"))
+    return [c for c in due if close_if_due(c).status == Status.CLOSED]
 
 
 @transaction.atomic
@@ -233,8 +297,6 @@ def next_round(*, consultation: Consultation, actor: Actor, only_failed: bool = 
                title: str = "") -> Consultation:
     """Round n+1 of a closed consultation, same scope, linked to it; copies the yes/no questions that
     did not pass (and every other question) or, with `only_failed=False`, all questions."""
-    from anju.consultations.queries import question_result
-
     if consultation.status != Status.CLOSED:
         raise Conflict("上一轮截止后才能开始下一轮", "Close this round before starting the next one")
     new = consultation_create(compound=consultation.compound, building=consultation.building, unit=consultation.unit,
@@ -243,11 +305,23 @@ def next_round(*, consultation: Consultation, actor: Actor, only_failed: bool = 
     new.round, new.predecessor = consultation.round + 1, consultation
     new.save(update_fields=["round", "predecessor"])
     for q in consultation.questions.all():
-        if only_failed and q.kind == QuestionKind.YES_NO and question_result(consultation, q).passed:
+        if only_failed and q.kind == QuestionKind.YES_NO and _passed(consultation, q):
             continue
         question_add(consultation=new, kind=q.kind, text=q.text, choices=q.choices, unit_label=q.unit_label,
                      rule=q.rule, template_key=q.template_key, copied_from=q, actor=actor)
     return new
+
+
+def _passed(consultation: Consultation, question: Question) -> bool:
+    from anju.consultations.queries import question_result
+
+    try:
+        return question_result(consultation, question).passed
+    except DomainError:
+        # Whether it passed is unknown while an owner's flats disagree: starting over would hide that.
+        raise Conflict(f"第 {question.order} 题有业主名下各户意见不一致，请先在“业主意见冲突”中处理",
+                       f"Question {question.order}: an owner's flats voted differently; settle it under "
+                       "owner conflicts first") from None
 
 
 # --- letters: a random-looking token per household, stored hashed --------------------------------
@@ -356,6 +430,29 @@ def scan_store(*, consultation: Consultation, data: bytes, name: str) -> str:
     return relative.as_posix()
 
 
+def scan_discard(relative: str) -> None:
+    """Remove a stored scan that no ballot refers to (the ballot it came with was refused)."""
+    root = Path(settings.MEDIA_ROOT).resolve()
+    target = (root / relative).resolve()
+    if relative and target.is_relative_to(root / "consultations"):
+        target.unlink(missing_ok=True)
+
+
+def paper_ballot_cast(*, consultation: Consultation, household: Household | Elector, answers: Mapping[str, Any],
+                      channel: str, actor: Actor, scan_data: bytes | None = None, scan_name: str = "",
+                      signer: str = "", expected: str | None | object = ANY) -> Ballot:
+    """A paper or door-to-door ballot entered by staff with the scan of the signed form; the scan is
+    kept only with a recorded ballot, so a refused ballot (closed, invalid, conflict) leaves no file."""
+    scan = scan_store(consultation=consultation, data=scan_data, name=scan_name) if scan_data is not None else ""
+    try:
+        return ballot_cast(consultation=consultation, household=household, answers=answers, channel=channel,
+                           actor=actor, expected=expected, scan=scan, signer=signer)
+    except BaseException:
+        if scan:
+            scan_discard(scan)
+        raise
+
+
 def _elector(consultation: Consultation, household: Household | Elector) -> Elector:
     if isinstance(household, Elector):
         if household.consultation_id != consultation.pk:
@@ -457,6 +554,45 @@ def conflict_resolve(*, ballot: Ballot, actor: Actor, reason: str) -> Ballot:
                  after={"counted": ballot.receipt, "set_aside": other.receipt, "reason": reason.strip()},
                  subdistrict_id=consultation.subdistrict_id)
     return ballot
+
+
+@transaction.atomic
+def owner_conflict_settle(*, consultation: Consultation, question: Question, owner_key: str, vote: str,
+                          reason: str, actor: Actor) -> OwnerSettlement:
+    """Staff record which vote stands for an owner whose flats voted differently on a yes/no question
+    (one owner, one vote: SPC interpretation art. 9), after checking with the owner; the reason is
+    required. Nothing is overwritten: the ballots stay as cast and the settlement is appended. It
+    holds while those ballots count; a later ballot for one of the flats reopens the question."""
+    from anju.consultations.queries import current_answers, electors, engine_households
+
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if consultation.status == Status.DRAFT:
+        raise Conflict("意见征求尚未开始", "The consultation has not opened yet")
+    if question.consultation_id != consultation.pk or question.kind != QuestionKind.YES_NO:
+        raise NotFound("本次意见征求没有这道表决题", "This consultation has no such yes/no question")
+    if vote not in SettledVote.values:
+        raise ValidationFailed("请选择同意、不同意或弃权", "Choose yes, no or abstain", field="vote")
+    if not reason.strip():
+        raise ValidationFailed("请说明以哪种意见为准的理由（如：电话向业主本人核实）",
+                               "Give the reason (e.g. confirmed with the owner by phone)", field="reason")
+    people = electors(consultation)
+    current = current_answers(consultation)
+    households = engine_households(question, people, current)
+    if owner_key not in {c.owner for c in consent_owner_conflicts(households)}:
+        raise Conflict("该业主在这道题上没有待处理的意见冲突（可能刚刚已处理或业主重新表决），请刷新页面",
+                       "This owner has no vote conflict on this question (perhaps just settled or revoted); "
+                       "reload the page")
+    parts = [e for e in people if e.owner_key == owner_key]
+    basis = {str(e.pk): current[e.pk].receipt if e.pk in current else None for e in parts}
+    before = {h.id: h.vote.value for h in households if h.owner == owner_key and h.vote is not None}
+    settlement = OwnerSettlement.objects.create(
+        consultation=consultation, question=question, owner_key=owner_key, vote=vote, basis=basis,
+        reason=reason.strip()[:300], made_by=actor.user, made_by_label=actor.label)
+    audit.record(actor=actor, action="consultation.owner_settle", obj=consultation,
+                 before={"question": question.order, "owner": owner_key, "votes": before},
+                 after={"question": question.order, "owner": owner_key, "vote": vote, "reason": settlement.reason},
+                 subdistrict_id=consultation.subdistrict_id)
+    return settlement
 
 
 @transaction.atomic

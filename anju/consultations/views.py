@@ -19,7 +19,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from anju.consultations import jobs, letters, queries, question_templates, services
-from anju.consultations.models import Ballot, Channel, Consultation, Elector, QuestionKind, Status
+from anju.consultations.models import (
+    Ballot,
+    Channel,
+    Consultation,
+    Elector,
+    QuestionKind,
+    SettledVote,
+    Status,
+)
 from anju.core import jobs as jobs_core
 from anju.core.audit import Actor
 from anju.core.errors import AnjuError, ValidationFailed, user_message
@@ -28,9 +36,9 @@ from anju.roster.scoping import scope_of
 
 
 def access_consultation(request: HttpRequest, pk: int) -> Consultation:
-    """The consultation if the user may see it; 404 otherwise (never 403)."""
+    """The consultation if the user may see it (closed first if its closing time has passed); 404 otherwise."""
     qs = Consultation.objects.visible_to(request.user).select_related("compound", "building", "unit", "subdistrict")
-    return get_object_or_404(qs, pk=pk)
+    return services.close_if_due(get_object_or_404(qs, pk=pk))
 
 
 def _require_edit(request: HttpRequest) -> None:
@@ -45,6 +53,7 @@ def _show_links() -> bool:
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
+    services.close_due(Consultation.objects.visible_to(request.user))
     consultations = (Consultation.objects.visible_to(request.user)
                      .select_related("compound", "building", "unit").order_by("-created", "-id")[:200])
     return render(request, "consultations/index.html", {
@@ -141,10 +150,10 @@ def paper(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         elector = get_object_or_404(Elector, consultation=c, pk=request.POST.get("elector") or 0)
         upload = request.FILES.get("scan")
-        scan = services.scan_store(consultation=c, data=upload.read(), name=upload.name) if upload else ""
-        ballot = services.ballot_cast(
+        ballot = services.paper_ballot_cast(
             consultation=c, household=elector, answers=_answers(request, c), channel=request.POST.get("channel", "paper"),
-            actor=Actor.of(request.user), scan=scan, signer=request.POST.get("signer", ""))
+            actor=Actor.of(request.user), scan_data=upload.read() if upload else None,
+            scan_name=upload.name if upload else "", signer=request.POST.get("signer", ""))
     except AnjuError as error:
         messages.error(request, user_message(error))
         return redirect("consultations:detail", c.pk)
@@ -196,6 +205,47 @@ def resolve(request: HttpRequest, pk: int, ballot: int) -> HttpResponse:
     except AnjuError as error:
         messages.error(request, user_message(error))
     return redirect("consultations:detail", c.pk)
+
+
+@login_required
+def owner_conflicts(request: HttpRequest, pk: int) -> HttpResponse:
+    """Owners whose flats voted differently: each flat's vote per question, and (staff) which vote stands."""
+    c = access_consultation(request, pk)
+    scope = scope_of(request.user)
+    found = queries.owner_conflicts(c)
+    people = Person.objects.in_bulk({pid for o in found.owners for pid in o.owner_ids})
+    labels = dict(SettledVote.choices)
+    owners = []
+    for o in found.owners:
+        names = [(people[pid].name, people[pid].phone if scope.sees_personal_data else people[pid].phone_masked)
+                 for pid in o.owner_ids if pid in people]
+        disputed = {q.pk for q in o.questions}
+        rows = [(part, [(labels.get(v, "—") if v else "—", q.pk in disputed)
+                        for q, v in zip(found.questions, part.votes, strict=True)]) for part in o.parts]
+        owners.append({"conflict": o, "names": names, "rows": rows})
+    keys = dict(c.electors.values_list("pk", "key"))
+    history = [(s, ok, [keys.get(int(eid), "") for eid in s.basis]) for s, ok in queries.settlements(c)]
+    return render(request, "consultations/owner_conflicts.html", {
+        "consultation": c, "questions": found.questions, "owners": owners, "history": history,
+        "can_edit": scope.can_edit, "votes": SettledVote.choices, "channel_labels": queries.CHANNEL_LABELS})
+
+
+@login_required
+@require_POST
+def owner_settle(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff record which vote stands for one owner on one question, with the reason."""
+    _require_edit(request)
+    c = access_consultation(request, pk)
+    question = get_object_or_404(c.questions, pk=request.POST.get("question") or 0)
+    try:
+        services.owner_conflict_settle(consultation=c, question=question, owner_key=request.POST.get("owner", ""),
+                                       vote=request.POST.get("vote", ""), reason=request.POST.get("reason", ""),
+                                       actor=Actor.of(request.user))
+    except AnjuError as error:
+        messages.error(request, user_message(error))
+    else:
+        messages.success(request, _("已记录，第 %(n)s 题按认定的意见计入统计。") % {"n": question.order})
+    return redirect("consultations:owner_conflicts", c.pk)
 
 
 @login_required
@@ -279,6 +329,9 @@ def notice(request: HttpRequest, pk: int) -> HttpResponse:
     c = access_consultation(request, pk)
     if c.status != Status.CLOSED:
         raise ValidationFailed("截止后才能生成公示", "The notice exists once the consultation is closed")
+    if queries.tally(c).owner_conflicts:
+        messages.error(request, _("有业主名下各户意见不一致，相关题目的结果尚未算出；请先处理，再生成公示。"))
+        return redirect("consultations:owner_conflicts", c.pk)
     url = request.build_absolute_uri(reverse("consultations:public", args=[c.pk]))
     return _pdf(letters.render_notice(c, url), f"表决结果公示-{c.pk}.pdf")
 

@@ -10,7 +10,7 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -61,7 +61,7 @@ def vote(request: HttpRequest, token: str) -> HttpResponse:
     """The resident's page: identity check, then the questions, then what was recorded."""
     letter = services.letter_for_token(token)
     elector = letter.elector
-    consultation = elector.consultation
+    consultation = services.close_if_due(elector.consultation)
     ctx = {"consultation": consultation, "elector": elector, "token": token,
            "accepting": services.is_accepting(consultation)}
     if not request.session.get(_session_key(letter.pk)):
@@ -126,7 +126,9 @@ def vote_receipt(request: HttpRequest, token: str, receipt: str) -> HttpResponse
 
 def public(request: HttpRequest, pk: int) -> HttpResponse:
     """The published ballot list of a closed consultation (no names), so anyone can recompute the digest."""
-    consultation = get_object_or_404(Consultation.objects.select_related("compound"), pk=pk, status=Status.CLOSED)
+    consultation = services.close_if_due(get_object_or_404(Consultation.objects.select_related("compound"), pk=pk))
+    if consultation.status != Status.CLOSED:
+        raise Http404
     lines = queries.canonical_lines(consultation)
     if request.GET.get("format") == "txt":
         return HttpResponse("".join(lines), content_type="text/plain; charset=utf-8")

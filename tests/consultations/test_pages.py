@@ -125,13 +125,14 @@ def test_staff_create_open_and_close_a_consultation(client, world, staff_a):
 def test_the_notice_pdf_and_the_public_list_carry_the_same_digest(client, vote6, staff_a):
     c = vote6.consultation
     q = c.questions.get()
-    for h, a in zip(vote6.households, ["yes"] * 5 + ["no"], strict=True):
+    # Floor 4 says no: floors 5 and 6 have one owner, whose two votes must agree (else the notice waits).
+    for h, a in zip(vote6.households, ["yes"] * 3 + ["no"] + ["yes"] * 2, strict=True):
         services.ballot_cast(consultation=c, household=h, answers={str(q.pk): a}, channel="paper", actor=SYSTEM)
     services.consultation_close(consultation=c, actor=SYSTEM)
     public = client.get(reverse("consultations:public", args=[c.pk]))
     text = client.get(reverse("consultations:public", args=[c.pk]) + "?format=txt").content
     # Recomputed independently from the documented form: TAB-separated, LF-ended, sorted by key.
-    expected = "".join(f"3-2-{f}01\t{f}\t{60 + f}.00\tpaper\t1={'yes' if f < 6 else 'no'}\n" for f in range(1, 7))
+    expected = "".join(f"3-2-{f}01\t{f}\t{60 + f}.00\tpaper\t1={'no' if f == 4 else 'yes'}\n" for f in range(1, 7))
     assert text.decode() == expected
     digest = hashlib.sha256(expected.encode("utf-8")).hexdigest()
     assert digest in public.content.decode()
