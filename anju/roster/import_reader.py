@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -95,6 +96,10 @@ def _from_child(
     read: Callable[[], Iterator[RosterRow | Problem]], size: int, on_fork: Callable[[], None] | None,
     annotate: Callable[[RosterRow], Any] | None,
 ) -> Iterator[Chunk]:
+    # The child flushes the standard streams when it ends: empty them now, or a half-drawn
+    # progress bar would be printed twice.
+    sys.stdout.flush()
+    sys.stderr.flush()
     receiving, sending = multiprocessing.Pipe(duplex=False)
     child = multiprocessing.get_context("fork").Process(
         target=_produce, args=(read, sending, size, on_fork, annotate), name="anju-roster-reader", daemon=True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import multiprocessing
 import os
 
 import pytest
@@ -171,3 +172,24 @@ def test_small_files_and_uploads_in_memory_are_read_in_process(tmp_path):
     big = tmp_path / "big.csv"
     big.write_bytes(b"x" * import_reader.PROCESS_BYTES)
     assert import_reader._worth_a_process([big]) == (len(os.sched_getaffinity(0)) > 1)
+
+
+def test_a_failed_write_stops_the_reader_process_at_once(tmp_path, world, admin_actor, monkeypatch, in_child):
+    actor, scope = admin_actor
+    monkeypatch.setattr(importer, "BATCH", 1)
+    real = importer._Writer.apply
+    calls = []
+
+    def fails_second_time(self, rows, chunk):
+        calls.append(1)
+        if len(calls) == 2:
+            raise OSError("disk full")
+        return real(self, rows, chunk)
+
+    monkeypatch.setattr(importer._Writer, "apply", fails_second_time)
+    before = snapshot()
+    with pytest.raises(OSError, match="disk full"):
+        import_roster(write_roster(tmp_path / "r.csv", many_rows()), actor=actor, scope=scope)
+    assert in_child == [1]
+    assert multiprocessing.active_children() == []
+    assert snapshot() == before
