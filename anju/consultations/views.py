@@ -274,6 +274,9 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         if action == "open":
             services.consultation_open(consultation=c, actor=actor)
         elif action == "close":
+            if c.status == Status.CLOSED and c.closed_at == c.closes_at:  # the deadline passed before the click
+                messages.info(request, _("已于截止时间自动截止。"))
+                return redirect("consultations:detail", c.pk)
             services.consultation_close(consultation=c, actor=actor)
         elif action == "next":
             nxt = services.next_round(consultation=c, actor=actor, only_failed=request.POST.get("all") != "1")

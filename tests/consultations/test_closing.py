@@ -137,3 +137,12 @@ def test_a_paper_ballot_after_the_close_is_refused_on_the_page_and_its_scan_remo
                      "scan": upload}, follow=True)
     assert "已截止" in r.content.decode()
     assert not Ballot.objects.exists() and stored_scans(tmp_path) == []
+
+
+def test_pressing_close_after_the_deadline_says_it_already_closed(client, vote6, staff_a):
+    c = vote6.consultation
+    past_due(c)
+    login(client, staff_a)
+    r = client.post(reverse("consultations:close", args=[c.pk]), follow=True)
+    assert "已于截止时间自动截止" in r.content.decode()
+    assert AuditEvent.objects.filter(action="consultation.close").count() == 1

@@ -231,3 +231,16 @@ def test_the_api_lists_and_settles_owner_conflicts(client, joint, staff_a, volun
     r = client.post(f"{base}/owner-conflicts/settle", body, content_type="application/json")
     assert r.status_code == 201, r.content
     assert client.get(f"{base}/owner-conflicts").json() == []
+
+
+def test_the_conflict_page_uses_a_fixed_number_of_queries(client, joint, staff_a, django_assert_max_num_queries):
+    vote(joint, 0, "yes")
+    vote(joint, 1, "no", channel="paper")
+    key = joint.consultation.electors.get(key="3-2-101").owner_key
+    services.owner_conflict_settle(consultation=joint.consultation, question=joint.consultation.questions.get(order=1),
+                                   owner_key=key, vote="yes", reason="核实", actor=SYSTEM)
+    vote(joint, 1, "abstain", channel="paper")  # reopened: one conflict and one void settlement on the page
+    login(client, staff_a)
+    with django_assert_max_num_queries(16):
+        page = client.get(reverse("consultations:owner_conflicts", args=[joint.consultation.pk]))
+    assert page.status_code == 200 and "本条不再适用" in page.content.decode()
