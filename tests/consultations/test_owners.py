@@ -244,3 +244,26 @@ def test_the_conflict_page_uses_a_fixed_number_of_queries(client, joint, staff_a
     with django_assert_max_num_queries(16):
         page = client.get(reverse("consultations:owner_conflicts", args=[joint.consultation.pk]))
     assert page.status_code == 200 and "本条不再适用" in page.content.decode()
+
+
+def test_open_votes_frozen_with_the_old_keys_are_regrouped_and_closed_ones_kept(joint):
+    import importlib
+
+    from django.apps import apps
+
+    from anju.consultations.models import Elector
+
+    migration = importlib.import_module("anju.consultations.migrations.0003_regroup_owner_keys_of_open_votes")
+    e101, e102, _ = joint.consultation.electors.order_by("key")
+    Elector.objects.filter(pk=e101.pk).update(owner_key=f"p{joint.x.pk}")  # as the earlier code froze them
+    Elector.objects.filter(pk=e102.pk).update(owner_key=f"p{joint.x.pk}+{joint.y.pk}")
+    unit = joint.flats[0].unit
+    closed = services.consultation_create(compound=unit.building.compound, unit=unit, title="上一次", actor=SYSTEM)
+    services.questions_from_template(consultation=closed, template="elevator", actor=SYSTEM)
+    services.consultation_open(consultation=closed, actor=SYSTEM)
+    services.consultation_close(consultation=closed, actor=SYSTEM)
+    Elector.objects.filter(consultation=closed).update(owner_key="old")
+    migration.regroup(apps, None)
+    assert set(joint.consultation.electors.values_list("owner_key", flat=True)) == {
+        f"p{min(joint.x.pk, joint.y.pk)}", f"p{joint.z.pk}"}
+    assert set(closed.electors.values_list("owner_key", flat=True)) == {"old"}  # published results stay
