@@ -120,6 +120,12 @@ def evaluate_question(question: Question, people: list[ElectorRow], current: dic
     return evaluate(engine_households(question, people, current), parse_rule(question), closed=closed)
 
 
+def counts_owners(question: Question) -> bool:
+    """Whether the question's rule counts heads by owner (art. 278), so one owner's flats must agree;
+    a rule counting households lets each flat vote on its own."""
+    return parse_rule(question).headcount == "owners"
+
+
 def is_final(consultation: Consultation) -> bool:
     """No ballot can change any more: closed, or past the closing time (staff still close it formally)."""
     return consultation.status == Status.CLOSED or (
@@ -294,7 +300,7 @@ def owner_conflicts(consultation: Consultation) -> OwnerConflicts:
     if not people:  # a draft has no electorate yet
         return OwnerConflicts(yes_no, [])
     disputed: dict[str, list[Question]] = {}
-    for q in yes_no:
+    for q in filter(counts_owners, yes_no):
         for c in engine_owner_conflicts(engine_households(q, people, current)):
             disputed.setdefault(c.owner, []).append(q)
     if not disputed:

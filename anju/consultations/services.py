@@ -563,13 +563,16 @@ def owner_conflict_settle(*, consultation: Consultation, question: Question, own
     (one owner, one vote: SPC interpretation art. 9), after checking with the owner; the reason is
     required. Nothing is overwritten: the ballots stay as cast and the settlement is appended. It
     holds while those ballots count; a later ballot for one of the flats reopens the question."""
-    from anju.consultations.queries import current_answers, electors, engine_households
+    from anju.consultations.queries import counts_owners, current_answers, electors, engine_households
 
     consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
     if consultation.status == Status.DRAFT:
         raise Conflict("意见征求尚未开始", "The consultation has not opened yet")
     if question.consultation_id != consultation.pk or question.kind != QuestionKind.YES_NO:
         raise NotFound("本次意见征求没有这道表决题", "This consultation has no such yes/no question")
+    if not counts_owners(question):
+        raise Conflict("这道题按户计票，每户各自表决，无需统一业主意见",
+                       "This question counts households: each flat votes on its own, nothing to settle")
     if vote not in SettledVote.values:
         raise ValidationFailed("请选择同意、不同意或弃权", "Choose yes, no or abstain", field="vote")
     if not reason.strip():

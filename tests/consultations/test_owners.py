@@ -10,7 +10,7 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from anju.consultations import queries, services
+from anju.consultations import queries, question_templates, services
 from anju.consultations.models import Consultation, OwnerSettlement
 from anju.core.audit import Actor
 from anju.core.errors import Conflict, ValidationFailed
@@ -267,3 +267,20 @@ def test_open_votes_frozen_with_the_old_keys_are_regrouped_and_closed_ones_kept(
     assert set(joint.consultation.electors.values_list("owner_key", flat=True)) == {
         f"p{min(joint.x.pk, joint.y.pk)}", f"p{joint.z.pk}"}
     assert set(closed.electors.values_list("owner_key", flat=True)) == {"old"}  # published results stay
+
+
+def test_a_question_counted_by_household_lets_each_flat_vote_on_its_own(joint, staff_a):
+    c = joint.consultation
+    ninety = services.consultation_create(compound=c.compound, unit=c.unit, title="改造意愿", actor=SYSTEM)
+    services.question_add(consultation=ninety, kind="yes_no", text="同意改造？", actor=SYSTEM,
+                          rule=question_templates.NINETY_PERCENT)
+    services.consultation_open(consultation=ninety, actor=SYSTEM)
+    q = ninety.questions.get()
+    for flat, value in ((0, "yes"), (1, "no")):
+        services.ballot_cast(consultation=ninety, household=joint.flats[flat], answers={str(q.pk): value},
+                             channel="online", actor=RESIDENT)
+    assert queries.tally(ninety).questions[0].result.tally.no.households == 1
+    assert queries.owner_conflicts(ninety).owners == []
+    with pytest.raises(Conflict):
+        services.owner_conflict_settle(consultation=ninety, question=q, owner_key=joint.consultation.electors.first()
+                                       .owner_key, vote="yes", reason="x", actor=Actor.of(staff_a))
