@@ -11,12 +11,14 @@ import hmac
 import secrets
 import uuid
 from collections.abc import Mapping
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from anju.consultations import question_templates
@@ -207,12 +209,12 @@ def consultation_open(*, consultation: Consultation, actor: Actor) -> Consultati
     for hid, pid in Ownership.objects.filter(household__in=[h.pk for h in households]).values_list(
             "household_id", "person_id").order_by("person_id"):
         owners.setdefault(hid, []).append(pid)
-    keys = owner_keys(owners)
+    owner_key_of = owner_keys(owners)
     electors = []
     for h in households:
         ids = owners.get(h.pk, [])
         electors.append(Elector(consultation=consultation, household=h, key=elector_key(h), floor=h.floor,
-                                area=h.exclusive_area, owner_ids=ids, owner_key=keys.get(h.pk, f"h{h.pk}")))
+                                area=h.exclusive_area, owner_ids=ids, owner_key=owner_key_of.get(h.pk, f"h{h.pk}")))
     Elector.objects.bulk_create(electors, batch_size=1000)
     keys = {e.key for e in electors}
     for q in questions:
@@ -250,7 +252,7 @@ def consultation_close(*, consultation: Consultation, actor: Actor) -> Consultat
     return consultation
 
 
-def _close(consultation: Consultation, given: Consultation, actor: Actor, *, closed_at: Any,
+def _close(consultation: Consultation, given: Consultation, actor: Actor, *, closed_at: datetime,
            after: dict[str, Any]) -> None:
     consultation.status = Status.CLOSED
     consultation.closed_at = closed_at
@@ -285,7 +287,7 @@ def close_if_due(consultation: Consultation) -> Consultation:
     return consultation
 
 
-def close_due(queryset: Any = None) -> list[Consultation]:
+def close_due(queryset: QuerySet[Consultation] | None = None) -> list[Consultation]:
     """Close every open consultation past its closing time (of `queryset`, default all); returns them."""
     qs = Consultation.objects.all() if queryset is None else queryset
     due = list(qs.filter(status=Status.OPEN, closes_at__lte=timezone.now()).order_by("id"))
