@@ -79,7 +79,7 @@ def chunks(
 
 
 def _worth_a_process(sources: list[Source]) -> bool:
-    if len(os.sched_getaffinity(0)) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if _cores() < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return False
     total = 0
     for source in sources:
@@ -90,6 +90,13 @@ def _worth_a_process(sources: list[Source]) -> bool:
         except OSError:
             return False  # the reader reports the unreadable file in-process
     return total >= PROCESS_BYTES
+
+
+def _cores() -> int:
+    """The cores this process may run on (not the machine's: a container may have fewer)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def _from_child(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import multiprocessing
-import os
 
 import pytest
 from django.db import transaction
@@ -171,7 +170,7 @@ def test_small_files_and_uploads_in_memory_are_read_in_process(tmp_path):
     assert not import_reader._worth_a_process([io.BytesIO(small.read_bytes())])
     big = tmp_path / "big.csv"
     big.write_bytes(b"x" * import_reader.PROCESS_BYTES)
-    assert import_reader._worth_a_process([big]) == (len(os.sched_getaffinity(0)) > 1)
+    assert import_reader._worth_a_process([big]) == (import_reader._cores() > 1)
 
 
 def test_a_failed_write_stops_the_reader_process_at_once(tmp_path, world, admin_actor, monkeypatch, in_child):
