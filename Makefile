@@ -32,12 +32,14 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Browser tests drive Debian's chromium; install it when we can (root), otherwise say what to install.
+# Browser tests drive Debian's chromium and PDF tests read pages back with poppler (pdftotext,
+# pdftoppm): install them when we can (root), otherwise say in one line what to install.
 browser:
-	@if [ -x /usr/bin/chromium ]; then :; \
+	@need=""; [ -x /usr/bin/chromium ] || need="chromium"; command -v pdftoppm >/dev/null || need="$$need poppler-utils"; \
+	if [ -z "$$need" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		(apt-get install -y -qq chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)); \
-	else echo "浏览器测试需要 chromium：请运行 sudo apt-get install chromium / browser tests need chromium: sudo apt-get install chromium"; exit 1; fi
+		(DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$need >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$need >/dev/null)); \
+	else echo "测试需要$$need：请运行 sudo apt-get install$$need / the tests need$$need: sudo apt-get install$$need"; exit 1; fi
 
 serve: deps assets
 	$(BIN)/anju serve
