@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import OperationalError
 from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.security import SessionAuth
@@ -9,6 +10,7 @@ from ninja.security import SessionAuth
 from anju.accounts.api import TokenAuth
 from anju.consultations.api import router as consultations_router
 from anju.core.errors import AnjuError
+from anju.core.middleware import BUSY, RETRY_AFTER_SECONDS
 from anju.dashboard.api import router as dashboard_router
 from anju.elevators.api import router as elevators_router
 from anju.participation.api import router as participation_router
@@ -28,6 +30,15 @@ api = NinjaAPI(
 @api.exception_handler(AnjuError)
 def anju_error(request: HttpRequest, exc: AnjuError):
     return api.create_response(request, {"detail": exc.message(), "field": exc.field}, status=exc.status)
+
+
+@api.exception_handler(OperationalError)
+def database_busy(request: HttpRequest, exc: OperationalError):
+    if "database is locked" not in str(exc):
+        raise exc
+    response = anju_error(request, BUSY)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 api.add_router("/roster/", roster_router)

@@ -44,6 +44,12 @@ class Conflict(AnjuError):
     status = 409
 
 
+class Busy(AnjuError):
+    """The database stayed locked by another writer past the busy timeout, so the request could not write."""
+
+    status = 503
+
+
 def user_message(error: Exception) -> str:
     """The message of an AnjuError or DomainError in the active language."""
     if isinstance(error, (AnjuError, DomainError)):
