@@ -139,3 +139,24 @@ def test_the_import_button_shows_for_staff_only(client, world, staff_a, voluntee
     page = client.get(url).content.decode()
     assert link not in page
     assert reverse("roster:transfer_export", args=["compound", world.compound_a.pk]) in page
+
+
+def test_a_dry_run_of_a_huge_file_warns_that_other_edits_will_pause(client, tmp_path, world, subdistrict_staff,
+                                                                      django_capture_on_commit_callbacks):
+    from django.db import connection
+
+    from anju.roster.views_transfer import pause_minutes
+
+    client.force_login(subdistrict_staff)
+    dry = upload(client, write_roster(tmp_path / "r.csv", roster_rows()), django_capture_on_commit_callbacks)
+    page = client.get(reverse("roster:transfer_job", args=[dry.pk])).content.decode()
+    assert "确认导入" in page and 'data-testid="pause-notice"' not in page  # three rows: nothing to say
+    dry.refresh_from_db()
+    dry.result = dry.result | {"added": 990_000, "changed": 10_000}  # as a million-row file's dry run reads
+    dry.save(update_fields=["result"])
+    page = client.get(reverse("roster:transfer_job", args=[dry.pk])).content.decode()
+    if connection.vendor == "sqlite":
+        assert pause_minutes(dry.result) == 2  # 1,000,000 rows at 12,000 rows/s: 83 s, said as 2 minutes
+        assert 'data-testid="pause-notice"' in page and "2 分钟" in page and "系统正忙" in page
+    else:  # PostgreSQL writers do not wait for an import
+        assert pause_minutes(dry.result) == 0 and 'data-testid="pause-notice"' not in page
