@@ -28,9 +28,11 @@ Source = str | os.PathLike[str] | BinaryIO
 
 _SAMPLE_BYTES = 256 * 1024
 # An xlsx larger than this on disk is streamed rather than loaded whole by calamine. A roster row
-# takes about 70 bytes in the zip and 1.3 KB in calamine's memory, so 10 MB (about 150,000 rows)
-# keeps calamine under about 250 MB. Module-level so tests and the bench can force either path.
-STREAM_ABOVE_BYTES = 10 * 1024 * 1024
+# takes about 70 bytes in the zip and 1.3 KB in calamine's memory, so 4 MB (about 60,000 rows)
+# keeps calamine near 100 MB. The importer reads files this big in a second process alongside its
+# writes, where the streaming reader's lower speed costs little (at 10 MB the two processes peaked
+# at 510 MB). Module-level so tests and the bench can force either path.
+STREAM_ABOVE_BYTES = 4 * 1024 * 1024
 _ZIP_MAGIC = b"PK\x03\x04"
 # OLE/CFB container: a legacy .xls, or an xlsx that Excel encrypted with a password.
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
