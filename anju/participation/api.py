@@ -346,7 +346,8 @@ def _suggestion(request: HttpRequest, s: Suggestion) -> dict:
         "closed_at": s.closed_at,
         "response_hours": Decimal(t.response.total_seconds() / 3600).quantize(Decimal("0.1")) if t.response else None,
         "closing_days": Decimal(t.closing.total_seconds() / 86400).quantize(Decimal("0.1")) if t.closing else None,
-        "overdue": t.overdue, "photos": s.photos.count(), "meeting_ids": list(s.meetings.values_list("pk", flat=True)),
+        "overdue": t.overdue, "reply_due": None if s.first_reply_at else t.reply_due,
+        "close_due": None if s.closed_at else t.close_due, "photos": s.photos.count(), "meeting_ids": list(s.meetings.values_list("pk", flat=True)),
     }
 
 

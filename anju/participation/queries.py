@@ -13,6 +13,7 @@ from django.core.exceptions import FieldError
 from django.db.models import Count, Exists, Model, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
+from anju.domain.workdays import add_workdays, calendar_covers
 from anju.participation.models import (
     QUESTIONS,
     Activity,
@@ -34,23 +35,36 @@ from anju.roster.scoping import Scope
 
 
 def reply_days() -> int:
-    """Days a suggestion may wait for its first reply (default 3)."""
+    """Working days (工作日) a suggestion may wait for its first reply (default 3)."""
     return int(getattr(settings, "ANJU_SUGGESTION_REPLY_DAYS", 3))
 
 
 def close_days() -> int:
-    """Days a suggestion may stay open before it is overdue for closing (default 30)."""
+    """Working days a suggestion may stay open before it is overdue for closing (default 30)."""
     return int(getattr(settings, "ANJU_SUGGESTION_CLOSE_DAYS", 30))
+
+
+def due_date(created: datetime.datetime, days: int) -> datetime.date:
+    """The last day to act: `days` working days after the (local) day the suggestion came in.
+
+    Offices count working days on the official calendar (holidays off, 调休 weekends worked); the day
+    of submission never counts, so a suggestion made on Friday with 3 days is due on Wednesday.
+    """
+    return add_workdays(timezone.localdate(created), days)
 
 
 @dataclass(frozen=True)
 class Timing:
-    """How long a suggestion waited for its reply and its closing, and whether it is late."""
+    """How long a suggestion waited for its reply and its closing, its due dates, and whether it is late."""
 
     response: datetime.timedelta | None
     closing: datetime.timedelta | None
+    reply_due: datetime.date
+    close_due: datetime.date
     reply_overdue: bool
     close_overdue: bool
+    # False when a due date falls in a year whose holiday notice is not entered (counted Monday–Friday).
+    calendar_known: bool
 
     @property
     def overdue(self) -> bool:
@@ -58,23 +72,34 @@ class Timing:
 
 
 def timing(s: Suggestion, now: datetime.datetime | None = None) -> Timing:
-    now = now or timezone.now()
+    today = timezone.localdate(now or timezone.now())
     response = s.first_reply_at - s.created if s.first_reply_at else None
     closing = s.closed_at - s.created if s.closed_at else None
-    reply_overdue = s.first_reply_at is None and now - s.created > datetime.timedelta(days=reply_days())
-    close_overdue = s.closed_at is None and now - s.created > datetime.timedelta(days=close_days())
-    return Timing(response, closing, reply_overdue, close_overdue)
+    reply_due, close_due = due_date(s.created, reply_days()), due_date(s.created, close_days())
+    return Timing(
+        response, closing, reply_due, close_due,
+        reply_overdue=s.first_reply_at is None and today > reply_due,
+        close_overdue=s.closed_at is None and today > close_due,
+        calendar_known=calendar_covers([timezone.localdate(s.created), close_due]),
+    )
+
+
+def _created_before_due_passed(today: datetime.date, days: int) -> datetime.datetime:
+    """Suggestions created before this moment are past their due date today (see add_workdays)."""
+    bound = add_workdays(today, -days)
+    return timezone.make_aware(datetime.datetime.combine(bound, datetime.time.min))
 
 
 def overdue_q(now: datetime.datetime | None = None) -> Q:
-    """Open suggestions waiting too long for a first reply, or for their closing."""
-    now = now or timezone.now()
-    no_reply = Q(first_reply_at__isnull=True, created__lt=now - datetime.timedelta(days=reply_days()))
-    not_closed = Q(closed_at__isnull=True, created__lt=now - datetime.timedelta(days=close_days()))
+    """Open suggestions waiting too long, in working days, for a first reply or for their closing."""
+    today = timezone.localdate(now or timezone.now())
+    no_reply = Q(first_reply_at__isnull=True, created__lt=_created_before_due_passed(today, reply_days()))
+    not_closed = Q(closed_at__isnull=True, created__lt=_created_before_due_passed(today, close_days()))
     return ~Q(status=SuggestionStatus.CLOSED) & (no_reply | not_closed)
 
 
-def suggestions_for(scope: Scope, *, status: str = "", overdue: bool = False, category: str = "") -> QuerySet[Suggestion]:
+def suggestions_for(scope: Scope, *, status: str = "", overdue: bool = False, category: str = "",
+                    now: datetime.datetime | None = None) -> QuerySet[Suggestion]:
     """Suggestions in scope, those reassigned to the scope's community or compound included."""
     qs = Suggestion.objects.filter(_in_scope_or_assigned(scope))
     if status:
@@ -82,7 +107,7 @@ def suggestions_for(scope: Scope, *, status: str = "", overdue: bool = False, ca
     if category:
         qs = qs.filter(category=category)
     if overdue:
-        qs = qs.filter(overdue_q())
+        qs = qs.filter(overdue_q(now))
     return qs.select_related("compound", "building", "assigned_community", "assigned_compound").annotate(
         photo_count=Count("photos", distinct=True))
 

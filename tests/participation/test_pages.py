@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from anju.participation import services
+from anju.participation import queries, services
 from anju.participation.models import Suggestion, SuggestionStatus
 from tests.factories import PASSWORD, SYSTEM
 from tests.participation.conftest import jpeg_bytes
@@ -99,11 +99,15 @@ def test_staff_of_another_community_get_404(client, world, staff_b):
 def test_staff_triage_reply_and_close_with_overdue_marked(client, world, staff_a):
     s = services.suggestion_submit(compound=world.compound_a, building=None, category="other", title="井盖松动", body="b",
                                    contact_phone="13812345678", actor=SYSTEM)
-    Suggestion.objects.filter(pk=s.pk).update(created=timezone.now() - timezone.timedelta(days=5))
+    # 20 calendar days hold more than 3 working days whatever the holidays (the longest break is 9 days).
+    Suggestion.objects.filter(pk=s.pk).update(created=timezone.now() - timezone.timedelta(days=20))
+    s.refresh_from_db()
+    due = queries.timing(s).reply_due
     login(client, staff_a)
     listing = client.get(reverse("participation:suggestions") + "?overdue=1").content.decode()
     assert "井盖松动" in listing and "答复超期" in listing
     page = client.get(reverse("participation:suggestion", args=[s.pk])).content.decode()
+    assert f"应于 {due.month}月{due.day}日前答复" in page and f"应于 {due.month}月{due.day}日前答复" in listing
     assert "13812345678" in page  # community staff see the phone to call back
     client.post(reverse("participation:suggestion_act", args=[s.pk, "assign"]), {"org": "市政公司"})
     client.post(reverse("participation:suggestion_act", args=[s.pk, "reply"]), {"reply": "已加固", "show_on_board": "on"})

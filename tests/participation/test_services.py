@@ -63,21 +63,49 @@ def test_status_workflow_measures_response_and_closing_times(world):
         services.suggestion_reply(suggestion=s, reply="again", actor=SYSTEM)
 
 
-def test_overdue_after_three_days_without_reply(world, settings):
+def local(*args: int) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime(*args))
+
+
+def test_reply_is_due_three_working_days_on_and_the_national_day_week_does_not_count(world, settings):
+    # Before working days, this suggestion was overdue on 3 October, in the middle of the holiday.
     s = submit(world)
-    Suggestion.objects.filter(pk=s.pk).update(created=timezone.now() - datetime.timedelta(days=4))
+    Suggestion.objects.filter(pk=s.pk).update(created=local(2025, 9, 30, 10))
     s.refresh_from_db()
-    assert queries.timing(s).reply_overdue
     everything = Scope(everything=True)
-    assert list(queries.suggestions_for(everything, overdue=True)) == [s]
+    on_time, late = local(2025, 10, 11, 18), local(2025, 10, 12, 9)  # Sat 11 Oct is a make-up working day
+    t = queries.timing(s, now=on_time)
+    assert t.reply_due == datetime.date(2025, 10, 11) and not t.overdue and t.calendar_known
+    assert not queries.suggestions_for(everything, overdue=True, now=on_time).exists()
+    assert queries.timing(s, now=late).reply_overdue
+    assert list(queries.suggestions_for(everything, overdue=True, now=late)) == [s]
     settings.ANJU_SUGGESTION_REPLY_DAYS = 5
-    assert not queries.timing(s).reply_overdue
-    assert not queries.suggestions_for(everything, overdue=True).exists()
-    services.suggestion_reply(suggestion=s, reply="收到", actor=SYSTEM)
+    assert queries.timing(s, now=late).reply_due == datetime.date(2025, 10, 14)
+    assert not queries.timing(s, now=late).reply_overdue
+    assert not queries.suggestions_for(everything, overdue=True, now=late).exists()
+    services.suggestion_reply(suggestion=s, reply="收到", actor=SYSTEM, now=late)
     settings.ANJU_SUGGESTION_REPLY_DAYS = 3
-    assert not queries.suggestions_for(everything, overdue=True).exists()
-    figures = queries.suggestion_figures(everything)
-    assert figures.total == 1 and figures.answered == 1 and figures.mean_response_hours >= Decimal("96")
+    assert not queries.suggestions_for(everything, overdue=True, now=late).exists()
+    figures = queries.suggestion_figures(everything, now=late)
+    assert figures.total == 1 and figures.answered == 1 and figures.mean_response_hours == Decimal("287.0")
+
+
+@pytest.mark.parametrize(("created", "due"), [
+    (local(2026, 11, 20, 23, 30), datetime.date(2026, 11, 25)),  # late Friday evening, Beijing time
+    (local(2026, 11, 21, 0, 30), datetime.date(2026, 11, 25)),  # Saturday: counting starts on Monday
+    (local(2026, 9, 30, 9), datetime.date(2026, 10, 10)),  # 国庆 1–7 Oct: Thu 8, Fri 9, make-up Sat 10
+])
+def test_the_list_and_the_page_agree_on_the_due_day(world, created, due):
+    s = submit(world)
+    Suggestion.objects.filter(pk=s.pk).update(created=created)
+    s.refresh_from_db()
+    everything = Scope(everything=True)
+    assert queries.timing(s).reply_due == due
+    for now, late in ((local(due.year, due.month, due.day, 23, 59), False),
+                      (local(due.year, due.month, due.day, 23, 59) + datetime.timedelta(minutes=2), True)):
+        assert queries.timing(s, now=now).reply_overdue is late
+        assert queries.suggestions_for(everything, overdue=True, now=now).exists() is late
+        assert queries.suggestion_figures(everything, now=now).overdue == late
 
 
 def test_assignment_to_another_community_makes_it_visible_there(world):
