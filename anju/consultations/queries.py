@@ -393,6 +393,7 @@ class ApprovalRate:
     eligible_households: int
     approval: Fraction  # yes / participating households
     passed: bool
+    pending: bool = False  # an owner's flats voted differently: no result until staff settle it (neither passed nor failed)
 
 
 def approval_rates(scope: Scope) -> list[ApprovalRate]:
@@ -409,12 +410,13 @@ def approval_rates(scope: Scope) -> list[ApprovalRate]:
             answers = [current[e.pk].answers.get(str(q.pk)) for e in people if e.pk in current]
             answers = [a for a in answers if a]
             yes = sum(a == "yes" for a in answers)
+            households = engine_households(q, people, current)
             try:
-                passed = evaluate_question(q, people, current, closed=is_final(c)).passed
+                passed, pending = evaluate(households, parse_rule(q), closed=is_final(c)).passed, False
             except DomainError:
-                passed = False
+                passed, pending = False, bool(households) and bool(engine_owner_conflicts(households))
             out.append(ApprovalRate(c.pk, c.title, c.compound.name, q.text, yes, len(answers), len(people),
-                                    Fraction(yes, len(answers)) if answers else Fraction(0), passed))
+                                    Fraction(yes, len(answers)) if answers else Fraction(0), passed, pending))
     return out
 
 

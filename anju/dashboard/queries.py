@@ -212,6 +212,25 @@ def approval_rates(scope: Scope) -> list | None:
     return rates
 
 
+PASSED, FAILED, PENDING = "passed", "failed", "pending"
+
+
+def approval_status(rate: Any) -> str:
+    """passed, failed, or pending: an owner's flats voted differently and staff have not settled which
+    vote stands, so the question has no result yet (neither passed nor failed)."""
+    if getattr(rate, "pending", False):  # older shapes of the rate have no such field
+        return PENDING
+    return PASSED if rate.passed else FAILED
+
+
+def approval_counts(rates: list) -> dict[str, int]:
+    """How many questions passed, failed and wait for staff; the three add up to the questions."""
+    counts = {PASSED: 0, FAILED: 0, PENDING: 0}
+    for rate in rates:
+        counts[approval_status(rate)] += 1
+    return counts
+
+
 def stranded(scope: Scope):
     return stranded_elderly(scope)
 

@@ -13,6 +13,7 @@ from typing import Any
 from django.http import Http404, QueryDict
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -34,6 +35,15 @@ class Table:
     rows: list[list[Any]] = field(default_factory=list)
     links: list[str | None] = field(default_factory=list)
     total: int = 0
+
+
+def scope_query(scope: Scope) -> str:
+    """The query (ending in "&") that keeps a drill-down at the scope's level: the sub-district a user who
+    sees several chose stays chosen on the next page."""
+    for name, pk in (("compound", scope.compound_id), ("community", scope.community_id), ("subdistrict", scope.subdistrict_id)):
+        if pk is not None:
+            return f"{name}={pk}&"
+    return ""
 
 
 def _int(params: QueryDict, name: str) -> int | None:
@@ -114,23 +124,35 @@ def stranded(scope: Scope, params: QueryDict, limit: int | None) -> Table:
     return table
 
 
+APPROVAL_LABELS = {queries.PASSED: gettext_lazy("通过"), queries.FAILED: gettext_lazy("未通过"),
+                   queries.PENDING: gettext_lazy("待处理")}
+
+
 def approvals(scope: Scope, params: QueryDict, limit: int | None) -> Table:
     rates = queries.approval_rates(scope) or []
-    table = Table(_("意见征求同意率"), [_("意见征求"), _("小区"), _("事项"), _("同意户数"), _("参与户数"), _("应参与户数"),
-                                      _("同意率（%）"), _("通过")], total=len(rates))
+    title = _("意见征求同意率")
+    if (status := params.get("status")) in APPROVAL_LABELS:
+        rates = [r for r in rates if queries.approval_status(r) == status]
+        title = f"{title}（{APPROVAL_LABELS[status]}）"
+    table = Table(title, [_("意见征求"), _("小区"), _("事项"), _("同意户数"), _("参与户数"), _("应参与户数"),
+                                      _("同意率（%）"), _("结果")], total=len(rates))
     for r in rates[:limit]:
         rate = r.approval
+        status = queries.approval_status(r)
         table.rows.append([r.title, r.compound_name, r.question, r.yes_households, r.participating_households,
                            r.eligible_households, percent(Fraction(rate)) if rate is not None else "—",
-                           _("是") if r.passed else _("否")])
-        table.links.append(_consultation_link(r.consultation_id))
+                           str(APPROVAL_LABELS[status])])
+        table.links.append(approval_link(r))
     return table
 
 
-def _consultation_link(pk: int) -> str | None:
+def approval_link(rate: Any) -> str | None:
+    """The consultation's page; for a pending question the page where staff settle the owners' conflicts."""
     try:
-        return reverse("consultations:detail", args=[pk])
-    except NoReverseMatch:  # the consultations app names its pages itself; without a detail page there is no link
+        if queries.approval_status(rate) == queries.PENDING:
+            return reverse("consultations:owner_conflicts", args=[rate.consultation_id])
+        return reverse("consultations:detail", args=[rate.consultation_id])
+    except NoReverseMatch:  # the consultations app names its pages itself; without such a page there is no link
         return None
 
 
@@ -142,7 +164,7 @@ def years(scope: Scope, params: QueryDict, limit: int | None) -> Table:
         table.rows.append([y.year, y.compounds, y.buildings, y.households, y.gross_area, wan(y.budget_fen), y.done_compounds,
                            y.done_buildings, y.done_households, y.done_gross_area, wan(y.done_budget_fen),
                            percent(y.progress)])
-        table.links.append(reverse("dashboard:rows", args=["projects"]) + f"?year={y.year}")
+        table.links.append(reverse("dashboard:rows", args=["projects"]) + f"?{scope_query(scope)}year={y.year}")
     table.total = len(table.rows)
     return table
 

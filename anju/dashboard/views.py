@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
@@ -20,6 +21,7 @@ from anju.roster.models import Community, Compound, Subdistrict
 from anju.roster.scoping import Scope, scope_of
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SESSION_SUBDISTRICT = "dashboard_subdistrict"  # the sub-district last chosen by a user who sees several
 
 
 @dataclass
@@ -40,8 +42,10 @@ class Level:
         return f"subdistrict={self.subdistrict.pk}"
 
 
-def level_of(request: HttpRequest) -> Level:
-    """The level asked for (?community= / ?compound=), narrowed to what the user may see; 404 outside it."""
+def level_of(request: HttpRequest, *, remember: bool = True) -> Level:
+    """The level asked for (?community= / ?compound=), narrowed to what the user may see; 404 outside it.
+
+    A user who sees several sub-districts gets the one last chosen on the pages (`remember`), else the first."""
     user_scope = scope_of(request.user)
     base = {"sees_personal_data": user_scope.sees_personal_data, "can_edit": user_scope.can_edit}
     params = request.GET
@@ -61,11 +65,22 @@ def level_of(request: HttpRequest) -> Level:
     subdistricts = Subdistrict.objects.visible_to(request.user)
     if params.get("subdistrict", "").isdigit():
         sd = get_object_or_404(subdistricts, pk=params["subdistrict"])
+        if remember:
+            request.session[SESSION_SUBDISTRICT] = sd.pk  # the menu link then comes back to the same one
     else:
-        sd = subdistricts.first()
+        # The one chosen before, while still visible (a revoked scope falls back to the first).
+        remembered = request.session.get(SESSION_SUBDISTRICT) if remember else None
+        sd = subdistricts.filter(pk=remembered).first() if isinstance(remembered, int) else None
+        sd = sd or subdistricts.first()
         if sd is None:
             raise Http404
     return Level(Scope(False, sd.pk, None, None, **base), sd.name, "subdistrict", sd)
+
+
+def subdistrict_choices(request: HttpRequest) -> list[Subdistrict]:
+    """The sub-districts a user may switch between; empty for anyone who sees only one."""
+    choices = list(Subdistrict.objects.visible_to(request.user).only("id", "name").order_by("name", "id")[:1000])
+    return choices if len(choices) > 1 else []
 
 
 def _charts(level: Level, years, stages, overdue, items) -> dict:
@@ -97,6 +112,14 @@ def _charts(level: Level, years, stages, overdue, items) -> dict:
     }
 
 
+def _approvals(rates: list | None) -> tuple[list[tuple[Any, str, str | None]], dict[str, int]]:
+    """Each rate with its status (passed, failed, pending) and its link; the counts of each status."""
+    if not rates:
+        return [], queries.approval_counts([])
+    return ([(r, queries.approval_status(r), tables.approval_link(r)) for r in rates],
+            queries.approval_counts(rates))
+
+
 def _context(level: Level) -> dict:
     scope = level.scope
     years = queries.plan_vs_done(scope)
@@ -104,6 +127,7 @@ def _context(level: Level) -> dict:
     overdue = queries.overdue_by_stage(scope)
     items = queries.items_by_kind(scope)
     rates = queries.approval_rates(scope)
+    approvals, approval_counts = _approvals(rates)
     if level.kind == "subdistrict":
         children = list(Community.objects.filter(subdistrict=level.subdistrict))
         area_figures, child_kind = queries.by_area(scope, "community"), "community"
@@ -119,6 +143,7 @@ def _context(level: Level) -> dict:
         "special": queries.special_projects(scope), "areas": areas, "child_kind": child_kind,
         "charts": _charts(level, years, stages, overdue, items), "q": level.query,
         "years_pct": {y.year: percent(y.progress) for y in years},
+        "approvals": approvals, "approval_counts": approval_counts,
     }
 
 
@@ -126,6 +151,7 @@ def _context(level: Level) -> dict:
 def index(request: HttpRequest) -> HttpResponse:
     level = level_of(request)
     context = _context(level)
+    context["subdistricts"] = subdistrict_choices(request)
     return render(request, "dashboard/index.html", context)
 
 
