@@ -96,7 +96,15 @@ class NoticeForm(forms.Form):
     kind = forms.ChoiceField(choices=NoticeKind.choices, label=_("类型"))
     title = forms.CharField(max_length=120, label=_("标题"))
     issuer = forms.CharField(max_length=80, required=False, label=_("发布单位"))
-    body_html = forms.CharField(widget=forms.Textarea(attrs={"rows": 12}), label=_("正文（直接输入文字，空一行分段；也可用 HTML：加粗、列表、表格、链接、图片）"))
+    body_html = forms.CharField(widget=forms.Textarea(attrs={
+        "rows": 12, "data-rich-editor": "", "data-images-id": "notice-images",
+        # Labels of the editor's toolbar (core/notice_editor.js), translated here with the form.
+        "data-label-toolbar": _("正文格式"), "data-label-heading": _("小标题"), "data-label-bold": _("加粗"),
+        "data-label-bullets": _("项目列表"), "data-label-numbers": _("编号列表"), "data-label-link": _("链接"),
+        "data-label-link-prompt": _("链接地址（网址）"), "data-label-image": _("插入图片"),
+        "data-label-image-none": _("先保存，在公示页上传图片后，再回来插入正文"), "data-label-undo": _("撤销"),
+        "data-label-source": _("源码"),
+    }), label=_("正文（直接输入文字，空一行分段；也可用 HTML：加粗、列表、表格、链接、图片）"))
 
     def __init__(self, *args, compounds=None, buildings=None, **kwargs):
         super().__init__(*args, **kwargs)

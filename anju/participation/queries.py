@@ -6,11 +6,13 @@ import datetime
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import FieldError
 from django.db.models import Count, Exists, Model, OuterRef, Q, QuerySet, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from anju.domain.workdays import add_workdays, calendar_covers
@@ -22,6 +24,7 @@ from anju.participation.models import (
     Meeting,
     Membership,
     Notice,
+    NoticeImage,
     PartyOrganisation,
     Pledge,
     PledgeStatus,
@@ -170,6 +173,23 @@ def notices_for_place(compound: Compound, building: Building | None = None) -> Q
     if building is not None:
         qs = qs.filter(Q(building__isnull=True) | Q(building=building))
     return qs.select_related("compound", "building").order_by("-published_at")
+
+
+def _image_src(image: NoticeImage) -> str:
+    return f'src="{reverse("participation:notice_image", args=[image.pk])}"'
+
+
+def images_not_in_body(notice: Notice) -> list[NoticeImage]:
+    """The notice's pictures the editor did not already place in the text, to show below it (not twice)."""
+    return [i for i in notice.images.all() if _image_src(i) not in notice.body_html]
+
+
+def body_for_print(notice: Notice) -> str:
+    """The notice's (sanitised) HTML with its own pictures pointing at their files, which the PDF renderer reads."""
+    body = notice.body_html
+    for image in notice.images.all():
+        body = body.replace(_image_src(image), f'src="{Path(image.image.path).as_uri()}"')
+    return body
 
 
 def meetings_for(scope: Scope) -> QuerySet[Meeting]:

@@ -171,7 +171,10 @@ def notice_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             form.add_error(error.field if error.field in form.fields else None, error.message())
         else:
             return redirect("participation:notice_detail", node.pk)
-    return render(request, "participation/notice_edit.html", {"form": form, "node": node},
+    # Pictures already uploaded to this notice, for the editor's "insert image" button.
+    images = [{"src": reverse("participation:notice_image", args=[i.pk]), "alt": i.caption}
+              for i in (node.images.all() if node else [])]
+    return render(request, "participation/notice_edit.html", {"form": form, "node": node, "images": images},
                   status=400 if request.method == "POST" else 200)
 
 
@@ -223,9 +226,9 @@ def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The notice as an A4 page to print and post: QR codes to the online version and to the suggestion box."""
     node = access_notice(request, pk)
     links = notice_links(request, node)
-    images = [(Path(i.image.path).as_uri(), i.caption) for i in node.images.all()]
+    images = [(Path(i.image.path).as_uri(), i.caption) for i in queries.images_not_in_body(node)]
     pdf = render_pdf("participation/print/notice.html", {
-        "n": node, "images": images, **links,
+        "n": node, "images": images, "body_html": queries.body_for_print(node), **links,
         "qr_notice": qr_svg(links["public_url"], size_mm=26), "qr_suggest": qr_svg(links["suggest_url"], size_mm=26),
     })
     response = HttpResponse(pdf, content_type="application/pdf")

@@ -92,7 +92,7 @@ def _published(pk: int) -> Notice:
 
 def notice(request: HttpRequest, pk: int) -> HttpResponse:
     n = _published(pk)
-    return render(request, "participation/public/notice.html", {"n": n, "images": n.images.all()})
+    return render(request, "participation/public/notice.html", {"n": n, "images": queries.images_not_in_body(n)})
 
 
 def notice_image(request: HttpRequest, pk: int) -> FileResponse:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
 
 import pytest
@@ -9,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from anju.participation import queries, services
-from anju.participation.models import Suggestion, SuggestionStatus
+from anju.participation.models import Notice, Suggestion, SuggestionStatus
 from tests.factories import PASSWORD, SYSTEM
 from tests.participation.conftest import jpeg_bytes
 
@@ -279,3 +281,25 @@ def test_the_compound_visit_page_lists_who_is_left_and_the_tally(client, world, 
         "visited_on": timezone.localdate().isoformat(), "visitors": "黎建国", "renovation": "yes"})
     page = client.get(reverse("participation:visits_compound", args=[world.compound_a.pk])).content.decode()
     assert "全部已走访" in page
+
+
+def test_a_picture_placed_in_the_text_is_offered_to_the_editor_and_shown_once(client, world, staff_a):
+    n = services.notice_save(compound=world.compound_a, building=None, title="围墙修缮", body_html="<p>见图</p>", actor=SYSTEM)
+    inline = services.notice_add_image(notice=n, name="a.jpg", data=jpeg_bytes(), caption="北侧围墙", actor=SYSTEM)
+    below = services.notice_add_image(notice=n, name="b.jpg", data=jpeg_bytes(), caption="南侧", actor=SYSTEM)
+    login(client, staff_a)
+    form = client.get(reverse("participation:notice_edit", args=[n.pk])).content.decode()
+    # Without JavaScript the textarea is the editor; with it, notice_editor.js enhances it and offers the pictures.
+    assert 'name="body_html"' in form and "data-rich-editor" in form and "core/notice_editor.js" in form
+    src = reverse("participation:notice_image", args=[inline.pk])
+    offered = json.loads(re.search(r'<script id="notice-images" type="application/json">(.*?)</script>', form).group(1))
+    assert {"src": src, "alt": "北侧围墙"} in offered and len(offered) == 2
+    client.post(reverse("participation:notice_edit", args=[n.pk]), {
+        "compound": world.compound_a.pk, "kind": "notice", "title": "围墙修缮",
+        "body_html": f'<h2>现状</h2><p><img src="{src}" alt="北侧围墙" style="x"></p>'})
+    services.notice_publish(notice=Notice.objects.get(pk=n.pk), actor=SYSTEM)
+    n.refresh_from_db()
+    page = client.get(reverse("participation:notice", args=[n.pk])).content.decode()
+    assert page.count(f'src="{src}"') == 1 and f'src="{reverse("participation:notice_image", args=[below.pk])}"' in page
+    printed = queries.body_for_print(n)
+    assert f'src="{src}"' not in printed and 'src="file://' in printed
