@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from anju.dashboard import queries
 from anju.dashboard.views import level_of
@@ -33,6 +33,12 @@ class BucketOut(Schema):
     count: int
 
 
+class ApprovalCountsOut(Schema):
+    passed: int
+    failed: int
+    pending: int = Field(..., description="blocked by an owner whose flats voted differently, until staff settle it")
+
+
 class FiguresOut(Schema):
     level: str
     name: str
@@ -48,6 +54,7 @@ class FiguresOut(Schema):
     elderly: int
     stranded_elderly: int
     approval_rates_available: bool
+    approvals: ApprovalCountsOut | None = Field(None, description="yes/no questions by result; each counted once")
 
 
 def _yuan(fen: int) -> str:
@@ -60,6 +67,7 @@ def figures(request: HttpRequest):
     scope = level.scope
     roster = queries.roster_summary(scope)
     lifts = queries.elevators(scope)
+    rates = queries.approval_rates(scope)
     bucket = lambda b: {"key": b.key, "label": b.label, "count": b.count}  # noqa: E731
     return {
         "level": level.kind, "name": level.name,
@@ -76,5 +84,6 @@ def figures(request: HttpRequest):
         "units_with_elevator": lifts.units_with_elevator, "elevators_planned": str(lifts.elevators_planned),
         "elevators_done": str(lifts.elevators_done), "households": roster.households, "people": roster.people,
         "elderly": roster.elderly, "stranded_elderly": roster.stranded_elderly,
-        "approval_rates_available": queries.approval_rates(scope) is not None,
+        "approval_rates_available": rates is not None,
+        "approvals": queries.approval_counts(rates) if rates is not None else None,
     }

@@ -102,3 +102,9 @@ def test_every_question_is_counted_once_as_passed_failed_or_pending(flags):
     assert sum(counts.values()) == len(rates)
     assert counts["pending"] == sum(pending for _passed, pending in flags)
     assert counts["passed"] == sum(passed and not pending for passed, pending in flags)
+
+
+def test_the_api_counts_the_pending_question(client, subdistrict_staff, disputed):
+    client.force_login(subdistrict_staff)
+    body = client.get("/api/dashboard/figures").json()
+    assert body["approvals"] == {"passed": 0, "failed": 0, "pending": 1}
