@@ -118,6 +118,9 @@ class SuggestionOut(Schema):
     response_hours: Decimal | None
     closing_days: Decimal | None
     overdue: bool
+    # Last day for the first reply / the closing (working days on the official calendar); null once done.
+    reply_due: datetime.date | None
+    close_due: datetime.date | None
     photos: int
     meeting_ids: list[int]
 

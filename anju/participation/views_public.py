@@ -76,6 +76,7 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
     meetings = suggestion.meetings.prefetch_related("decisions").order_by("starts_at")
     return render(request, "participation/public/receipt.html", {
         "s": suggestion, "meetings": meetings, "photo_count": suggestion.photos.count(), "timing": queries.timing(suggestion),
+        "reply_days": queries.reply_days(),
     })
 
 

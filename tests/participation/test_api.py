@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from anju.participation import services
+from anju.participation import queries, services
 from anju.participation.models import OrgLevel, Suggestion
 from tests.factories import PASSWORD, SYSTEM
 from tests.participation.conftest import jpeg_bytes
@@ -65,8 +65,9 @@ def test_staff_endpoints_are_scoped(client, world, staff_a, staff_b):
     login(client, staff_a)
     [row] = client.get(f"{API}/suggestions").json()
     assert row["contact_phone"] == "13812345678"
+    assert row["reply_due"] == queries.timing(s).reply_due.isoformat() and row["close_due"] > row["reply_due"]
     r = client.post(f"{API}/suggestions/{s.pk}/reply", {"reply": "好的"}, content_type="application/json").json()
-    assert r["status"] == "answered" and r["response_hours"] is not None
+    assert r["status"] == "answered" and r["response_hours"] is not None and r["reply_due"] is None
     assert client.post(f"{API}/suggestions/{s.pk}/close").json()["status"] == "closed"
 
 

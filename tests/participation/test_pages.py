@@ -44,6 +44,7 @@ def test_a_resident_sends_a_suggestion_and_follows_it_by_receipt(client, world):
     assert s.photos.count() == 1 and s.building == world.building_a
     receipt = client.get(response["Location"]).content.decode()
     assert s.receipt_code in receipt and "13812345678" not in receipt and "王阿姨" not in receipt
+    assert "一般 3 个工作日内答复" in receipt
     services.suggestion_reply(suggestion=s, reply="已安排维修", actor=SYSTEM)
     assert "已安排维修" in client.get(response["Location"]).content.decode()
     assert client.get(reverse("participation:track") + f"?code={s.receipt_code.lower()}").status_code == 302
