@@ -78,7 +78,12 @@ def _running(node: ElevatorProject, rows: list) -> dict | None:
     except DomainError as error:
         return {"error": user_message(error)}
     return {"basis": RunningBasis(basis).label, "asked": node.running_basis, "by_room": by_room,
-            "total": sum(by_room.values()), "unread": sum(1 for r in rows if r.rides is None)}
+            "total": sum(by_room.values()), "unread": _unread(rows, {r.household_id: r.rides for r in rows})}
+
+
+def _unread(rows: list, rides: dict[int, int | None]) -> int:
+    """Paying households without a ride count (exempt and non-participating ones pay nothing anyway)."""
+    return sum(1 for r in rows if rides.get(r.household_id) is None and r.participates and not r.exempt)
 
 
 def _calculator_context(request: HttpRequest, node: ElevatorProject) -> dict:
@@ -304,7 +309,7 @@ def rides_save(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         read = sum(1 for v in values.values() if v is not None)
         messages.success(request, _("已记录 %(read)s 户的刷卡次数；%(unread)s 户没有次数，按 0 次计。")
-                         % {"read": read, "unread": len(values) - read})
+                         % {"read": read, "unread": _unread(rows, values)})
     return redirect(f"{reverse('elevators:project', args=[node.pk])}#running")
 
 

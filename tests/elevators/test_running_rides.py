@@ -116,7 +116,8 @@ def test_an_uploaded_sheet_replaces_every_rooms_rides(client, project_a, unit_a,
     upload = SimpleUploadedFile("rides.xlsx", _sheet([("0201室", 100), ("301", 300.0), ("601", None)]))
     page = client.post(reverse("elevators:rides_save", args=[project_a.pk]), {"rides_file": upload},
                        follow=True).content.decode()
-    assert "已记录 2 户的刷卡次数；10 户没有次数，按 0 次计" in page
+    # 12 households, 2 read; the two on the exempt first floor pay nothing, so 8 are missing a count
+    assert "已记录 2 户的刷卡次数；8 户没有次数，按 0 次计" in page
     counts = dict(project_a.households.values_list("household__room", "rides"))
     assert counts["201"] == 100 and counts["301"] == 300 and counts["302"] is None
 
@@ -186,3 +187,20 @@ def test_running_costs_by_rides_through_the_api(client, project_a, project_b, st
     assert client.get(url).json()["shares"][2]["rides"] == 30
     assert client.post(url, {"basis": "equal"}, content_type="application/json").status_code == 403
     assert client.get(f"/api/elevators/projects/{project_b.pk}/running").status_code == 404
+
+
+def test_exempt_and_absent_households_are_not_counted_as_missing_rides(client, project_a, unit_a, staff_a):
+    project_a.running_basis = RunningBasis.RIDES
+    project_a.save(update_fields=["running_basis"])
+    rows = list(project_a.households.select_related("household"))
+    exempt, absent = rows[0], rows[1]
+    exempt.exempt, absent.participates = True, False
+    exempt.save(update_fields=["exempt"])
+    absent.save(update_fields=["participates"])
+    paying = [r for r in rows if r.pk not in (exempt.pk, absent.pk)]
+    typed = {f"rides_{r.household.room}": "" for r in rows} | {f"rides_{paying[0].household.room}": "12"}
+    client.force_login(staff_a)
+    page = client.post(reverse("elevators:rides_save", args=[project_a.pk]), typed, follow=True).content.decode()
+    missing = len(paying) - 1  # neither the exempt nor the absent household is missing anything
+    assert f"已记录 1 户的刷卡次数；{missing} 户没有次数" in page
+    assert f"{missing} 户没有刷卡次数" in page
