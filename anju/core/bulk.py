@@ -16,21 +16,42 @@ BATCH = 2000
 def insert_many(
     model: type[models.Model], columns: tuple[str, ...], rows: list[tuple], *, ignore_conflicts: bool = False
 ) -> None:
-    """INSERT many rows with one prepared statement (executemany), skipping the ORM's per-object work.
+    """INSERT many rows without the ORM's per-object work; values must already be in database form
+    (see `prep` for JSON and datetimes).
 
-    Portable SQL: the same statement runs on SQLite and PostgreSQL (both know ON CONFLICT DO NOTHING);
-    values must already be in database form (see `_prep` for JSON and datetimes).
+    SQLite: one prepared statement, executemany. PostgreSQL: COPY, the bulk path it is built for
+    (executemany costs ~20 µs a row in the driver); with `ignore_conflicts` the rows are copied
+    into a temporary table first and inserted from there with ON CONFLICT DO NOTHING.
     """
     if not rows:
         return
     quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
     names = ", ".join(quote(_column(model, c)) for c in columns)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            target = table
+            if ignore_conflicts:
+                target = quote(f"_anju_bulk_{model._meta.db_table}")
+                cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {target} ON COMMIT DROP "
+                               f"AS SELECT {names} FROM {table} WITH NO DATA")
+                cursor.execute(f"TRUNCATE {target}")
+            _copy(cursor, target, names, rows)
+            if ignore_conflicts:
+                cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {target} ON CONFLICT DO NOTHING")
+        return
     marks = ", ".join(["%s"] * len(columns))
     conflict = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({marks}){conflict}"
+    sql = f"INSERT INTO {table} ({names}) VALUES ({marks}){conflict}"
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
             cursor.executemany(sql, rows[start:start + BATCH])
+
+
+def _copy(cursor: Any, table: str, names: str, rows: list[tuple]) -> None:
+    with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 def _column(model: type[models.Model], name: str) -> str:
@@ -41,29 +62,23 @@ def _column(model: type[models.Model], name: str) -> str:
 
 
 def insert_returning_ids(model: type[models.Model], columns: tuple[str, ...], rows: list[tuple]) -> list[int]:
-    """INSERT rows with multi-row VALUES … RETURNING the primary keys, in the order of `rows`.
+    """INSERT rows and return their primary keys, in the order of `rows`.
 
-    SQLite (3.35+) and PostgreSQL both return the ids in VALUES order, which Django's own
-    bulk_create relies on too; this skips the ORM's per-object preparation.
+    SQLite: executemany and the consecutive ids of the transaction's write lock (below).
+    PostgreSQL: the ids are drawn from the table's sequence first, then the rows are copied with them.
     """
     if not rows:
         return []
     if connection.vendor == "sqlite":
         return _sqlite_insert_ids(model, columns, rows)
     quote = connection.ops.quote_name
-    names = ", ".join(quote(_column(model, c)) for c in columns)
-    marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    size = max(1, 3000 // len(columns))  # within every SQLite build's limit on bound variables
-    ids: list[int] = []
+    pk = model._meta.pk.column
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), size):
-            chunk = rows[start:start + size]
-            cursor.execute(
-                f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES {', '.join([marks] * len(chunk))} "
-                f"RETURNING {quote(model._meta.pk.column)}",
-                [value for row in chunk for value in row],
-            )
-            ids.extend(pk for (pk,) in cursor.fetchall())
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                       [model._meta.db_table, pk, len(rows)])
+        ids = [value for (value,) in cursor.fetchall()]
+        names = ", ".join([quote(pk), *(quote(_column(model, c)) for c in columns)])
+        _copy(cursor, quote(model._meta.db_table), names, [(i, *row) for i, row in zip(ids, rows, strict=True)])
     return ids
 
 
