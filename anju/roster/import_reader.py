@@ -14,6 +14,7 @@ costs three times as much). An error in the child arrives in the parent as Runti
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import sys
@@ -109,7 +110,8 @@ def _from_child(
     sys.stderr.flush()
     receiving, sending = multiprocessing.Pipe(duplex=False)
     child = multiprocessing.get_context("fork").Process(
-        target=_produce, args=(read, sending, size, on_fork, annotate), name="anju-roster-reader", daemon=True
+        target=_produce, args=(read, sending, receiving, size, on_fork, annotate), name="anju-roster-reader",
+        daemon=True,
     )
     child.start()
     sending.close()
@@ -136,9 +138,12 @@ def _from_child(
         child.join()
 
 
-def _produce(read: Callable[[], Iterator[RosterRow | Problem]], pipe: Any, size: int,
+def _produce(read: Callable[[], Iterator[RosterRow | Problem]], pipe: Any, parents_end: Any, size: int,
              on_fork: Callable[[], None] | None, annotate: Callable[[RosterRow], Any] | None) -> None:
     """The child: read, check and seal, a batch at a time, then None (or a traceback as text)."""
+    # The fork gave the child the parent's end of the pipe too: close it, or a parent killed outright
+    # would leave the pipe open and this process blocked on its next send for ever.
+    parents_end.close()
     try:
         if on_fork is not None:
             on_fork()
@@ -159,7 +164,8 @@ def _produce(read: Callable[[], Iterator[RosterRow | Problem]], pipe: Any, size:
             pipe.send(_sealed(rows, problems, notes))
         pipe.send(None)
     except BaseException:
-        pipe.send(traceback.format_exc())
+        with contextlib.suppress(OSError):  # the parent may be gone (a broken pipe): then just end
+            pipe.send(traceback.format_exc())
     finally:
         pipe.close()
 

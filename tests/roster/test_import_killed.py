@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from anju.roster import import_reader
 from tests.roster.test_import import write_roster
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,8 +36,22 @@ def counts(db: Path) -> tuple[int, int, int]:
         )
 
 
+def processes_reading(path: Path) -> list[int]:
+    """Processes whose command line names `path` (the import and, for a big file, its reader)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if str(path).encode() in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
 @pytest.mark.skipif(os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="uses its own SQLite file")
-def test_a_killed_import_leaves_the_database_unchanged(tmp_path):
+@pytest.mark.parametrize("note", ["", "二层东户，产权人长期在外地，联系其子女"], ids=["in-process", "reader-process"])
+def test_a_killed_import_leaves_the_database_unchanged(tmp_path, note):
     env = {**os.environ, "ANJU_VAR_DIR": str(tmp_path / "var"), "DJANGO_SETTINGS_MODULE": "anju.settings"}
     env.pop("DATABASE_URL", None)
     subprocess.run([*ANJU, "migrate", "-v0"], env=env, cwd=ROOT, check=True)
@@ -45,10 +60,12 @@ def test_a_killed_import_leaves_the_database_unchanged(tmp_path):
     before = counts(db)
     rows = [
         ["甲社区", "甲小区", "9", str(unit), "", f"{floor}{room:02d}", "70.5", f"住户{unit}-{floor}-{room}",
-         "", f"139{unit:02d}{floor:02d}{room:04d}", "1960", "男", "", "", "", ""]
+         "", f"139{unit:02d}{floor:02d}{room:04d}", "1960", "男", "", "", "", note]
         for unit in range(1, 21) for floor in range(1, 61) for room in range(1, 41)
     ]  # 48,000 households
     path = write_roster(tmp_path / "big.csv", rows)
+    # With the notes the file is over PROCESS_BYTES: a second process reads it while the first writes.
+    assert (path.stat().st_size >= import_reader.PROCESS_BYTES) == bool(note)
     process = subprocess.Popen(
         [*ANJU, "import-roster", str(path)], env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )
@@ -70,3 +87,8 @@ def test_a_killed_import_leaves_the_database_unchanged(tmp_path):
     assert process.returncode == -signal.SIGKILL, progress[-300:]
     assert reached, progress[-300:]
     assert counts(db) == before
+    # Nothing is left behind: a reader process finds the pipe broken at its next batch and ends.
+    deadline = time.monotonic() + 20
+    while processes_reading(path) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert processes_reading(path) == []
