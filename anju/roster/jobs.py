@@ -10,6 +10,7 @@ only to the job's owner) and the marked xlsx is the job's download.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import time
 from pathlib import Path
@@ -25,6 +26,8 @@ from anju.programme import services as programme
 from anju.roster.exporter import ExportTarget, export_count, export_roster
 from anju.roster.importer import count_rows, import_roster
 from anju.roster.scoping import scope_of
+
+logger = logging.getLogger(__name__)
 
 IMPORT = "roster.import"
 EXPORT = "roster.export"
@@ -98,7 +101,12 @@ def run_import(job: Job, progress: jobs.Progress) -> dict[str, Any]:
     summary = result.summary()
     if result.applied and result.compound_ids:
         # The programme's beneficiary figures are snapshots of the roster: bring them up to date now.
-        programme.projects_refresh(compound_ids=result.compound_ids)
+        # The import is committed by then, so a failure here must not make it look failed.
+        try:
+            programme.projects_refresh(compound_ids=result.compound_ids)
+        except Exception:
+            logger.exception("beneficiary refresh after roster import job %s failed", job.pk)
+            summary["beneficiaries_stale"] = True
     if result.problems:
         problems = [
             {"sheet": p.sheet, "row": p.row, "column": p.column, "value": p.value, "zh": p.zh, "en": p.en}

@@ -160,3 +160,24 @@ def test_a_dry_run_of_a_huge_file_warns_that_other_edits_will_pause(client, tmp_
         assert 'data-testid="pause-notice"' in page and "2 分钟" in page and "系统正忙" in page
     else:  # PostgreSQL writers do not wait for an import
         assert pause_minutes(dry.result) == 0 and 'data-testid="pause-notice"' not in page
+
+
+def test_a_failed_beneficiary_refresh_does_not_make_a_committed_import_look_failed(
+        client, tmp_path, world, subdistrict_staff, monkeypatch, django_capture_on_commit_callbacks):
+    from anju.programme import services as programme
+
+    def broken(**kwargs):
+        raise RuntimeError("refresh went wrong")
+
+    monkeypatch.setattr(programme, "projects_refresh", broken)
+    client.force_login(subdistrict_staff)
+    dry = upload(client, write_roster(tmp_path / "r.csv", roster_rows()), django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("roster:transfer_confirm", args=[dry.pk]))
+    run_queued()
+    applied = Job.objects.filter(kind="roster.import").latest("created")
+    assert applied.status == JobStatus.DONE and applied.result["applied"] is True
+    assert applied.result["beneficiaries_stale"] is True
+    assert Household.objects.filter(compound=world.compound_a).count() == 3
+    page = client.get(reverse("roster:transfer_job", args=[applied.pk])).content.decode()
+    assert "导入完成" in page and 'data-testid="beneficiaries-stale"' in page

@@ -92,10 +92,17 @@ class Command(BaseCommand):
         if result.problems:
             self.print_problems(result)
             sys.exit(EXIT_PROBLEMS)
+        self.print_summary(result)
         if result.applied and result.compound_ids:
             # The programme's beneficiary figures are snapshots of the roster: bring them up to date now.
-            programme.projects_refresh(compound_ids=result.compound_ids)
-        self.print_summary(result)
+            # The import is committed by then: a failure here is said, not turned into a failed import.
+            try:
+                programme.projects_refresh(compound_ids=result.compound_ids)
+            except Exception as error:  # the import stands whatever went wrong here
+                self.stderr.write(
+                    "导入已完成，但改造项目的受益人数没能更新，请在改造项目页点击“按摸底台账更新受益人数”。"
+                    f" / The import is done, but the projects' beneficiary figures were not updated ({type(error).__name__})."
+                )
 
     def print_problems(self, result: ImportResult) -> None:
         out = self.stdout
