@@ -10,7 +10,7 @@ from ninja.security import SessionAuth
 from anju.accounts.api import TokenAuth
 from anju.consultations.api import router as consultations_router
 from anju.core.errors import AnjuError
-from anju.core.middleware import BUSY, RETRY_AFTER_SECONDS
+from anju.core.middleware import BUSY, RETRY_AFTER_SECONDS, is_busy
 from anju.dashboard.api import router as dashboard_router
 from anju.elevators.api import router as elevators_router
 from anju.participation.api import router as participation_router
@@ -34,7 +34,7 @@ def anju_error(request: HttpRequest, exc: AnjuError):
 
 @api.exception_handler(OperationalError)
 def database_busy(request: HttpRequest, exc: OperationalError):
-    if "database is locked" not in str(exc):
+    if not is_busy(exc):
         raise exc
     response = anju_error(request, BUSY)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)

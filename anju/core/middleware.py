@@ -23,6 +23,11 @@ BUSY = Busy(
 RETRY_AFTER_SECONDS = 60
 
 
+def is_busy(exception: BaseException) -> bool:
+    """SQLite's own words when the write lock stayed taken past the busy timeout."""
+    return isinstance(exception, OperationalError) and "database is locked" in str(exception)
+
+
 class AnjuErrorMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -31,7 +36,7 @@ class AnjuErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if isinstance(exception, OperationalError) and "database is locked" in str(exception):
+        if is_busy(exception):
             response = self.process_exception(request, BUSY)
             response["Retry-After"] = str(RETRY_AFTER_SECONDS)
             return response

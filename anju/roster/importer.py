@@ -30,6 +30,7 @@ from __future__ import annotations
 import csv
 import gc
 import json
+import math
 import os
 import re
 import tempfile
@@ -68,7 +69,7 @@ from anju.roster.models import (
 )
 from anju.roster.scoping import Scope
 
-__all__ = ["ImportResult", "ProgressCallback", "count_rows", "import_roster", "is_masked"]
+__all__ = ["ImportResult", "ProgressCallback", "count_rows", "import_roster", "is_masked", "pause_minutes"]
 
 BATCH = 2000
 IMPORT_CACHE_KIB = -65536  # SQLite page cache during an import: negative means KiB (64 MB)
@@ -126,6 +127,24 @@ class ImportResult:
             "applied": self.applied,
             "seconds": round(self.seconds, 2),
         }
+
+
+def pause_minutes(result: dict) -> int:
+    """Minutes other writers will wait while a file this big is written, on SQLite (0: not worth saying).
+
+    SQLite has one writer at a time and an import is one transaction, so edits by others pause
+    until it ends (past the 20 s busy timeout they are refused with "system busy"). The benchmark
+    writes about 16,000 rows/s at 1,000,000 rows (bench/roster_import_bench.py); 12,000 is used so
+    that the estimate errs long.
+    """
+    rows = int(result.get("added", 0)) + int(result.get("changed", 0))
+    if connection.vendor != "sqlite" or rows < PAUSE_NOTICE_ROWS:
+        return 0
+    return max(1, math.ceil(rows / IMPORT_ROWS_PER_SECOND / 60))
+
+
+PAUSE_NOTICE_ROWS = 100_000  # about six seconds of writing: below that nobody notices
+IMPORT_ROWS_PER_SECOND = 12_000
 
 
 def count_rows(source: Source) -> int | None:

@@ -7,14 +7,12 @@ so a large file never meets a request timeout.
 from __future__ import annotations
 
 import io
-import math
 import secrets
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -25,6 +23,7 @@ from anju.core.errors import AnjuError
 from anju.core.models import Job, JobStatus
 from anju.roster import jobs as roster_jobs
 from anju.roster.exporter import LEVELS, export_target, write_template
+from anju.roster.importer import pause_minutes
 from anju.roster.scoping import Scope, scope_of
 
 MAX_UPLOAD = 200 * 1024 * 1024  # bytes; a million-row CSV is about 120 MB
@@ -83,24 +82,6 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
         "job": job, "result": result, "problems": problems, "done": done, "total": total,
         "percent": percent, "dry_run": job.params.get("dry_run", True), "pause_minutes": pause_minutes(result),
     })
-
-
-def pause_minutes(result: dict) -> int:
-    """Minutes other writers will wait while a file this big is written, on SQLite (0: not worth saying).
-
-    SQLite has one writer at a time and an import is one transaction, so edits by others pause
-    until it ends (past the 20 s busy timeout they are refused with "system busy"). The benchmark
-    writes about 16,000 rows/s at 1,000,000 rows (bench/roster_import_bench.py); 12,000 is used so
-    that the estimate errs long.
-    """
-    rows = int(result.get("added", 0)) + int(result.get("changed", 0))
-    if connection.vendor != "sqlite" or rows < PAUSE_NOTICE_ROWS:
-        return 0
-    return max(1, math.ceil(rows / IMPORT_ROWS_PER_SECOND / 60))
-
-
-PAUSE_NOTICE_ROWS = 100_000  # about six seconds of writing: below that nobody notices
-IMPORT_ROWS_PER_SECOND = 12_000
 
 
 @login_required
