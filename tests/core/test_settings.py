@@ -41,3 +41,21 @@ def test_production_refuses_to_start_without_secrets(tmp_path):
     result = run_anju(["check"], {"ANJU_ENV": "production", "ANJU_VAR_DIR": str(tmp_path)})
     assert result.returncode != 0
     assert "ANJU_SECRET_KEY" in result.stderr
+
+
+def test_migrate_alone_makes_a_production_sqlite_install_serve_logins(tmp_path):
+    """A fresh production install on SQLite keeps login throttles in the database cache: `migrate`
+    must create that table, or the first login answers 500 (no such table: anju_cache)."""
+    env = {"ANJU_ENV": "production", "ANJU_SECRET_KEY": "k" * 20 + "Q9x!" * 10, "ANJU_DATA_KEY": "d" * 40,
+           "ANJU_ALLOWED_HOSTS": "testserver", "ANJU_VAR_DIR": str(tmp_path)}
+    migrated = run_anju(["migrate", "--verbosity", "0"], env)
+    assert migrated.returncode == 0, migrated.stderr
+    script = ("import django; django.setup()\n"
+              "from django.test import Client\n"
+              "r = Client().post('/accounts/login/', {'username': 'nobody', 'password': 'wrong-password-1'},"
+              " secure=True)\n"
+              "print(r.status_code)\n")
+    full = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | env | {"DJANGO_SETTINGS_MODULE": "anju.settings"}
+    result = subprocess.run([sys.executable, "-c", script], env=full, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "200"
