@@ -123,6 +123,17 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Background jobs (anju/core/jobs.py): `anju serve` runs a pool of task workers; each job runs in a
+# child process that is stopped at the time limit or when it needs more memory than allowed, so one
+# runaway file cannot hold the queue.
+ANJU_TASK_WORKERS = int(os.environ.get("ANJU_TASK_WORKERS", "2"))
+ANJU_JOB_TIME_LIMIT = int(os.environ.get("ANJU_JOB_TIME_LIMIT", "600"))  # seconds
+ANJU_JOB_MEMORY_MB = int(os.environ.get("ANJU_JOB_MEMORY_MB", "2048"))  # beyond what the worker has loaded
+# Exports, letters and problem reports hold personal data: deleted this many days after the job ends.
+ANJU_JOB_FILE_DAYS = int(os.environ.get("ANJU_JOB_FILE_DAYS", "7"))
+# The web server (`anju serve`): gunicorn processes and threads per process.
+ANJU_WORKERS = int(os.environ.get("ANJU_WORKERS", "2"))
+ANJU_WEB_THREADS = int(os.environ.get("ANJU_WEB_THREADS", "16"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

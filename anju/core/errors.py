@@ -44,6 +44,12 @@ class Conflict(AnjuError):
     status = 409
 
 
+class Gone(AnjuError):
+    """It existed and was deleted on purpose (an expired job file)."""
+
+    status = 410
+
+
 class Busy(AnjuError):
     """The database stayed locked by another writer past the busy timeout, so the request could not write."""
 

@@ -74,3 +74,8 @@ class Job(models.Model):
     @property
     def finished_state(self) -> bool:
         return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+    @property
+    def output_expired(self) -> bool:
+        """The job's file was deleted at the end of the retention period (`anju purge-files`)."""
+        return bool(self.output_name) and not self.output
