@@ -184,3 +184,16 @@ def check(key: str) -> dict[str, tuple[int, int]]:
                             good += 1
         out[model._meta.label] = (good, bad)
     return out
+
+
+def key_opens_data(key: str) -> bool | None:
+    """Whether `key` opens the first sealed value of each model (None: nothing sealed yet)."""
+    verdict = None
+    for model, fields in sealed_models():
+        for f in fields:
+            token = _holding(model, (f,)).values_list(f.column, flat=True).first()
+            if token:
+                if _opens(key, token) is None:
+                    return False
+                verdict = True
+    return verdict
