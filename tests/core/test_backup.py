@@ -143,7 +143,7 @@ def test_backup_under_concurrent_ballots_restores_every_digest_and_tally_on_post
                 db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def test_restore_refuses_another_key_a_used_install_and_a_damaged_file_in_one_line(sqlite_drill, tmp_path):
+def test_backup_and_restore_refuse_the_wrong_key_a_used_install_a_damaged_file_and_a_missing_folder_in_one_line(sqlite_drill, tmp_path):
     archive, dst = sqlite_drill["archive"], sqlite_drill["dst"]
     refusals = {}
     refusals["key"] = _run(["-m", "anju.cli", "restore", str(archive)],
@@ -159,9 +159,12 @@ def test_restore_refuses_another_key_a_used_install_and_a_damaged_file_in_one_li
     refusals["damaged"] = _run(["-m", "anju.cli", "restore", str(damaged)], _env(tmp_path / "fresh"), ok=False)
     refusals["no folder"] = _run(["-m", "anju.cli", "backup", "--out", str(tmp_path / "no" / "such" / "b.tar.gz")],
                                  sqlite_drill["src"], ok=False)
+    refusals["wrong key"] = _run(["-m", "anju.cli", "backup", "--out", str(tmp_path / "b.tar.gz")],
+                                 sqlite_drill["src"] | {"ANJU_DATA_KEY": "another-key-" + "a" * 30}, ok=False)
     from anju.core import crypto
 
-    needles = {"key": crypto.fingerprint(KEY), "used": "ANJU_VAR_DIR", "damaged": "SHA-256", "no folder": "no such folder"}
+    needles = {"key": crypto.fingerprint(KEY), "used": "ANJU_VAR_DIR", "damaged": "SHA-256", "no folder": "no such folder",
+               "wrong key": "does not open"}
     for what, done in refusals.items():
         assert done.returncode == 2, (what, done.stderr)
         message = done.stderr.strip()
