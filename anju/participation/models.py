@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from anju.core import crypto
+from anju.core.sealed import SealedField
 from anju.domain.ids import mask_phone
 from anju.roster.scoping import ScopedQuerySet, ScopePaths
 
@@ -63,6 +64,7 @@ class Suggestion(models.Model):
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
 
     scope_paths = COMPOUND_PATHS
+    sealed_fields = (SealedField("contact_phone_encrypted"),)  # re-sealed by `anju rotate-data-key`
     objects = ScopedQuerySet.as_manager()
 
     class Meta:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anju.core import crypto
+from anju.core.sealed import SealedField
 from anju.domain.ids import mask_id_number, mask_phone
 from anju.roster.scoping import PersonQuerySet, ScopedQuerySet, ScopePaths
 
@@ -189,6 +190,8 @@ class Person(models.Model):
     households_lived = models.ManyToManyField(Household, through="Residence", related_name="residents", blank=True)
 
     scope_paths = ScopePaths(subdistrict="subdistrict_id", community=None, compound=None)
+    sealed_fields = (SealedField("id_number_encrypted", "id_number_hash", "id"),
+                     SealedField("phone_encrypted", "phone_hash", "phone"))  # re-keyed by `anju rotate-data-key`
     objects = PersonQuerySet.as_manager()
 
     class Meta:
