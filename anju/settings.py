@@ -147,6 +147,13 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 ANJU_LOGIN_MAX_FAILURES = int(os.environ.get("ANJU_LOGIN_MAX_FAILURES", "5"))
 ANJU_LOGIN_LOCK_SECONDS = int(os.environ.get("ANJU_LOGIN_LOCK_SECONDS", "300"))
 
+# A letter locks after this many failed owner checks (until staff unlock it); an address is paused
+# after more failures (codes or checks) within its window: a building's residents may share a router.
+ANJU_VOTE_LETTER_FAILURES = int(os.environ.get("ANJU_VOTE_LETTER_FAILURES", "5"))
+ANJU_VOTE_LETTER_WINDOW = int(os.environ.get("ANJU_VOTE_LETTER_WINDOW", str(30 * 24 * 3600)))
+ANJU_VOTE_ADDRESS_FAILURES = int(os.environ.get("ANJU_VOTE_ADDRESS_FAILURES", "30"))
+ANJU_VOTE_ADDRESS_WINDOW = int(os.environ.get("ANJU_VOTE_ADDRESS_WINDOW", "3600"))
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "anju" / "locale"]

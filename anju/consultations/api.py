@@ -33,6 +33,7 @@ class ConsultationOut(Schema):
     round: int
     predecessor_id: int | None
     status: str
+    open_ballots: bool
     opens_at: str | None
     closes_at: str | None
 
@@ -53,6 +54,8 @@ class ConsultationIn(Schema):
     unit_id: int | None = None
     title: str
     description: str = ""
+    open_ballots: bool = Field(False, description="publish the ballot list by room (only where the owners' rules "
+                                                  "require open ballots); default: by receipt alias")
     template: str | None = Field(None, description="household5 | renovation_items | elevator")
 
 
@@ -102,7 +105,7 @@ class TallyOut(Schema):
 def _c(c: Consultation) -> dict:
     return {"id": c.pk, "title": c.title, "compound_id": c.compound_id, "compound": c.compound.name,
             "building_id": c.building_id, "unit_id": c.unit_id, "scope": c.scope_label, "round": c.round,
-            "predecessor_id": c.predecessor_id, "status": c.status,
+            "predecessor_id": c.predecessor_id, "status": c.status, "open_ballots": c.open_ballots,
             "opens_at": c.opens_at.isoformat() if c.opens_at else None,
             "closes_at": c.closes_at.isoformat() if c.closes_at else None}
 
@@ -137,7 +140,7 @@ def create_consultation(request: HttpRequest, data: ConsultationIn):
     building = (get_object_or_404(Building.objects.visible_to(request.user), pk=data.building_id)
                 if data.building_id else None)
     c = services.consultation_create(compound=compound, building=building, unit=unit, title=data.title,
-                                     description=data.description, actor=actor)
+                                     description=data.description, open_ballots=data.open_ballots, actor=actor)
     if data.template:
         services.questions_from_template(consultation=c, template=data.template, actor=actor)
     return Status(201, _c(c))

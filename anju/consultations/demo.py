@@ -3,7 +3,7 @@
 * 金盾苑, the first unit that has its elevator: the elevator vote, closed, passed under Civil Code
   art. 278 (major matter) with a mix of online, paper and door-to-door ballots;
 * the unit whose elevator is still in consultation (elevators demo), else one in 世纪花园: an open
-  vote, about 40% of households heard, letters issued so a newcomer can vote from a link;
+  vote, about 40% of households heard (staff print a letter to vote from its QR link as a resident);
 * 锦绣花园 (2021 programme): the renovation items in two rounds; round 1 leaves 停车位 and 无障碍通道
   under the 90% the article reports, round 2 asks those again and they pass.
 
@@ -51,7 +51,6 @@ def _elevator_vote(unit: Unit, actor: Actor, rng: random.Random, *, title: str) 
                                      description="本单元拟加装电梯，依据《民法典》第二百七十八条表决。" + DEMO_NOTE)
     services.questions_from_template(consultation=c, template="elevator", actor=actor)
     services.consultation_open(consultation=c, actor=actor)
-    services.letters_issue(consultation=c, actor=actor)
     return c
 
 

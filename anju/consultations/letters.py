@@ -1,4 +1,8 @@
-"""Printed documents: a letter per household (QR code of its voting link) and the public notice (公示)."""
+"""Printed documents: a letter per household (its voting code and QR) and the public notice (公示).
+
+A letter's code exists in clear only in the PDF made here: codes are drawn in memory, the pages are
+rendered, and only then are their hashes recorded (revoking each household's earlier letter).
+"""
 
 from __future__ import annotations
 
@@ -12,28 +16,30 @@ from anju.core.audit import Actor
 from anju.core.pdf import qr_svg, render_pdf
 
 
-def letter_url(base_url: str, elector: Elector) -> str:
-    """The household's voting link: base URL + /consultations/v/<token>/ (a random token, nothing personal)."""
-    path = reverse("consultations:vote", args=[services.letter_token(elector.letter)])
-    return base_url.rstrip("/") + path
+def letter_url(base_url: str, code: str) -> str:
+    """The household's voting link: base URL + /consultations/v/<code>/ (random, nothing personal)."""
+    return base_url.rstrip("/") + reverse("consultations:vote_link", args=[code])
 
 
-def render_letters(consultation: Consultation, base_url: str, electors: list[Elector] | None = None,
-                   progress: Callable[[int, int], None] | None = None) -> bytes:
-    """One A4 page per household: the questions, its QR code and link, and how to vote on paper."""
-    services.letters_issue(consultation=consultation, actor=Actor.system("letters"))
-    people = electors if electors is not None else list(
-        consultation.electors.select_related("letter").order_by("key"))
+def render_letters(consultation: Consultation, base_url: str, *, electors: list[Elector], actor: Actor,
+                   reason: str = "", progress: Callable[[int, int], None] | None = None) -> bytes:
+    """One A4 page per household: the questions, its QR code, link and code, and how to vote on paper.
+
+    The households' earlier letters stop working once this returns (a reprint revokes them)."""
+    issued = services.letter_codes(electors)
     pages = []
-    for i, e in enumerate(people, 1):
-        url = letter_url(base_url, e)
-        pages.append({"elector": e, "url": url, "qr": qr_svg(url, size_mm=38)})
+    for i, (e, code) in enumerate(issued, 1):
+        url = letter_url(base_url, code)
+        pages.append({"elector": e, "url": url, "qr": qr_svg(url, size_mm=38), "code": services.format_code(code)})
         if progress:
-            progress(i, len(people))
-    return render_pdf("consultations/print/letters.html", {
+            progress(i, len(issued))
+    pdf = render_pdf("consultations/print/letters.html", {
         "consultation": consultation, "pages": pages, "questions": list(consultation.questions.all()),
         "subdistrict": consultation.subdistrict,
+        "entry_url": base_url.rstrip("/") + reverse("consultations:vote"),
     })
+    services.letters_record(consultation=consultation, issued=issued, actor=actor, reason=reason)
+    return pdf
 
 
 def render_notice(consultation: Consultation, public_url: str) -> bytes:
@@ -42,5 +48,5 @@ def render_notice(consultation: Consultation, public_url: str) -> bytes:
     return render_pdf("consultations/print/notice.html", {
         "consultation": consultation, "tally": queries.tally(consultation), "digest": queries.digest(lines),
         "households": len(lines), "public_url": public_url, "qr": qr_svg(public_url, size_mm=28),
-        "canonical_form": queries.CANONICAL_FORM, "subdistrict": consultation.subdistrict,
+        "canonical_form": queries.canonical_form(consultation), "subdistrict": consultation.subdistrict,
     })

@@ -64,6 +64,9 @@ class Consultation(models.Model):
     closes_at = models.DateTimeField(_("截止时间"), null=True, blank=True)
     opened_at = models.DateTimeField(_("实际开始"), null=True, blank=True)
     closed_at = models.DateTimeField(_("实际截止"), null=True, blank=True)
+    # Off: the public list shows each household under its receipt alias, so nobody reads a
+    # neighbour's vote. On only where the owners' assembly's rules require open ballots.
+    open_ballots = models.BooleanField(_("记名公示（议事规则要求公开表决时）"), default=False)
     created = models.DateTimeField(auto_now_add=True)
 
     scope_paths = ScopePaths(subdistrict="subdistrict_id", community="compound__community_id", compound="compound_id")
@@ -130,6 +133,9 @@ class Elector(models.Model):
     area = models.DecimalField(_("专有部分面积（㎡）"), max_digits=8, decimal_places=2)
     owner_key = models.CharField(max_length=80)  # same for one person's several flats: counted once
     owner_ids = models.JSONField(default=list)  # Person ids at the freeze, for the identity check
+    # The household's name on the public ballot list: random, told only to the household (receipt,
+    # letter), so each household finds its own line and nobody can tell whose line is whose.
+    alias = models.CharField(_("公示编号"), max_length=12)
 
     scope_paths = ScopePaths(subdistrict=_C + "subdistrict_id", community=_C + "compound__community_id",
                              compound=_C + "compound_id")
@@ -142,6 +148,7 @@ class Elector(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["consultation", "household"], name="elector_household_unique"),
             models.UniqueConstraint(fields=["consultation", "key"], name="elector_key_unique"),
+            models.UniqueConstraint(fields=["consultation", "alias"], name="elector_alias_unique"),
         ]
 
     def __str__(self) -> str:
@@ -149,19 +156,31 @@ class Elector(models.Model):
 
 
 class Letter(models.Model):
-    """A household's letter: the link token is HMAC(SECRET_KEY, nonce) and only its hash is stored."""
+    """A household's printed letter. Its voting code is random (100 bits), exists in clear only on the
+    paper, and is stored as its SHA-256; a reprint revokes the household's earlier letter, and too
+    many failed owner checks lock it until staff unlock it."""
 
-    elector = models.OneToOneField(Elector, on_delete=models.CASCADE, related_name="letter")
-    nonce = models.CharField(max_length=32)
-    token_hash = models.CharField(max_length=64, unique=True)
-    created = models.DateTimeField(auto_now_add=True)
+    elector = models.ForeignKey(Elector, on_delete=models.CASCADE, related_name="letters")
+    code_hash = models.CharField(max_length=64, unique=True)
+    issued_at = models.DateTimeField(_("打印时间"), auto_now_add=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="+")
+    issued_by_label = models.CharField(_("打印人"), max_length=120)
+    reason = models.CharField(_("补发原因"), max_length=300, blank=True)
+    revoked_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
+    locked_at = models.DateTimeField(_("锁定时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("告知书")
         verbose_name_plural = _("告知书")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["elector"], condition=models.Q(revoked_at__isnull=True),
+                                    name="letter_one_valid_per_household"),
+        ]
 
     def __str__(self) -> str:
-        return f"letter {self.elector_id}"
+        return f"letter {self.pk}"
 
 
 class Ballot(models.Model):

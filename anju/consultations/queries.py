@@ -20,6 +20,7 @@ from anju.consultations.models import (
     Consultation,
     Correction,
     Elector,
+    Letter,
     OwnerSettlement,
     Question,
     QuestionKind,
@@ -88,11 +89,12 @@ class ElectorRow(NamedTuple):
     floor: int
     area: Decimal
     owner_key: str
+    alias: str
 
 
 def electors(consultation: Consultation) -> list[ElectorRow]:
     rows = Elector.objects.filter(consultation_id=consultation.pk).order_by("key").values_list(
-        "pk", "key", "floor", "area", "owner_key")
+        "pk", "key", "floor", "area", "owner_key", "alias")
     return [ElectorRow(*row) for row in rows]
 
 
@@ -330,9 +332,24 @@ def settlements(consultation: Consultation) -> list[tuple[OwnerSettlement, bool]
 
 CANONICAL_FORM = """\
 The canonical ballot list (表决结果公示的规范清单), the input of the SHA-256 digest:
-one line per household of the frozen electorate, sorted by household key (building-unit-room,
-e.g. "3-1-501", compared character by character as Unicode code points); each line is five fields
-separated by one TAB (U+0009) and ended by one LF (U+000A):
+one line per household of the frozen electorate, sorted by the household's alias (公示编号: eight
+letters and digits, random, told only to the household on its receipt and its letter), compared
+character by character; each line is three fields separated by one TAB (U+0009) and ended by one
+LF (U+000A):
+  1. the alias;  2. channel of what counts: online, paper, door, correction, or none;
+  3. the answers, by question number ascending, "number=value" joined by ";" — value: yes, no or
+     abstain; a single choice as written; several choices joined by "+" in the question's order;
+     a number in plain decimal ("3000", "2.5"); "-" when not answered. Free-text answers are not
+     published and appear as "text".
+Rooms, floors and areas are not published, so nobody can tell whose line is whose; the totals by
+area are on the notice. The whole text is encoded in UTF-8 and hashed with SHA-256; the digest is
+its 64 lowercase hex digits."""
+
+CANONICAL_FORM_OPEN = """\
+The canonical ballot list (表决结果公示的规范清单), the input of the SHA-256 digest, for a vote whose
+owners' rules require open ballots (记名公示): one line per household of the frozen electorate, sorted
+by household key (building-unit-room, e.g. "3-1-501", compared character by character as Unicode
+code points); each line is five fields separated by one TAB (U+0009) and ended by one LF (U+000A):
   1. household key;  2. floor (integer);  3. exclusive area in m² with two decimals ("72.50");
   4. channel of what counts: online, paper, door, correction, or none;
   5. the answers, by question number ascending, "number=value" joined by ";" — value: yes, no or
@@ -340,6 +357,11 @@ separated by one TAB (U+0009) and ended by one LF (U+000A):
      a number in plain decimal ("3000", "2.5"); "-" when not answered. Free-text answers are not
      published and appear as "text".
 The whole text is encoded in UTF-8 and hashed with SHA-256; the digest is its 64 lowercase hex digits."""
+
+
+def canonical_form(consultation: Consultation) -> str:
+    """The specification of `canonical_lines` for this consultation (by alias, or open by room)."""
+    return CANONICAL_FORM_OPEN if consultation.open_ballots else CANONICAL_FORM
 
 
 def _value(q: Question, answer: Any) -> str:
@@ -353,23 +375,45 @@ def _value(q: Question, answer: Any) -> str:
 
 
 def canonical_lines(consultation: Consultation) -> list[str]:
-    r"""The published list whose SHA-256 is the notice's digest (`CANONICAL_FORM` is printed on the notice).
+    r"""The published list whose SHA-256 is the notice's digest (`canonical_form` states it).
 
-    One line per household of the frozen electorate, sorted by household key ("3-1-501",
-    building-unit-room, by Unicode code points); five fields joined by TAB, the line ended by LF:
-    ``key \t floor \t area ("72.50") \t channel (online|paper|door|correction|none) \t answers``,
-    where answers are ``"<question number>=<value>"`` by question number ascending joined by ";",
-    value yes|no|abstain, a choice, choices joined by "+" in the question's order, a plain decimal,
-    "text" for a free-text answer (not published) or "-" for no answer. Example:
-    ``"3-2-201\t2\t62.00\tonline\t1=yes\n"``. The digest is SHA-256 over the UTF-8 of all lines."""
+    How a flat voted is personal data: by default one line per household under its alias, sorted
+    by alias, ``alias \t channel \t answers`` (``"K7QMX2PA\tonline\t1=yes\n"``), so each household
+    finds its own line and nobody reads a neighbour's. With ``open_ballots`` (the owners' rules
+    require open ballots) the line names the room: ``key \t floor \t area \t channel \t answers``.
+    Answers are ``"<question number>=<value>"`` by question number ascending joined by ";"."""
     questions = list(consultation.questions.order_by("order"))
     current = current_answers(consultation)
     lines = []
-    for e in sorted(electors(consultation), key=lambda e: e.key):
+    for e in electors(consultation):
         c = current.get(e.pk)
         answers = ";".join(f"{q.order}={_value(q, c.answers.get(str(q.pk)) if c else None)}" for q in questions)
-        lines.append(f"{e.key}\t{e.floor}\t{e.area:.2f}\t{c.channel if c else 'none'}\t{answers}\n")
-    return lines
+        channel = c.channel if c else "none"
+        if consultation.open_ballots:
+            lines.append(f"{e.key}\t{e.floor}\t{e.area:.2f}\t{channel}\t{answers}\n")
+        else:
+            lines.append(f"{e.alias}\t{channel}\t{answers}\n")
+    return sorted(lines)
+
+
+@dataclass(frozen=True)
+class LetterStatus:
+    """Where the letters of an open consultation stand, for the staff page."""
+
+    households: int
+    printed: int  # households holding a valid letter
+    locked: list[Letter]  # valid letters locked by failed owner checks, oldest lock first
+
+    @property
+    def missing(self) -> int:
+        return self.households - self.printed
+
+
+def letter_status(consultation: Consultation) -> LetterStatus:
+    valid = Letter.objects.filter(elector__consultation=consultation, revoked_at__isnull=True)
+    return LetterStatus(households=consultation.electors.count(), printed=valid.count(),
+                        locked=list(valid.filter(locked_at__isnull=False).select_related("elector")
+                                    .order_by("locked_at")))
 
 
 def digest(lines: list[str]) -> str:

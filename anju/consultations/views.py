@@ -24,6 +24,7 @@ from anju.consultations.models import (
     Channel,
     Consultation,
     Elector,
+    Letter,
     QuestionKind,
     SettledVote,
     Status,
@@ -44,11 +45,6 @@ def access_consultation(request: HttpRequest, pk: int) -> Consultation:
 def _require_edit(request: HttpRequest) -> None:
     if not scope_of(request.user).can_edit:
         raise PermissionDenied
-
-
-def _show_links() -> bool:
-    """Letter links are shown on screen only in development and the demo; in production they are printed."""
-    return settings.DEBUG or getattr(settings, "ANJU_DEMO_LINKS", False)
 
 
 @login_required
@@ -85,6 +81,7 @@ def new(request: HttpRequest) -> HttpResponse:
                 compound=compound, building=building, unit=unit, title=request.POST.get("title", ""),
                 actor=Actor.of(request.user),
                 description=request.POST.get("description", ""),
+                open_ballots=request.POST.get("open_ballots") == "1",
                 closes_at=parse_datetime(request.POST.get("closes_at") or "") or None)
             services.questions_from_template(consultation=c, template=request.POST.get("template", ""),
                                              actor=Actor.of(request.user))
@@ -96,24 +93,10 @@ def new(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_ctx(request: HttpRequest, c: Consultation) -> dict:
-    show_links = _show_links() and c.status != Status.DRAFT
-    people = list(c.electors.select_related("letter").order_by("key")) if c.status != Status.DRAFT else []
-    links = []
-    if show_links:
-        services.letters_issue(consultation=c, actor=Actor.of(request.user))
-        base = request.build_absolute_uri("/")
-        people_by_id = {}
-        if scope_of(request.user).sees_personal_data:
-            # A newcomer to the demo needs the owner's name and last digits to pass the identity check.
-            ids = {pid for e in people for pid in e.owner_ids}
-            people_by_id = {p.pk: p for p in Person.objects.filter(pk__in=ids)}
-        for e in c.electors.select_related("letter").order_by("key"):
-            owners = [people_by_id[pid] for pid in e.owner_ids if pid in people_by_id]
-            hint = "、".join(f"{p.name}（{_('手机后四位')} {p.phone[-4:]}）" if p.phone else p.name for p in owners)
-            links.append((e, letters.letter_url(base, e), hint))
+    people = list(c.electors.order_by("key")) if c.status != Status.DRAFT else []
     return {
         "consultation": c, "tally": queries.tally(c), "not_heard": queries.not_heard(c)[:300],
-        "conflicts": queries.conflicts(c), "electors": people, "links": links, "show_links": show_links,
+        "conflicts": queries.conflicts(c), "electors": people, "letters": queries.letter_status(c),
         "can_edit": scope_of(request.user).can_edit, "accepting": services.is_accepting(c),
         "questions": list(c.questions.all()), "channels": [(Channel.PAPER, _("纸质")), (Channel.DOOR, _("上门"))],
         "corrections": c.corrections.select_related("elector").order_by("-id")[:50],
@@ -291,28 +274,61 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @login_required
 @require_POST
 def letters_job(request: HttpRequest, pk: int) -> HttpResponse:
-    """The letters of every household as one PDF, made in the background."""
+    """The letters as one PDF, made in the background: for the households without a valid letter, or
+    (reissue) for every household, which revokes the letters already handed out."""
     _require_edit(request)
     c = access_consultation(request, pk)
-    if c.status == Status.DRAFT:
-        messages.error(request, _("请先开始意见征求，再生成告知书"))
+    if c.status != Status.OPEN:
+        messages.error(request, _("只有进行中的意见征求可以打印告知书"))
+        return redirect("consultations:detail", c.pk)
+    reissue = request.POST.get("reissue") == "1"
+    if not reissue and not services.letters_due(c):
+        messages.info(request, _("每户都已打印过告知书。遗失的请在下方单独补发；确需全部重印的，请选择“全部重新打印”。"))
         return redirect("consultations:detail", c.pk)
     job = jobs_core.job_start(kind=jobs.LETTERS, label=f"表决告知书 {c.title}", actor=Actor.of(request.user),
-                              params={"consultation": c.pk, "base_url": request.build_absolute_uri("/")},
+                              params={"consultation": c.pk, "base_url": request.build_absolute_uri("/"),
+                                      "reissue": reissue},
                               subdistrict_id=c.subdistrict_id)
     return redirect("core:job", job.pk)
 
 
 @login_required
-def letter_pdf(request: HttpRequest, pk: int, elector: int) -> HttpResponse:
-    """One household's letter, printed on demand (e.g. a replacement)."""
+@require_POST
+def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """One household's letter, printed now; it replaces the household's earlier letter, which only
+    happens after staff checked the owner's ID card in person (the lost-letter path, audited)."""
+    _require_edit(request)
     c = access_consultation(request, pk)
-    if c.status == Status.DRAFT:
-        raise ValidationFailed("请先开始意见征求，再打印告知书", "Open the consultation before printing letters")
-    services.letters_issue(consultation=c, actor=Actor.of(request.user))
-    e = get_object_or_404(Elector.objects.select_related("letter"), consultation=c, pk=elector)
-    pdf = letters.render_letters(c, request.build_absolute_uri("/"), electors=[e])
-    return _pdf(pdf, f"表决告知书-{e.key}.pdf")
+    e = get_object_or_404(Elector, consultation=c, pk=_int(request.POST.get("elector")))
+    try:
+        if c.status != Status.OPEN:
+            raise ValidationFailed("只有进行中的意见征求可以打印告知书", "Letters are printed only while voting is open")
+        reason = services.letter_replacement_check(elector=e, id_checked=request.POST.get("id_checked") == "1",
+                                                   reason=request.POST.get("reason", ""))
+        pdf = letters.render_letters(c, request.build_absolute_uri("/"), electors=[e], actor=Actor.of(request.user),
+                                     reason=reason)
+    except AnjuError as error:
+        messages.error(request, user_message(error))
+        return redirect("consultations:detail", c.pk)
+    response = _pdf(pdf, f"表决告知书-{e.key}.pdf")
+    response["Cache-Control"] = "no-store"  # the code is printed once; no copy stays in a cache
+    return response
+
+
+@login_required
+@require_POST
+def letter_unlock(request: HttpRequest, pk: int, letter: int) -> HttpResponse:
+    """Staff unlock a letter that too many failed owner checks locked, after talking to the household."""
+    _require_edit(request)
+    c = access_consultation(request, pk)
+    found = get_object_or_404(Letter, elector__consultation=c, pk=letter, revoked_at__isnull=True)
+    try:
+        services.letter_unlock(letter=found, actor=Actor.of(request.user), reason=request.POST.get("reason", ""))
+    except AnjuError as error:
+        messages.error(request, user_message(error))
+    else:
+        messages.success(request, _("已解锁 %(room)s 的告知书。") % {"room": found.elector.key})
+    return redirect("consultations:detail", c.pk)
 
 
 @login_required
@@ -337,6 +353,10 @@ def notice(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("consultations:owner_conflicts", c.pk)
     url = request.build_absolute_uri(reverse("consultations:public", args=[c.pk]))
     return _pdf(letters.render_notice(c, url), f"表决结果公示-{c.pk}.pdf")
+
+
+def _int(value: str | None) -> int:
+    return int(value) if value and value.isdigit() and len(value) < 19 else 0
 
 
 def _pdf(content: bytes, name: str) -> HttpResponse:

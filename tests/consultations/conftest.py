@@ -43,3 +43,11 @@ def make_unit_vote(world, *, open_it: bool = True, template: str = "elevator") -
 @pytest.fixture
 def vote6(world) -> Vote6:
     return make_unit_vote(world)
+
+
+def issue_letter(consultation: Consultation, key: str, actor=SYSTEM) -> tuple[str, object]:
+    """Print (without the PDF) one household's letter: its code, as only the paper would carry it."""
+    e = consultation.electors.get(key=key)
+    issued = services.letter_codes([e])
+    services.letters_record(consultation=consultation, issued=issued, actor=actor)
+    return issued[0][1], e

@@ -15,6 +15,7 @@ from anju.consultations import services
 from anju.consultations.models import Ballot, Consultation, Status
 from anju.core.errors import Conflict, ValidationFailed
 from anju.core.models import AuditEvent
+from tests.consultations.conftest import issue_letter
 from tests.factories import PASSWORD, SYSTEM
 
 
@@ -77,9 +78,8 @@ def test_the_api_and_the_resident_page_close_on_their_own(client, vote6, staff_a
     client.force_login(staff_a)
     assert client.get(f"/api/consultations/consultations/{api.pk}").json()["status"] == "closed"
     client.logout()
-    services.letters_issue(consultation=resident, actor=SYSTEM)
-    e = resident.electors.get(key="3-2-101")
-    client.get(reverse("consultations:vote", args=[services.letter_token(e.letter)]))
+    code, _e = issue_letter(resident, "3-2-101")
+    client.get(reverse("consultations:vote_link", args=[code]), follow=True)
     resident.refresh_from_db()
     assert resident.status == Status.CLOSED
     assert client.get(reverse("consultations:public", args=[resident.pk])).status_code == 200

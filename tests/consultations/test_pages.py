@@ -16,14 +16,13 @@ from anju.consultations.models import Ballot, Consultation
 from anju.core import jobs
 from anju.core.errors import Conflict
 from anju.core.models import Job
-from tests.consultations.conftest import make_unit_vote
+from tests.consultations.conftest import issue_letter, make_unit_vote
 from tests.factories import PASSWORD, SYSTEM
 
 
 def link(v, key="3-2-301"):
-    services.letters_issue(consultation=v.consultation, actor=SYSTEM)
-    e = v.consultation.electors.get(key=key)
-    return reverse("consultations:vote", args=[services.letter_token(e.letter)]), e
+    code, e = issue_letter(v.consultation, key)
+    return reverse("consultations:vote_link", args=[code]), e
 
 
 def login(client, user):
@@ -31,12 +30,13 @@ def login(client, user):
 
 
 def test_a_resident_votes_from_the_letter_link_and_sees_a_receipt(client, vote6):
-    url, e = link(vote6)
-    page = client.get(url)
+    link_url, e = link(vote6)
+    page = client.get(link_url, follow=True)
     assert "业主姓名" in page.content.decode() and "3-2-301" in page.content.decode()
-    wrong = client.post(url, {"step": "identity", "name": "业主3", "digits": "9999"})
+    url = reverse("consultations:vote")
+    wrong = client.post(url, {"step": "identity", "name": "业主3", "number": vote6.owners[1].id_number})
     assert wrong.status_code == 400 and "不符" in wrong.content.decode()
-    ok = client.post(url, {"step": "identity", "name": "业主3", "digits": "0003"})
+    ok = client.post(url, {"step": "identity", "name": "业主3", "number": vote6.owners[2].id_number})
     assert ok.status_code == 302
     q = vote6.consultation.questions.get()
     done = client.post(url, {"step": "ballot", "expected": "", f"q{q.pk}": "yes"}, follow=True)
@@ -48,17 +48,19 @@ def test_a_resident_votes_from_the_letter_link_and_sees_a_receipt(client, vote6)
     assert stale.status_code == 409 and "刷新" in stale.content.decode()
 
 
-def test_the_identity_check_is_rate_limited_per_token(client, vote6, settings):
-    settings.ANJU_VOTE_IDENTITY_LIMITS = {"token": (3, 3600), "ip": (100, 3600)}
-    url, _ = link(vote6)
+def test_the_identity_check_is_rate_limited_per_address(client, vote6, settings):
+    settings.ANJU_VOTE_ADDRESS_FAILURES = 3
+    link_url, _ = link(vote6)
+    client.get(link_url)
+    url = reverse("consultations:vote")
     for _ in range(3):
-        assert client.post(url, {"step": "identity", "name": "x", "digits": "0000"}).status_code == 400
-    blocked = client.post(url, {"step": "identity", "name": "业主3", "digits": "0003"})
+        assert client.post(url, {"step": "identity", "name": "x", "number": "13800000000"}).status_code == 400
+    blocked = client.post(url, {"step": "identity", "name": "业主3", "number": vote6.owners[2].id_number})
     assert blocked.status_code == 429 and "过多" in blocked.content.decode()
 
 
-def test_an_unknown_token_is_a_404(client, vote6):
-    assert client.get(reverse("consultations:vote", args=["x" * 32])).status_code == 404
+def test_an_unknown_code_is_a_404(client, vote6):
+    assert client.get(reverse("consultations:vote_link", args=["x" * 32])).status_code == 404
 
 
 def test_staff_enter_a_paper_ballot_with_a_scan_and_the_tally_changes(client, vote6, staff_a, settings, tmp_path):
@@ -83,10 +85,7 @@ def test_staff_enter_a_paper_ballot_with_a_scan_and_the_tally_changes(client, vo
     shown = client.get(reverse("consultations:scan", args=[c.pk, ballot.pk]))
     assert shown.status_code == 200 and b"".join(shown.streaming_content) == (tmp_path / ballot.scan).read_bytes()
     detail = client.get(reverse("consultations:detail", args=[c.pk])).content.decode()
-    assert "3-2-201" in detail and "letter-links" not in detail  # production: letters are printed
-    settings.ANJU_DEMO_LINKS = True
-    detail = client.get(reverse("consultations:detail", args=[c.pk])).content.decode()
-    assert "letter-links" in detail and "/consultations/v/" in detail
+    assert "3-2-201" in detail and "/consultations/v/" not in detail  # codes exist only on printed letters
 
 
 def test_a_fake_scan_is_refused_with_a_message(client, vote6, staff_a):
@@ -131,9 +130,12 @@ def test_the_notice_pdf_and_the_public_list_carry_the_same_digest(client, vote6,
     services.consultation_close(consultation=c, actor=SYSTEM)
     public = client.get(reverse("consultations:public", args=[c.pk]))
     text = client.get(reverse("consultations:public", args=[c.pk]) + "?format=txt").content
-    # Recomputed independently from the documented form: TAB-separated, LF-ended, sorted by key.
-    expected = "".join(f"3-2-{f}01\t{f}\t{60 + f}.00\tpaper\t1={'no' if f == 4 else 'yes'}\n" for f in range(1, 7))
+    # Recomputed independently from the documented form: alias, channel, answers; TAB-separated,
+    # LF-ended, sorted by alias. No room, floor or area: nobody can tell whose line is whose.
+    alias = dict(c.electors.values_list("floor", "alias"))
+    expected = "".join(sorted(f"{alias[f]}\tpaper\t1={'no' if f == 4 else 'yes'}\n" for f in range(1, 7)))
     assert text.decode() == expected
+    assert "3-2-" not in public.content.decode() and "3-2-" not in text.decode()
     digest = hashlib.sha256(expected.encode("utf-8")).hexdigest()
     assert digest in public.content.decode()
     login(client, staff_a)
@@ -161,8 +163,22 @@ def test_public_list_is_only_for_closed_consultations(client, vote6):
 def test_a_single_letter_pdf(client, vote6, staff_a):
     login(client, staff_a)
     e = vote6.consultation.electors.first()
-    r = client.get(reverse("consultations:letter_pdf", args=[vote6.consultation.pk, e.pk]))
+    r = client.post(reverse("consultations:letter_pdf", args=[vote6.consultation.pk]), {"elector": e.pk})
     assert r.status_code == 200 and r.content.startswith(b"%PDF")
+
+
+def test_open_ballots_publish_the_list_by_room_and_say_so(client, vote6, staff_a):
+    c = vote6.consultation
+    c.open_ballots = True
+    c.save(update_fields=["open_ballots"])
+    q = c.questions.get()
+    for h, a in zip(vote6.households, ["yes"] * 3 + ["no"] + ["yes"] * 2, strict=True):
+        services.ballot_cast(consultation=c, household=h, answers={str(q.pk): a}, channel="paper", actor=SYSTEM)
+    services.consultation_close(consultation=c, actor=SYSTEM)
+    text = client.get(reverse("consultations:public", args=[c.pk]) + "?format=txt").content.decode()
+    expected = "".join(f"3-2-{f}01\t{f}\t{60 + f}.00\tpaper\t1={'no' if f == 4 else 'yes'}\n" for f in range(1, 7))
+    assert text == expected
+    assert "记名公示" in client.get(reverse("consultations:public", args=[c.pk])).content.decode()
 
 
 def test_staff_create_a_unit_vote_from_the_elevator_template(client, world, staff_a):

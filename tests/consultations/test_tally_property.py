@@ -145,7 +145,9 @@ class Ballots(RuleBasedStateMachine):
             for vote in ("yes", "no", "abstain"):
                 assert getattr(qt.result.tally, vote).owners == sum(votes == {vote} for votes in by_owner.values())
             assert qt.result.tally.not_voted.owners == 5 - len(by_owner)
-        keys_heard = {line.split("\t")[0] for line in queries.canonical_lines(self.c) if "\tnone\t" not in line}
+        alias_of = dict(self.c.electors.values_list("alias", "key"))
+        keys_heard = {alias_of[line.split("\t")[0]] for line in queries.canonical_lines(self.c)
+                      if "\tnone\t" not in line}
         assert keys_heard == set(expected)
 
 

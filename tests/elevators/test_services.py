@@ -103,10 +103,14 @@ def test_methods_are_checked_by_the_engine(project_a):
     with pytest.raises(ValidationFailed) as caught:
         services.project_update(project=project_a, method={"kind": "table", "table": "atlantis"}, actor=SYSTEM)
     assert caught.value.field == "method.table"
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(ValidationFailed):  # only a floor this unit does not have: nobody would pay
         services.project_update(project=project_a, method={"kind": "coefficients", "by_floor": {"9": "1"}}, actor=SYSTEM)
-    services.project_update(project=project_a, method={"kind": "coefficients", "by_floor": {"2": "0.5", "3": "1"}},
-                            actor=SYSTEM)
+    with pytest.raises(ValidationFailed) as caught:  # the unit's upper floors would pay nothing
+        services.project_update(project=project_a, method={"kind": "coefficients", "by_floor": {"2": "0.5", "3": "1"}},
+                                actor=SYSTEM)
+    assert "第 4、5、6 层" in str(caught.value)
+    services.project_update(project=project_a, method={"kind": "coefficients", "by_floor": {
+        "2": "0.5", "3": "1", "6": "1.5", "9": "2"}}, actor=SYSTEM)  # a table for taller buildings: 9F unused
     project_a.refresh_from_db()
     assert queries.method_key(project_a) == "coefficients"
     assert queries.method_columns(project_a)[0].key == "coefficients"

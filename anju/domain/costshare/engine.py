@@ -146,12 +146,21 @@ def _validate_method(quote: Quote, gross: int) -> None:
                                   field=f"households[{index}].area")
     if isinstance(method, Coefficients):
         for floor, k in method.by_floor.items():
-            if not 1 <= floor <= quote.storeys:
+            # Floors above this unit's top are a table made for taller buildings: left out and
+            # named in the steps, as the reference tables behave.
+            if floor < 1:
                 raise DomainError(f"系数表中的楼层不存在: {floor}", f"no such floor in the coefficients: {floor}",
                                   field=f"method.by_floor.{floor}")
             if k < 0:
                 raise DomainError(f"系数不能为负数: {k}", f"coefficient must not be negative: {k}",
                                   field=f"method.by_floor.{floor}")
+        top_listed = max(method.by_floor, default=0)
+        above = sorted({h.floor for h in quote.households if h.pays and h.floor > top_listed})
+        if above:
+            raise DomainError(
+                f"系数表只列到第 {top_listed} 层，第 {'、'.join(map(str, above))} 层的住户没有系数；请补上这些楼层的系数",
+                f"the coefficients stop at floor {top_listed}; households on floor {', '.join(map(str, above))} have "
+                "none: add coefficients for those floors", field="method.by_floor")
     elif isinstance(method, (Shapley, Nucleolus)):
         _validate_reach(quote, method.reach_costs, gross)
     elif not isinstance(method, (Table, ByArea)):
@@ -191,6 +200,13 @@ def _weights(quote: Quote, payers: list[Household], totals: _Totals,
              steps: Steps) -> tuple[dict[str, Fraction], str]:
     method: Method = quote.method
     if isinstance(method, Coefficients):
+        unused = sorted(f for f in method.by_floor if f > quote.storeys)
+        if unused:
+            note = (f"系数表中的第 {'、'.join(map(str, unused))} 层在本单元（{quote.storeys} 层）不存在，未使用",
+                    f"floors {', '.join(map(str, unused))} of the coefficients do not exist in this "
+                    f"{quote.storeys}-storey unit and are not used")
+            for h in payers:
+                steps[h.id].append(note)
         return _by_coefficients(method.by_floor, method.weight_by_area, payers, totals, steps), "coefficients"
     if isinstance(method, Table):
         table = method.table if isinstance(method.table, CoefficientTable) else reference_table(method.table)

@@ -183,7 +183,7 @@ def test_a_fully_subsidised_unit_owes_nothing():
         ({"method": Shapley({2: yuan("300000"), 3: yuan("200000"), 6: yuan("500000")})}, "method.reach_costs.3"),
         ({"method": Shapley({2: yuan("300000"), 6: yuan("400000")})}, "method.reach_costs.6"),
         ({"method": Shapley({2: yuan("300000"), 6: yuan("500000")})}, "method.reach_costs.3"),
-        ({"method": Coefficients({9: Fraction(1)})}, "method.by_floor.9"),
+        ({"method": Coefficients({0: Fraction(1)})}, "method.by_floor.0"),
         ({"method": Table("nowhere-1999")}, "method.table"),
         ({"method": ByArea(), "households": (Household("201", 2),)}, "households[0].area"),
         ({"subsidy_mode": "common_first", "method": ByArea()}, "subsidy_mode"),
@@ -202,3 +202,25 @@ def test_areas_from_decimal_fields_are_kept_exact():
     from decimal import Decimal
 
     assert Household("201", 2, Decimal("72.55")).area == Fraction(1451, 20)  # type: ignore[arg-type]
+
+
+def test_a_coefficient_table_for_taller_buildings_is_used_and_its_unused_floors_are_named():
+    # An office's 9-floor table on a 6-storey unit: floors 7-9 do not exist here and are left out,
+    # as the built-in reference tables behave; the shares are those of floors 1-6 alone.
+    table = {f: Fraction(f - 1, 2) for f in range(1, 10)}
+    tall = Quote(storeys=6, households=one_per_floor(), costs=(LineItem("construction", yuan("150000")),),
+                 method=Coefficients(table))
+    exact = replace(tall, method=Coefficients({f: k for f, k in table.items() if f <= 6}))
+    allocation = allocate_quote(tall)
+    assert allocation.amounts() == allocate_quote(exact).amounts()
+    assert allocation.amounts()["601"] == yuan("50000.00")  # k = 2.5 of a total 7.5 (0 + .5 + 1 + 1.5 + 2 + 2.5)
+    assert any("第 7、8、9 层" in step and "未使用" in step for step in allocation.share("601").steps_zh)
+    assert any("7, 8, 9" in step and "not used" in step for step in allocation.share("601").steps_en)
+
+
+def test_a_building_above_the_coefficient_tables_top_floor_is_refused_naming_the_floor():
+    quote = Quote(storeys=7, households=one_per_floor(7), costs=(LineItem("construction", yuan("100000")),),
+                  method=Coefficients({f: Fraction(f) for f in range(1, 7)}))
+    with pytest.raises(DomainError) as refused:
+        allocate_quote(quote)
+    assert "第 7 层" in refused.value.zh and refused.value.field == "method.by_floor"
