@@ -140,7 +140,8 @@ def paper(request: HttpRequest, pk: int) -> HttpResponse:
     except AnjuError as error:
         messages.error(request, user_message(error))
         return redirect("consultations:detail", c.pk)
-    messages.success(request, _("已录入 %(room)s 的表决票，回执码 %(receipt)s") % {"room": elector.key, "receipt": ballot.receipt})
+    messages.success(request, _("已录入 %(room)s 的表决票，回执码 %(receipt)s，公示编号 %(alias)s（请告知该户，公示清单凭它核对）") % {
+        "room": elector.key, "receipt": ballot.receipt, "alias": elector.alias})
     if ballot.state == "conflict":
         messages.warning(request, _("该户已有网上表决，两张票均暂不计入，请在下方“冲突”中选择以哪张为准。"))
     return redirect("consultations:detail", c.pk)
