@@ -1,4 +1,4 @@
-"""Blank anything shaped like an ID number or a mainland mobile in every log record of the process.
+"""Blank anything shaped like an ID number or a phone in every log record of the process.
 
 `scrub` knows the spellings people type and URLs carry (spaces, dashes, +86, full-width digits,
 %20 and + in a query string). `install()` puts it into the log record factory, so every logger is
@@ -26,13 +26,20 @@ _NOT_DIGIT_AFTER = "(?![0-9\uff10-\uff19])"
 # parentheses and the ideographic space.
 _SEP = r"(?:[ \t\-()\u3000\uff0d（）+]|%20|%2[dD]|%E3%80%80)*"
 _PHONE = rf"(?:(?:\+|%2[bB]|\uff0b|00)?86{_SEP})?[1\uff11]{_SEP}[3-9\uff13-\uff19](?:{_SEP}{_DIGIT}){{9}}"
+# A fixed line with its area code (0731-88881234); local numbers start with 2-9.
+_FIXED_LINE = rf"[0\uff10][1-9\uff11-\uff19](?:{_SEP}{_DIGIT}){{1,2}}{_SEP}[2-9\uff12-\uff19](?:{_SEP}{_DIGIT}){{6,7}}"
 _ID_NUMBER = rf"{_DIGIT}(?:{_SEP}{_DIGIT}){{16}}{_SEP}[0-9\uff10-\uff19Xx\uff38\uff58]"
-_PERSONAL = re.compile(f"{_NOT_DIGIT_BEFORE}(?:{_ID_NUMBER}|{_PHONE}){_NOT_DIGIT_AFTER}")
+_PERSONAL = re.compile(f"{_NOT_DIGIT_BEFORE}(?:{_ID_NUMBER}|{_PHONE}|{_FIXED_LINE}){_NOT_DIGIT_AFTER}")
 
 
 def scrub(text: str) -> str:
-    """`text` with every ID number and mobile number replaced by [已隐去]; other text unchanged."""
+    """`text` with every ID number, mobile and fixed line replaced by [已隐去]; other text unchanged."""
     return _PERSONAL.sub(BLANK, text)
+
+
+def contains_personal_number(text: str) -> bool:
+    """Whether `text` holds something `scrub` would blank."""
+    return _PERSONAL.search(text) is not None
 
 
 def scrub_record(record: logging.LogRecord) -> logging.LogRecord:
