@@ -7,6 +7,7 @@ import io
 from openpyxl import Workbook, load_workbook
 
 from anju.core.errors import ValidationFailed
+from anju.domain.sheets import xlsx_row
 
 HEADERS = ("项目", "改造内容", "进度%")
 ALIASES = {"项目": 0, "project": 0, "改造内容": 1, "item": 1, "进度%": 2, "进度": 2, "progress%": 2, "progress": 2}
@@ -44,7 +45,7 @@ def progress_template(rows: list[tuple[str, str, int]]) -> bytes:
     sheet.title = "进度"
     sheet.append(HEADERS)
     for row in rows:
-        sheet.append(list(row))
+        sheet.append(xlsx_row(sheet, row))
     sheet.column_dimensions["A"].width = 36
     sheet.column_dimensions["B"].width = 18
     buffer = io.BytesIO()

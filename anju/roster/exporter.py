@@ -18,12 +18,13 @@ from typing import Any, BinaryIO
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell
 from openpyxl.styles import Font
 
 from anju.core import crypto
 from anju.domain.ids import mask_id_number, mask_phone
 from anju.domain.rostersheet import TEMPLATE
+from anju.domain.sheets import text_cell, xlsx_row
 from anju.roster.models import (
     Building,
     Community,
@@ -89,7 +90,7 @@ def export_roster(
     sheet.append([_bold(sheet, c.header) for c in TEMPLATE])
     written = 0
     for row in export_rows(scope=scope, target=target):
-        sheet.append(row)
+        sheet.append(xlsx_row(sheet, row))
         written += 1
         if progress is not None and written % CHUNK == 0:
             progress(written)
@@ -150,10 +151,8 @@ def _rows(chunk: list[tuple], full: bool) -> Iterator[list[Any]]:
         ]
 
 
-def _bold(sheet: Any, value: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.font = _BOLD
-    return cell
+def _bold(sheet: Any, value: str) -> Cell:
+    return text_cell(sheet, value, font=_BOLD)
 
 
 def write_template(out: str | os.PathLike[str] | BinaryIO) -> None:
@@ -161,8 +160,8 @@ def write_template(out: str | os.PathLike[str] | BinaryIO) -> None:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("住户台账")
     sheet.append([_bold(sheet, c.header) for c in TEMPLATE])
-    sheet.append(["南庄坪社区", "旺角家园", "3", "1", "5", "501", "75.36", "王秀兰", "", "13812345678",
-                  "1952", "女", "否", "自住", "是", "示例行，导入前请删除"])
+    sheet.append(xlsx_row(sheet, ["南庄坪社区", "旺角家园", "3", "1", "5", "501", "75.36", "王秀兰", "", "13812345678",
+                                  "1952", "女", "否", "自住", "是", "示例行，导入前请删除"]))
     help_sheet = workbook.create_sheet("填写说明 Help")
     help_sheet.column_dimensions["A"].width = 14
     help_sheet.column_dimensions["B"].width = 8
@@ -172,8 +171,8 @@ def write_template(out: str | os.PathLike[str] | BinaryIO) -> None:
     help_sheet.append([_bold(help_sheet, t) for t in ("列 Column", "必填 Required", "说明", "Explanation",
                                                       "也可写作 Also accepted")])
     for column in TEMPLATE:
-        help_sheet.append([column.header, "是 yes" if column.required else "否 no", column.zh, column.en,
-                           "、".join(column.aliases)])
+        help_sheet.append(xlsx_row(help_sheet, [column.header, "是 yes" if column.required else "否 no", column.zh,
+                                                column.en, "、".join(column.aliases)]))
     help_sheet.append([])
     help_sheet.append(["", "", "表头上方可以有标题行；空白的居住状态、党员、行动不便、身份证号、电话不会覆盖已登记的内容。",
                        "Title rows above the header are fine; blank occupancy, party member, limited mobility, "
