@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from anju.dashboard import queries
-from anju.domain.sheets import text_cell, xlsx_row
+from anju.domain.sheets import Provenance, stamp, text_cell, xlsx_row
 from anju.programme.models import CATEGORY_OF, Item, Project, Stage
 from anju.programme.progress import percent
 from anju.programme.queries import overdue_q
@@ -182,7 +182,8 @@ def table_for(figure: str, scope: Scope, params: QueryDict, *, limit: int | None
     return FIGURES[figure](scope, params, limit)
 
 
-def to_xlsx(table: Table) -> bytes:
+def to_xlsx(table: Table, *, provenance: Provenance) -> bytes:
+    """The table as an xlsx that says who made it and when."""
     book = Workbook()
     sheet = book.active
     sheet.title = table.title[:31]
@@ -191,6 +192,7 @@ def to_xlsx(table: Table) -> bytes:
     for row in table.rows:
         sheet.append(xlsx_row(sheet, [v if isinstance(v, (int, str, Decimal, datetime.date)) or v is None else str(v)
                                       for v in row]))
+    stamp(book, provenance)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -23,7 +23,8 @@ from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Alignment, Font
 from openpyxl.workbook import Workbook
 
-__all__ = ["FORMULA_STARTS", "Provenance", "csv_row", "csv_value", "stamp", "xlsx_row", "xlsx_text", "xlsx_value"]
+__all__ = ["ABOUT_SHEET", "FORMULA_STARTS", "Provenance", "csv_row", "csv_value", "looks_like_formula", "stamp",
+           "text_cell", "xlsx_row", "xlsx_text", "xlsx_value"]
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ABOUT_SHEET = "说明 About"

@@ -22,9 +22,11 @@ from openpyxl.cell import Cell
 from openpyxl.styles import Font
 
 from anju.core import crypto
+from anju.core.audit import Actor
+from anju.core.exports import export_made, provenance_for
 from anju.domain.ids import mask_id_number, mask_phone
 from anju.domain.rostersheet import TEMPLATE
-from anju.domain.sheets import text_cell, xlsx_row
+from anju.domain.sheets import stamp, text_cell, xlsx_row
 from anju.roster.models import (
     Building,
     Community,
@@ -78,10 +80,13 @@ def export_target(scope: Scope, level: str, pk: int) -> ExportTarget:
 
 
 def export_roster(
-    *, scope: Scope, target: ExportTarget, out: str | os.PathLike[str],
+    *, scope: Scope, target: ExportTarget, out: str | os.PathLike[str], actor: Actor,
     progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Write the households of `target` that `scope` may see to `out` (xlsx); returns the rows written."""
+    """Write the households of `target` that `scope` may see to `out` (xlsx); returns the rows written.
+
+    The file says who made it and when (a last sheet and its properties); a user's export is audited.
+    """
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("住户台账")
     for letter, width in zip("ABCDEFGHIJKLMNOP", (12, 14, 8, 6, 6, 8, 12, 10, 22, 16, 8, 6, 8, 8, 8, 24),
@@ -94,10 +99,26 @@ def export_roster(
         written += 1
         if progress is not None and written % CHUNK == 0:
             progress(written)
+    provenance = provenance_for(actor=actor, title=target.filename, details={
+        "范围 Scope": target.name, "户数 Households": written,
+        "身份证号与电话 ID numbers and phones": "完整 in full" if scope.sees_personal_data else "已打码 masked",
+    })
+    stamp(workbook, provenance)
     workbook.save(os.fspath(out))
+    obj = _MODELS[target.level].objects.get(pk=target.pk)
+    export_made(actor=actor, provenance=provenance, obj=obj, subdistrict_id=_subdistrict_of(obj),
+                facts={"households": written, "masked": not scope.sees_personal_data})
     if progress is not None:
         progress(written)
     return written
+
+
+def _subdistrict_of(obj: Subdistrict | Community | Compound | Building) -> int:
+    if isinstance(obj, Subdistrict):
+        return obj.pk
+    if isinstance(obj, Building):
+        return obj.compound.subdistrict_id
+    return obj.subdistrict_id
 
 
 def export_count(*, scope: Scope, target: ExportTarget) -> int:

@@ -15,7 +15,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from anju.domain.rostersheet.reader import Problem, RosterRow
 from anju.domain.rostersheet.source import FileProblem, Source, open_sheets
-from anju.domain.sheets import text_cell, xlsx_row
+from anju.domain.sheets import ABOUT_SHEET, Provenance, stamp, text_cell, xlsx_row
 
 __all__ = ["SUMMARY_SHEET", "write_problem_report"]
 
@@ -28,9 +28,12 @@ _FORBIDDEN_IN_SHEET_NAMES = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
 
 def write_problem_report(
-    rows_source: Source, problems: Iterable[Problem | RosterRow], out_path: str | os.PathLike[str]
+    rows_source: Source, problems: Iterable[Problem | RosterRow], out_path: str | os.PathLike[str], *,
+    provenance: Provenance,
 ) -> int:
     """Write the problem report for `rows_source` to `out_path`; returns the number of problems.
+
+    The report says who made it and when (`provenance`: a last sheet and the workbook's properties).
 
     `problems` may be read_roster's whole output: rows in it are skipped. The original rows are
     copied as text at their original row numbers, so "row 17" in a message is row 17 in the report
@@ -49,6 +52,7 @@ def write_problem_report(
         if not isinstance(rows_source, str | os.PathLike):
             rows_source.seek(0)
         _copy_sheets(workbook, rows_source, by_row)
+    stamp(workbook, provenance)
     workbook.save(os.fspath(out_path))
     return len(problems)
 
@@ -77,7 +81,7 @@ def _write_summary(sheet: WriteOnlyWorksheet, problems: list[Problem]) -> None:
 def _copy_sheets(
     workbook: Workbook, source: Source, by_row: dict[tuple[str | None, int], list[Problem]]
 ) -> None:
-    used = {SUMMARY_SHEET}
+    used = {SUMMARY_SHEET, ABOUT_SHEET}
     try:
         for original in open_sheets(source):
             sheet = workbook.create_sheet(_sheet_name(original.name, used))
