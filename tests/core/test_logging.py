@@ -123,3 +123,36 @@ def test_every_logger_of_a_configured_process_is_scrubbed(tmp_path):
     assert "done" in output and "looked up" in output and "django.server looked up" in output
     assert "gunicorn.access looked up" in output and "Traceback" in output and "ValueError" in output
     assert personal_numbers_in(output) == 0, output
+
+
+# The task worker as `anju serve` runs it: a job fails with a phone and an ID number in its trace.
+WORKER = f"""
+import sys
+import django
+django.setup()
+from django.core.management import call_command
+from django.db import transaction
+from anju.core import jobs
+from anju.core.audit import Actor
+call_command("migrate", verbosity=0)
+
+@jobs.handler("test.leak")
+def leak(job, progress):
+    raise LookupError("no household for {PHONE} / {ID_NUMBER}")
+
+with transaction.atomic():
+    jobs.job_start(kind="test.leak", label="leak", actor=Actor.system("test"), params={{}})
+call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=3)
+print("done", file=sys.stderr)
+"""
+
+
+def test_the_task_worker_log_is_scrubbed(tmp_path):
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "anju.settings", "ANJU_VAR_DIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
+    env.pop("DATABASE_URL", None)
+    done = subprocess.run([sys.executable, "-c", WORKER], env=env, cwd=ROOT, capture_output=True, text=True,
+                          timeout=300)
+    output = done.stdout + done.stderr
+    assert done.returncode == 0 and "done" in output, output
+    assert "job 1 (test.leak) failed" in output and "LookupError: no household for [已隐去] / [已隐去]" in output
+    assert personal_numbers_in(output) == 0, output
