@@ -201,6 +201,8 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Every record of the process is scrubbed of ID numbers and phones, whichever logger writes it.
+LOGGING_CONFIG = "anju.core.logging.configure"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

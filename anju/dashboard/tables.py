@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from anju.dashboard import queries
+from anju.domain.sheets import Provenance, stamp, text_cell, xlsx_row
 from anju.programme.models import CATEGORY_OF, Item, Project, Stage
 from anju.programme.progress import percent
 from anju.programme.queries import overdue_q
@@ -181,15 +182,17 @@ def table_for(figure: str, scope: Scope, params: QueryDict, *, limit: int | None
     return FIGURES[figure](scope, params, limit)
 
 
-def to_xlsx(table: Table) -> bytes:
+def to_xlsx(table: Table, *, provenance: Provenance) -> bytes:
+    """The table as an xlsx that says who made it and when."""
     book = Workbook()
     sheet = book.active
     sheet.title = table.title[:31]
-    sheet.append(table.columns)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    bold = Font(bold=True)
+    sheet.append([text_cell(sheet, c, font=bold) for c in table.columns])
     for row in table.rows:
-        sheet.append([v if isinstance(v, (int, str, Decimal, datetime.date)) or v is None else str(v) for v in row])
+        sheet.append(xlsx_row(sheet, [v if isinstance(v, (int, str, Decimal, datetime.date)) or v is None else str(v)
+                                      for v in row]))
+    stamp(book, provenance)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from anju.core.audit import Actor
+from anju.core.exports import export_made, provenance_for
 from anju.core.pdf import render_pdf
 from anju.dashboard import queries, tables
 from anju.programme.models import ProjectKind
@@ -161,8 +163,16 @@ def rows(request: HttpRequest, figure: str) -> HttpResponse:
     level = level_of(request)
     if request.GET.get("format") == "xlsx":
         table = tables.table_for(figure, level.scope, request.GET, limit=None)
-        response = HttpResponse(tables.to_xlsx(table), content_type=XLSX)
         name = f"{level.name}-{table.title}.xlsx"
+        actor = Actor.of(request.user)
+        chosen = request.GET.copy()
+        chosen.pop("format", None)
+        provenance = provenance_for(actor=actor, title=name, details={
+            "范围 Scope": level.name, "筛选 Filter": chosen.urlencode() or "—", "行数 Rows": len(table.rows),
+        })
+        response = HttpResponse(tables.to_xlsx(table, provenance=provenance), content_type=XLSX)
+        export_made(actor=actor, provenance=provenance, obj=level.compound or level.community or level.subdistrict,
+                    subdistrict_id=level.subdistrict.pk, facts={"figure": figure, "rows": len(table.rows)})
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
         return response
     table = tables.table_for(figure, level.scope, request.GET)

@@ -7,6 +7,7 @@ import io
 from openpyxl import Workbook, load_workbook
 
 from anju.core.errors import ValidationFailed
+from anju.domain.sheets import Provenance, stamp, xlsx_row
 
 HEADERS = ("项目", "改造内容", "进度%")
 ALIASES = {"项目": 0, "project": 0, "改造内容": 1, "item": 1, "进度%": 2, "进度": 2, "progress%": 2, "progress": 2}
@@ -37,16 +38,17 @@ def read_progress_sheet(data: bytes) -> list[tuple[int, str, str, object]]:
     return out
 
 
-def progress_template(rows: list[tuple[str, str, int]]) -> bytes:
-    """A sheet to fill in: one row per item with its current progress."""
+def progress_template(rows: list[tuple[str, str, int]], *, provenance: Provenance) -> bytes:
+    """A sheet to fill in: one row per item with its current progress; it says who made it and when."""
     book = Workbook()
     sheet = book.active
     sheet.title = "进度"
     sheet.append(HEADERS)
     for row in rows:
-        sheet.append(list(row))
+        sheet.append(xlsx_row(sheet, row))
     sheet.column_dimensions["A"].width = 36
     sheet.column_dimensions["B"].width = 18
+    stamp(book, provenance)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from anju.core import jobs as jobs_core
 from anju.core.audit import Actor
 from anju.core.errors import ValidationFailed
+from anju.core.exports import export_made, provenance_for
 from anju.programme import forms, jobs, queries, services, sheets
 from anju.programme.models import (
     AnnualPlan,
@@ -162,7 +163,12 @@ def progress_template(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
     year = _int(request.GET.get("year"))
     items = Item.objects.filter(project__in=queries.projects_for(scope, year=year)).select_related("project")
-    data = sheets.progress_template([(i.project.name, i.name, i.progress) for i in items.order_by("project_id", "id")])
+    rows = [(i.project.name, i.name, i.progress) for i in items.order_by("project_id", "id")]
+    actor = Actor.of(request.user)
+    provenance = provenance_for(actor=actor, title="progress.xlsx", details={"年度 Year": year or "—", "行数 Rows": len(rows)})
+    data = sheets.progress_template(rows, provenance=provenance)
+    export_made(actor=actor, provenance=provenance, obj=None, subdistrict_id=scope.subdistrict_id,
+                facts={"rows": len(rows)})
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = 'attachment; filename="progress.xlsx"'
     return response

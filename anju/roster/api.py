@@ -7,8 +7,9 @@ from decimal import Decimal
 from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
+from anju.core.errors import AnjuError
 from anju.roster import queries
 from anju.roster.models import Building, Community, Compound, Household, Person, Subdistrict, Unit
 from anju.roster.scoping import scope_of
@@ -138,12 +139,32 @@ def list_units(request: HttpRequest, building_id: int):
     return list(Unit.objects.visible_to(request.user).filter(building_id=building_id))
 
 
-@router.get("/households", response=list[HouseholdOut])
+class SearchIn(Schema):
+    q: str = Field(max_length=200)
+    limit: int = Field(50, ge=1, le=200)
+
+
+class RefusedOut(Schema):
+    detail: str
+    field: str | None = None
+
+
+PERSONAL_NUMBER_IN_URL = AnjuError(
+    "身份证号和电话号码不能写在网址里：请用 POST /api/roster/households/search 查找。",
+    "ID numbers and phones are not searched from a URL: use POST /api/roster/households/search.",
+    field="q",
+)
+
+
+@router.get("/households", response={200: list[HouseholdOut], 400: RefusedOut})
 def list_households(request: HttpRequest, compound_id: int | None = None, unit_id: int | None = None,
                     q: str | None = None, limit: int = 200, offset: int = 0):
-    """Households in scope; `q` searches a room code, a name or a phone like the search page."""
+    """Households in scope; `q` searches a room code or a name like the search page (a phone or an ID
+    number: POST /households/search, so that it stays out of URLs and access logs)."""
     scope = scope_of(request.user)
     if q:
+        if queries.is_personal_number(q):
+            raise PERSONAL_NUMBER_IN_URL
         found, _kind = queries.search_households(scope, q, limit=min(limit, 200))
         return [_household(h) for h in found]
     qs = Household.objects.within(scope).select_related("unit__building")
@@ -153,6 +174,13 @@ def list_households(request: HttpRequest, compound_id: int | None = None, unit_i
         qs = qs.filter(unit_id=unit_id)
     limit = max(1, min(limit, 1000))
     return [_household(h) for h in qs.order_by("id")[offset:offset + limit]]
+
+
+@router.post("/households/search", response=list[HouseholdOut])
+def search_households(request: HttpRequest, body: SearchIn):
+    """Households in scope whose room code, owner's or resident's name, phone or ID number is `q`."""
+    found, _kind = queries.search_households(scope_of(request.user), body.q, limit=body.limit)
+    return [_household(h) for h in found]
 
 
 @router.get("/households/{pk}", response=HouseholdDetailOut)

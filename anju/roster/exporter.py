@@ -18,12 +18,15 @@ from typing import Any, BinaryIO
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell
 from openpyxl.styles import Font
 
 from anju.core import crypto
+from anju.core.audit import Actor
+from anju.core.exports import export_made, provenance_for
 from anju.domain.ids import mask_id_number, mask_phone
 from anju.domain.rostersheet import TEMPLATE
+from anju.domain.sheets import stamp, text_cell, xlsx_row
 from anju.roster.models import (
     Building,
     Community,
@@ -77,10 +80,13 @@ def export_target(scope: Scope, level: str, pk: int) -> ExportTarget:
 
 
 def export_roster(
-    *, scope: Scope, target: ExportTarget, out: str | os.PathLike[str],
+    *, scope: Scope, target: ExportTarget, out: str | os.PathLike[str], actor: Actor,
     progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Write the households of `target` that `scope` may see to `out` (xlsx); returns the rows written."""
+    """Write the households of `target` that `scope` may see to `out` (xlsx); returns the rows written.
+
+    The file says who made it and when (a last sheet and its properties); a user's export is audited.
+    """
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("住户台账")
     for letter, width in zip("ABCDEFGHIJKLMNOP", (12, 14, 8, 6, 6, 8, 12, 10, 22, 16, 8, 6, 8, 8, 8, 24),
@@ -89,14 +95,30 @@ def export_roster(
     sheet.append([_bold(sheet, c.header) for c in TEMPLATE])
     written = 0
     for row in export_rows(scope=scope, target=target):
-        sheet.append(row)
+        sheet.append(xlsx_row(sheet, row))
         written += 1
         if progress is not None and written % CHUNK == 0:
             progress(written)
+    provenance = provenance_for(actor=actor, title=target.filename, details={
+        "范围 Scope": target.name, "户数 Households": written,
+        "身份证号与电话 ID numbers and phones": "完整 in full" if scope.sees_personal_data else "已打码 masked",
+    })
+    stamp(workbook, provenance)
     workbook.save(os.fspath(out))
+    obj = _MODELS[target.level].objects.get(pk=target.pk)
+    export_made(actor=actor, provenance=provenance, obj=obj, subdistrict_id=_subdistrict_of(obj),
+                facts={"households": written, "masked": not scope.sees_personal_data})
     if progress is not None:
         progress(written)
     return written
+
+
+def _subdistrict_of(obj: Subdistrict | Community | Compound | Building) -> int:
+    if isinstance(obj, Subdistrict):
+        return obj.pk
+    if isinstance(obj, Building):
+        return obj.compound.subdistrict_id
+    return obj.subdistrict_id
 
 
 def export_count(*, scope: Scope, target: ExportTarget) -> int:
@@ -150,10 +172,8 @@ def _rows(chunk: list[tuple], full: bool) -> Iterator[list[Any]]:
         ]
 
 
-def _bold(sheet: Any, value: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.font = _BOLD
-    return cell
+def _bold(sheet: Any, value: str) -> Cell:
+    return text_cell(sheet, value, font=_BOLD)
 
 
 def write_template(out: str | os.PathLike[str] | BinaryIO) -> None:
@@ -161,8 +181,8 @@ def write_template(out: str | os.PathLike[str] | BinaryIO) -> None:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("住户台账")
     sheet.append([_bold(sheet, c.header) for c in TEMPLATE])
-    sheet.append(["南庄坪社区", "旺角家园", "3", "1", "5", "501", "75.36", "王秀兰", "", "13812345678",
-                  "1952", "女", "否", "自住", "是", "示例行，导入前请删除"])
+    sheet.append(xlsx_row(sheet, ["南庄坪社区", "旺角家园", "3", "1", "5", "501", "75.36", "王秀兰", "", "13812345678",
+                                  "1952", "女", "否", "自住", "是", "示例行，导入前请删除"]))
     help_sheet = workbook.create_sheet("填写说明 Help")
     help_sheet.column_dimensions["A"].width = 14
     help_sheet.column_dimensions["B"].width = 8
@@ -172,8 +192,8 @@ def write_template(out: str | os.PathLike[str] | BinaryIO) -> None:
     help_sheet.append([_bold(help_sheet, t) for t in ("列 Column", "必填 Required", "说明", "Explanation",
                                                       "也可写作 Also accepted")])
     for column in TEMPLATE:
-        help_sheet.append([column.header, "是 yes" if column.required else "否 no", column.zh, column.en,
-                           "、".join(column.aliases)])
+        help_sheet.append(xlsx_row(help_sheet, [column.header, "是 yes" if column.required else "否 no", column.zh,
+                                                column.en, "、".join(column.aliases)]))
     help_sheet.append([])
     help_sheet.append(["", "", "表头上方可以有标题行；空白的居住状态、党员、行动不便、身份证号、电话不会覆盖已登记的内容。",
                        "Title rows above the header are fine; blank occupancy, party member, limited mobility, "

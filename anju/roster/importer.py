@@ -55,6 +55,7 @@ from anju.core.models import AuditEvent
 from anju.domain.ids import mask_id_number, mask_phone
 from anju.domain.rostersheet import Location, Problem, RosterRow, RowIssue, read_roster
 from anju.domain.rostersheet.source import Source, open_sheets
+from anju.domain.sheets import ABOUT_SHEET
 from anju.roster.import_reader import Chunk, chunks
 from anju.roster.models import (
     Building,
@@ -305,11 +306,16 @@ def _renumbered(
 
 def _unmasked_copies(source: Source, folder: Path) -> list[tuple[str | None, Source, list[int], int]]:
     """Each sheet as a CSV whose masked cells are blank, with the original row number of each line
-    and the number of masked cells. Only cells that look exactly like Anju's masks are blanked."""
+    and the number of masked cells. Only cells that look exactly like Anju's masks are blanked.
+
+    The sheet in which an export says who made it (说明 About) holds no households: it is left out,
+    since each copy is read on its own and would otherwise read as "not a roster"."""
     if not isinstance(source, str | os.PathLike):
         source.seek(0)
     copies: list[tuple[str | None, Source, list[int], int]] = []
     for index, sheet in enumerate(open_sheets(source)):
+        if sheet.name == ABOUT_SHEET:
+            continue
         path = folder / f"sheet{index}.csv"
         numbers: list[int] = []
         masked = 0

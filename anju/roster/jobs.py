@@ -20,6 +20,7 @@ from django.conf import settings
 
 from anju.core import jobs
 from anju.core.audit import Actor
+from anju.core.exports import export_made, provenance_for
 from anju.core.models import Job
 from anju.domain.rostersheet import write_problem_report
 from anju.programme import services as programme
@@ -88,7 +89,7 @@ def run_import(job: Job, progress: jobs.Progress) -> dict[str, Any]:
             progress=file_progress, label=job.params.get("name", ""),
         )
         if result.problems:
-            write_problem_report(source, result.problems, progress.output_path(REPORT_NAME))
+            write_report(job, source, result.problems, progress.output_path(REPORT_NAME))
         keep = dry_run and not result.problems
     finally:
         # The upload holds personal data: keep it only while a clean dry run waits for 确认导入.
@@ -116,6 +117,17 @@ def run_import(job: Job, progress: jobs.Progress) -> dict[str, Any]:
     return summary
 
 
+def write_report(job: Job, source: Path, problems: list, out: Path) -> None:
+    """The marked problem report, saying whose upload it describes; audited."""
+    actor = Actor.of(job.actor)
+    provenance = provenance_for(actor=actor, title=REPORT_NAME, details={
+        "文件 File": job.params.get("name", ""), "问题 Problems": len(problems),
+    })
+    write_problem_report(source, problems, out, provenance=provenance)
+    export_made(actor=actor, provenance=provenance, obj=job, subdistrict_id=job.subdistrict_id,
+                facts={"problems": len(problems)})
+
+
 @jobs.handler(EXPORT)
 def run_export(job: Job, progress: jobs.Progress) -> dict[str, Any]:
     """params: level, pk, name."""
@@ -124,7 +136,7 @@ def run_export(job: Job, progress: jobs.Progress) -> dict[str, Any]:
     total = export_count(scope=scope, target=target)
     progress(0, total, force=True)
     written = export_roster(
-        scope=scope, target=target, out=progress.output_path(target.filename),
+        scope=scope, target=target, out=progress.output_path(target.filename), actor=Actor.of(job.actor),
         progress=lambda done: progress(done, total),
     )
     return {"households": written, "masked": not scope.sees_personal_data}

@@ -14,6 +14,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from anju.core import crypto
+from anju.core.logging import contains_personal_number
 from anju.domain.errors import DomainError
 from anju.domain.ids import normalize_id_number, normalize_phone
 from anju.domain.roomcode import looks_like_room_code, parse_room_code
@@ -125,8 +126,8 @@ def search_households(scope: Scope, text: str, *, limit: int = 50) -> tuple[Quer
     visible = Household.objects.within(scope).select_related("unit__building", "compound")
     if not text:
         return visible.none(), "empty"
-    digits = "".join(ch for ch in text if ch.isdigit())
-    if len(digits) >= 11 and len(digits) == len(text.replace(" ", "").replace("-", "").removeprefix("+")):
+    if _reads_as_number(text):
+        digits = "".join(ch for ch in text if ch.isdigit())
         try:
             if len(digits) >= 15 or text[-1:] in "Xx":
                 key, kind = crypto.search_hash("id", normalize_id_number(text)), "id"
@@ -148,6 +149,17 @@ def search_households(scope: Scope, text: str, *, limit: int = 50) -> tuple[Quer
         return match.order_by("compound_id", "unit_id")[:limit], "room"
     people = Person.objects.filter(name__contains=text)
     return _households_of(visible, people)[:limit], "name"
+
+
+def _reads_as_number(text: str) -> bool:
+    digits = "".join(ch for ch in text if ch.isdigit())
+    return len(digits) >= 11 and len(digits) == len(text.replace(" ", "").replace("-", "").removeprefix("+"))
+
+
+def is_personal_number(text: str) -> bool:
+    """Whether `text` is searched as an ID number or a phone, or holds one: such a query must not travel
+    in a URL (access logs, browser history and proxies keep URLs), only in a POST body."""
+    return _reads_as_number(text.strip()) or contains_personal_number(text)
 
 
 def _households_of(visible: QuerySet[Household], people: QuerySet[Person]) -> QuerySet[Household]:

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
 
 from anju.core.models import AuditEvent
 from anju.roster import queries
@@ -101,13 +102,18 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def search(request: HttpRequest) -> HttpResponse:
+    """The search box posts its query; a GET may still carry a room code or a name, never a personal number."""
     scope = scope_of(request.user)
-    q = request.GET.get("q", "")
-    households, kind = queries.search_households(scope, q)
-    context = {"q": q, "households": households, "kind": kind}
     template = "roster/_search_results.html" if request.headers.get("HX-Request") else "roster/search.html"
-    return render(request, template, context)
+    q = (request.POST if request.method == "POST" else request.GET).get("q", "")
+    if request.method == "GET" and queries.is_personal_number(q):
+        # Not echoed, not even in the language switch's return address; the page says how to search instead.
+        context = {"q": "", "refused": True, "households": Household.objects.none(), "language_next": request.path}
+        return render(request, template, context, status=400)
+    households, kind = queries.search_households(scope, q)
+    return render(request, template, {"q": q, "households": households, "kind": kind})
 
 
 @login_required

@@ -27,6 +27,7 @@ from anju.domain.rostersheet import (
     write_problem_report,
 )
 from anju.domain.rostersheet import source as sheet_source
+from anju.domain.sheets import ABOUT_SHEET, Provenance
 
 HEADERS = [c.header for c in TEMPLATE]
 VARIANT_HEADERS = [
@@ -47,6 +48,7 @@ VARIANT_HEADERS = [
     "行动不便",
     "备注",
 ]
+PROVENANCE = Provenance("测试", datetime.datetime(2021, 5, 1, 9, 30, tzinfo=datetime.UTC), "问题报告.xlsx")
 ID_ZHANG = make_id_number("430102", datetime.date(1948, 3, 9), 11)  # odd sequence: male
 ID_LI = make_id_number("430102", datetime.date(1952, 11, 30), 24)  # even sequence: female
 
@@ -539,9 +541,9 @@ class TestProblemReport:
         rows[1][6] = "-5"
         source = write_xlsx(tmp_path / "r.xlsx", rows)
         out = tmp_path / "problems.xlsx"
-        assert write_problem_report(source, read_roster(source), out) == 1
+        assert write_problem_report(source, read_roster(source), out, provenance=PROVENANCE) == 1
         book = openpyxl.load_workbook(out)
-        assert book.sheetnames == ["问题清单", "台账"]
+        assert book.sheetnames == ["问题清单", "台账", ABOUT_SHEET]
         summary = list(book["问题清单"].values)
         assert summary[1][:4] == ("台账", 4, "专有部分面积", "-5")
         sheet = book["台账"]
@@ -560,7 +562,7 @@ class TestProblemReport:
         rows[0][9] = "12345"
         source = write_csv(tmp_path / "r.csv", rows, encoding="gbk")
         out = tmp_path / "problems.xlsx"
-        write_problem_report(source, read_roster(source), out)
+        write_problem_report(source, read_roster(source), out, provenance=PROVENANCE)
         sheet = openpyxl.load_workbook(out)["台账"]
         assert sheet.cell(row=3, column=10).comment is not None
         assert sheet.cell(row=3, column=2).value == "旺角家园"
@@ -569,9 +571,9 @@ class TestProblemReport:
         source = tmp_path / "empty.csv"
         source.write_bytes(b"")
         out = tmp_path / "problems.xlsx"
-        assert write_problem_report(source, read_roster(source), out) == 1
+        assert write_problem_report(source, read_roster(source), out, provenance=PROVENANCE) == 1
         book = openpyxl.load_workbook(out)
-        assert book.sheetnames == ["问题清单"]
+        assert book.sheetnames == ["问题清单", ABOUT_SHEET]
         assert list(book["问题清单"].values)[1][5] == "The file is empty."
 
 

@@ -36,6 +36,22 @@ def test_staff_log_in_switch_language_and_find_a_household(desktop, live_server,
     assert page.locator("text=王秀兰").first.is_visible()
 
 
+def test_a_search_by_phone_keeps_the_number_out_of_every_url(desktop, live_server, world, staff_a):
+    page = desktop
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    log_in(page, live_server, "staff_a")
+    page.wait_for_selector("h1:has-text('甲社区')")
+    page.fill("input[name=q]", "138 1234 5678")  # as typed: the box searches while typing (htmx, POST)
+    page.wait_for_selector("[data-testid=search-results] a")
+    assert page.locator("[data-testid=search-results] a").count() == 1
+    page.press("input[name=q]", "Enter")  # and the form itself posts
+    page.wait_for_url("**/roster/search/")
+    page.wait_for_selector("[data-testid=search-results] a")
+    assert page.locator("[data-testid=search-results] a").count() == 1
+    assert requested and not [url for url in requested if "1234" in url]
+
+
 def test_a_volunteer_on_a_phone_sees_masked_phones(phone, live_server, world, volunteer_a):
     log_in(phone, live_server, "volunteer_a")
     phone.wait_for_selector("h1:has-text('甲小区')")

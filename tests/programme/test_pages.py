@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from anju.programme import sheets
 from anju.programme.models import Inspection
-from tests.programme.test_services import jpeg_with_gps
+from tests.programme.test_services import PROVENANCE, jpeg_with_gps
 
 pytestmark = pytest.mark.django_db
 
@@ -93,11 +93,11 @@ def test_bulk_progress_page_good_and_bad(client, staff_a, project_a):
     template = client.get(reverse("programme:progress_template"))
     rows = sheets.read_progress_sheet(template.content)
     assert {r[2] for r in rows} == {"楼顶防水", "燃气"}
-    bad = sheets.progress_template([(project_a.name, "楼顶防水", 30), (project_a.name, "燃气", "很多")])
+    bad = sheets.progress_template([(project_a.name, "楼顶防水", 30), (project_a.name, "燃气", "很多")], provenance=PROVENANCE)
     response = client.post(reverse("programme:progress_upload"), {"file": SimpleUploadedFile("p.xlsx", bad)})
     assert response.status_code == 400 and "第 3 行" in response.content.decode()
     assert set(project_a.items.values_list("progress", flat=True)) == {0}
-    good = sheets.progress_template([(project_a.name, "楼顶防水", 30), (project_a.name, "燃气", 60)])
+    good = sheets.progress_template([(project_a.name, "楼顶防水", 30), (project_a.name, "燃气", 60)], provenance=PROVENANCE)
     response = client.post(reverse("programme:progress_upload"), {"file": SimpleUploadedFile("p.xlsx", good)})
     assert response.status_code == 200 and 'data-testid="updated"' in response.content.decode()
     assert set(project_a.items.values_list("progress", flat=True)) == {30, 60}
@@ -107,7 +107,7 @@ def test_english_row_errors(client, staff_a, project_a):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client.force_login(staff_a)
-    bad = sheets.progress_template([(project_a.name, "无此项", 30)])
+    bad = sheets.progress_template([(project_a.name, "无此项", 30)], provenance=PROVENANCE)
     client.cookies["django_language"] = "en"
     response = client.post(reverse("programme:progress_upload"), {"file": SimpleUploadedFile("p.xlsx", bad)})
     assert "Row 2: no item" in response.content.decode()

@@ -10,6 +10,7 @@ from PIL import Image
 
 from anju.core.errors import ValidationFailed
 from anju.core.images import GPS_IFD
+from anju.domain.sheets import Provenance
 from anju.programme import photos, services, sheets
 from anju.programme.models import FundingSource, InspectionStatus, ItemKind, StageKind
 from anju.roster.scoping import Scope
@@ -78,8 +79,11 @@ def test_bad_progress_is_refused(project_a):
             services.item_set_progress(item=item, percent=bad, actor=SYSTEM)
 
 
+PROVENANCE = Provenance("测试", datetime.datetime(2021, 5, 1, 9, 30, tzinfo=datetime.UTC), "progress.xlsx")
+
+
 def _sheet(rows) -> bytes:
-    return sheets.progress_template(rows)
+    return sheets.progress_template(rows, provenance=PROVENANCE)
 
 
 def test_bulk_progress_from_a_good_sheet(project_a, world):

@@ -34,7 +34,8 @@ def filled(tmp_path, world, subdistrict_staff):
 def test_it_writes_the_template_columns_in_order_with_full_numbers_for_staff(tmp_path, filled, subdistrict_staff):
     scope = scope_of(subdistrict_staff)
     out = tmp_path / "sd.xlsx"
-    assert export_roster(scope=scope, target=export_target(scope, "subdistrict", filled.subdistrict.pk), out=out) == 5
+    assert export_roster(scope=scope, target=export_target(scope, "subdistrict", filled.subdistrict.pk), out=out,
+                         actor=Actor.of(subdistrict_staff)) == 5
     rows = sheet_rows(out)
     assert rows[0] == [c.header for c in TEMPLATE]
     first = rows[1]
@@ -47,7 +48,8 @@ def test_a_role_without_personal_data_gets_masks(tmp_path, filled, volunteer_a):
     scope = scope_of(volunteer_a)
     assert not scope.sees_personal_data
     out = tmp_path / "c.xlsx"
-    export_roster(scope=scope, target=export_target(scope, "compound", filled.compound_a.pk), out=out)
+    export_roster(scope=scope, target=export_target(scope, "compound", filled.compound_a.pk), out=out,
+                  actor=Actor.of(volunteer_a))
     row = next(r for r in sheet_rows(out)[1:] if r[5] == "501")
     assert row[8] == "4203**********" + id_number(2)[-4:] and row[9] == "138****5678"
 
@@ -63,7 +65,8 @@ def test_an_export_reimports_as_a_no_op(tmp_path, filled, subdistrict_staff, lev
     pk = {"subdistrict": filled.subdistrict.pk, "community": filled.community_a.pk,
           "compound": filled.compound_a.pk, "building": filled.building_a.pk}[level]
     out = tmp_path / "x.xlsx"
-    written = export_roster(scope=scope, target=export_target(scope, level, pk), out=out)
+    written = export_roster(scope=scope, target=export_target(scope, level, pk), out=out,
+                            actor=Actor.of(subdistrict_staff))
     before = snapshot()
     result = import_roster(out, actor=Actor.of(subdistrict_staff), scope=scope)
     assert result.problems == []
@@ -74,7 +77,8 @@ def test_an_export_reimports_as_a_no_op(tmp_path, filled, subdistrict_staff, lev
 def test_a_masked_export_reimports_without_overwriting_the_real_numbers(tmp_path, filled, staff_a, volunteer_a):
     masked = tmp_path / "masked.xlsx"
     scope = scope_of(volunteer_a)
-    export_roster(scope=scope, target=export_target(scope, "compound", filled.compound_a.pk), out=masked)
+    export_roster(scope=scope, target=export_target(scope, "compound", filled.compound_a.pk), out=masked,
+                  actor=Actor.of(volunteer_a))
     before = snapshot()
     result = import_roster(masked, actor=Actor.of(staff_a), scope=scope_of(staff_a))
     assert result.problems == [] and result.masked_cells >= 4

@@ -8,13 +8,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from anju.domain.rostersheet.reader import Problem, RosterRow
 from anju.domain.rostersheet.source import FileProblem, Source, open_sheets
+from anju.domain.sheets import ABOUT_SHEET, Provenance, stamp, text_cell, xlsx_row
 
 __all__ = ["SUMMARY_SHEET", "write_problem_report"]
 
@@ -27,9 +28,12 @@ _FORBIDDEN_IN_SHEET_NAMES = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
 
 def write_problem_report(
-    rows_source: Source, problems: Iterable[Problem | RosterRow], out_path: str | os.PathLike[str]
+    rows_source: Source, problems: Iterable[Problem | RosterRow], out_path: str | os.PathLike[str], *,
+    provenance: Provenance,
 ) -> int:
     """Write the problem report for `rows_source` to `out_path`; returns the number of problems.
+
+    The report says who made it and when (`provenance`: a last sheet and the workbook's properties).
 
     `problems` may be read_roster's whole output: rows in it are skipped. The original rows are
     copied as text at their original row numbers, so "row 17" in a message is row 17 in the report
@@ -48,6 +52,7 @@ def write_problem_report(
         if not isinstance(rows_source, str | os.PathLike):
             rows_source.seek(0)
         _copy_sheets(workbook, rows_source, by_row)
+    stamp(workbook, provenance)
     workbook.save(os.fspath(out_path))
     return len(problems)
 
@@ -66,10 +71,7 @@ def _write_summary(sheet: WriteOnlyWorksheet, problems: list[Problem]) -> None:
     for p in problems:
         sheet.append(
             [
-                p.sheet or "",
-                p.row or "",
-                p.column or "",
-                p.value or "",
+                *xlsx_row(sheet, [p.sheet or "", p.row or "", p.column or "", p.value or ""]),
                 _styled(sheet, p.zh, alignment=_WRAP),
                 _styled(sheet, p.en, alignment=_WRAP),
             ]
@@ -79,7 +81,7 @@ def _write_summary(sheet: WriteOnlyWorksheet, problems: list[Problem]) -> None:
 def _copy_sheets(
     workbook: Workbook, source: Source, by_row: dict[tuple[str | None, int], list[Problem]]
 ) -> None:
-    used = {SUMMARY_SHEET}
+    used = {SUMMARY_SHEET, ABOUT_SHEET}
     try:
         for original in open_sheets(source):
             sheet = workbook.create_sheet(_sheet_name(original.name, used))
@@ -91,7 +93,7 @@ def _copy_sheets(
                     written += 1
                 width = max(width, len(cells))
                 row_problems = by_row.get((original.name, number))
-                sheet.append(_marked_row(sheet, cells, row_problems, width) if row_problems else cells)
+                sheet.append(_marked_row(sheet, cells, row_problems, width) if row_problems else xlsx_row(sheet, cells))
                 written = number
     except FileProblem:
         return  # the summary already says why the file could not be read
@@ -104,11 +106,11 @@ def _marked_row(
     for p in problems:
         if p.col is not None:
             by_col[p.col].append(p)
-    out: list[object] = list(cells) + [""] * (
+    out: list[object] = xlsx_row(sheet, cells) + [""] * (
         max(width, len(cells), max(by_col, default=-1) + 1) - len(cells)
     )
     for col, col_problems in by_col.items():
-        cell = _styled(sheet, out[col], fill=_BAD)
+        cell = _styled(sheet, cells[col] if col < len(cells) else "", fill=_BAD)
         cell.comment = Comment(
             "\n".join(f"{p.zh}\n{p.en}" for p in col_problems), _AUTHOR, width=320, height=120
         )
@@ -125,15 +127,8 @@ def _styled(
     font: Font | None = None,
     fill: PatternFill | None = None,
     alignment: Alignment | None = None,
-) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    if font is not None:
-        cell.font = font
-    if fill is not None:
-        cell.fill = fill
-    if alignment is not None:
-        cell.alignment = alignment
-    return cell
+) -> Cell:
+    return text_cell(sheet, value, font=font, fill=fill, alignment=alignment)
 
 
 def _sheet_name(name: str | None, used: set[str]) -> str:

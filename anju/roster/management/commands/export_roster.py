@@ -26,14 +26,14 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="export as this user: their scope and masking apply")
 
     def handle(self, *args: Any, scope: str, pk: int, out: Path, user: str | None, **options: Any) -> None:
-        _, user_scope = actor_and_scope(user)
+        actor, user_scope = actor_and_scope(user)
         try:
             target = export_target(user_scope, scope, pk)
         except Http404:
             raise CommandError(f"找不到 {scope} {pk}（或无权查看）/ no {scope} {pk} within reach") from None
         bar = TerminalProgress(export_count(scope=user_scope, target=target), stream=self.stderr._out,
                                noun="households")
-        written = export_roster(scope=user_scope, target=target, out=out, progress=bar)
+        written = export_roster(scope=user_scope, target=target, out=out, actor=actor, progress=bar)
         bar.close(written)
         masked = "" if user_scope.sees_personal_data else "（身份证号、电话已打码 / ID numbers and phones masked）"
         self.stdout.write(f"已导出 {written} 户 / exported {written} households → {out}{masked}")

@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from anju.core.audit import Actor
 from anju.core.errors import AnjuError
+from anju.core.exports import export_made, provenance_for
 from anju.domain.rostersheet import write_problem_report
 from anju.programme import services as programme
 from anju.roster.importer import ImportResult, count_rows, import_roster
@@ -87,7 +88,12 @@ class Command(BaseCommand):
             raise CommandError(f"{error.zh} / {error.en}") from None
         bar.close(bar.total or result.rows)  # the whole file has been read
         if report is not None:
-            write_problem_report(file, result.problems, report)
+            provenance = provenance_for(actor=actor, title=report.name, details={
+                "文件 File": file.name, "问题 Problems": len(result.problems),
+            })
+            write_problem_report(file, result.problems, report, provenance=provenance)
+            export_made(actor=actor, provenance=provenance, obj=None, subdistrict_id=scope.subdistrict_id,
+                        facts={"problems": len(result.problems)})
             self.stderr.write(f"问题报告 / problem report: {report}")
         if result.problems:
             self.print_problems(result)
