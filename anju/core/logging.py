@@ -32,9 +32,13 @@ _ID_NUMBER = rf"{_DIGIT}(?:{_SEP}{_DIGIT}){{16}}{_SEP}[0-9\uff10-\uff19Xx\uff38\
 _PERSONAL = re.compile(f"{_NOT_DIGIT_BEFORE}(?:{_ID_NUMBER}|{_PHONE}|{_FIXED_LINE}){_NOT_DIGIT_AFTER}")
 
 
+# A letter's voting code in its QR link (/consultations/v/<code>/): whoever reads it can vote.
+_LETTER_CODE = re.compile(r"(/consultations/v/)(?!receipt/)[A-Za-z0-9%+\-]{12,80}")
+
+
 def scrub(text: str) -> str:
-    """`text` with every ID number, mobile and fixed line replaced by [已隐去]; other text unchanged."""
-    return _PERSONAL.sub(BLANK, text)
+    """`text` with every ID number, mobile, fixed line and letter code replaced by [已隐去]."""
+    return _LETTER_CODE.sub(r"\1" + BLANK, _PERSONAL.sub(BLANK, text))
 
 
 def contains_personal_number(text: str) -> bool:

@@ -21,7 +21,9 @@ FULL_WIDTH_PHONE = "%EF%BC%91%EF%BC%93%EF%BC%98%EF%BC%91%EF%BC%92%EF%BC%93%EF%BC
 QUERIES = [ID_NUMBER, PHONE, "%2B86+138-1234-5678", "138%201234%205678", FULL_WIDTH_PHONE, "4203+0219+5001+0100+38"]
 # Every field gunicorn can log that carries what the client sent.
 FORMAT = '%(h)s "%(r)s" %(s)s U=%(U)s q=%(q)s "%(f)s" "%(a)s" note=%({x-note}i)s uri=%({raw_uri}e)s'
-LEAKS = (ID_NUMBER, PHONE, "138-1234-5678", "138%201234", "4203+0219", "%EF%BC%91%EF%BC%93%EF%BC%98")
+# A letter's voting code (the QR link's first request carries it): as good as the paper letter.
+LETTER_CODE = "K7QMX2PAH9RTWC3NVB4D"
+LEAKS = (LETTER_CODE, LETTER_CODE.lower(), ID_NUMBER, PHONE, "138-1234-5678", "138%201234", "4203+0219", "%EF%BC%91%EF%BC%93%EF%BC%98")
 
 
 def free_port() -> int:
@@ -82,6 +84,10 @@ def test_the_access_and_error_logs_hold_paths_but_no_personal_numbers(tmp_path):
                          {"Referer": f"http://127.0.0.1:{port}/roster/search/?q={ID_NUMBER}",
                           "User-Agent": f"Phone {PHONE}", "X-Note": f"call {PHONE}"})
             assert status in (200, 302, 400)
+        for code in (LETTER_CODE, LETTER_CODE.lower()):
+            # This server has no tables (the answer is a 500); what it logs is what is tested.
+            get(f"http://127.0.0.1:{port}/consultations/v/{code}/",
+                {"Referer": f"http://127.0.0.1:{port}/consultations/v/{code}/"})
         # A header line gunicorn refuses: its error log quotes the line it read.
         with socket.create_connection(("127.0.0.1", port), timeout=30) as raw:
             raw.sendall(f"GET /roster/search/ HTTP/1.1\r\nHost: x\r\nX-Note {PHONE}\r\n\r\n".encode())
@@ -94,6 +100,7 @@ def test_the_access_and_error_logs_hold_paths_but_no_personal_numbers(tmp_path):
         process.wait(timeout=30)
     logged = access.read_text(encoding="utf-8")
     assert logged.count("/roster/search/") >= len(QUERIES), logged
+    assert "/consultations/v/[已隐去]/" in logged, logged
     assert "Phone [已隐去]" in logged and "note=call [已隐去]" in logged
     assert count_leaks(logged) == 0, logged
     error_log = errors.read_text(encoding="utf-8")

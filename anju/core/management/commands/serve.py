@@ -10,7 +10,6 @@ Beside them it runs `anju close-due` every 5 minutes and `anju purge-files` dail
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import socket
 import sys
@@ -34,9 +33,8 @@ def gunicorn_args(*, bind: str, workers: int, threads: int) -> list[str]:
         "--keep-alive", "5", "--timeout", "60", "--graceful-timeout", "8",
         "--access-logfile", "-",
         "--no-control-socket",  # two masters would share its one path; nothing here uses it
+        "--logger-class", "anju.core.gunicorn_logging.ScrubbingLogger",  # no ID, phone or letter code in logs
     ]
-    if importlib.util.find_spec("anju.core.gunicorn_logging") is not None:
-        args += ["--logger-class", "anju.core.gunicorn_logging.ScrubbingLogger"]
     return args
 
 
