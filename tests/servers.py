@@ -41,11 +41,12 @@ def run_anju(args: list[str], env: dict[str, str], timeout: int = 300) -> subpro
                           text=True, timeout=timeout)
 
 
-def migrated_sqlite(var_dir: Path, script: str = "") -> Path:
-    """Migrate a fresh SQLite file under var_dir, then run `script` in `anju shell` (e.g. to add users)."""
+def migrated_sqlite(var_dir: Path, script: str = "", app: str = "") -> Path:
+    """Migrate a fresh SQLite file under var_dir (all apps, or `app` and what it needs), then run `script`
+    in `anju shell` (e.g. to add users)."""
     var_dir.mkdir(parents=True, exist_ok=True)
     env = child_env(var_dir)
-    done = run_anju(["migrate", "-v0"], env)
+    done = run_anju(["migrate", *([app] if app else []), "-v0"], env)
     assert done.returncode == 0, done.stderr[-3000:]
     if script:
         done = run_anju(["shell", "-c", script], env)
