@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.contrib.auth import authenticate, get_user_model
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
 from anju.accounts import lockout
 from anju.accounts.models import AccountLock, Profile, Role
-from anju.cli import main as anju
 from anju.core.models import AuditEvent, RateCounter
 from anju.roster import services as roster_services
 from tests.factories import PASSWORD, SYSTEM
@@ -171,16 +173,21 @@ def test_the_locked_page_says_when_nothing_is_locked(client, world, subdistrict_
 # ---------------------------------------------------------------- anju unlock-user
 
 
-def test_anju_unlock_user_unlocks_and_audits(world, staff_a, capsys):
+def anju(*args: str) -> str:
+    out = io.StringIO()
+    call_command(*args, stdout=out)  # in-process: `anju` itself would close the test's database connection
+    return out.getvalue()
+
+
+def test_anju_unlock_user_unlocks_and_audits(world, staff_a):
     lockout.lock(user=staff_a, failures=3)
-    anju(["unlock-user", "staff_a"])
-    assert "已解锁 staff_a" in capsys.readouterr().out
+    assert "已解锁 staff_a" in anju("unlock_user", "staff_a")
     assert not AccountLock.objects.exists()
     assert AuditEvent.objects.get(action="account_unlock").actor_label == "anju unlock-user"
 
 
-def test_anju_unlock_user_of_an_unknown_user_is_one_line_and_exit_2(world, capsys):
-    with pytest.raises(SystemExit) as exited:
-        anju(["unlock-user", "nobody"])
-    err = capsys.readouterr().err.strip()
-    assert exited.value.code == 2 and err.count("\n") == 0 and "没有用户 nobody" in err and "no such user" in err
+def test_anju_unlock_user_of_an_unknown_user_is_one_line_and_exit_2(world):
+    with pytest.raises(CommandError) as refused:
+        anju("unlock_user", "nobody")
+    message = str(refused.value)
+    assert refused.value.returncode == 2 and "\n" not in message and "没有用户 nobody" in message and "no such user" in message

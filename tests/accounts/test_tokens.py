@@ -4,14 +4,16 @@ and a changed password ends them all."""
 from __future__ import annotations
 
 import datetime
+import io
 
 import pytest
 from django.contrib.auth.forms import PasswordChangeForm
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from anju.accounts.models import ApiToken, hash_token
-from anju.cli import main as anju
 from anju.core.models import AuditEvent
+from tests.servers import child_env, run_anju
 
 pytestmark = pytest.mark.django_db
 URL = "/api/roster/subdistricts"
@@ -89,48 +91,53 @@ def test_logging_in_and_other_saves_keep_the_tokens(client, world, staff_a):
 # ---------------------------------------------------------------- anju tokens
 
 
-def test_anju_tokens_list_shows_ids_users_names_and_dates_never_a_key(world, staff_a, staff_b, capsys):
+def anju(*args: str) -> str:
+    out = io.StringIO()
+    call_command(*args, stdout=out)  # in-process: `anju` itself would close the test's database connection
+    return out.getvalue()
+
+
+def test_anju_tokens_list_shows_ids_users_names_and_dates_never_a_key(world, staff_a, staff_b):
     token, key = ApiToken.issue(user=staff_a, name="sync")
     ApiToken.issue(user=staff_b, name="report")
-    anju(["tokens", "list"])
-    out = capsys.readouterr().out
+    out = anju("tokens", "list")
     assert out.splitlines()[0] == "id\tuser\tname\tcreated\tlast used\texpires"
     assert f"{token.pk}\tstaff_a\tsync\t" in out and "staff_b\treport" in out
     assert key not in out and key[5:13] not in out and token.key_hash not in out
-    anju(["tokens", "list", "staff_b"])
-    only = capsys.readouterr().out
+    only = anju("tokens", "list", "staff_b")
     assert "staff_b" in only and "staff_a" not in only
 
 
-def test_anju_tokens_list_marks_expired_tokens(world, staff_a, capsys):
+def test_anju_tokens_list_marks_expired_tokens(world, staff_a):
     token, _ = ApiToken.issue(user=staff_a, name="old")
     ApiToken.objects.filter(pk=token.pk).update(expires=timezone.now() - datetime.timedelta(days=1))
-    anju(["tokens", "list", "staff_a"])
-    assert "expired" in capsys.readouterr().out
+    assert "expired" in anju("tokens", "list", "staff_a")
 
 
-def test_anju_tokens_revoke_ends_one_token_and_audits(client, world, staff_a, capsys):
+def test_anju_tokens_revoke_ends_one_token_and_audits(client, world, staff_a):
     token, key = ApiToken.issue(user=staff_a, name="sync")
     _, other = ApiToken.issue(user=staff_a, name="keep")
-    anju(["tokens", "revoke", str(token.pk)])
-    assert "已吊销" in capsys.readouterr().out
+    assert "已吊销" in anju("tokens", "revoke", str(token.pk))
     assert bearer(client, key).status_code == 401 and bearer(client, other).status_code == 200
     assert AuditEvent.objects.get(action="api_token_revoke").actor_label == "anju tokens revoke"
 
 
 @pytest.mark.parametrize("bad", ["999999", "abc", "-1"])
-def test_anju_tokens_revoke_of_no_such_token_is_one_line_and_exit_2(world, capsys, bad):
-    with pytest.raises(SystemExit) as exited:
-        anju(["tokens", "revoke", bad])
-    err = capsys.readouterr().err.strip()
-    assert exited.value.code == 2 and "\n" not in err and "no API token" in err
+def test_anju_tokens_revoke_of_no_such_token_is_one_line_and_exit_2(world, bad):
+    with pytest.raises(CommandError) as refused:
+        anju("tokens", "revoke", bad)
+    assert refused.value.returncode == 2 and "\n" not in str(refused.value) and "no API token" in str(refused.value)
 
 
-def test_anju_issue_token_takes_a_life_in_days(world, staff_a, capsys):
-    anju(["issue-token", "staff_a", "--days", "7"])
-    key = capsys.readouterr().out.strip()
+def test_anju_issue_token_takes_a_life_in_days(world, staff_a):
+    key = anju("issue_token", "staff_a", "--days", "7").strip()
     token = ApiToken.objects.get(key_hash=hash_token(key))
     assert abs((token.expires - timezone.now()) - datetime.timedelta(days=7)) < datetime.timedelta(minutes=1)
-    with pytest.raises(SystemExit) as exited:
-        anju(["issue-token", "staff_a", "--days", "0"])
-    assert exited.value.code == 2
+    with pytest.raises(CommandError) as refused:
+        anju("issue_token", "staff_a", "--days", "0")
+    assert refused.value.returncode == 2
+
+
+def test_the_anju_command_exits_2_with_one_line(tmp_path):
+    done = run_anju(["tokens", "revoke", "abc"], child_env(tmp_path))  # refused before any query
+    assert done.returncode == 2 and done.stderr.strip().count("\n") == 0 and "no API token" in done.stderr
