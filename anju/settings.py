@@ -143,9 +143,26 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "roster:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
-# Failed logins per username and per client address before a pause (see accounts.throttle).
+# Locked accounts are refused by the backend too, so no login path (page, admin, API) lets them in.
+AUTHENTICATION_BACKENDS = ["anju.accounts.backends.LockAwareModelBackend"]
+# Limits against guessing (core.ratelimit): failures in a sliding window, counted in Redis when
+# ANJU_CACHE_URL is set and in the database otherwise: one count for every worker and server.
+# Failed logins per username, and per client address (an office shares one address), before a pause:
 ANJU_LOGIN_MAX_FAILURES = int(os.environ.get("ANJU_LOGIN_MAX_FAILURES", "5"))
 ANJU_LOGIN_LOCK_SECONDS = int(os.environ.get("ANJU_LOGIN_LOCK_SECONDS", "300"))
+ANJU_LOGIN_ADDRESS_MAX_FAILURES = int(os.environ.get("ANJU_LOGIN_ADDRESS_MAX_FAILURES", "20"))
+# Failed logins of an account within the window after which it locks until staff unlock it:
+ANJU_ACCOUNT_LOCK_FAILURES = int(os.environ.get("ANJU_ACCOUNT_LOCK_FAILURES", "10"))
+ANJU_ACCOUNT_LOCK_WINDOW = int(os.environ.get("ANJU_ACCOUNT_LOCK_WINDOW", "86400"))
+# Wrong bearer tokens per client address and window (s) before the API answers 429:
+ANJU_API_TOKEN_MAX_FAILURES = int(os.environ.get("ANJU_API_TOKEN_MAX_FAILURES", "20"))
+ANJU_API_TOKEN_WINDOW = int(os.environ.get("ANJU_API_TOKEN_WINDOW", "600"))
+ANJU_TOKEN_DAYS = int(os.environ.get("ANJU_TOKEN_DAYS", "90"))  # an API token's life
+# Public forms per address: (uses, window in s).
+ANJU_PARTICIPATION_RATE_LIMITS = {
+    "suggest": (int(os.environ.get("ANJU_SUGGEST_MAX", "5")), int(os.environ.get("ANJU_SUGGEST_WINDOW", "3600"))),
+    "track": (int(os.environ.get("ANJU_RECEIPT_LOOKUP_MAX", "30")), int(os.environ.get("ANJU_RECEIPT_LOOKUP_WINDOW", "600"))),
+}
 
 # A letter locks after this many failed owner checks (until staff unlock it); an address is paused
 # after more failures (codes or checks) within its window: a building's residents may share a router.
@@ -180,11 +197,14 @@ MEDIA_URL = "/media/"
 # Complete TTF files for WeasyPrint; the chunked web font prints wrong glyphs (recipes.md).
 ANJU_PDF_FONT_DIR = Path(os.environ.get("ANJU_PDF_FONT_DIR", BASE_DIR / "node_modules" / "@expo-google-fonts" / "noto-sans-sc"))
 
+ANJU_CACHE_URL = os.environ.get("ANJU_CACHE_URL", "")
+ANJU_CACHE_KEY_PREFIX = os.environ.get("ANJU_CACHE_KEY_PREFIX", "anju")  # several sites (or test runs) on one Redis
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-if os.environ.get("ANJU_CACHE_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["ANJU_CACHE_URL"]}}
-if not DEBUG and not os.environ.get("ANJU_CACHE_URL") and "sqlite3" in DATABASES["default"]["ENGINE"]:
-    # One process tree on one machine shares login throttles through the database cache.
+if ANJU_CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": ANJU_CACHE_URL,
+                          "KEY_PREFIX": ANJU_CACHE_KEY_PREFIX}}
+if not DEBUG and not ANJU_CACHE_URL and "sqlite3" in DATABASES["default"]["ENGINE"]:
+    # Cached figures are shared by the workers of one machine (rate limits have their own table).
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "anju_cache"}}
 
 SESSION_COOKIE_HTTPONLY = True

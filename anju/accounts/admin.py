@@ -13,5 +13,5 @@ class ProfileAdmin(admin.ModelAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["name", "user", "prefix", "created", "last_used"]
+    list_display = ["name", "user", "prefix", "created", "last_used", "expires"]
     readonly_fields = ["prefix", "created", "last_used"]

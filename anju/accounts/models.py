@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import datetime
 import hashlib
 import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anju.roster.scoping import Scope
@@ -63,6 +65,10 @@ class Profile(models.Model):
         )
 
 
+def _token_expiry() -> datetime.datetime:
+    return timezone.now() + datetime.timedelta(days=settings.ANJU_TOKEN_DAYS)
+
+
 def hash_token(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
@@ -76,6 +82,7 @@ class ApiToken(models.Model):
     prefix = models.CharField(max_length=8, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     last_used = models.DateTimeField(null=True, blank=True)
+    expires = models.DateTimeField(_("到期"), default=_token_expiry)
 
     class Meta:
         verbose_name = _("接口令牌")
@@ -84,8 +91,29 @@ class ApiToken(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
 
+    @property
+    def expired(self) -> bool:
+        return self.expires <= timezone.now()
+
     @classmethod
-    def issue(cls, *, user: object, name: str) -> tuple[ApiToken, str]:
+    def issue(cls, *, user: object, name: str, days: int | None = None) -> tuple[ApiToken, str]:
+        """A new token living `days` (default ANJU_TOKEN_DAYS); the key is returned once, only its hash kept."""
         key = "anju_" + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, key_hash=hash_token(key), prefix=key[5:13])
+        expires = _token_expiry() if days is None else timezone.now() + datetime.timedelta(days=days)
+        token = cls.objects.create(user=user, name=name, key_hash=hash_token(key), prefix=key[5:13], expires=expires)
         return token, key
+
+
+class AccountLock(models.Model):
+    """An account locked after repeated failed logins; it stays locked until staff unlock it (the row is deleted)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_lock")
+    locked_at = models.DateTimeField(_("锁定时间"), auto_now_add=True)
+    failures = models.PositiveIntegerField(_("失败次数"))
+
+    class Meta:
+        verbose_name = _("锁定的账号")
+        verbose_name_plural = _("锁定的账号")
+
+    def __str__(self) -> str:
+        return str(self.user)

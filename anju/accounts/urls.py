@@ -7,4 +7,6 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("locked/", views.locked_accounts, name="locked"),
+    path("locked/<int:pk>/unlock/", views.unlock_account, name="unlock"),
 ]

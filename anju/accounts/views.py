@@ -1,40 +1,50 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest
-from django.utils.translation import gettext_lazy as _
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
-from anju.accounts import throttle
+from anju.accounts import lockout
+from anju.accounts.forms import LoginForm
+from anju.core.audit import Actor
 
-
-def client_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
-class ThrottledAuthenticationForm(AuthenticationForm):
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "invalid_login": _("用户名或密码不正确。"),
-        "throttled": _("登录失败次数过多，请 5 分钟后再试。"),
-    }
-
-    def clean(self):
-        username = self.data.get("username", "")
-        address = client_address(self.request) if self.request else ""
-        if throttle.is_locked(username, address):
-            raise ValidationError(self.error_messages["throttled"], code="throttled")
-        try:
-            cleaned = super().clean()
-        except ValidationError:
-            throttle.record_failure(username, address)
-            raise
-        throttle.reset(username, address)
-        return cleaned
+REFUSED_STATUS = {lockout.THROTTLED: 429, lockout.LOCKED: 403}
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
-    authentication_form = ThrottledAuthenticationForm
+    authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_invalid(self, form: LoginForm) -> HttpResponse:
+        response = super().form_invalid(form)
+        response.status_code = REFUSED_STATUS.get(form.refused, response.status_code)
+        return response
+
+
+def _require_unlocker(request: HttpRequest) -> None:
+    if not lockout.may_unlock(request.user):
+        raise PermissionDenied
+
+
+@login_required
+@require_GET
+def locked_accounts(request: HttpRequest) -> HttpResponse:
+    """Accounts locked after repeated failed logins, in the viewer's sub-district; each with an unlock button."""
+    _require_unlocker(request)
+    return render(request, "accounts/locked.html", {"locks": lockout.locks_visible_to(request.user)})
+
+
+@login_required
+@require_POST
+def unlock_account(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_unlocker(request)
+    found = get_object_or_404(lockout.locks_visible_to(request.user), pk=pk)  # another sub-district's: 404
+    lockout.unlock(user=found.user, actor=Actor.of(request.user))
+    messages.success(request, _("已解锁账号 %(username)s。") % {"username": found.user.get_username()})
+    return redirect("accounts:locked")

@@ -29,10 +29,6 @@ def address_limit() -> ratelimit.Limit:
     return ratelimit.Limit("vote-address", settings.ANJU_VOTE_ADDRESS_FAILURES, settings.ANJU_VOTE_ADDRESS_WINDOW)
 
 
-def _address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _too_many(request: HttpRequest, ctx: dict, template: str) -> HttpResponse:
     ctx["error"] = _("尝试次数过多，请稍后再试，或联系社区工作人员上门，或用纸质表决票表决。")
     return render(request, template, ctx, status=429)
@@ -54,12 +50,12 @@ def vote_link(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _enter(request: HttpRequest, code: str, ctx: dict) -> HttpResponse:
-    if ratelimit.exceeded(address_limit(), _address(request)):
+    if ratelimit.exceeded(address_limit(), ratelimit.client_address(request)):
         return _too_many(request, ctx, "consultations/vote_code.html")
     try:
         letter = services.letter_for_code(code)
     except NotFound as error:
-        ratelimit.record_failure(address_limit(), _address(request))
+        ratelimit.record_failure(address_limit(), ratelimit.client_address(request))
         ctx["error"] = user_message(error)
         return render(request, "consultations/vote_code.html", ctx, status=404)
     request.session.cycle_key()
@@ -106,7 +102,7 @@ def _identity(request: HttpRequest, letter: Letter, ctx: dict) -> HttpResponse:
     template = "consultations/vote_identity.html"
     if request.method != "POST" or request.POST.get("step") != "identity":
         return render(request, template, ctx)
-    address = _address(request)
+    address = ratelimit.client_address(request)
     if ratelimit.exceeded(address_limit(), address):
         return _too_many(request, ctx, template)
     try:

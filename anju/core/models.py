@@ -79,3 +79,17 @@ class Job(models.Model):
     def output_expired(self) -> bool:
         """The job's file was deleted at the end of the retention period (`anju purge-files`)."""
         return bool(self.output_name) and not self.output
+
+class RateCounter(models.Model):
+    """Recent failures under one rate-limit key (see core.ratelimit): the database store shared by all servers."""
+
+    key = models.CharField(max_length=120, unique=True)  # limit name + keyed hash; never a username or address
+    stamps = models.JSONField(default=list)  # epoch seconds of the newest failures, oldest first
+    expires = models.FloatField(db_index=True)  # epoch seconds after which every stamp is outside the window
+
+    class Meta:
+        verbose_name = _("频率限制计数")
+        verbose_name_plural = _("频率限制计数")
+
+    def __str__(self) -> str:
+        return self.key

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -17,8 +18,9 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
+from anju.core import ratelimit
 from anju.core.audit import Actor
-from anju.participation import queries, ratelimit, services
+from anju.participation import queries, services
 from anju.participation.images import MAX_REQUEST_BYTES
 from anju.participation.models import (
     QUESTIONS,
@@ -394,7 +396,7 @@ def _org(o: PartyOrganisation) -> dict:
 @router.post("/public/suggestions", auth=None, response={201: ReceiptOut})
 def public_submit(request: HttpRequest, data: Form[SuggestionIn], photos: File[list[UploadedFile]] = None):
     """Send a suggestion (multipart form; up to 3 photos). Rate-limited per address; keep the receipt code."""
-    ratelimit.check(request, "suggest")
+    ratelimit.per_address(request, "suggest", settings.ANJU_PARTICIPATION_RATE_LIMITS["suggest"])
     if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_REQUEST_BYTES:
         raise HttpError(413, "提交内容过大（照片每张不超过 8 MB） / Too large (photos at most 8 MB each)")
     if data.website:
@@ -412,7 +414,7 @@ def public_submit(request: HttpRequest, data: Form[SuggestionIn], photos: File[l
 @router.get("/public/suggestions/{code}", auth=None, response=ReceiptOut)
 def public_follow(request: HttpRequest, code: str):
     """Status, official reply and the meetings where the suggestion was discussed, by receipt code."""
-    ratelimit.check(request, "track")
+    ratelimit.per_address(request, "track", settings.ANJU_PARTICIPATION_RATE_LIMITS["track"])
     return _receipt(get_object_or_404(Suggestion.objects.select_related("compound", "building"), receipt_code=code.upper()))
 
 

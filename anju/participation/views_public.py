@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from anju.core import ratelimit
 from anju.core.audit import Actor
 from anju.core.errors import ValidationFailed
-from anju.participation import queries, ratelimit, services
+from anju.participation import queries, services
 from anju.participation.forms import SuggestionForm, TrackForm
 from anju.participation.images import MAX_REQUEST_BYTES
 from anju.participation.models import Notice, NoticeImage, Suggestion
@@ -36,7 +38,7 @@ def suggestion_new(request: HttpRequest) -> HttpResponse:
         initial = {"compound": compound, "building": building}
         return render(request, "participation/public/suggest.html",
                       {"form": SuggestionForm(initial=initial, compound=compound), "compound": compound})
-    ratelimit.check(request, "suggest")
+    ratelimit.per_address(request, "suggest", settings.ANJU_PARTICIPATION_RATE_LIMITS["suggest"])
     if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_REQUEST_BYTES:
         raise ValidationFailed("提交内容过大（照片每张不超过 8 MB）", "Too large (photos at most 8 MB each)", field="photos")
     form = SuggestionForm(request.POST, request.FILES, compound=compound)
@@ -68,7 +70,7 @@ def track(request: HttpRequest) -> HttpResponse:
 @never_cache
 def receipt(request: HttpRequest, code: str) -> HttpResponse:
     """What the sender sees with the receipt code: status, official reply, the meetings where it was discussed."""
-    ratelimit.check(request, "track")
+    ratelimit.per_address(request, "track", settings.ANJU_PARTICIPATION_RATE_LIMITS["track"])
     suggestion = Suggestion.objects.filter(receipt_code=code.upper()).select_related("compound", "building").first()
     if suggestion is None:
         return render(request, "participation/public/track.html",
