@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "anju.core.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "anju.core.middleware.AnjuErrorMiddleware",
 ]
@@ -137,6 +138,9 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # Failed logins per username and per client address before a pause (see accounts.throttle).
 ANJU_LOGIN_MAX_FAILURES = int(os.environ.get("ANJU_LOGIN_MAX_FAILURES", "5"))
 ANJU_LOGIN_LOCK_SECONDS = int(os.environ.get("ANJU_LOGIN_LOCK_SECONDS", "300"))
+# A signed-in session ends after this many minutes without a request (0: never); residents' vote
+# sessions from a letter link have no login and are not timed (core.middleware.IdleTimeoutMiddleware).
+ANJU_SESSION_IDLE_MINUTES = int(os.environ.get("ANJU_SESSION_IDLE_MINUTES", "120"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
