@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "csp",
+    "ninja",  # /api/docs from its own static files, not a CDN (the CSP allows only 'self')
     "anju.core",
     "anju.roster",
     "anju.elevators",
@@ -54,6 +56,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -174,6 +177,25 @@ if os.environ.get("ANJU_CACHE_URL"):
 if not DEBUG and not os.environ.get("ANJU_CACHE_URL") and "sqlite3" in DATABASES["default"]["ENGINE"]:
     # One process tree on one machine shares login throttles through the database cache.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "anju_cache"}}
+
+# Content-Security-Policy (django-csp): only Anju's own files run or style a page. No inline
+# <script>, event handler, javascript: link, style="" or <style> (templates use static files and
+# data- attributes, core/static/core/anju.js); no eval (htmx's allowEval is off, see core/base.html).
+# Bootstrap draws its icons (select arrows, check marks) from data: SVGs in its CSS.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
