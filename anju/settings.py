@@ -10,22 +10,33 @@ import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from django.core.exceptions import ImproperlyConfigured  # the `anju` command prints it as one line
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("ANJU_VAR_DIR", BASE_DIR / "var"))
 PRODUCTION = os.environ.get("ANJU_ENV", "development") == "production"
 
-_DEV_SECRET = "dev-only-not-secret-anju-0b9f2c1e7a4d4e8f9a6b3c2d1e0f9a8b7c6d5e4f"
-SECRET_KEY = os.environ.get("ANJU_SECRET_KEY", "" if PRODUCTION else _DEV_SECRET)
-if PRODUCTION and len(SECRET_KEY) < 50:
-    raise RuntimeError("ANJU_SECRET_KEY must be set (50+ random characters) when ANJU_ENV=production")
-
+# The development keys are public (they are in this file): production refuses them even when set explicitly.
+DEV_SECRET_KEY = "dev-only-not-secret-anju-0b9f2c1e7a4d4e8f9a6b3c2d1e0f9a8b7c6d5e4f"
+DEV_DATA_KEY = "dev-only-data-key-not-for-real-personal-data"
+SECRET_KEY = os.environ.get("ANJU_SECRET_KEY", "" if PRODUCTION else DEV_SECRET_KEY)
 # Personal data (ID numbers, phones) is encrypted with this key and searched through an HMAC of it.
 # Kept apart from SECRET_KEY so rotating sessions does not make the roster unreadable.
-ANJU_DATA_KEY = os.environ.get("ANJU_DATA_KEY", "" if PRODUCTION else "dev-only-data-key-not-for-real-personal-data")
-if PRODUCTION and len(ANJU_DATA_KEY) < 32:
-    raise RuntimeError("ANJU_DATA_KEY must be set (32+ random characters) when ANJU_ENV=production")
+ANJU_DATA_KEY = os.environ.get("ANJU_DATA_KEY", "" if PRODUCTION else DEV_DATA_KEY)
+if PRODUCTION:
+    if SECRET_KEY == DEV_SECRET_KEY:
+        raise ImproperlyConfigured("ANJU_SECRET_KEY 是公开的开发密钥，生产环境不能使用，请换成 50 位以上的随机字符 / "
+                                   "ANJU_SECRET_KEY is the public development key; production needs 50+ random characters")
+    if len(SECRET_KEY) < 50:
+        raise ImproperlyConfigured("ANJU_ENV=production 时必须设置 ANJU_SECRET_KEY（50 位以上的随机字符） / "
+                                   "ANJU_SECRET_KEY must be set (50+ random characters) when ANJU_ENV=production")
+    if ANJU_DATA_KEY == DEV_DATA_KEY:
+        raise ImproperlyConfigured("ANJU_DATA_KEY 是公开的开发密钥，生产环境不能用它加密个人信息，请换成 32 位以上的随机字符 / "
+                                   "ANJU_DATA_KEY is the public development key; production needs 32+ random characters")
+    if len(ANJU_DATA_KEY) < 32:
+        raise ImproperlyConfigured("ANJU_ENV=production 时必须设置 ANJU_DATA_KEY（32 位以上的随机字符） / "
+                                   "ANJU_DATA_KEY must be set (32+ random characters) when ANJU_ENV=production")
 
 DEBUG = os.environ.get("ANJU_DEBUG", "0" if PRODUCTION else "1") == "1"
 ALLOWED_HOSTS = [h for h in os.environ.get("ANJU_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h]
