@@ -19,7 +19,15 @@ def main(argv: list[str] | None = None) -> int:
     if argv and not argv[0].startswith("-"):
         argv[0] = argv[0].replace("-", "_")  # `anju import-roster` runs the import_roster command
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anju.settings")
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
+
+    try:  # unsafe or missing settings (a development key in production): one line, not a traceback
+        settings.INSTALLED_APPS  # noqa: B018  (reading it loads the settings)
+    except ImproperlyConfigured as unsafe:
+        print(f"anju: {unsafe}", file=sys.stderr)
+        return 2
 
     execute_from_command_line(["anju", *argv])
     return 0

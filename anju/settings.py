@@ -10,28 +10,40 @@ import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from django.core.exceptions import ImproperlyConfigured  # the `anju` command prints it as one line
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("ANJU_VAR_DIR", BASE_DIR / "var"))
 PRODUCTION = os.environ.get("ANJU_ENV", "development") == "production"
 
-_DEV_SECRET = "dev-only-not-secret-anju-0b9f2c1e7a4d4e8f9a6b3c2d1e0f9a8b7c6d5e4f"
-SECRET_KEY = os.environ.get("ANJU_SECRET_KEY", "" if PRODUCTION else _DEV_SECRET)
-if PRODUCTION and len(SECRET_KEY) < 50:
-    raise RuntimeError("ANJU_SECRET_KEY must be set (50+ random characters) when ANJU_ENV=production")
-
+# The development keys are public (they are in this file): production refuses them even when set explicitly.
+DEV_SECRET_KEY = "dev-only-not-secret-anju-0b9f2c1e7a4d4e8f9a6b3c2d1e0f9a8b7c6d5e4f"
+DEV_DATA_KEY = "dev-only-data-key-not-for-real-personal-data"
+SECRET_KEY = os.environ.get("ANJU_SECRET_KEY", "" if PRODUCTION else DEV_SECRET_KEY)
 # Personal data (ID numbers, phones) is encrypted with this key and searched through an HMAC of it.
 # Kept apart from SECRET_KEY so rotating sessions does not make the roster unreadable.
-ANJU_DATA_KEY = os.environ.get("ANJU_DATA_KEY", "" if PRODUCTION else "dev-only-data-key-not-for-real-personal-data")
-if PRODUCTION and len(ANJU_DATA_KEY) < 32:
-    raise RuntimeError("ANJU_DATA_KEY must be set (32+ random characters) when ANJU_ENV=production")
+ANJU_DATA_KEY = os.environ.get("ANJU_DATA_KEY", "" if PRODUCTION else DEV_DATA_KEY)
+if PRODUCTION:
+    if SECRET_KEY == DEV_SECRET_KEY:
+        raise ImproperlyConfigured("ANJU_SECRET_KEY 是公开的开发密钥，生产环境不能使用，请换成 50 位以上的随机字符 / "
+                                   "ANJU_SECRET_KEY is the public development key; production needs 50+ random characters")
+    if len(SECRET_KEY) < 50:
+        raise ImproperlyConfigured("ANJU_ENV=production 时必须设置 ANJU_SECRET_KEY（50 位以上的随机字符） / "
+                                   "ANJU_SECRET_KEY must be set (50+ random characters) when ANJU_ENV=production")
+    if ANJU_DATA_KEY == DEV_DATA_KEY:
+        raise ImproperlyConfigured("ANJU_DATA_KEY 是公开的开发密钥，生产环境不能用它加密个人信息，请换成 32 位以上的随机字符 / "
+                                   "ANJU_DATA_KEY is the public development key; production needs 32+ random characters")
+    if len(ANJU_DATA_KEY) < 32:
+        raise ImproperlyConfigured("ANJU_ENV=production 时必须设置 ANJU_DATA_KEY（32 位以上的随机字符） / "
+                                   "ANJU_DATA_KEY must be set (32+ random characters) when ANJU_ENV=production")
 
 DEBUG = os.environ.get("ANJU_DEBUG", "0" if PRODUCTION else "1") == "1"
 ALLOWED_HOSTS = [h for h in os.environ.get("ANJU_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("ANJU_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
+    "anju.accounts",  # first, so its createsuperuser (which checks DJANGO_SUPERUSER_PASSWORD too) wins
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -42,8 +54,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "csp",
+    "ninja",  # /api/docs from its own static files, not a CDN (the CSP allows only 'self')
     "anju.core",
-    "anju.accounts",
     "anju.roster",
     "anju.elevators",
     "anju.consultations",
@@ -54,6 +67,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -61,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "anju.core.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "anju.core.middleware.AnjuErrorMiddleware",
 ]
@@ -137,7 +152,9 @@ ANJU_WEB_THREADS = int(os.environ.get("ANJU_WEB_THREADS", "16"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # 12+ characters and not one of Django's 20,000 common passwords, wherever a password is set:
+    # the password page, the admin, createsuperuser (also non-interactive) and changepassword.
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
@@ -170,6 +187,9 @@ ANJU_VOTE_LETTER_FAILURES = int(os.environ.get("ANJU_VOTE_LETTER_FAILURES", "5")
 ANJU_VOTE_LETTER_WINDOW = int(os.environ.get("ANJU_VOTE_LETTER_WINDOW", str(30 * 24 * 3600)))
 ANJU_VOTE_ADDRESS_FAILURES = int(os.environ.get("ANJU_VOTE_ADDRESS_FAILURES", "30"))
 ANJU_VOTE_ADDRESS_WINDOW = int(os.environ.get("ANJU_VOTE_ADDRESS_WINDOW", "3600"))
+# A signed-in session ends after this many minutes without a request (0: never); residents' vote
+# sessions from a letter link have no login and are not timed (core.middleware.IdleTimeoutMiddleware).
+ANJU_SESSION_IDLE_MINUTES = int(os.environ.get("ANJU_SESSION_IDLE_MINUTES", "120"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -206,6 +226,25 @@ if ANJU_CACHE_URL:
 if not DEBUG and not ANJU_CACHE_URL and "sqlite3" in DATABASES["default"]["ENGINE"]:
     # Cached figures are shared by the workers of one machine (rate limits have their own table).
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "anju_cache"}}
+
+# Content-Security-Policy (django-csp): only Anju's own files run or style a page. No inline
+# <script>, event handler, javascript: link, style="" or <style> (templates use static files and
+# data- attributes, core/static/core/anju.js); no eval (htmx's allowEval is off, see core/base.html).
+# Bootstrap draws its icons (select arrows, check marks) from data: SVGs in its CSS.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

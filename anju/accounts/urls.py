@@ -6,6 +6,7 @@ from anju.accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("locked/", views.locked_accounts, name="locked"),
     path("locked/<int:pk>/unlock/", views.unlock_account, name="unlock"),

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -48,3 +50,14 @@ def unlock_account(request: HttpRequest, pk: int) -> HttpResponse:
     lockout.unlock(user=found.user, actor=Actor.of(request.user))
     messages.success(request, _("已解锁账号 %(username)s。") % {"username": found.user.get_username()})
     return redirect("accounts:locked")
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """A staff member changes their own password; the rules of AUTH_PASSWORD_VALIDATORS apply."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy(settings.LOGIN_REDIRECT_URL)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("密码已修改。"))
+        return response

@@ -17,3 +17,4 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_create_cache_tables, sender=self, dispatch_uid="anju.core.createcachetable")
+        from anju.core import checks  # noqa: F401  (registers the deploy checks)
