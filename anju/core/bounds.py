@@ -8,9 +8,10 @@ bad input, and both are refused at the edge: the API says 422 from its schema, a
 
 from __future__ import annotations
 
+import datetime
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 MAX_ID = 2**63 - 1  # the widest integer both SQLite and PostgreSQL (bigint) store
 MAX_INT32 = 2**31 - 1  # PostgreSQL's integer columns (IntegerField, PositiveIntegerField)
@@ -21,6 +22,19 @@ Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET)]
 Count = Annotated[int, Field(ge=0, le=MAX_INT32)]
 Int32 = Annotated[int, Field(ge=-MAX_INT32 - 1, le=MAX_INT32)]
 Year = Annotated[int, Field(ge=1900, le=2200)]
+
+
+def _in_utc(value: datetime.datetime) -> datetime.datetime:
+    # PostgreSQL takes UTC offsets up to ±15:59 and fails the query on a wider one (ISO 8601 allows ±23:59).
+    if value.tzinfo is None:
+        return value
+    try:
+        return value.astimezone(datetime.UTC)
+    except OverflowError:
+        raise ValueError("date and time out of range") from None
+
+
+Moment = Annotated[datetime.datetime, AfterValidator(_in_utc)]  # a point in time, stored the same on every database
 
 
 def limit(maximum: int) -> object:

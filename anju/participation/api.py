@@ -18,7 +18,7 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from anju.core.audit import Actor
-from anju.core.bounds import Count, Id, Offset, limit
+from anju.core.bounds import Count, Id, Moment, Offset, limit
 from anju.participation import queries, ratelimit, services
 from anju.participation.images import MAX_REQUEST_BYTES
 from anju.participation.models import (
@@ -150,7 +150,7 @@ class NoticeIn(Schema):
 
 class MeetingIn(Schema):
     compound_id: Id
-    starts_at: datetime.datetime
+    starts_at: Moment
     place: str
     topic: str
 

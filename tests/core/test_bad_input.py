@@ -74,6 +74,14 @@ def test_an_id_or_count_past_64_bits_in_a_body_is_422(client, world, bearer, pat
     assert response.status_code == 422, response.content
 
 
+@pytest.mark.parametrize(("starts_at", "status"), [("0253-02-14T15:09:47+20:57", 201), ("2021-05-01T10:00:00+08:00", 201),
+                                                   ("0001-01-01T00:10:00+20:00", 422)])
+def test_a_time_with_a_utc_offset_past_postgresqls_range_is_stored_or_422(client, world, bearer, starts_at, status):
+    body = {"compound_id": world.compound_a.pk, "starts_at": starts_at, "place": "活动室", "topic": "加装电梯"}
+    response = client.post("/api/participation/meetings", json.dumps(body), content_type="application/json", headers=bearer)
+    assert response.status_code == status, response.content
+
+
 def test_every_integer_the_api_accepts_has_bounds(client):
     """The pattern, not the examples: each integer parameter and request-body field declares its range."""
     schema = client.get("/api/openapi.json").json()
