@@ -13,6 +13,7 @@ from ninja.errors import HttpError
 from anju.consultations import queries, services
 from anju.consultations.models import Ballot, Consultation, Elector
 from anju.core.audit import Actor
+from anju.core.bounds import Id
 from anju.domain.consent_cli import result_json
 from anju.roster.models import Building, Compound, Unit
 from anju.roster.scoping import scope_of
@@ -49,9 +50,9 @@ class QuestionOut(Schema):
 
 
 class ConsultationIn(Schema):
-    compound_id: int
-    building_id: int | None = None
-    unit_id: int | None = None
+    compound_id: Id
+    building_id: Id | None = None
+    unit_id: Id | None = None
     title: str
     description: str = ""
     open_ballots: bool = Field(False, description="publish the ballot list by room (only where the owners' rules "
@@ -115,7 +116,7 @@ def _b(b: Ballot) -> dict:
             "answers": b.answers, "entered_by": b.entered_by_label, "cast_at": b.cast_at.isoformat()}
 
 
-def _access(request: HttpRequest, pk: int) -> Consultation:
+def _access(request: HttpRequest, pk: Id) -> Consultation:
     qs = Consultation.objects.visible_to(request.user).select_related("compound", "building", "unit")
     return services.close_if_due(get_object_or_404(qs, pk=pk))
 
@@ -147,29 +148,29 @@ def create_consultation(request: HttpRequest, data: ConsultationIn):
 
 
 @router.get("/consultations/{pk}", response=ConsultationOut)
-def consultation_detail(request: HttpRequest, pk: int):
+def consultation_detail(request: HttpRequest, pk: Id):
     return _c(_access(request, pk))
 
 
 @router.get("/consultations/{pk}/questions", response=list[QuestionOut])
-def list_questions(request: HttpRequest, pk: int):
+def list_questions(request: HttpRequest, pk: Id):
     return list(_access(request, pk).questions.all())
 
 
 @router.post("/consultations/{pk}/questions", response={201: QuestionOut})
-def add_question(request: HttpRequest, pk: int, data: QuestionIn):
+def add_question(request: HttpRequest, pk: Id, data: QuestionIn):
     q = services.question_add(consultation=_access(request, pk), actor=_edit(request), kind=data.kind, text=data.text,
                               choices=data.choices, unit_label=data.unit_label, rule=data.rule)
     return Status(201, q)
 
 
 @router.post("/consultations/{pk}/open", response=ConsultationOut)
-def open_consultation(request: HttpRequest, pk: int):
+def open_consultation(request: HttpRequest, pk: Id):
     return _c(services.consultation_open(consultation=_access(request, pk), actor=_edit(request)))
 
 
 @router.post("/consultations/{pk}/close", response=ConsultationOut)
-def close_consultation(request: HttpRequest, pk: int):
+def close_consultation(request: HttpRequest, pk: Id):
     return _c(services.consultation_close(consultation=_access(request, pk), actor=_edit(request)))
 
 
@@ -179,7 +180,7 @@ class NextRoundIn(Schema):
 
 
 @router.post("/consultations/{pk}/next-round", response={201: ConsultationOut})
-def next_round(request: HttpRequest, pk: int, data: NextRoundIn):
+def next_round(request: HttpRequest, pk: Id, data: NextRoundIn):
     """Round n+1 of a closed consultation, linked to it."""
     c = services.next_round(consultation=_access(request, pk), actor=_edit(request), only_failed=data.only_failed,
                             title=data.title)
@@ -187,14 +188,14 @@ def next_round(request: HttpRequest, pk: int, data: NextRoundIn):
 
 
 @router.get("/consultations/{pk}/ballots", response=list[BallotOut])
-def list_ballots(request: HttpRequest, pk: int):
+def list_ballots(request: HttpRequest, pk: Id):
     """Every ballot as cast, history included (replaced and set-aside ballots keep their state)."""
     c = _access(request, pk)
     return [_b(b) for b in c.ballots.select_related("elector").order_by("id")]
 
 
 @router.post("/consultations/{pk}/ballots", response={201: BallotOut})
-def cast_ballot(request: HttpRequest, pk: int, data: BallotIn):
+def cast_ballot(request: HttpRequest, pk: Id, data: BallotIn):
     """Staff enter a ballot for a named household (same write path as every channel)."""
     actor = _edit(request)
     c = _access(request, pk)
@@ -205,14 +206,14 @@ def cast_ballot(request: HttpRequest, pk: int, data: BallotIn):
 
 
 @router.post("/consultations/{pk}/ballots/{ballot_id}/resolve", response=BallotOut)
-def resolve_conflict(request: HttpRequest, pk: int, ballot_id: int, data: ResolveIn):
+def resolve_conflict(request: HttpRequest, pk: Id, ballot_id: Id, data: ResolveIn):
     actor = _edit(request)
     ballot = get_object_or_404(Ballot.objects.select_related("elector"), consultation=_access(request, pk), pk=ballot_id)
     return _b(services.conflict_resolve(ballot=ballot, actor=actor, reason=data.reason))
 
 
 @router.get("/consultations/{pk}/tally", response=TallyOut)
-def tally(request: HttpRequest, pk: int):
+def tally(request: HttpRequest, pk: Id):
     """The live tally: each yes/no question with the engine's result (conditions, missing)."""
     c = _access(request, pk)
     t = queries.tally(c)
@@ -249,13 +250,13 @@ class OwnerConflictOut(Schema):
 
 class SettleIn(Schema):
     owner_key: str
-    question_id: int
+    question_id: Id
     vote: str = Field(..., description="yes | no | abstain: the vote that stands for this owner")
     reason: str
 
 
 @router.get("/consultations/{pk}/owner-conflicts", response=list[OwnerConflictOut])
-def list_owner_conflicts(request: HttpRequest, pk: int):
+def list_owner_conflicts(request: HttpRequest, pk: Id):
     """Owners whose flats voted differently on a yes/no question (counted as one owner: SPC art. 9)."""
     found = queries.owner_conflicts(_access(request, pk))
     return [{"owner_key": o.owner_key, "question_ids": [q.pk for q in o.questions],
@@ -267,7 +268,7 @@ def list_owner_conflicts(request: HttpRequest, pk: int):
 
 
 @router.post("/consultations/{pk}/owner-conflicts/settle", response={201: dict[str, Any]})
-def settle_owner_conflict(request: HttpRequest, pk: int, data: SettleIn):
+def settle_owner_conflict(request: HttpRequest, pk: Id, data: SettleIn):
     """Record which vote stands for an owner on one question, with the reason (audited)."""
     actor = _edit(request)
     c = _access(request, pk)

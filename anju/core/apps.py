@@ -16,5 +16,11 @@ class CoreConfig(AppConfig):
     verbose_name = "核心 Core"
 
     def ready(self) -> None:
+        from django.urls import register_converter
+
+        from anju.core.bounds import IdConverter
+
+        # Before any URLconf loads: every `<id:…>` path converter refuses numbers past 64 bits.
+        register_converter(IdConverter, "id")
         post_migrate.connect(_create_cache_tables, sender=self, dispatch_uid="anju.core.createcachetable")
         from anju.core import checks  # noqa: F401  (registers the deploy checks)

@@ -4,6 +4,6 @@ from anju.core import views
 
 app_name = "core"
 urlpatterns = [
-    path("jobs/<int:pk>/", views.job, name="job"),
-    path("jobs/<int:pk>/download/", views.job_download, name="job_download"),
+    path("jobs/<id:pk>/", views.job, name="job"),
+    path("jobs/<id:pk>/download/", views.job_download, name="job_download"),
 ]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from anju.core.bounds import parse_id
 from anju.dashboard import queries
 from anju.domain.sheets import Provenance, stamp, text_cell, xlsx_row
 from anju.programme.models import CATEGORY_OF, Item, Project, Stage
@@ -48,8 +49,7 @@ def scope_query(scope: Scope) -> str:
 
 
 def _int(params: QueryDict, name: str) -> int | None:
-    value = params.get(name, "")
-    return int(value) if value.isdigit() else None
+    return parse_id(params.get(name))
 
 
 def projects(scope: Scope, params: QueryDict, limit: int | None) -> Table:

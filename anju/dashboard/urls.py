@@ -6,5 +6,5 @@ app_name = "dashboard"
 urlpatterns = [
     path("", views.index, name="index"),
     path("rows/<slug:figure>/", views.rows, name="rows"),
-    path("report/<int:year>.pdf", views.report, name="report"),
+    path("report/<id:year>.pdf", views.report, name="report"),
 ]

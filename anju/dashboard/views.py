@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from anju.core.audit import Actor
+from anju.core.bounds import parse_id
 from anju.core.exports import export_made, provenance_for
 from anju.core.pdf import render_pdf
 from anju.dashboard import queries, tables
@@ -51,22 +52,22 @@ def level_of(request: HttpRequest, *, remember: bool = True) -> Level:
     user_scope = scope_of(request.user)
     base = {"sees_personal_data": user_scope.sees_personal_data, "can_edit": user_scope.can_edit}
     params = request.GET
-    if params.get("compound", "").isdigit():
+    if (compound_id := parse_id(params.get("compound"))) is not None:
         c = get_object_or_404(Compound.objects.visible_to(request.user).select_related("community", "subdistrict"),
-                              pk=params["compound"])
+                              pk=compound_id)
         return Level(Scope(False, c.subdistrict_id, c.community_id, c.pk, **base), c.name, "compound", c.subdistrict, c.community, c)
     if user_scope.compound_id:
         c = Compound.objects.select_related("community", "subdistrict").get(pk=user_scope.compound_id)
         return Level(Scope(False, c.subdistrict_id, c.community_id, c.pk, **base), c.name, "compound", c.subdistrict, c.community, c)
-    if params.get("community", "").isdigit():
-        m = get_object_or_404(Community.objects.visible_to(request.user).select_related("subdistrict"), pk=params["community"])
+    if (community_id := parse_id(params.get("community"))) is not None:
+        m = get_object_or_404(Community.objects.visible_to(request.user).select_related("subdistrict"), pk=community_id)
         return Level(Scope(False, m.subdistrict_id, m.pk, None, **base), m.name, "community", m.subdistrict, m)
     if user_scope.community_id:
         m = Community.objects.select_related("subdistrict").get(pk=user_scope.community_id)
         return Level(Scope(False, m.subdistrict_id, m.pk, None, **base), m.name, "community", m.subdistrict, m)
     subdistricts = Subdistrict.objects.visible_to(request.user)
-    if params.get("subdistrict", "").isdigit():
-        sd = get_object_or_404(subdistricts, pk=params["subdistrict"])
+    if (subdistrict_id := parse_id(params.get("subdistrict"))) is not None:
+        sd = get_object_or_404(subdistricts, pk=subdistrict_id)
         if remember:
             request.session[SESSION_SUBDISTRICT] = sd.pk  # the menu link then comes back to the same one
     else:

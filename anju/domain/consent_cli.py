@@ -230,6 +230,12 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None, stdo
     stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
     parser = argparse.ArgumentParser(prog="anju consent", description=__doc__.splitlines()[0])
     parser.add_argument("--input", required=True, metavar="FILE|-", help="JSON input; - reads stdin")
+
+    def one_line(message: str) -> None:  # argparse's usage block would make it several lines
+        print(f"anju consent: 参数有误 / bad arguments: {message}", file=stderr)
+        raise SystemExit(2)
+
+    parser.error = one_line  # type: ignore[method-assign]
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:

@@ -11,6 +11,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from anju.core.audit import Actor
+from anju.core.bounds import Count, Id
 from anju.core.errors import ValidationFailed
 from anju.domain.costshare import plain_yuan, to_fen
 from anju.domain.errors import DomainError
@@ -27,7 +28,7 @@ class LineOut(Schema):
     amount: str
 
 
-class HouseholdOut(Schema):
+class ElevatorHouseholdOut(Schema):
     household_id: int
     room: str
     room_code: str
@@ -37,7 +38,7 @@ class HouseholdOut(Schema):
     exempt: bool
 
 
-class PlanOut(Schema):
+class CostPlanOut(Schema):
     id: int
     project_id: int
     version: int
@@ -62,12 +63,12 @@ class ShareOut(Schema):
     steps: list[str]
 
 
-class PlanDetailOut(PlanOut):
+class CostPlanDetailOut(CostPlanOut):
     inputs: dict
     shares: list[ShareOut]
 
 
-class ProjectOut(Schema):
+class ElevatorProjectOut(Schema):
     id: int
     unit_id: int
     compound: str
@@ -82,12 +83,12 @@ class ProjectOut(Schema):
     latest_plan: int | None
 
 
-class ProjectDetailOut(ProjectOut):
+class ElevatorProjectDetailOut(ElevatorProjectOut):
     gross: str
     costs: list[LineOut]
     subsidies: list[LineOut]
-    households: list[HouseholdOut]
-    plans: list[PlanOut]
+    households: list[ElevatorHouseholdOut]
+    plans: list[CostPlanOut]
 
 
 class CalculateIn(Schema):
@@ -132,7 +133,7 @@ class RunningOut(Schema):
 
 class RunningIn(Schema):
     basis: str | None = Field(None, description="coefficients | equal | rides; 不填则不变")
-    rides: dict[str, int | None] | None = Field(None, description="各户刷卡次数，键为房号；null 清除；未列出的户不变")
+    rides: dict[str, Count | None] | None = Field(None, description="各户刷卡次数，键为房号；null 清除；未列出的户不变")
 
 
 class SavePlanIn(CalculateIn):
@@ -159,7 +160,7 @@ def _project(p: ElevatorProject) -> dict:
     }
 
 
-def _access(request: HttpRequest, pk: int) -> ElevatorProject:
+def _access(request: HttpRequest, pk: Id) -> ElevatorProject:
     return get_object_or_404(queries.projects_for(scope_of(request.user)), pk=pk)
 
 
@@ -179,7 +180,7 @@ def _scenario(project: ElevatorProject, data: CalculateIn) -> queries.Scenario:
     try:
         subsidy = None if data.subsidy is None else to_fen(data.subsidy, field="subsidy")
         reach = None if data.reach_costs is None else {
-            int(f) if f.isdigit() else -1: to_fen(v, field=f"reach_costs.{f}") for f, v in data.reach_costs.items()}
+            int(f) if f.isascii() and f.isdigit() else -1: to_fen(v, field=f"reach_costs.{f}") for f, v in data.reach_costs.items()}
     except DomainError as error:
         raise ValidationFailed.from_domain(error) from None
     if reach is not None and -1 in reach:
@@ -192,13 +193,13 @@ def _scenario(project: ElevatorProject, data: CalculateIn) -> queries.Scenario:
                             weight_by_area=data.weight_by_area, reach_costs=reach)
 
 
-@router.get("/projects", response=list[ProjectOut])
+@router.get("/projects", response=list[ElevatorProjectOut])
 def list_projects(request: HttpRequest):
     return [_project(p) for p in queries.projects_for(scope_of(request.user))]
 
 
-@router.get("/projects/{pk}", response=ProjectDetailOut)
-def project_detail(request: HttpRequest, pk: int):
+@router.get("/projects/{pk}", response=ElevatorProjectDetailOut)
+def project_detail(request: HttpRequest, pk: Id):
     p = _access(request, pk)
     return {
         **_project(p), "gross": plain_yuan(queries.gross_of(p)),
@@ -213,7 +214,7 @@ def project_detail(request: HttpRequest, pk: int):
 
 
 @router.post("/projects/{pk}/calculate", response=CalculateOut)
-def calculate(request: HttpRequest, pk: int, data: CalculateIn):
+def calculate(request: HttpRequest, pk: Id, data: CalculateIn):
     """Every method's shares for the given parameters; nothing is saved."""
     p = _access(request, pk)
     comparison = queries.compare(p, _scenario(p, data))
@@ -237,13 +238,13 @@ def calculate(request: HttpRequest, pk: int, data: CalculateIn):
             "compensation": plain_yuan(comparison.compensation), "net": plain_yuan(comparison.net), "methods": methods}
 
 
-@router.get("/projects/{pk}/plans", response=list[PlanOut])
-def list_plans(request: HttpRequest, pk: int):
+@router.get("/projects/{pk}/plans", response=list[CostPlanOut])
+def list_plans(request: HttpRequest, pk: Id):
     return [_plan(plan) for plan in _access(request, pk).plans.all()]
 
 
-@router.post("/projects/{pk}/plans", response={201: PlanOut})
-def save_plan(request: HttpRequest, pk: int, data: SavePlanIn):
+@router.post("/projects/{pk}/plans", response={201: CostPlanOut})
+def save_plan(request: HttpRequest, pk: Id, data: SavePlanIn):
     """Save the next version of the cost plan with the given method and parameters."""
     p = _access(request, pk)
     if not scope_of(request.user).can_edit:
@@ -262,7 +263,7 @@ def _running(p: ElevatorProject) -> dict:
 
 
 @router.get("/projects/{pk}/running", response=RunningOut)
-def running(request: HttpRequest, pk: int):
+def running(request: HttpRequest, pk: Id):
     """Each household's yearly running costs (元) as the latest plan, or the project as it stands, shares them."""
     try:
         return _running(_access(request, pk))
@@ -271,7 +272,7 @@ def running(request: HttpRequest, pk: int):
 
 
 @router.post("/projects/{pk}/running", response=RunningOut)
-def running_set(request: HttpRequest, pk: int, data: RunningIn):
+def running_set(request: HttpRequest, pk: Id, data: RunningIn):
     """Choose how running costs are shared and/or record metered rides per room (whole numbers, at least 0)."""
     p = _access(request, pk)
     if not scope_of(request.user).can_edit:
@@ -289,8 +290,8 @@ def running_set(request: HttpRequest, pk: int, data: RunningIn):
     return running(request, pk)
 
 
-@router.get("/plans/{pk}", response=PlanDetailOut)
-def plan_detail(request: HttpRequest, pk: int):
+@router.get("/plans/{pk}", response=CostPlanDetailOut)
+def plan_detail(request: HttpRequest, pk: Id):
     plan = get_object_or_404(CostPlan.objects.visible_to(request.user), pk=pk)
     return {**_plan(plan), "inputs": plan.inputs, "shares": [
         {"household_id": s["household"], "room": s["room"], "floor": s["floor"], "amount": plain_yuan(s["amount"]),

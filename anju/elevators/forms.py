@@ -12,6 +12,7 @@ from django.http import QueryDict
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from anju.core.bounds import parse_id
 from anju.domain.costshare import to_fen
 from anju.domain.errors import DomainError
 from anju.elevators.models import (
@@ -32,7 +33,7 @@ def _message(error: DomainError) -> str:
 
 
 def _ids(data: QueryDict, name: str, allowed: set[int]) -> frozenset[int]:
-    return frozenset(int(v) for v in data.getlist(name) if v.isdigit() and int(v) in allowed)
+    return frozenset(i for i in map(parse_id, data.getlist(name)) if i in allowed)
 
 
 def parse_scenario(data: QueryDict, project: ElevatorProject,

@@ -20,6 +20,7 @@ from ninja.files import UploadedFile
 
 from anju.core import ratelimit
 from anju.core.audit import Actor
+from anju.core.bounds import Count, Id, Moment, Offset, limit
 from anju.participation import queries, services
 from anju.participation.images import MAX_REQUEST_BYTES
 from anju.participation.models import (
@@ -42,8 +43,8 @@ router = Router(tags=["participation 共建共治"])
 # ---------------------------------------------------------------- schemas
 
 class SuggestionIn(Schema):
-    compound_id: int
-    building_id: int | None = None
+    compound_id: Id
+    building_id: Id | None = None
     category: str
     title: str
     body: str
@@ -128,8 +129,8 @@ class SuggestionOut(Schema):
 
 
 class AssignIn(Schema):
-    community_id: int | None = None
-    compound_id: int | None = None
+    community_id: Id | None = None
+    compound_id: Id | None = None
     org: str = ""
     category: str | None = None
 
@@ -140,8 +141,8 @@ class ReplyIn(Schema):
 
 
 class NoticeIn(Schema):
-    compound_id: int
-    building_id: int | None = None
+    compound_id: Id
+    building_id: Id | None = None
     kind: str = "notice"
     title: str
     body_html: str
@@ -150,8 +151,8 @@ class NoticeIn(Schema):
 
 
 class MeetingIn(Schema):
-    compound_id: int
-    starts_at: datetime.datetime
+    compound_id: Id
+    starts_at: Moment
     place: str
     topic: str
 
@@ -189,7 +190,7 @@ class MeetingOut(Schema):
 
 
 class HouseholdsIn(Schema):
-    household_ids: list[int]
+    household_ids: list[Id]
 
 
 class DecisionIn(Schema):
@@ -208,7 +209,7 @@ class LinkIn(Schema):
 
 
 class VisitIn(Schema):
-    household_id: int
+    household_id: Id
     visited_on: datetime.date
     visitors: str
     renovation: str = ""
@@ -287,29 +288,29 @@ class OrganisationDetailOut(OrganisationOut):
 
 
 class ActivityIn(Schema):
-    person_id: int
-    compound_id: int
+    person_id: Id
+    compound_id: Id
     on: datetime.date
     kind: str
     hours: Decimal
-    visits: int = 0
+    visits: Count = 0
     note: str = ""
 
 
 class MemberIn(Schema):
-    person_id: int
+    person_id: Id
     duty: str = ""
 
 
 class VolunteerIn(Schema):
-    person_id: int
-    compound_id: int
+    person_id: Id
+    compound_id: Id
     role: str
     project_reference: str = ""
 
 
 class PledgeIn(Schema):
-    membership_id: int
+    membership_id: Id
     kind: str
     status: str
 
@@ -356,7 +357,7 @@ def _suggestion(request: HttpRequest, s: Suggestion) -> dict:
     }
 
 
-def _access_suggestion(request: HttpRequest, pk: int) -> Suggestion:
+def _access_suggestion(request: HttpRequest, pk: Id) -> Suggestion:
     return get_object_or_404(queries.suggestions_for(scope_of(request.user)), pk=pk)
 
 
@@ -375,7 +376,7 @@ def _meeting(m: Meeting) -> dict:
     }
 
 
-def _access_meeting(request: HttpRequest, pk: int) -> Meeting:
+def _access_meeting(request: HttpRequest, pk: Id) -> Meeting:
     return get_object_or_404(Meeting.objects.visible_to(request.user).select_related("compound"), pk=pk)
 
 
@@ -419,7 +420,7 @@ def public_follow(request: HttpRequest, code: str):
 
 
 @router.get("/public/board", auth=None, response=list[BoardItemOut])
-def public_board(request: HttpRequest, compound_id: int | None = None):
+def public_board(request: HttpRequest, compound_id: Id | None = None):
     compound = get_object_or_404(Compound, pk=compound_id) if compound_id else None
     return [{"category": s.category, "compound": s.compound.name, "building": str(s.building) if s.building else None,
              "title": queries.scrub(s.title), "reply": queries.scrub(s.reply), "created": s.created,
@@ -427,7 +428,7 @@ def public_board(request: HttpRequest, compound_id: int | None = None):
 
 
 @router.get("/public/notices", auth=None, response=list[NoticeOut])
-def public_notices(request: HttpRequest, compound_id: int, building_id: int | None = None):
+def public_notices(request: HttpRequest, compound_id: Id, building_id: Id | None = None):
     """Published notices of a compound (and, with building_id, those of that building and the whole compound)."""
     compound = get_object_or_404(Compound, pk=compound_id)
     building = get_object_or_404(Building, pk=building_id, compound=compound) if building_id else None
@@ -435,26 +436,26 @@ def public_notices(request: HttpRequest, compound_id: int, building_id: int | No
 
 
 @router.get("/public/notices/{pk}", auth=None, response=NoticeOut)
-def public_notice(request: HttpRequest, pk: int):
+def public_notice(request: HttpRequest, pk: Id):
     return _notice(request, get_object_or_404(Notice.objects.filter(published_at__isnull=False).select_related("compound", "building"), pk=pk))
 
 
 # ---------------------------------------------------------------- suggestions (staff)
 
 @router.get("/suggestions", response=list[SuggestionOut])
-def list_suggestions(request: HttpRequest, status: str = "", overdue: bool = False, limit: int = 100, offset: int = 0):
+def list_suggestions(request: HttpRequest, status: str = "", overdue: bool = False, limit: limit(500) = 100, offset: Offset = 0):
     status = status if status in SuggestionStatus.values else ""
-    rows = queries.suggestions_for(scope_of(request.user), status=status, overdue=overdue)[offset:offset + min(limit, 500)]
+    rows = queries.suggestions_for(scope_of(request.user), status=status, overdue=overdue)[offset:offset + limit]
     return [_suggestion(request, s) for s in rows]
 
 
 @router.get("/suggestions/{pk}", response=SuggestionOut)
-def suggestion_detail(request: HttpRequest, pk: int):
+def suggestion_detail(request: HttpRequest, pk: Id):
     return _suggestion(request, _access_suggestion(request, pk))
 
 
 @router.post("/suggestions/{pk}/assign", response=SuggestionOut)
-def suggestion_assign(request: HttpRequest, pk: int, data: AssignIn):
+def suggestion_assign(request: HttpRequest, pk: Id, data: AssignIn):
     s = _access_suggestion(request, pk)
     _require_edit(request)
     community = get_object_or_404(Community, pk=data.community_id, subdistrict_id=s.subdistrict_id) if data.community_id else None
@@ -465,7 +466,7 @@ def suggestion_assign(request: HttpRequest, pk: int, data: AssignIn):
 
 
 @router.post("/suggestions/{pk}/reply", response=SuggestionOut)
-def suggestion_reply(request: HttpRequest, pk: int, data: ReplyIn):
+def suggestion_reply(request: HttpRequest, pk: Id, data: ReplyIn):
     s = _access_suggestion(request, pk)
     _require_edit(request)
     services.suggestion_reply(suggestion=s, reply=data.reply, show_on_board=data.show_on_board, actor=Actor.of(request.user))
@@ -473,7 +474,7 @@ def suggestion_reply(request: HttpRequest, pk: int, data: ReplyIn):
 
 
 @router.post("/suggestions/{pk}/close", response=SuggestionOut)
-def suggestion_close(request: HttpRequest, pk: int):
+def suggestion_close(request: HttpRequest, pk: Id):
     s = _access_suggestion(request, pk)
     _require_edit(request)
     services.suggestion_close(suggestion=s, actor=Actor.of(request.user))
@@ -483,7 +484,7 @@ def suggestion_close(request: HttpRequest, pk: int):
 # ---------------------------------------------------------------- notices (staff)
 
 @router.get("/notices", response=list[NoticeOut])
-def list_notices(request: HttpRequest, compound_id: int | None = None):
+def list_notices(request: HttpRequest, compound_id: Id | None = None):
     qs = Notice.objects.visible_to(request.user).select_related("compound", "building")
     if compound_id:
         qs = qs.filter(compound_id=compound_id)
@@ -504,7 +505,7 @@ def create_notice(request: HttpRequest, data: NoticeIn):
 
 
 @router.post("/notices/{pk}/publish", response=NoticeOut)
-def publish_notice(request: HttpRequest, pk: int, publish: bool = True):
+def publish_notice(request: HttpRequest, pk: Id, publish: bool = True):
     n = get_object_or_404(Notice.objects.visible_to(request.user).select_related("compound", "building"), pk=pk)
     _require_edit(request)
     services.notice_publish(notice=n, publish=publish, actor=Actor.of(request.user))
@@ -514,7 +515,7 @@ def publish_notice(request: HttpRequest, pk: int, publish: bool = True):
 # ---------------------------------------------------------------- meetings (staff)
 
 @router.get("/meetings", response=list[MeetingOut])
-def list_meetings(request: HttpRequest, compound_id: int | None = None):
+def list_meetings(request: HttpRequest, compound_id: Id | None = None):
     qs = Meeting.objects.visible_to(request.user).select_related("compound")
     if compound_id:
         qs = qs.filter(compound_id=compound_id)
@@ -531,12 +532,12 @@ def create_meeting(request: HttpRequest, data: MeetingIn):
 
 
 @router.get("/meetings/{pk}", response=MeetingOut)
-def meeting_detail(request: HttpRequest, pk: int):
+def meeting_detail(request: HttpRequest, pk: Id):
     return _meeting(_access_meeting(request, pk))
 
 
 @router.post("/meetings/{pk}/invite", response=MeetingOut)
-def meeting_invite(request: HttpRequest, pk: int, data: HouseholdsIn):
+def meeting_invite(request: HttpRequest, pk: Id, data: HouseholdsIn):
     m = _access_meeting(request, pk)
     _require_edit(request)
     services.meeting_invite(meeting=m, households=data.household_ids, actor=Actor.of(request.user))
@@ -544,7 +545,7 @@ def meeting_invite(request: HttpRequest, pk: int, data: HouseholdsIn):
 
 
 @router.post("/meetings/{pk}/attendance", response=MeetingOut)
-def meeting_attendance(request: HttpRequest, pk: int, data: HouseholdsIn):
+def meeting_attendance(request: HttpRequest, pk: Id, data: HouseholdsIn):
     m = _access_meeting(request, pk)
     _require_edit(request)
     services.meeting_attendance(meeting=m, present=data.household_ids, actor=Actor.of(request.user))
@@ -552,7 +553,7 @@ def meeting_attendance(request: HttpRequest, pk: int, data: HouseholdsIn):
 
 
 @router.post("/meetings/{pk}/decisions", response=MeetingOut)
-def meeting_decision(request: HttpRequest, pk: int, data: DecisionIn):
+def meeting_decision(request: HttpRequest, pk: Id, data: DecisionIn):
     m = _access_meeting(request, pk)
     _require_edit(request)
     services.decision_add(meeting=m, text=data.text, reference=data.reference, actor=Actor.of(request.user))
@@ -560,7 +561,7 @@ def meeting_decision(request: HttpRequest, pk: int, data: DecisionIn):
 
 
 @router.post("/meetings/{pk}/actions", response=MeetingOut)
-def meeting_action(request: HttpRequest, pk: int, data: FollowUpIn):
+def meeting_action(request: HttpRequest, pk: Id, data: FollowUpIn):
     m = _access_meeting(request, pk)
     _require_edit(request)
     services.followup_add(meeting=m, description=data.description, owner=data.owner, due=data.due, actor=Actor.of(request.user))
@@ -568,7 +569,7 @@ def meeting_action(request: HttpRequest, pk: int, data: FollowUpIn):
 
 
 @router.post("/meetings/{pk}/actions/{action_id}/done", response=MeetingOut)
-def meeting_action_done(request: HttpRequest, pk: int, action_id: int, done: bool = True):
+def meeting_action_done(request: HttpRequest, pk: Id, action_id: Id, done: bool = True):
     m = _access_meeting(request, pk)
     _require_edit(request)
     services.followup_done(action=get_object_or_404(FollowUp, pk=action_id, meeting=m), done=done, actor=Actor.of(request.user))
@@ -576,7 +577,7 @@ def meeting_action_done(request: HttpRequest, pk: int, action_id: int, done: boo
 
 
 @router.post("/meetings/{pk}/suggestions", response=MeetingOut)
-def meeting_suggestion(request: HttpRequest, pk: int, data: LinkIn):
+def meeting_suggestion(request: HttpRequest, pk: Id, data: LinkIn):
     """Record that a suggestion (by its receipt code) was discussed at this meeting."""
     m = _access_meeting(request, pk)
     _require_edit(request)
@@ -588,7 +589,7 @@ def meeting_suggestion(request: HttpRequest, pk: int, data: LinkIn):
 # ---------------------------------------------------------------- visits
 
 @router.get("/visits", response=list[VisitOut])
-def list_visits(request: HttpRequest, compound_id: int | None = None, household_id: int | None = None):
+def list_visits(request: HttpRequest, compound_id: Id | None = None, household_id: Id | None = None):
     qs = Visit.objects.visible_to(request.user).select_related("household__unit__building")
     if compound_id:
         qs = qs.filter(compound_id=compound_id)
@@ -608,7 +609,7 @@ def create_visit(request: HttpRequest, data: VisitIn):
 
 
 @router.get("/compounds/{pk}/not-visited", response=list[HouseholdRef])
-def not_visited(request: HttpRequest, pk: int):
+def not_visited(request: HttpRequest, pk: Id):
     compound = get_object_or_404(Compound.objects.visible_to(request.user), pk=pk)
     return [{"id": h.pk, "room_code": h.room_code, "floor": h.floor}
             for h in queries.households_not_visited(scope_of(request.user), compound)]
@@ -622,7 +623,7 @@ def list_organisations(request: HttpRequest):
 
 
 @router.get("/party/organisations/{pk}", response=OrganisationDetailOut)
-def organisation_detail(request: HttpRequest, pk: int):
+def organisation_detail(request: HttpRequest, pk: Id):
     o = get_object_or_404(PartyOrganisation.objects.visible_to(request.user), pk=pk)
     members = [{"membership_id": ms.pk, "person_id": ms.person_id, "name": ms.person.name, "duty": ms.duty,
                 "pledges": [{"kind": p.kind, "kind_label": str(p.get_kind_display()), "status": p.status,
@@ -655,7 +656,7 @@ def set_pledge(request: HttpRequest, data: PledgeIn):
 
 
 @router.post("/party/organisations/{pk}/members", response={201: MemberOut})
-def add_member(request: HttpRequest, pk: int, data: MemberIn):
+def add_member(request: HttpRequest, pk: Id, data: MemberIn):
     o = get_object_or_404(PartyOrganisation.objects.visible_to(request.user), pk=pk)
     _require_edit(request)
     person = get_object_or_404(Person.objects.visible_to(request.user).filter(subdistrict_id=o.subdistrict_id), pk=data.person_id)

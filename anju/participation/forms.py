@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from anju.core.bounds import parse_id
 from anju.participation.images import MAX_BYTES, MAX_PHOTOS
 from anju.participation.models import (
     ActivityKind,
@@ -54,7 +55,8 @@ class SuggestionForm(forms.Form):
         super().__init__(*args, **kwargs)
         chosen = compound
         if self.data.get("compound"):
-            chosen = Compound.objects.filter(pk=self.data.get("compound")).first() if str(self.data.get("compound")).isdigit() else None
+            compound_id = parse_id(self.data.get("compound"))
+            chosen = Compound.objects.filter(pk=compound_id).first() if compound_id is not None else None
         if chosen is not None:
             self.fields["building"].queryset = Building.objects.filter(compound=chosen).order_by("id")
 

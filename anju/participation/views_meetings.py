@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from anju.core.audit import Actor
+from anju.core.bounds import parse_id
 from anju.core.errors import AnjuError, ValidationFailed
 from anju.core.pdf import render_pdf
 from anju.participation import forms, queries, services
@@ -82,12 +83,11 @@ def meeting_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     try:
         if action == "invite":
             households = Household.objects.filter(compound=m.compound)
-            building = request.POST.get("building", "")
-            if building.isdigit():
-                households = households.filter(unit__building_id=building)
+            if (building_id := parse_id(request.POST.get("building"))) is not None:
+                households = households.filter(unit__building_id=building_id)
             services.meeting_invite(meeting=m, households=list(households.values_list("pk", flat=True)), actor=actor)
         elif action == "attendance":
-            ids = [int(v) for v in request.POST.getlist("present") if v.isdigit()]
+            ids = [i for i in map(parse_id, request.POST.getlist("present")) if i is not None]
             services.meeting_attendance(meeting=m, present=ids, actor=actor)
         elif action == "minutes":
             services.meeting_minutes(meeting=m, minutes=request.POST.get("minutes", ""), actor=actor)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from anju.core import ratelimit
 from anju.core.audit import Actor
+from anju.core.bounds import parse_id
 from anju.core.errors import ValidationFailed
 from anju.participation import queries, services
 from anju.participation.forms import SuggestionForm, TrackForm
@@ -20,12 +21,10 @@ from anju.roster.models import Building, Compound
 
 def _compound_from(request: HttpRequest) -> tuple[Compound | None, Building | None]:
     compound = building = None
-    raw = request.GET.get("compound", "")
-    if raw.isdigit():
-        compound = Compound.objects.filter(pk=raw).first()
-    raw = request.GET.get("building", "")
-    if compound is not None and raw.isdigit():
-        building = Building.objects.filter(pk=raw, compound=compound).first()
+    if (compound_id := parse_id(request.GET.get("compound"))) is not None:
+        compound = Compound.objects.filter(pk=compound_id).first()
+    if compound is not None and (building_id := parse_id(request.GET.get("building"))) is not None:
+        building = Building.objects.filter(pk=building_id, compound=compound).first()
     return compound, building
 
 

@@ -16,6 +16,7 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from anju.core.audit import Actor
+from anju.core.bounds import Id, Int32, Year
 from anju.programme import queries, services
 from anju.programme.models import AnnualPlan, Inspection, InspectionPhoto, Item, Project, Stage
 from anju.programme.photos import MAX_REQUEST_BYTES
@@ -93,7 +94,7 @@ class ProjectDetailOut(ProjectOut):
 
 
 class ProgressIn(Schema):
-    progress: int
+    progress: Int32  # 0 to 100; the service says so in words
 
 
 class SignOffIn(Schema):
@@ -128,7 +129,7 @@ class InspectionIn(Schema):
     severity: str = "low"
 
 
-class FollowUpIn(Schema):
+class InspectionFollowUpIn(Schema):
     action: str
     status: str
 
@@ -152,7 +153,7 @@ def _photo_out(p: InspectionPhoto) -> dict:
             "url": reverse("api:programme_photo", args=[p.pk])}
 
 
-def _inspection(request: HttpRequest, pk: int) -> Inspection:
+def _inspection(request: HttpRequest, pk: Id) -> Inspection:
     return get_object_or_404(Inspection.objects.visible_to(request.user), pk=pk)
 
 
@@ -162,7 +163,7 @@ def _require_follow_up(request: HttpRequest, record: Inspection) -> None:
         raise HttpError(403, "没有修改权限 / Not allowed to edit")
 
 
-def _project(request: HttpRequest, pk: int) -> Project:
+def _project(request: HttpRequest, pk: Id) -> Project:
     return get_object_or_404(Project.objects.visible_to(request.user).select_related("compound"), pk=pk)
 
 
@@ -180,12 +181,12 @@ def plans(request: HttpRequest):
 
 
 @router.get("/projects", response=list[ProjectOut])
-def projects(request: HttpRequest, year: int | None = None, stage: str | None = None, kind: str | None = None):
+def projects(request: HttpRequest, year: Year | None = None, stage: str | None = None, kind: str | None = None):
     return [_project_out(p) for p in queries.projects_for(scope_of(request.user), year=year, stage=stage, kind=kind)]
 
 
 @router.get("/projects/{pk}", response=ProjectDetailOut)
-def project(request: HttpRequest, pk: int):
+def project(request: HttpRequest, pk: Id):
     node = _project(request, pk)
     items = [{
         "id": r.item.pk, "kind": r.item.kind, "category": r.item.category, "name": r.item.name,
@@ -202,7 +203,7 @@ def project(request: HttpRequest, pk: int):
 
 
 @router.post("/items/{pk}/progress", response=ProjectOut)
-def item_progress(request: HttpRequest, pk: int, body: ProgressIn):
+def item_progress(request: HttpRequest, pk: Id, body: ProgressIn):
     item = get_object_or_404(Item.objects.visible_to(request.user).select_related("project"), pk=pk)
     _require_edit(request)
     services.item_set_progress(item=item, percent=body.progress, actor=Actor.of(request.user))
@@ -210,7 +211,7 @@ def item_progress(request: HttpRequest, pk: int, body: ProgressIn):
 
 
 @router.post("/stages/{pk}/sign-off", response=ProjectOut)
-def stage_sign_off(request: HttpRequest, pk: int, body: SignOffIn):
+def stage_sign_off(request: HttpRequest, pk: Id, body: SignOffIn):
     stage = get_object_or_404(Stage.objects.visible_to(request.user), pk=pk)
     _require_edit(request)
     services.stage_sign_off(stage=stage, actual_end=body.actual_end, actor=Actor.of(request.user))
@@ -227,13 +228,13 @@ def overdue(request: HttpRequest):
 
 
 @router.get("/projects/{pk}/inspections", response=list[InspectionOut])
-def inspections(request: HttpRequest, pk: int):
+def inspections(request: HttpRequest, pk: Id):
     node = _project(request, pk)
     return [_inspection_out(i) for i in node.inspections.all()[:200]]
 
 
 @router.post("/projects/{pk}/inspections", response={201: InspectionOut})
-def inspection_create(request: HttpRequest, pk: int, body: InspectionIn):
+def inspection_create(request: HttpRequest, pk: Id, body: InspectionIn):
     """Record an inspection (JSON); add its photos with `POST /inspections/{id}/photos`."""
     node = _project(request, pk)
     record = services.inspection_create(project=node, findings=body.findings, severity=body.severity,
@@ -242,13 +243,13 @@ def inspection_create(request: HttpRequest, pk: int, body: InspectionIn):
 
 
 @router.get("/inspections/{pk}", response=InspectionDetailOut)
-def inspection(request: HttpRequest, pk: int):
+def inspection(request: HttpRequest, pk: Id):
     record = _inspection(request, pk)
     return {**_inspection_out(record), "photo_list": [_photo_out(p) for p in record.photos.all()]}
 
 
 @router.post("/inspections/{pk}/photos", response={201: InspectionDetailOut})
-def inspection_photos(request: HttpRequest, pk: int, photos: File[list[UploadedFile]],
+def inspection_photos(request: HttpRequest, pk: Id, photos: File[list[UploadedFile]],
                       keep_location: Form[bool] = False):
     """Add photos to an inspection not yet closed: multipart, field `photos` (up to 10, each up to 15 MB).
 
@@ -265,7 +266,7 @@ def inspection_photos(request: HttpRequest, pk: int, photos: File[list[UploadedF
 
 
 @router.get("/photos/{pk}", url_name="programme_photo")
-def photo(request: HttpRequest, pk: int):
+def photo(request: HttpRequest, pk: Id):
     """One inspection photo (JPEG), served through the scope check."""
     record = get_object_or_404(InspectionPhoto.objects.filter(inspection__in=Inspection.objects.visible_to(request.user)),
                                pk=pk)
@@ -273,7 +274,7 @@ def photo(request: HttpRequest, pk: int):
 
 
 @router.post("/inspections/{pk}/follow-up", response=InspectionOut)
-def follow_up(request: HttpRequest, pk: int, body: FollowUpIn):
+def follow_up(request: HttpRequest, pk: Id, body: InspectionFollowUpIn):
     record = _inspection(request, pk)
     _require_follow_up(request, record)
     services.inspection_follow_up(inspection=record, action=body.action, status=body.status, actor=Actor.of(request.user))

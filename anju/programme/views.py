@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from anju.core import jobs as jobs_core
 from anju.core.audit import Actor
+from anju.core.bounds import parse_id
 from anju.core.errors import ValidationFailed
 from anju.core.exports import export_made, provenance_for
 from anju.programme import forms, jobs, queries, services, sheets
@@ -44,18 +45,14 @@ def _require_edit(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
-    year, stage = _int(request.GET.get("year")), request.GET.get("stage") or None
+    year, stage = parse_id(request.GET.get("year")), request.GET.get("stage") or None
     kind = request.GET.get("kind") or None
     projects = queries.projects_for(scope, year=year, stage=stage, kind=kind,
-                                    community_id=_int(request.GET.get("community")),
-                                    compound_id=_int(request.GET.get("compound")))
+                                    community_id=parse_id(request.GET.get("community")),
+                                    compound_id=parse_id(request.GET.get("compound")))
     page = Paginator(projects, 100).get_page(request.GET.get("page"))
     overdue_ids = set(queries.overdue_stages(scope).filter(project_id__in=[p.pk for p in page]).values_list("project_id", flat=True))
     query = request.GET.copy()
@@ -161,7 +158,7 @@ def progress_upload(request: HttpRequest) -> HttpResponse:
 @login_required
 def progress_template(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
-    year = _int(request.GET.get("year"))
+    year = parse_id(request.GET.get("year"))
     items = Item.objects.filter(project__in=queries.projects_for(scope, year=year)).select_related("project")
     rows = [(i.project.name, i.name, i.progress) for i in items.order_by("project_id", "id")]
     actor = Actor.of(request.user)

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 
+from anju.core.bounds import Id, Offset, limit
 from anju.core.errors import AnjuError
 from anju.roster import queries
 from anju.roster.models import Building, Community, Compound, Household, Person, Subdistrict, Unit
@@ -102,7 +103,7 @@ def list_subdistricts(request: HttpRequest):
 
 
 @router.get("/subdistricts/{pk}/totals", response=TotalsOut)
-def subdistrict_totals(request: HttpRequest, pk: int):
+def subdistrict_totals(request: HttpRequest, pk: Id):
     scope = scope_of(request.user)
     node = get_object_or_404(Subdistrict.objects.within(scope), pk=pk)
     return queries.grand_total(queries.totals_by(scope, "community", Q(compound__subdistrict_id=node.pk)))
@@ -114,7 +115,7 @@ def list_communities(request: HttpRequest):
 
 
 @router.get("/compounds", response=list[CompoundOut])
-def list_compounds(request: HttpRequest, community_id: int | None = None):
+def list_compounds(request: HttpRequest, community_id: Id | None = None):
     qs = Compound.objects.visible_to(request.user)
     if community_id is not None:
         qs = qs.filter(community_id=community_id)
@@ -122,12 +123,12 @@ def list_compounds(request: HttpRequest, community_id: int | None = None):
 
 
 @router.get("/compounds/{pk}", response=CompoundOut)
-def get_compound(request: HttpRequest, pk: int):
+def get_compound(request: HttpRequest, pk: Id):
     return get_object_or_404(Compound.objects.visible_to(request.user), pk=pk)
 
 
 @router.get("/buildings", response=list[BuildingOut])
-def list_buildings(request: HttpRequest, compound_id: int | None = None):
+def list_buildings(request: HttpRequest, compound_id: Id | None = None):
     qs = Building.objects.visible_to(request.user)
     if compound_id is not None:
         qs = qs.filter(compound_id=compound_id)
@@ -135,7 +136,7 @@ def list_buildings(request: HttpRequest, compound_id: int | None = None):
 
 
 @router.get("/units", response=list[UnitOut])
-def list_units(request: HttpRequest, building_id: int):
+def list_units(request: HttpRequest, building_id: Id):
     return list(Unit.objects.visible_to(request.user).filter(building_id=building_id))
 
 
@@ -157,8 +158,8 @@ PERSONAL_NUMBER_IN_URL = AnjuError(
 
 
 @router.get("/households", response={200: list[HouseholdOut], 400: RefusedOut})
-def list_households(request: HttpRequest, compound_id: int | None = None, unit_id: int | None = None,
-                    q: str | None = None, limit: int = 200, offset: int = 0):
+def list_households(request: HttpRequest, compound_id: Id | None = None, unit_id: Id | None = None,
+                    q: str | None = None, limit: limit(1000) = 200, offset: Offset = 0):
     """Households in scope; `q` searches a room code or a name like the search page (a phone or an ID
     number: POST /households/search, so that it stays out of URLs and access logs)."""
     scope = scope_of(request.user)
@@ -172,7 +173,6 @@ def list_households(request: HttpRequest, compound_id: int | None = None, unit_i
         qs = qs.filter(compound_id=compound_id)
     if unit_id is not None:
         qs = qs.filter(unit_id=unit_id)
-    limit = max(1, min(limit, 1000))
     return [_household(h) for h in qs.order_by("id")[offset:offset + limit]]
 
 
@@ -184,7 +184,7 @@ def search_households(request: HttpRequest, body: SearchIn):
 
 
 @router.get("/households/{pk}", response=HouseholdDetailOut)
-def get_household(request: HttpRequest, pk: int):
+def get_household(request: HttpRequest, pk: Id):
     h = get_object_or_404(Household.objects.visible_to(request.user).select_related("unit__building"), pk=pk)
     return HouseholdDetailOut(
         **_household(h).dict(),

@@ -5,12 +5,12 @@ from anju.roster import views
 app_name = "roster"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("subdistrict/<int:pk>/", views.subdistrict, name="subdistrict"),
-    path("community/<int:pk>/", views.community, name="community"),
-    path("compound/<int:pk>/", views.compound, name="compound"),
-    path("building/<int:pk>/", views.building, name="building"),
-    path("household/<int:pk>/", views.household, name="household"),
-    path("person/<int:pk>/", views.person, name="person"),
+    path("subdistrict/<id:pk>/", views.subdistrict, name="subdistrict"),
+    path("community/<id:pk>/", views.community, name="community"),
+    path("compound/<id:pk>/", views.compound, name="compound"),
+    path("building/<id:pk>/", views.building, name="building"),
+    path("household/<id:pk>/", views.household, name="household"),
+    path("person/<id:pk>/", views.person, name="person"),
     path("search/", views.search, name="search"),
     path("stranded-elderly/", views.stranded, name="stranded"),
     path("transfer/", include("anju.roster.urls_transfer")),

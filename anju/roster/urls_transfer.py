@@ -7,7 +7,7 @@ from anju.roster import views_transfer as views
 urlpatterns = [
     path("", views.upload, name="transfer_upload"),
     path("template.xlsx", views.template, name="transfer_template"),
-    path("jobs/<int:pk>/", views.job, name="transfer_job"),
-    path("jobs/<int:pk>/confirm/", views.confirm, name="transfer_confirm"),
-    path("export/<str:level>/<int:pk>/", views.export, name="transfer_export"),
+    path("jobs/<id:pk>/", views.job, name="transfer_job"),
+    path("jobs/<id:pk>/confirm/", views.confirm, name="transfer_confirm"),
+    path("export/<str:level>/<id:pk>/", views.export, name="transfer_export"),
 ]

@@ -72,8 +72,7 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None, stdo
                               field="input") from None
         allocation = allocate_quote(quote_from_json(data))
     except DomainError as error:
-        stderr.write(f"anju costshare: {error.field or 'input'}: {error.zh}\n"
-                     f"anju costshare: {error.field or 'input'}: {error.en}\n")
+        stderr.write(f"anju costshare: {error.field or 'input'}: {error.zh} / {error.en}\n")
         return EXIT_INVALID
     language = "zh-hans" if args.lang == "zh" else "en"
     if args.format == "json":

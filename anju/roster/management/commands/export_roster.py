@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.http import Http404
 
 from anju.roster.exporter import LEVELS, export_count, export_roster, export_target
-from anju.roster.management.commands.import_roster import TerminalProgress, actor_and_scope
+from anju.roster.management.commands.import_roster import TerminalProgress, actor_and_scope, check_writable
 
 
 class Command(BaseCommand):
@@ -31,6 +31,7 @@ class Command(BaseCommand):
             target = export_target(user_scope, scope, pk)
         except Http404:
             raise CommandError(f"找不到 {scope} {pk}（或无权查看）/ no {scope} {pk} within reach") from None
+        check_writable(out)
         bar = TerminalProgress(export_count(scope=user_scope, target=target), stream=self.stderr._out,
                                noun="households")
         written = export_roster(scope=user_scope, target=target, out=out, actor=actor, progress=bar)

@@ -7,6 +7,8 @@ unchanged. Progress goes to stderr.
 
 from __future__ import annotations
 
+import errno
+import os
 import sys
 import time
 from pathlib import Path
@@ -57,6 +59,17 @@ class TerminalProgress:
         self.stream.flush()
 
 
+def check_writable(path: Path) -> None:
+    """Refuse an output path that cannot be written before the work starts, not after it (a plain OSError)."""
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    folder = path.parent
+    if not folder.is_dir():
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(folder))
+    if not os.access(folder, os.W_OK):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(folder))
+
+
 def actor_and_scope(username: str | None) -> tuple[Actor, Scope]:
     """The user a command acts as (their scope applies), or the operator with full rights."""
     if not username:
@@ -80,6 +93,8 @@ class Command(BaseCommand):
                **options: Any) -> None:
         if not file.is_file():
             raise CommandError(f"文件不存在 / no such file: {file}")
+        if report is not None:
+            check_writable(report)
         actor, scope = actor_and_scope(user)
         bar = TerminalProgress(count_rows(file), stream=self.stderr._out)
         try:
