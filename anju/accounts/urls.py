@@ -9,5 +9,5 @@ urlpatterns = [
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("locked/", views.locked_accounts, name="locked"),
-    path("locked/<int:pk>/unlock/", views.unlock_account, name="unlock"),
+    path("locked/<id:pk>/unlock/", views.unlock_account, name="unlock"),
 ]
