@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
 from anju.accounts.models import Role
 from tests.factories import World, make_user, make_world
 
-# No deadlines: CI shares its machine, and a property that holds does not fail for being slow once.
-hypothesis_settings.register_profile("anju", deadline=None)
+# No deadlines and no "too slow" health check: CI shares its machine, and a property that holds
+# does not fail for being slow once.
+hypothesis_settings.register_profile("anju", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 hypothesis_settings.load_profile("anju")
 
 
