@@ -30,7 +30,8 @@ for name in production-install production-serve production-backup; do
 done
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-export ANJU_HOME="$work/anju" ANJU_HOST=127.0.0.1 ANJU_BIND="127.0.0.1:$port"
+# A real host name, as production has (check --deploy refuses local-only hosts); requests carry it.
+export ANJU_HOME="$work/anju" ANJU_HOST=anju.test ANJU_BIND="127.0.0.1:$port"
 password=$(python3 -c 'import secrets; print(secrets.token_urlsafe(18))')
 
 echo "== production-install"
@@ -46,7 +47,7 @@ import http.client, os, re, sys, time
 from urllib.parse import urlencode
 
 port, password = int(os.environ["PORT"]), os.environ["PASSWORD"]
-origin = f"https://127.0.0.1:{port}"
+origin = "https://anju.test"
 deadline = time.monotonic() + 120
 while True:
     try:
@@ -60,7 +61,7 @@ cookies = {}
 
 def call(method, path, body=None, proxied=True):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
+    headers = {"Host": "anju.test", "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
     if proxied:
         headers |= {"X-Forwarded-Proto": "https", "Origin": origin, "Referer": origin + path}
     if body is not None:
