@@ -131,8 +131,8 @@ def child_import(var: Path, path: Path) -> None:
 
     django.setup()
     from anju.core.audit import Actor
+    from anju.core.scoping import Scope
     from anju.roster.importer import import_roster
-    from anju.roster.scoping import Scope
 
     started = time.perf_counter()
     result = import_roster(path, actor=Actor.system("bench"),

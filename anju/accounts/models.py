@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anju.roster.scoping import Scope
+from anju.core.scoping import Scope
 
 
 class Role(models.TextChoices):

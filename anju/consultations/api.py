@@ -14,9 +14,9 @@ from anju.consultations import queries, services
 from anju.consultations.models import Ballot, Consultation, Elector
 from anju.core.audit import Actor
 from anju.core.bounds import Id
+from anju.core.scoping import scope_of
 from anju.domain.consent_cli import result_json
 from anju.roster.models import Building, Compound, Unit
-from anju.roster.scoping import scope_of
 
 # Bearer first: with the API's default order (session, then bearer) ninja's session CSRF check
 # refuses a bearer POST before the bearer is tried.

@@ -26,12 +26,12 @@ from anju.consultations.models import (
     QuestionKind,
     Status,
 )
+from anju.core.scoping import Scope
 from anju.domain import consent_cli
 from anju.domain.consent import Household as EngineHousehold
 from anju.domain.consent import Result, Vote, evaluate
 from anju.domain.consent import owner_conflicts as engine_owner_conflicts
 from anju.domain.errors import DomainError
-from anju.roster.scoping import Scope
 
 
 @dataclass(frozen=True)

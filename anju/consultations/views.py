@@ -32,8 +32,8 @@ from anju.consultations.models import (
 from anju.core import jobs as jobs_core
 from anju.core.audit import Actor
 from anju.core.errors import AnjuError, ValidationFailed, user_message
+from anju.core.scoping import scope_of
 from anju.roster.models import Building, Compound, Person, Unit
-from anju.roster.scoping import scope_of
 
 
 def access_consultation(request: HttpRequest, pk: int) -> Consultation:

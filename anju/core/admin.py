@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from anju.roster.scoping import scope_of
+from anju.core.scoping import scope_of
 
 
 class ScopedAdmin(admin.ModelAdmin):

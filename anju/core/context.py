@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest
 
-from anju.roster.scoping import scope_of
+from anju.core.scoping import scope_of
 
 
 def anju(request: HttpRequest) -> dict:

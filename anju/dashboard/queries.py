@@ -20,6 +20,7 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from anju.core.models import AuditEvent
+from anju.core.scoping import Scope
 from anju.programme.models import (
     CATEGORY_OF,
     Category,
@@ -34,7 +35,6 @@ from anju.programme.progress import percent
 from anju.programme.queries import overdue_q
 from anju.roster.models import Building, Compound, Unit
 from anju.roster.queries import Totals, grand_total, stranded_elderly, totals_by
-from anju.roster.scoping import Scope
 
 ROSTER_CACHE_SECONDS = 600
 

@@ -13,11 +13,11 @@ from ninja.errors import HttpError
 from anju.core.audit import Actor
 from anju.core.bounds import Count, Id
 from anju.core.errors import ValidationFailed
+from anju.core.scoping import scope_of
 from anju.domain.costshare import plain_yuan, to_fen
 from anju.domain.errors import DomainError
 from anju.elevators import queries, services
 from anju.elevators.models import CostPlan, ElevatorProject
-from anju.roster.scoping import scope_of
 
 router = Router(tags=["elevators 加装电梯"])
 

@@ -15,11 +15,11 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import get_language
 
+from anju.core.scoping import Scope
 from anju.domain import costshare
 from anju.domain.costshare import Allocation, plain_yuan
 from anju.domain.errors import DomainError
 from anju.elevators.models import CostPlan, ElevatorProject, ProjectHousehold, SavedTable
-from anju.roster.scoping import Scope
 
 # Share of the gross that an elevator stopping at 2F already costs (shaft, pit, machine, first door);
 # each floor above adds an equal part of the rest. Used when a project has no reach costs of its own.

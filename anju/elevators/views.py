@@ -17,6 +17,7 @@ from anju.core import jobs as jobs_core
 from anju.core.audit import Actor
 from anju.core.errors import ValidationFailed, user_message
 from anju.core.models import AuditEvent
+from anju.core.scoping import scope_of
 from anju.domain.errors import DomainError
 from anju.elevators import forms, jobs, negotiation, queries, rides, services, statements
 from anju.elevators.models import (
@@ -29,7 +30,6 @@ from anju.elevators.models import (
     SubsidyMode,
 )
 from anju.roster.models import Unit
-from anju.roster.scoping import scope_of
 
 
 def access_project(request: HttpRequest, pk: int) -> ElevatorProject:

@@ -21,6 +21,7 @@ from ninja.files import UploadedFile
 from anju.core import ratelimit
 from anju.core.audit import Actor
 from anju.core.bounds import Count, Id, Moment, Offset, limit
+from anju.core.scoping import scope_of
 from anju.participation import queries, services
 from anju.participation.images import MAX_REQUEST_BYTES
 from anju.participation.models import (
@@ -35,7 +36,6 @@ from anju.participation.models import (
     Visit,
 )
 from anju.roster.models import Building, Community, Compound, Household, Person
-from anju.roster.scoping import scope_of
 
 router = Router(tags=["participation 共建共治"])
 

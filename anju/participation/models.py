@@ -13,9 +13,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from anju.core import crypto
+from anju.core.scoping import ScopedQuerySet, ScopePaths
 from anju.core.sealed import SealedField
 from anju.domain.ids import mask_phone
-from anju.roster.scoping import ScopedQuerySet, ScopePaths
 
 COMPOUND_PATHS = ScopePaths(subdistrict="subdistrict_id", community="compound__community_id", compound="compound_id")
 

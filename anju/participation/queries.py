@@ -15,6 +15,7 @@ from django.db.models import Count, Exists, Model, OuterRef, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from anju.core.scoping import Scope
 from anju.domain.workdays import add_workdays, calendar_covers
 from anju.participation.models import (
     QUESTIONS,
@@ -34,7 +35,6 @@ from anju.participation.models import (
     Volunteer,
 )
 from anju.roster.models import Building, Compound, Household
-from anju.roster.scoping import Scope
 
 
 def reply_days() -> int:

@@ -20,10 +20,10 @@ from anju.core.audit import Actor
 from anju.core.errors import AnjuError, ValidationFailed
 from anju.core.models import AuditEvent
 from anju.core.pdf import qr_svg, render_pdf
+from anju.core.scoping import scope_of
 from anju.participation import forms, queries, services
 from anju.participation.models import Category, Meeting, Notice, Suggestion, SuggestionPhoto, SuggestionStatus
 from anju.roster.models import Building, Community, Compound
-from anju.roster.scoping import scope_of
 
 HISTORY_LABELS = {"suggestion_submit": gettext_lazy("居民提交"), "suggestion_assign": gettext_lazy("转办"),
                   "suggestion_reply": gettext_lazy("答复"), "suggestion_close": gettext_lazy("办结")}

@@ -17,6 +17,7 @@ from anju.core.audit import Actor
 from anju.core.bounds import parse_id
 from anju.core.errors import AnjuError, ValidationFailed
 from anju.core.pdf import render_pdf
+from anju.core.scoping import scope_of
 from anju.participation import forms, queries, services
 from anju.participation.models import (
     QUESTIONS,
@@ -29,7 +30,6 @@ from anju.participation.models import (
 )
 from anju.participation.views import compounds_of, require_edit
 from anju.roster.models import Household, Person
-from anju.roster.scoping import scope_of
 
 
 def access_meeting(request: HttpRequest, pk: int) -> Meeting:

@@ -11,8 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from anju.core.scoping import ScopedQuerySet, ScopePaths
 from anju.roster.models import Building, Compound, Subdistrict
-from anju.roster.scoping import ScopedQuerySet, ScopePaths
 
 _P = "project__"
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from anju.core.scoping import Scope
 from anju.programme.models import Inspection, InspectionStatus, Item, Project, Stage
 from anju.roster.queries import Totals, grand_total, totals_by
-from anju.roster.scoping import Scope
 
 
 def overdue_q(today: datetime.date | None = None, prefix: str = "") -> Q:

@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from anju.core import audit
 from anju.core.audit import Actor
 from anju.core.errors import ValidationFailed
+from anju.core.scoping import Scope
 from anju.programme import progress as rules
 from anju.programme.models import (
     CATEGORY_OF,
@@ -44,7 +45,6 @@ from anju.programme.models import (
 from anju.programme.photos import MAX_PHOTOS, Photo, process_photo
 from anju.roster.models import Building, Compound, Subdistrict
 from anju.roster.queries import grand_total, totals_by
-from anju.roster.scoping import Scope
 
 ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
 ATTACHMENT_TYPES = {

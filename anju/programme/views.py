@@ -18,6 +18,7 @@ from anju.core.audit import Actor
 from anju.core.bounds import parse_id
 from anju.core.errors import ValidationFailed
 from anju.core.exports import export_made, provenance_for
+from anju.core.scoping import scope_of
 from anju.programme import forms, jobs, queries, services, sheets
 from anju.programme.models import (
     AnnualPlan,
@@ -31,7 +32,6 @@ from anju.programme.models import (
     StageKind,
 )
 from anju.programme.photos import MAX_PHOTOS
-from anju.roster.scoping import scope_of
 
 
 def access_project(request: HttpRequest, pk: int) -> Project:

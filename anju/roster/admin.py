@@ -12,6 +12,7 @@ from anju.core.admin import ScopedAdmin
 from anju.core.audit import Actor
 from anju.core.errors import ValidationFailed
 from anju.core.models import AuditEvent
+from anju.core.scoping import scope_of
 from anju.roster import services
 from anju.roster.models import (
     Building,
@@ -24,7 +25,6 @@ from anju.roster.models import (
     Subdistrict,
     Unit,
 )
-from anju.roster.scoping import scope_of
 
 
 @admin.register(Subdistrict)

@@ -11,9 +11,9 @@ from ninja import Field, Router, Schema
 
 from anju.core.bounds import Id, Offset, limit
 from anju.core.errors import AnjuError
+from anju.core.scoping import scope_of
 from anju.roster import queries
 from anju.roster.models import Building, Community, Compound, Household, Person, Subdistrict, Unit
-from anju.roster.scoping import scope_of
 
 router = Router(tags=["roster 摸底台账"])
 

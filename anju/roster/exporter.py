@@ -24,6 +24,7 @@ from openpyxl.styles import Font
 from anju.core import crypto
 from anju.core.audit import Actor
 from anju.core.exports import export_made, provenance_for
+from anju.core.scoping import Scope
 from anju.domain.ids import mask_id_number, mask_phone
 from anju.domain.rostersheet import TEMPLATE
 from anju.domain.sheets import stamp, text_cell, xlsx_row
@@ -37,7 +38,6 @@ from anju.roster.models import (
     Sex,
     Subdistrict,
 )
-from anju.roster.scoping import Scope
 
 __all__ = ["LEVELS", "ExportTarget", "export_roster", "export_target", "write_template"]
 

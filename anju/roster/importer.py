@@ -52,6 +52,7 @@ from anju.core.audit import Actor
 from anju.core.bulk import insert_many, insert_returning_ids, json_value, prep
 from anju.core.errors import AnjuError
 from anju.core.models import AuditEvent
+from anju.core.scoping import Scope
 from anju.domain.ids import mask_id_number, mask_phone
 from anju.domain.rostersheet import Location, Problem, RosterRow, RowIssue, read_roster
 from anju.domain.rostersheet.source import Source, open_sheets
@@ -68,7 +69,6 @@ from anju.roster.models import (
     Residence,
     Unit,
 )
-from anju.roster.scoping import Scope
 
 __all__ = ["ImportResult", "ProgressCallback", "count_rows", "import_roster", "is_masked", "pause_minutes"]
 

@@ -22,11 +22,11 @@ from anju.core import jobs
 from anju.core.audit import Actor
 from anju.core.exports import export_made, provenance_for
 from anju.core.models import Job
+from anju.core.scoping import scope_of
 from anju.domain.rostersheet import write_problem_report
 from anju.programme import services as programme
 from anju.roster.exporter import ExportTarget, export_count, export_roster
 from anju.roster.importer import count_rows, import_roster
-from anju.roster.scoping import scope_of
 
 logger = logging.getLogger(__name__)
 

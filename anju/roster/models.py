@@ -6,14 +6,17 @@ Tables only. Every write goes through `roster.services`; every scoped read throu
 
 from __future__ import annotations
 
+from typing import Self
+
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anju.core import crypto
+from anju.core.scoping import Scope, ScopedQuerySet, ScopePaths
 from anju.core.sealed import SealedField
 from anju.domain.ids import mask_id_number, mask_phone
-from anju.roster.scoping import PersonQuerySet, ScopedQuerySet, ScopePaths
 
 ELDERLY_AGE = 60  # 老年人: 60 周岁以上 (老年人权益保障法 第二条)
 STRANDED_FROM_FLOOR = 3  # 悬空老人: living on the 3rd floor or above without a lift
@@ -166,6 +169,24 @@ class Household(models.Model):
     def room_code(self) -> str:
         """The form offices write: 3栋2单元501."""
         return f"{self.unit.building.number}栋{self.unit.number}单元{self.room}"
+
+
+class PersonQuerySet(ScopedQuerySet):
+    """People are scoped through the households they own or live in, below sub-district level."""
+
+    def within(self, scope: Scope) -> Self:
+        if scope.everything:
+            return self.all()
+        if scope.subdistrict_id is None:
+            return self.none()
+        qs = self.filter(scope.q(self.model.scope_paths))
+        if scope.compound_id is None and scope.community_id is None:
+            return qs
+        households = Household.objects.within(scope)
+        linked = Exists(Ownership.objects.filter(person=OuterRef("pk"), household__in=households)) | Exists(
+            Residence.objects.filter(person=OuterRef("pk"), household__in=households)
+        )
+        return qs.filter(linked)
 
 
 class Sex(models.TextChoices):

@@ -15,11 +15,11 @@ from django.utils import timezone
 
 from anju.core import crypto
 from anju.core.logging import contains_personal_number
+from anju.core.scoping import Scope
 from anju.domain.errors import DomainError
 from anju.domain.ids import normalize_id_number, normalize_phone
 from anju.domain.roomcode import looks_like_room_code, parse_room_code
 from anju.roster.models import ELDERLY_AGE, STRANDED_FROM_FLOOR, Building, Household, Person, Residence, Unit
-from anju.roster.scoping import Scope
 
 Level = Literal["community", "compound", "building", "unit"]
 

@@ -8,9 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from anju.core.models import AuditEvent
+from anju.core.scoping import scope_of
 from anju.roster import queries
 from anju.roster.models import Building, Community, Compound, Household, Person, Subdistrict
-from anju.roster.scoping import scope_of
 
 
 @login_required

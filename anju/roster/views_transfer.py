@@ -21,10 +21,10 @@ from anju.core import jobs
 from anju.core.audit import Actor
 from anju.core.errors import AnjuError
 from anju.core.models import Job, JobStatus
+from anju.core.scoping import Scope, scope_of
 from anju.roster import jobs as roster_jobs
 from anju.roster.exporter import LEVELS, export_target, write_template
 from anju.roster.importer import pause_minutes
-from anju.roster.scoping import Scope, scope_of
 
 MAX_UPLOAD = 200 * 1024 * 1024  # bytes; a million-row CSV is about 120 MB
 PROBLEMS_PER_PAGE = 50

@@ -204,7 +204,7 @@ def test_digest_is_sha256_of_the_documented_lines(vote6):
 
 
 def test_approval_rates_for_the_dashboard(vote6, staff_a, staff_b):
-    from anju.roster.scoping import scope_of
+    from anju.core.scoping import scope_of
 
     services.ballot_cast(consultation=vote6.consultation, household=vote6.households[1], answers={q1(vote6): "yes"},
                          channel=Channel.ONLINE, actor=RESIDENT)

@@ -15,12 +15,12 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from anju.core import crypto
+from anju.core.scoping import Scope
 from anju.core.sealed import sealed_models
 from anju.participation.models import Suggestion
 from anju.participation.services import suggestion_submit
 from anju.roster import queries
 from anju.roster.models import Person
-from anju.roster.scoping import Scope
 from tests.factories import SYSTEM
 
 OLD = "old-data-key-" + "o" * 30
@@ -166,7 +166,7 @@ STATE = textwrap.dedent("""
     print(json.dumps({"rows": n, "old": old, "new": new, "bad": bad}))
     if new == n:  # once done: a search by phone finds its one person through the re-keyed hash
         from anju.roster import queries
-        from anju.roster.scoping import Scope
+        from anju.core.scoping import Scope
         found, kind = queries.search_households(Scope(everything=True), "13800004777")
         print(kind, Person.objects.filter(phone_hash=crypto.search_hash("phone", "13800004777")).count())
 """).replace("OLD", repr(OLD)).replace("NEW", repr(NEW))

@@ -12,8 +12,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from anju.core.scoping import Scope
 from anju.dashboard import queries
-from anju.roster.scoping import Scope
 
 pytestmark = pytest.mark.django_db
 

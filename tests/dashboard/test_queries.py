@@ -6,9 +6,9 @@ import datetime
 
 import pytest
 
+from anju.core.scoping import Scope
 from anju.dashboard import queries
 from anju.programme import services
-from anju.roster.scoping import Scope
 from tests.factories import SYSTEM
 
 pytestmark = pytest.mark.django_db

@@ -6,10 +6,10 @@ import pytest
 
 from anju.core.errors import ValidationFailed
 from anju.core.models import AuditEvent
+from anju.core.scoping import scope_of
 from anju.domain.costshare import allocate_quote, quote_from_json
 from anju.elevators import queries, services
 from anju.elevators.models import CostPlan, ElevatorProject
-from anju.roster.scoping import scope_of
 from tests.elevators.conftest import FEN, make_project
 from tests.factories import SYSTEM
 

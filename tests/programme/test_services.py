@@ -10,10 +10,10 @@ from PIL import Image
 
 from anju.core.errors import ValidationFailed
 from anju.core.images import GPS_IFD
+from anju.core.scoping import Scope
 from anju.domain.sheets import Provenance
 from anju.programme import photos, services, sheets
 from anju.programme.models import FundingSource, InspectionStatus, ItemKind, StageKind
-from anju.roster.scoping import Scope
 from tests.factories import SYSTEM
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ import pytest
 from django.contrib.auth import authenticate
 from django.db.models import Q
 
+from anju.core.scoping import Scope
 from anju.roster import demo, queries
 from anju.roster.models import Compound, Household, Person, Unit
-from anju.roster.scoping import Scope
 
 pytestmark = pytest.mark.django_db
 EVERYTHING = Scope(everything=True)

@@ -10,11 +10,11 @@ from django.http import Http404
 from openpyxl import load_workbook
 
 from anju.core.audit import Actor
+from anju.core.scoping import scope_of
 from anju.domain.rostersheet import TEMPLATE
 from anju.roster.exporter import export_roster, export_target, write_template
 from anju.roster.importer import import_roster
 from anju.roster.models import Person
-from anju.roster.scoping import scope_of
 from tests.factories import id_number
 from tests.roster.test_import import roster_rows, snapshot, write_roster
 

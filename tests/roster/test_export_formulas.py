@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from anju.core.audit import Actor
+from anju.core.scoping import scope_of
 from anju.dashboard import tables
 from anju.domain.rostersheet import write_problem_report
 from anju.domain.sheets import Provenance
@@ -17,7 +18,6 @@ from anju.programme import sheets as progress_sheets
 from anju.roster.exporter import export_roster, export_target
 from anju.roster.importer import import_roster
 from anju.roster.models import Person
-from anju.roster.scoping import scope_of
 from tests.roster.test_import import HEADERS, snapshot
 
 pytestmark = pytest.mark.django_db

@@ -10,10 +10,10 @@ from openpyxl import Workbook
 
 from anju.core.audit import Actor
 from anju.core.models import AuditEvent
+from anju.core.scoping import scope_of
 from anju.domain.rostersheet import TEMPLATE
 from anju.roster.importer import import_roster, is_masked
 from anju.roster.models import Household, Ownership, Person
-from anju.roster.scoping import scope_of
 from tests.factories import id_number
 
 HEADERS = [c.header for c in TEMPLATE]

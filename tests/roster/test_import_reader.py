@@ -11,11 +11,11 @@ from django.db import transaction
 
 from anju.core.audit import Actor
 from anju.core.models import AuditEvent
+from anju.core.scoping import scope_of
 from anju.domain.rostersheet import Location
 from anju.roster import import_reader, importer
 from anju.roster.importer import DatabaseResolver, import_roster
 from anju.roster.models import Person
-from anju.roster.scoping import scope_of
 from tests.roster.test_import import roster_rows, snapshot, write_roster
 
 pytestmark = pytest.mark.django_db

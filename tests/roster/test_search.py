@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from anju.core.scoping import Scope
 from anju.roster import queries
-from anju.roster.scoping import Scope
 
 pytestmark = pytest.mark.django_db
 EVERYTHING = Scope(everything=True)

@@ -20,10 +20,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from anju.core.audit import Actor
 from anju.core.errors import AnjuError
 from anju.core.exports import export_made, provenance_for
+from anju.core.scoping import Scope, scope_of
 from anju.domain.rostersheet import write_problem_report
 from anju.programme import services as programme
 from anju.roster.importer import ImportResult, count_rows, import_roster
-from anju.roster.scoping import Scope, scope_of
 
 EXIT_PROBLEMS = 2
 

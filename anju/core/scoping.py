@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Self
 
 from django.db import models
-from django.db.models import Exists, OuterRef
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -73,23 +72,3 @@ class ScopedQuerySet(models.QuerySet):
         if not scope.everything and scope.subdistrict_id is None:
             return self.none()
         return self.filter(scope.q(self.model.scope_paths))
-
-
-class PersonQuerySet(ScopedQuerySet):
-    """People are scoped through the households they own or live in, below sub-district level."""
-
-    def within(self, scope: Scope) -> Self:
-        if scope.everything:
-            return self.all()
-        if scope.subdistrict_id is None:
-            return self.none()
-        qs = self.filter(scope.q(self.model.scope_paths))
-        if scope.compound_id is None and scope.community_id is None:
-            return qs
-        from anju.roster.models import Household, Ownership, Residence
-
-        households = Household.objects.within(scope)
-        linked = Exists(Ownership.objects.filter(person=OuterRef("pk"), household__in=households)) | Exists(
-            Residence.objects.filter(person=OuterRef("pk"), household__in=households)
-        )
-        return qs.filter(linked)
