@@ -40,6 +40,12 @@ class NotFound(AnjuError):
     status = 404
 
 
+class Forbidden(AnjuError):
+    """Inside the user's scope, but their role may not do this (read-only volunteer, wrong branch)."""
+
+    status = 403
+
+
 class Conflict(AnjuError):
     status = 409
 
