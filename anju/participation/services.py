@@ -17,10 +17,12 @@ from anju.core import audit, crypto
 from anju.core.audit import Actor
 from anju.core.errors import Conflict, ValidationFailed
 from anju.domain.ids import mask_phone
+from anju.participation import queries
 from anju.participation.images import MAX_PHOTOS, clean_image
 from anju.participation.models import (
     QUESTIONS,
     Activity,
+    ActivityKind,
     Answer,
     Category,
     Decision,
@@ -385,6 +387,8 @@ def member_add(*, organisation: PartyOrganisation, person: Person, duty: str = "
     """Add a party member (the roster person gets the party_member flag)."""
     if person.subdistrict_id != organisation.subdistrict_id:
         raise ValidationFailed("人员不在本街道", "The person is from another sub-district", field="person")
+    if not queries.organisation_residents(organisation).filter(pk=person.pk).exists():
+        raise ValidationFailed("请选择本小区的人员", "Choose a person of this compound", field="person")
     membership, _created = Membership.objects.get_or_create(organisation=organisation, person=person, defaults={"duty": duty[:30]})
     if not person.party_member:
         type(person).objects.filter(pk=person.pk).update(party_member=True)
@@ -420,6 +424,8 @@ def volunteer_assign(*, person: Person, compound: Compound, role: str, project: 
         raise ValidationFailed("岗位无效", "Unknown role", field="role")
     if person.subdistrict_id != compound.subdistrict_id:
         raise ValidationFailed("人员不在本街道", "The person is from another sub-district", field="person")
+    if not queries.residents_of(compound_id=compound.pk).filter(pk=person.pk).exists():
+        raise ValidationFailed("请选择本小区的人员", "Choose a person of this compound", field="person")
     volunteer, _created = Volunteer.objects.get_or_create(
         compound=compound, person=person, role=role,
         defaults={"subdistrict_id": compound.subdistrict_id, "project_reference": project_reference[:120]},
@@ -436,7 +442,12 @@ def volunteer_assign(*, person: Person, compound: Compound, role: str, project: 
 @transaction.atomic
 def activity_log(*, person: Person, compound: Compound, on: datetime.date, kind: str, hours: Decimal | str,
                  visits: int = 0, note: str = "", actor: Actor) -> Activity:
-    """Log hours (and households visited) a volunteer or party member gave."""
+    """Log hours (and households visited) a volunteer or party member of the compound gave."""
+    if kind not in ActivityKind.values:
+        raise ValidationFailed("请选择类型", "Please choose a kind", field="kind")
+    if not queries.may_log_hours(person, compound):
+        raise ValidationFailed("只能为本小区党支部的党员和在岗志愿者登记", "Only the compound's party members and volunteers on duty",
+                               field="person")
     try:
         hours = Decimal(str(hours)).quantize(Decimal("0.1"))
     except InvalidOperation as exc:
