@@ -93,12 +93,19 @@ def access_compound(user: User, pk: int, *, action: Action) -> Compound:
     return fetch(Compound.objects.all(), user, pk, action=action, zh="找不到该小区", en="No such compound")
 
 
-def access_community(user: User, pk: int, *, action: Action, subdistrict_id: int) -> Community:
-    """A community of the given sub-district (where a suggestion may be passed on to)."""
-    found = Community.objects.filter(pk=pk, subdistrict_id=subdistrict_id).first()
+def assignee_community(pk: int, *, suggestion: Suggestion) -> Community:
+    """A community a suggestion may be passed on to: any of its sub-district, whatever the caller's own scope."""
+    found = Community.objects.filter(pk=pk, subdistrict_id=suggestion.subdistrict_id).first()
     if found is None:
         raise NotFound("找不到该社区", "No such community")
-    _allowed(user, action)
+    return found
+
+
+def assignee_compound(pk: int, *, suggestion: Suggestion) -> Compound:
+    """A compound a suggestion may be passed on to, likewise."""
+    found = Compound.objects.filter(pk=pk, subdistrict_id=suggestion.subdistrict_id).first()
+    if found is None:
+        raise NotFound("找不到该小区", "No such compound")
     return found
 
 

@@ -280,8 +280,7 @@ def pledge_summary(branch: PartyOrganisation) -> dict[str, int]:
     return {status: counts.get(status, 0) for status in PledgeStatus.values}
 
 
-def residents_of(*, compound_id: int | None = None, community_id: int | None = None,
-                 subdistrict_id: int | None = None) -> QuerySet[Person]:
+def residents_of(*, subdistrict_id: int, community_id: int | None = None, compound_id: int | None = None) -> QuerySet[Person]:
     """People living in or owning a home in a compound (or else a community, or else a sub-district)."""
     if compound_id is not None:
         households = Household.objects.filter(compound_id=compound_id)

@@ -340,7 +340,8 @@ def visit_record(*, household: Household, visited_on: datetime.date, visitors: s
     visit = Visit.objects.create(
         subdistrict_id=household.compound.subdistrict_id, compound_id=household.compound_id, household=household,
         visited_on=visited_on, visitors=_text(visitors, field="visitors", zh="走访人", en="the visitors", max_length=80),
-        concerns=concerns.strip()[:4000], follow_up=follow_up.strip()[:4000], created_by=actor.user, **fields,
+        concerns=concerns.strip()[:4000], follow_up=follow_up.strip()[:4000],
+        created_by_id=actor.user.pk if actor.user is not None else None, **fields,
     )
     audit.record(actor=actor, action="visit_record", obj=visit, before=None, after={"household": household.pk, **fields},
                  subdistrict_id=visit.subdistrict_id)
@@ -354,7 +355,7 @@ def organisation_create(*, level: str, name: str, parent: PartyOrganisation | No
                         compound: Compound | None = None, community: Community | None = None, subdistrict_id: int | None = None,
                         secretary: str = "", actor: Actor) -> PartyOrganisation:
     """One node of 街道党工委 → 社区党委 → 小区党支部; each level hangs under the one above it."""
-    expected_parent = {OrgLevel.SUBDISTRICT: None, OrgLevel.COMMUNITY: OrgLevel.SUBDISTRICT, OrgLevel.BRANCH: OrgLevel.COMMUNITY}
+    expected_parent: dict[str, str | None] = {OrgLevel.SUBDISTRICT: None, OrgLevel.COMMUNITY: OrgLevel.SUBDISTRICT, OrgLevel.BRANCH: OrgLevel.COMMUNITY}
     if level not in expected_parent:
         raise ValidationFailed("层级无效", "Unknown level", field="level")
     if (parent.level if parent else None) != expected_parent[level]:
@@ -424,7 +425,7 @@ def volunteer_assign(*, person: Person, compound: Compound, role: str, project: 
         raise ValidationFailed("岗位无效", "Unknown role", field="role")
     if person.subdistrict_id != compound.subdistrict_id:
         raise ValidationFailed("人员不在本街道", "The person is from another sub-district", field="person")
-    if not queries.residents_of(compound_id=compound.pk).filter(pk=person.pk).exists():
+    if not queries.residents_of(subdistrict_id=compound.subdistrict_id, compound_id=compound.pk).filter(pk=person.pk).exists():
         raise ValidationFailed("请选择本小区的人员", "Choose a person of this compound", field="person")
     volunteer, _created = Volunteer.objects.get_or_create(
         compound=compound, person=person, role=role,
