@@ -162,3 +162,35 @@ def test_the_api_takes_members_and_volunteers_only_from_the_branchs_compound(cli
                                                         "role": "speaker"}, content_type="application/json")
     assert volunteer.status_code == 400 and volunteer.json()["field"] == "person"
     assert not branch.memberships.exists() and not world.owner_b.volunteer_roles.exists()
+
+
+def test_the_api_refuses_hours_finer_than_a_tenth_as_the_page_does(client, world, staff_a):
+    # The page's form takes one decimal (2.5 h); the API used to round 2.25 to 2.2 without a word.
+    services.member_add(organisation=_branch(world), person=world.owner_a, actor=SYSTEM)
+    login(client, staff_a)
+    r = client.post(f"{API}/party/activities", {"person_id": world.owner_a.pk, "compound_id": world.compound_a.pk, "kind": "visit",
+                                                "on": timezone.localdate().isoformat(), "hours": "2.25"}, content_type="application/json")
+    assert r.status_code == 400 and r.json()["field"] == "hours"
+    assert not world.compound_a.activities.exists()
+
+
+def test_the_api_refuses_texts_longer_than_the_page_allows(client, world, staff_a):
+    # The page's forms refuse these lengths; the API used to cut the text short and store the rest of the record.
+    branch = _branch(world)
+    services.member_add(organisation=branch, person=world.owner_a, actor=SYSTEM)
+    m = services.meeting_create(compound=world.compound_a, starts_at=timezone.now(), place="p", topic="t", actor=SYSTEM)
+    login(client, staff_a)
+    today = timezone.localdate().isoformat()
+    cases = [
+        (f"{API}/party/organisations/{branch.pk}/members", {"person_id": world.owner_a.pk, "duty": "委" * 31}, "duty"),
+        (f"{API}/party/volunteers", {"person_id": world.owner_a.pk, "compound_id": world.compound_a.pk, "role": "speaker",
+                                     "project_reference": "项" * 121}, "project_reference"),
+        (f"{API}/party/activities", {"person_id": world.owner_a.pk, "compound_id": world.compound_a.pk, "kind": "visit",
+                                     "on": today, "hours": "1", "note": "记" * 201}, "note"),
+        (f"{API}/meetings/{m.pk}/decisions", {"text": "同意", "reference": "号" * 121}, "reference"),
+    ]
+    for url, body, field in cases:
+        r = client.post(url, body, content_type="application/json")
+        assert r.status_code == 400 and r.json()["field"] == field, (url, r.status_code, r.content)
+    assert branch.memberships.get().duty == "" and not world.owner_a.volunteer_roles.exists()
+    assert not world.compound_a.activities.exists() and not m.decisions.exists()
