@@ -293,7 +293,8 @@ def meeting_link_suggestion(*, meeting: Meeting, suggestion: Suggestion, actor: 
 def decision_add(*, meeting: Meeting, text: str, linked: Model | None = None, reference: str = "", actor: Actor) -> Decision:
     """A decision, linked to any record (a project, a consultation) or described by a free reference."""
     decision = Decision(meeting=meeting, text=_text(text, field="text", zh="决定事项", en="the decision", max_length=2000),
-                        reference=reference.strip()[:120])
+                        reference=_text(reference, field="reference", zh="关联事项", en="the reference", max_length=120,
+                                        required=False))
     if linked is not None:
         decision.linked = linked
     decision.save()
@@ -390,7 +391,8 @@ def member_add(*, organisation: PartyOrganisation, person: Person, duty: str = "
         raise ValidationFailed("人员不在本街道", "The person is from another sub-district", field="person")
     if not queries.organisation_residents(organisation).filter(pk=person.pk).exists():
         raise ValidationFailed("请选择本小区的人员", "Choose a person of this compound", field="person")
-    membership, _created = Membership.objects.get_or_create(organisation=organisation, person=person, defaults={"duty": duty[:30]})
+    duty = _text(duty, field="duty", zh="职务", en="the duty", max_length=30, required=False)
+    membership, _created = Membership.objects.get_or_create(organisation=organisation, person=person, defaults={"duty": duty})
     if not person.party_member:
         type(person).objects.filter(pk=person.pk).update(party_member=True)
         person.party_member = True
@@ -427,9 +429,10 @@ def volunteer_assign(*, person: Person, compound: Compound, role: str, project: 
         raise ValidationFailed("人员不在本街道", "The person is from another sub-district", field="person")
     if not queries.residents_of(subdistrict_id=compound.subdistrict_id, compound_id=compound.pk).filter(pk=person.pk).exists():
         raise ValidationFailed("请选择本小区的人员", "Choose a person of this compound", field="person")
+    reference = _text(project_reference, field="project_reference", zh="项目", en="the project", max_length=120, required=False)
     volunteer, _created = Volunteer.objects.get_or_create(
         compound=compound, person=person, role=role,
-        defaults={"subdistrict_id": compound.subdistrict_id, "project_reference": project_reference[:120]},
+        defaults={"subdistrict_id": compound.subdistrict_id, "project_reference": reference},
     )
     if project is not None:
         volunteer.project = project
@@ -450,9 +453,12 @@ def activity_log(*, person: Person, compound: Compound, on: datetime.date, kind:
         raise ValidationFailed("只能为本小区党支部的党员和在岗志愿者登记", "Only the compound's party members and volunteers on duty",
                                field="person")
     try:
-        hours = Decimal(str(hours)).quantize(Decimal("0.1"))
+        exact = Decimal(str(hours))
+        hours = exact.quantize(Decimal("0.1"))
     except InvalidOperation as exc:
         raise ValidationFailed("时长须是数字", "Hours must be a number", field="hours") from exc
+    if hours != exact:
+        raise ValidationFailed("时长最多保留一位小数", "Hours take at most one decimal", field="hours")
     if not Decimal("0") < hours <= Decimal("24"):
         raise ValidationFailed("时长须在 0 到 24 小时之间", "Hours must be between 0 and 24", field="hours")
     if visits < 0:
@@ -460,7 +466,8 @@ def activity_log(*, person: Person, compound: Compound, on: datetime.date, kind:
     if on > timezone.localdate():
         raise ValidationFailed("日期不能晚于今天", "The date cannot be in the future", field="on")
     activity = Activity.objects.create(subdistrict_id=compound.subdistrict_id, compound=compound, person=person, on=on,
-                                       kind=kind, hours=hours, visits=visits, note=note.strip()[:200])
+                                       kind=kind, hours=hours, visits=visits,
+                                       note=_text(note, field="note", zh="说明", en="the note", max_length=200, required=False))
     audit.record(actor=actor, action="activity_log", obj=activity, before=None,
                  after={"person": person.pk, "hours": str(hours), "visits": visits}, subdistrict_id=compound.subdistrict_id)
     return activity
