@@ -217,7 +217,6 @@ def organisation(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def organisation_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Log hours (every role in scope), set a pledge, add a member or a volunteer (staff who may edit)."""
-    # Hours are logged by every role in scope; the rest changes the organisation.
     org = access_organisation(request.user, pk, action=Action.EDIT if action in ("pledge", "member", "volunteer") else Action.VIEW)
     actor = Actor.of(request.user)
 

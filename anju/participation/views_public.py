@@ -11,12 +11,17 @@ from django.views.decorators.http import require_http_methods
 from anju.core import ratelimit
 from anju.core.audit import Actor
 from anju.core.bounds import parse_id
-from anju.core.errors import ValidationFailed
+from anju.core.errors import NotFound, ValidationFailed
 from anju.participation import queries, services
-from anju.participation.access import public_building, public_compound, public_notice, public_notice_image
+from anju.participation.access import (
+    public_building,
+    public_compound,
+    public_notice,
+    public_notice_image,
+    public_suggestion,
+)
 from anju.participation.forms import SuggestionForm, TrackForm
 from anju.participation.images import MAX_REQUEST_BYTES
-from anju.participation.models import Suggestion
 from anju.roster.models import Building, Compound
 
 
@@ -71,8 +76,9 @@ def track(request: HttpRequest) -> HttpResponse:
 def receipt(request: HttpRequest, code: str) -> HttpResponse:
     """What the sender sees with the receipt code: status, official reply, the meetings where it was discussed."""
     ratelimit.per_address(request, "track", settings.ANJU_PARTICIPATION_RATE_LIMITS["track"])
-    suggestion = Suggestion.objects.filter(receipt_code=code.upper()).select_related("compound", "building").first()
-    if suggestion is None:
+    try:
+        suggestion = public_suggestion(code)
+    except NotFound:  # the lookup form again, with the code to correct
         return render(request, "participation/public/track.html",
                       {"form": TrackForm(initial={"code": code}), "not_found": True}, status=404)
     meetings = suggestion.meetings.prefetch_related("decisions").order_by("starts_at")
