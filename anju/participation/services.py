@@ -450,8 +450,8 @@ def activity_log(*, person: Person, compound: Compound, on: datetime.date, kind:
     if kind not in ActivityKind.values:
         raise ValidationFailed("请选择类型", "Please choose a kind", field="kind")
     if not queries.may_log_hours(person, compound):
-        raise ValidationFailed("只能为本小区党支部的党员和在岗志愿者登记", "Only the compound's party members and volunteers on duty",
-                               field="person")
+        raise ValidationFailed("只能为本小区党支部的党员和在岗志愿者登记服务时长",
+                               "Hours are logged only for the compound branch's party members and its volunteers on duty", field="person")
     try:
         exact = Decimal(str(hours))
         hours = exact.quantize(Decimal("0.1"))
