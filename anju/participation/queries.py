@@ -34,7 +34,7 @@ from anju.participation.models import (
     Visit,
     Volunteer,
 )
-from anju.roster.models import Building, Compound, Household
+from anju.roster.models import Building, Compound, Household, Person
 
 
 def reply_days() -> int:
@@ -278,6 +278,35 @@ def branch_members(branch: PartyOrganisation) -> list[Membership]:
 def pledge_summary(branch: PartyOrganisation) -> dict[str, int]:
     counts = dict(Pledge.objects.filter(membership__organisation=branch).values_list("status").annotate(n=Count("id")))
     return {status: counts.get(status, 0) for status in PledgeStatus.values}
+
+
+def residents_of(*, subdistrict_id: int, community_id: int | None = None, compound_id: int | None = None) -> QuerySet[Person]:
+    """People living in or owning a home in a compound (or else a community, or else a sub-district)."""
+    if compound_id is not None:
+        households = Household.objects.filter(compound_id=compound_id)
+    elif community_id is not None:
+        households = Household.objects.filter(compound__community_id=community_id)
+    else:
+        households = Household.objects.filter(compound__subdistrict_id=subdistrict_id)
+    return Person.objects.filter(Q(residences__household__in=households) | Q(ownerships__household__in=households)) \
+        .distinct().order_by("name", "id")
+
+
+def organisation_residents(org: PartyOrganisation) -> QuerySet[Person]:
+    """Who may join a party organisation or volunteer for it: people with a home in its compound (or community)."""
+    return residents_of(compound_id=org.compound_id, community_id=org.community_id, subdistrict_id=org.subdistrict_id)
+
+
+def branch_people(org: PartyOrganisation) -> QuerySet[Person]:
+    """The people the page offers for logging hours: the organisation's members and the volunteers of its compounds."""
+    volunteer_people = branch_volunteers(org).values_list("person_id", flat=True)
+    return Person.objects.filter(Q(party_memberships__organisation=org) | Q(pk__in=volunteer_people)).distinct().order_by("name", "id")
+
+
+def may_log_hours(person: Person, compound: Compound) -> bool:
+    """Hours in a compound are logged for the members of its party branch and its volunteers on duty, nobody else."""
+    return Membership.objects.filter(person=person, organisation__compound=compound).exists() or \
+        Volunteer.objects.filter(person=person, compound=compound, active=True).exists()
 
 
 def branch_volunteers(branch: PartyOrganisation) -> QuerySet[Volunteer]:

@@ -17,10 +17,12 @@ from anju.core import audit, crypto
 from anju.core.audit import Actor
 from anju.core.errors import Conflict, ValidationFailed
 from anju.domain.ids import mask_phone
+from anju.participation import queries
 from anju.participation.images import MAX_PHOTOS, clean_image
 from anju.participation.models import (
     QUESTIONS,
     Activity,
+    ActivityKind,
     Answer,
     Category,
     Decision,
@@ -291,7 +293,8 @@ def meeting_link_suggestion(*, meeting: Meeting, suggestion: Suggestion, actor: 
 def decision_add(*, meeting: Meeting, text: str, linked: Model | None = None, reference: str = "", actor: Actor) -> Decision:
     """A decision, linked to any record (a project, a consultation) or described by a free reference."""
     decision = Decision(meeting=meeting, text=_text(text, field="text", zh="决定事项", en="the decision", max_length=2000),
-                        reference=reference.strip()[:120])
+                        reference=_text(reference, field="reference", zh="关联事项", en="the reference", max_length=120,
+                                        required=False))
     if linked is not None:
         decision.linked = linked
     decision.save()
@@ -338,7 +341,8 @@ def visit_record(*, household: Household, visited_on: datetime.date, visitors: s
     visit = Visit.objects.create(
         subdistrict_id=household.compound.subdistrict_id, compound_id=household.compound_id, household=household,
         visited_on=visited_on, visitors=_text(visitors, field="visitors", zh="走访人", en="the visitors", max_length=80),
-        concerns=concerns.strip()[:4000], follow_up=follow_up.strip()[:4000], created_by=actor.user, **fields,
+        concerns=concerns.strip()[:4000], follow_up=follow_up.strip()[:4000],
+        created_by_id=actor.user.pk if actor.user is not None else None, **fields,
     )
     audit.record(actor=actor, action="visit_record", obj=visit, before=None, after={"household": household.pk, **fields},
                  subdistrict_id=visit.subdistrict_id)
@@ -352,7 +356,7 @@ def organisation_create(*, level: str, name: str, parent: PartyOrganisation | No
                         compound: Compound | None = None, community: Community | None = None, subdistrict_id: int | None = None,
                         secretary: str = "", actor: Actor) -> PartyOrganisation:
     """One node of 街道党工委 → 社区党委 → 小区党支部; each level hangs under the one above it."""
-    expected_parent = {OrgLevel.SUBDISTRICT: None, OrgLevel.COMMUNITY: OrgLevel.SUBDISTRICT, OrgLevel.BRANCH: OrgLevel.COMMUNITY}
+    expected_parent: dict[str, str | None] = {OrgLevel.SUBDISTRICT: None, OrgLevel.COMMUNITY: OrgLevel.SUBDISTRICT, OrgLevel.BRANCH: OrgLevel.COMMUNITY}
     if level not in expected_parent:
         raise ValidationFailed("层级无效", "Unknown level", field="level")
     if (parent.level if parent else None) != expected_parent[level]:
@@ -385,7 +389,10 @@ def member_add(*, organisation: PartyOrganisation, person: Person, duty: str = "
     """Add a party member (the roster person gets the party_member flag)."""
     if person.subdistrict_id != organisation.subdistrict_id:
         raise ValidationFailed("人员不在本街道", "The person is from another sub-district", field="person")
-    membership, _created = Membership.objects.get_or_create(organisation=organisation, person=person, defaults={"duty": duty[:30]})
+    if not queries.organisation_residents(organisation).filter(pk=person.pk).exists():
+        raise ValidationFailed("请选择本小区的人员", "Choose a person of this compound", field="person")
+    duty = _text(duty, field="duty", zh="职务", en="the duty", max_length=30, required=False)
+    membership, _created = Membership.objects.get_or_create(organisation=organisation, person=person, defaults={"duty": duty})
     if not person.party_member:
         type(person).objects.filter(pk=person.pk).update(party_member=True)
         person.party_member = True
@@ -420,9 +427,12 @@ def volunteer_assign(*, person: Person, compound: Compound, role: str, project: 
         raise ValidationFailed("岗位无效", "Unknown role", field="role")
     if person.subdistrict_id != compound.subdistrict_id:
         raise ValidationFailed("人员不在本街道", "The person is from another sub-district", field="person")
+    if not queries.residents_of(subdistrict_id=compound.subdistrict_id, compound_id=compound.pk).filter(pk=person.pk).exists():
+        raise ValidationFailed("请选择本小区的人员", "Choose a person of this compound", field="person")
+    reference = _text(project_reference, field="project_reference", zh="项目", en="the project", max_length=120, required=False)
     volunteer, _created = Volunteer.objects.get_or_create(
         compound=compound, person=person, role=role,
-        defaults={"subdistrict_id": compound.subdistrict_id, "project_reference": project_reference[:120]},
+        defaults={"subdistrict_id": compound.subdistrict_id, "project_reference": reference},
     )
     if project is not None:
         volunteer.project = project
@@ -436,11 +446,19 @@ def volunteer_assign(*, person: Person, compound: Compound, role: str, project: 
 @transaction.atomic
 def activity_log(*, person: Person, compound: Compound, on: datetime.date, kind: str, hours: Decimal | str,
                  visits: int = 0, note: str = "", actor: Actor) -> Activity:
-    """Log hours (and households visited) a volunteer or party member gave."""
+    """Log hours (and households visited) a volunteer or party member of the compound gave."""
+    if kind not in ActivityKind.values:
+        raise ValidationFailed("请选择类型", "Please choose a kind", field="kind")
+    if not queries.may_log_hours(person, compound):
+        raise ValidationFailed("只能为本小区党支部的党员和在岗志愿者登记服务时长",
+                               "Hours are logged only for the compound branch's party members and its volunteers on duty", field="person")
     try:
-        hours = Decimal(str(hours)).quantize(Decimal("0.1"))
+        exact = Decimal(str(hours))
+        hours = exact.quantize(Decimal("0.1"))
     except InvalidOperation as exc:
         raise ValidationFailed("时长须是数字", "Hours must be a number", field="hours") from exc
+    if hours != exact:
+        raise ValidationFailed("时长最多保留一位小数", "Hours take at most one decimal", field="hours")
     if not Decimal("0") < hours <= Decimal("24"):
         raise ValidationFailed("时长须在 0 到 24 小时之间", "Hours must be between 0 and 24", field="hours")
     if visits < 0:
@@ -448,7 +466,8 @@ def activity_log(*, person: Person, compound: Compound, on: datetime.date, kind:
     if on > timezone.localdate():
         raise ValidationFailed("日期不能晚于今天", "The date cannot be in the future", field="on")
     activity = Activity.objects.create(subdistrict_id=compound.subdistrict_id, compound=compound, person=person, on=on,
-                                       kind=kind, hours=hours, visits=visits, note=note.strip()[:200])
+                                       kind=kind, hours=hours, visits=visits,
+                                       note=_text(note, field="note", zh="说明", en="the note", max_length=200, required=False))
     audit.record(actor=actor, action="activity_log", obj=activity, before=None,
                  after={"person": person.pk, "hours": str(hours), "visits": visits}, subdistrict_id=compound.subdistrict_id)
     return activity

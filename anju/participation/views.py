@@ -7,40 +7,34 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from anju.core.access import Action, require_edit
 from anju.core.audit import Actor
-from anju.core.errors import AnjuError, ValidationFailed
+from anju.core.bounds import parse_id
+from anju.core.errors import Forbidden, ValidationFailed
 from anju.core.models import AuditEvent
+from anju.core.pages import attempt
 from anju.core.pdf import qr_svg, render_pdf
 from anju.core.scoping import scope_of
 from anju.participation import forms, queries, services
-from anju.participation.models import Category, Meeting, Notice, Suggestion, SuggestionPhoto, SuggestionStatus
+from anju.participation.access import (
+    access_meeting,
+    access_notice,
+    access_suggestion,
+    access_suggestion_photo,
+)
+from anju.participation.models import Category, Meeting, Notice, SuggestionStatus
 from anju.roster.models import Building, Community, Compound
 
 HISTORY_LABELS = {"suggestion_submit": gettext_lazy("居民提交"), "suggestion_assign": gettext_lazy("转办"),
                   "suggestion_reply": gettext_lazy("答复"), "suggestion_close": gettext_lazy("办结")}
-
-
-def require_edit(request: HttpRequest) -> None:
-    """Writes are for staff (sub-district and community); volunteers read and record visits and hours."""
-    if not scope_of(request.user).can_edit:
-        raise PermissionDenied
-
-
-def access_suggestion(request: HttpRequest, pk: int) -> Suggestion:
-    return get_object_or_404(queries.suggestions_for(scope_of(request.user)), pk=pk)
-
-
-def access_notice(request: HttpRequest, pk: int) -> Notice:
-    return get_object_or_404(Notice.objects.visible_to(request.user).select_related("compound", "building"), pk=pk)
 
 
 def compounds_of(request: HttpRequest) -> QuerySet[Compound]:
@@ -85,7 +79,7 @@ def _assign_form(request: HttpRequest, data=None) -> forms.AssignForm:
 
 @login_required
 def suggestion(request: HttpRequest, pk: int) -> HttpResponse:
-    s = access_suggestion(request, pk)
+    s = access_suggestion(request.user, pk, action=Action.VIEW)
     scope = scope_of(request.user)
     meetings_here = Meeting.objects.within(scope).filter(compound=s.compound).order_by("-starts_at")[:20]
     return render(request, "participation/suggestion.html", {
@@ -101,41 +95,41 @@ def suggestion(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def suggestion_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Assign, reply, close or link to a meeting; an AnjuError becomes a message on the same page."""
-    s = access_suggestion(request, pk)
-    require_edit(request)
+    s = access_suggestion(request.user, pk, action=Action.EDIT)
     actor = Actor.of(request.user)
-    try:
-        if action == "assign":
-            form = _assign_form(request, request.POST)
-            if not form.is_valid():
-                raise ValidationFailed("转办信息有误", "Check the assignment")
-            d = form.cleaned_data
-            services.suggestion_assign(suggestion=s, community=d["community"], compound=d["compound"], org=d["org"],
-                                       category=d["category"] or None, actor=actor)
-        elif action == "reply":
-            form = forms.ReplyForm(request.POST)
-            if not form.is_valid():
-                raise ValidationFailed("请填写答复", "Please write the reply", field="reply")
-            services.suggestion_reply(suggestion=s, reply=form.cleaned_data["reply"],
-                                      show_on_board=form.cleaned_data["show_on_board"], actor=actor)
-        elif action == "close":
-            services.suggestion_close(suggestion=s, actor=actor)
-        elif action == "meeting":
-            meeting = get_object_or_404(Meeting.objects.visible_to(request.user), pk=request.POST.get("meeting") or 0)
-            services.meeting_link_suggestion(meeting=meeting, suggestion=s, actor=actor)
-        else:
-            raise PermissionDenied
-    except AnjuError as error:
-        messages.error(request, error.message())
+
+    def assign() -> object:
+        form = _assign_form(request, request.POST)
+        if not form.is_valid():
+            raise ValidationFailed("转办信息有误", "Check the assignment")
+        d = form.cleaned_data
+        return services.suggestion_assign(suggestion=s, community=d["community"], compound=d["compound"], org=d["org"],
+                                          category=d["category"] or None, actor=actor)
+
+    def reply() -> object:
+        form = forms.ReplyForm(request.POST)
+        if not form.is_valid():
+            raise ValidationFailed("请填写答复", "Please write the reply", field="reply")
+        return services.suggestion_reply(suggestion=s, reply=form.cleaned_data["reply"],
+                                         show_on_board=form.cleaned_data["show_on_board"], actor=actor)
+
+    if action == "assign":
+        attempt(request, assign, done=_("已保存"))
+    elif action == "reply":
+        attempt(request, reply, done=_("已保存"))
+    elif action == "close":
+        attempt(request, lambda: services.suggestion_close(suggestion=s, actor=actor), done=_("已保存"))
+    elif action == "meeting":
+        meeting = access_meeting(request.user, parse_id(request.POST.get("meeting")) or 0, action=Action.EDIT)
+        attempt(request, lambda: services.meeting_link_suggestion(meeting=meeting, suggestion=s, actor=actor), done=_("已保存"))
     else:
-        messages.success(request, _("已保存"))
+        raise Forbidden("未知操作", "Unknown action")
     return redirect("participation:suggestion", s.pk)
 
 
 @login_required
 def suggestion_photo(request: HttpRequest, pk: int) -> FileResponse:
-    # Through the suggestion: staff a suggestion was assigned to see its photos too.
-    photo = get_object_or_404(SuggestionPhoto.objects.filter(suggestion__in=queries.suggestions_for(scope_of(request.user))), pk=pk)
+    photo = access_suggestion_photo(request.user, pk, action=Action.VIEW)
     return FileResponse(photo.image.open("rb"), content_type="image/jpeg")
 
 
@@ -155,8 +149,9 @@ def _notice_form(request: HttpRequest, data=None, initial=None) -> forms.NoticeF
 
 @login_required
 def notice_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    require_edit(request)
-    node = access_notice(request, pk) if pk else None
+    node = access_notice(request.user, pk, action=Action.EDIT) if pk else None
+    if node is None:
+        require_edit(request.user)
     initial = None
     if node is not None:
         initial = {"compound": node.compound, "building": node.building, "kind": node.kind, "title": node.title,
@@ -187,7 +182,7 @@ def notice_links(request: HttpRequest, node: Notice) -> dict[str, str]:
 
 @login_required
 def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    node = access_notice(request, pk)
+    node = access_notice(request.user, pk, action=Action.VIEW)
     return render(request, "participation/notice_detail.html", {
         "n": node, "images": node.images.all(), "image_form": forms.NoticeImageForm(),
         "can_edit": scope_of(request.user).can_edit, **notice_links(request, node),
@@ -197,8 +192,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def notice_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    node = access_notice(request, pk)
-    require_edit(request)
+    node = access_notice(request.user, pk, action=Action.EDIT)
     services.notice_publish(notice=node, publish=request.POST.get("publish") != "0", actor=Actor.of(request.user))
     return redirect("participation:notice_detail", node.pk)
 
@@ -206,16 +200,12 @@ def notice_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def notice_image_add(request: HttpRequest, pk: int) -> HttpResponse:
-    node = access_notice(request, pk)
-    require_edit(request)
+    node = access_notice(request.user, pk, action=Action.EDIT)
     form = forms.NoticeImageForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["image"]
-        try:
-            services.notice_add_image(notice=node, name=upload.name, data=upload.read(), caption=form.cleaned_data["caption"],
-                                      actor=Actor.of(request.user))
-        except ValidationFailed as error:
-            messages.error(request, error.message())
+        attempt(request, lambda: services.notice_add_image(notice=node, name=upload.name, data=upload.read(),
+                                                           caption=form.cleaned_data["caption"], actor=Actor.of(request.user)))
     else:
         messages.error(request, _("请选择图片"))
     return redirect("participation:notice_detail", node.pk)
@@ -224,7 +214,7 @@ def notice_image_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The notice as an A4 page to print and post: QR codes to the online version and to the suggestion box."""
-    node = access_notice(request, pk)
+    node = access_notice(request.user, pk, action=Action.VIEW)
     links = notice_links(request, node)
     images = [(Path(i.image.path).as_uri(), i.caption) for i in queries.images_not_in_body(node)]
     pdf = render_pdf("participation/print/notice.html", {

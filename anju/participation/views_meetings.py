@@ -6,34 +6,32 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from anju.core.access import Action, require_edit
 from anju.core.audit import Actor
 from anju.core.bounds import parse_id
-from anju.core.errors import AnjuError, ValidationFailed
+from anju.core.errors import ValidationFailed
+from anju.core.pages import attempt
 from anju.core.pdf import render_pdf
 from anju.core.scoping import scope_of
 from anju.participation import forms, queries, services
-from anju.participation.models import (
-    QUESTIONS,
-    FollowUp,
-    Meeting,
-    Membership,
-    OrgLevel,
-    PartyOrganisation,
-    Visit,
+from anju.participation.access import (
+    access_compound,
+    access_followup,
+    access_household,
+    access_meeting,
+    access_membership,
+    access_organisation,
+    access_suggestion_by_code,
 )
-from anju.participation.views import compounds_of, require_edit
+from anju.participation.models import QUESTIONS, OrgLevel, PartyOrganisation, Visit
+from anju.participation.views import compounds_of
 from anju.roster.models import Household, Person
-
-
-def access_meeting(request: HttpRequest, pk: int) -> Meeting:
-    return get_object_or_404(Meeting.objects.visible_to(request.user).select_related("compound"), pk=pk)
 
 
 @login_required
@@ -49,7 +47,7 @@ def meetings(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def meeting_new(request: HttpRequest) -> HttpResponse:
-    require_edit(request)
+    require_edit(request.user)
     form = forms.MeetingForm(request.POST, compounds=compounds_of(request))
     if not form.is_valid():
         messages.error(request, _("请检查会议信息"))
@@ -62,7 +60,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def meeting(request: HttpRequest, pk: int) -> HttpResponse:
-    m = access_meeting(request, pk)
+    m = access_meeting(request.user, pk, action=Action.VIEW)
     invited = m.invited.select_related("unit__building").order_by("unit__building_id", "unit_id", "floor", "room")
     present = set(m.present.values_list("pk", flat=True))
     return render(request, "participation/meeting.html", {
@@ -77,52 +75,63 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def meeting_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    m = access_meeting(request, pk)
-    require_edit(request)
+    m = access_meeting(request.user, pk, action=Action.EDIT)
     actor = Actor.of(request.user)
-    try:
-        if action == "invite":
-            households = Household.objects.filter(compound=m.compound)
-            if (building_id := parse_id(request.POST.get("building"))) is not None:
-                households = households.filter(unit__building_id=building_id)
-            services.meeting_invite(meeting=m, households=list(households.values_list("pk", flat=True)), actor=actor)
-        elif action == "attendance":
-            ids = [i for i in map(parse_id, request.POST.getlist("present")) if i is not None]
-            services.meeting_attendance(meeting=m, present=ids, actor=actor)
-        elif action == "minutes":
-            services.meeting_minutes(meeting=m, minutes=request.POST.get("minutes", ""), actor=actor)
-        elif action == "decision":
-            linkable = queries.linkable_objects(m.compound)
-            form = forms.DecisionForm(request.POST, linkable=linkable)
-            if not form.is_valid():
-                raise ValidationFailed("请填写决定事项", "Please write the decision", field="text")
-            services.decision_add(meeting=m, text=form.cleaned_data["text"], reference=form.cleaned_data["reference"],
-                                  linked=linkable.get(form.cleaned_data["linked"]), actor=actor)
-        elif action == "followup":
-            form = forms.FollowUpForm(request.POST)
-            if not form.is_valid():
-                raise ValidationFailed("请填写跟进事项、责任人和期限", "Fill in the action, its owner and due date")
-            services.followup_add(meeting=m, actor=actor, **form.cleaned_data)
-        elif action == "done":
-            item = get_object_or_404(FollowUp, pk=request.POST.get("action") or 0, meeting=m)
-            services.followup_done(action=item, done=request.POST.get("done") != "0", actor=actor)
-        elif action == "suggestion":
-            s = get_object_or_404(queries.suggestions_for(scope_of(request.user)),
-                                  receipt_code=request.POST.get("code", "").strip().upper())
+
+    def invite() -> int:
+        households = Household.objects.filter(compound=m.compound)
+        if (building_id := parse_id(request.POST.get("building"))) is not None:
+            households = households.filter(unit__building_id=building_id)
+        return services.meeting_invite(meeting=m, households=list(households.values_list("pk", flat=True)), actor=actor)
+
+    def attendance() -> int:
+        ids = [i for i in map(parse_id, request.POST.getlist("present")) if i is not None]
+        return services.meeting_attendance(meeting=m, present=ids, actor=actor)
+
+    def decision() -> object:
+        linkable = queries.linkable_objects(m.compound)
+        form = forms.DecisionForm(request.POST, linkable=linkable)
+        if not form.is_valid():
+            raise ValidationFailed("请填写决定事项", "Please write the decision", field="text")
+        return services.decision_add(meeting=m, text=form.cleaned_data["text"], reference=form.cleaned_data["reference"],
+                                     linked=linkable.get(form.cleaned_data["linked"]), actor=actor)
+
+    def followup() -> object:
+        form = forms.FollowUpForm(request.POST)
+        if not form.is_valid():
+            raise ValidationFailed("请填写跟进事项、责任人和期限", "Fill in the action, its owner and due date")
+        return services.followup_add(meeting=m, actor=actor, **form.cleaned_data)
+
+    def unknown() -> None:
+        raise ValidationFailed("未知操作", "Unknown action")
+
+    def minutes() -> object:
+        return services.meeting_minutes(meeting=m, minutes=request.POST.get("minutes", ""), actor=actor)
+
+    run = {"invite": invite, "attendance": attendance, "minutes": minutes, "decision": decision, "followup": followup}.get(action, unknown)
+    # What the form points at is looked up first: a follow-up or a suggestion out of reach is a 404.
+    if action == "done":
+        item = access_followup(request.user, parse_id(request.POST.get("action")) or 0, action=Action.EDIT, meeting=m)
+
+        def done() -> object:
+            return services.followup_done(action=item, done=request.POST.get("done") != "0", actor=actor)
+
+        run = done
+    elif action == "suggestion":
+        s = access_suggestion_by_code(request.user, request.POST.get("code", ""), action=Action.EDIT)
+
+        def link() -> None:
             services.meeting_link_suggestion(meeting=m, suggestion=s, actor=actor, unlink=request.POST.get("unlink") == "1")
-        else:
-            raise ValidationFailed("未知操作", "Unknown action")
-    except AnjuError as error:
-        messages.error(request, error.message())
-    else:
-        messages.success(request, _("已保存"))
+
+        run = link
+    attempt(request, run, done=_("已保存"))
     return redirect("participation:meeting", m.pk)
 
 
 @login_required
 def meeting_signin(request: HttpRequest, pk: int) -> HttpResponse:
     """The sign-in sheet (签到表): every invited household with a column for the signature."""
-    m = access_meeting(request, pk)
+    m = access_meeting(request.user, pk, action=Action.VIEW)
     invited = m.invited.select_related("unit__building").order_by("unit__building_id", "unit_id", "floor", "room")
     pdf = render_pdf("participation/print/signin.html", {"m": m, "invited": invited})
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -143,7 +152,7 @@ def visits(request: HttpRequest) -> HttpResponse:
 @login_required
 def visits_compound(request: HttpRequest, pk: int) -> HttpResponse:
     scope = scope_of(request.user)
-    compound = get_object_or_404(compounds_of(request), pk=pk)
+    compound = access_compound(request.user, pk, action=Action.VIEW)
     recent = Visit.objects.within(scope).filter(compound=compound).select_related("household__unit__building")[:50]
     visited, total = queries.visit_coverage(scope, compound)
     return render(request, "participation/visits_compound.html", {
@@ -154,23 +163,19 @@ def visits_compound(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def household_visits(request: HttpRequest, pk: int) -> HttpResponse:
-    household = get_object_or_404(Household.objects.visible_to(request.user).select_related("unit__building", "compound"), pk=pk)
-    scope = scope_of(request.user)
+    household = access_household(request.user, pk, action=Action.VIEW)  # volunteers record visits too
     form = forms.VisitForm(request.POST or None, initial={"visited_on": timezone.localdate()})
-    if request.method == "POST":
-        if scope.subdistrict_id is None and not scope.everything:
-            raise ValidationFailed("无权记录", "Not allowed")
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                services.visit_record(household=household, visited_on=d["visited_on"], visitors=d["visitors"],
-                                      answers={k: d[k] for k, _l in QUESTIONS}, concerns=d["concerns"],
-                                      follow_up=d["follow_up"], actor=Actor.of(request.user))
-            except ValidationFailed as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message())
-            else:
-                messages.success(request, _("走访记录已保存"))
-                return redirect("participation:household_visits", household.pk)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.visit_record(household=household, visited_on=d["visited_on"], visitors=d["visitors"],
+                                  answers={k: d[k] for k, _l in QUESTIONS}, concerns=d["concerns"],
+                                  follow_up=d["follow_up"], actor=Actor.of(request.user))
+        except ValidationFailed as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message())
+        else:
+            messages.success(request, _("走访记录已保存"))
+            return redirect("participation:household_visits", household.pk)
     return render(request, "participation/household_visits.html", {
         "household": household, "visits": household.visits.all(), "form": form, "questions": QUESTIONS,
     })
@@ -190,26 +195,12 @@ def party(request: HttpRequest) -> HttpResponse:
     return render(request, "participation/party.html", {"orgs": [(o, totals[o.pk]) for o in orgs]})
 
 
-def _residents(org: PartyOrganisation):
-    """People living in or owning a home in the organisation's compound (or community): who may join or volunteer."""
-    households = Household.objects.filter(compound_id=org.compound_id) if org.compound_id else \
-        Household.objects.filter(compound__community_id=org.community_id)
-    return Person.objects.filter(Q(residences__household__in=households) | Q(ownerships__household__in=households)) \
-        .distinct().order_by("name", "id")
-
-
-def _branch_people(org: PartyOrganisation):
-    """People who may log hours for this organisation: its members and the volunteers of its compounds."""
-    volunteer_people = queries.branch_volunteers(org).values_list("person_id", flat=True)
-    return Person.objects.filter(Q(party_memberships__organisation=org) | Q(pk__in=volunteer_people)).distinct().order_by("name", "id")
-
-
 @login_required
 def organisation(request: HttpRequest, pk: int) -> HttpResponse:
-    org = get_object_or_404(PartyOrganisation.objects.visible_to(request.user).select_related("compound", "community", "parent"), pk=pk)
+    org = access_organisation(request.user, pk, action=Action.VIEW)
     scope = scope_of(request.user)
-    people = _branch_people(org)
-    residents = _residents(org) if org.compound_id else Person.objects.none()
+    people = queries.branch_people(org)
+    residents = queries.organisation_residents(org) if org.compound_id else Person.objects.none()
     return render(request, "participation/organisation.html", {
         "org": org, "members": queries.branch_members(org), "pledges": queries.pledge_summary(org),
         "volunteers": queries.branch_volunteers(org), "hours": queries.hours_by_person(queries.branch_activities(org)),
@@ -225,38 +216,44 @@ def organisation(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def organisation_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    org = get_object_or_404(PartyOrganisation.objects.visible_to(request.user).select_related("compound"), pk=pk)
+    """Log hours (every role in scope), set a pledge, add a member or a volunteer (staff who may edit)."""
+    org = access_organisation(request.user, pk, action=Action.EDIT if action in ("pledge", "member", "volunteer") else Action.VIEW)
     actor = Actor.of(request.user)
-    try:
-        if action == "activity":
-            form = forms.ActivityForm(request.POST, people=_branch_people(org))
-            if not form.is_valid() or org.compound is None:
-                raise ValidationFailed("请检查服务记录", "Check the activity")
-            services.activity_log(compound=org.compound, actor=actor, **form.cleaned_data)
-        elif action == "pledge":
-            require_edit(request)
-            form = forms.PledgeForm(request.POST)
-            if not form.is_valid():
-                raise ValidationFailed("请检查承诺", "Check the pledge")
-            membership = get_object_or_404(Membership, pk=form.cleaned_data["membership"], organisation=org)
-            services.pledge_set(membership=membership, kind=form.cleaned_data["kind"], status=form.cleaned_data["status"], actor=actor)
-        elif action == "member":
-            require_edit(request)
-            form = forms.MemberForm(request.POST, people=_residents(org))
-            if not form.is_valid():
-                raise ValidationFailed("请选择本小区的人员", "Choose a person of this compound", field="person")
-            services.member_add(organisation=org, person=form.cleaned_data["person"], duty=form.cleaned_data["duty"], actor=actor)
-        elif action == "volunteer":
-            require_edit(request)
-            form = forms.VolunteerForm(request.POST, people=_residents(org))
-            if not form.is_valid() or org.compound is None:
-                raise ValidationFailed("请选择本小区的人员和岗位", "Choose a person of this compound and a role", field="person")
-            services.volunteer_assign(compound=org.compound, actor=actor, **form.cleaned_data)
-        else:
-            raise ValidationFailed("未知操作", "Unknown action")
-    except AnjuError as error:
-        messages.error(request, error.message())
-    else:
-        messages.success(request, _("已保存"))
-    return redirect("participation:organisation", org.pk)
 
+    def activity() -> object:
+        form = forms.ActivityForm(request.POST, people=queries.branch_people(org))
+        if not form.is_valid() or org.compound is None:
+            raise ValidationFailed("请检查服务记录", "Check the activity")
+        return services.activity_log(compound=org.compound, actor=actor, **form.cleaned_data)
+
+    def member() -> object:
+        form = forms.MemberForm(request.POST, people=queries.organisation_residents(org))
+        if not form.is_valid():
+            raise ValidationFailed("请选择本小区的人员", "Choose a person of this compound", field="person")
+        return services.member_add(organisation=org, person=form.cleaned_data["person"], duty=form.cleaned_data["duty"], actor=actor)
+
+    def volunteer() -> object:
+        form = forms.VolunteerForm(request.POST, people=queries.organisation_residents(org))
+        if not form.is_valid() or org.compound is None:
+            raise ValidationFailed("请选择本小区的人员和岗位", "Choose a person of this compound and a role", field="person")
+        return services.volunteer_assign(compound=org.compound, actor=actor, **form.cleaned_data)
+
+    def unknown() -> None:
+        raise ValidationFailed("未知操作", "Unknown action")
+
+    run = {"activity": activity, "member": member, "volunteer": volunteer}.get(action, unknown)
+    if action == "pledge":
+        # The membership is looked up first: one outside the organisation is a 404, whatever the rest of the form says.
+        form = forms.PledgeForm(request.POST)
+        membership = access_membership(request.user, form.cleaned_data["membership"], action=Action.EDIT, organisation=org) \
+            if form.is_valid() else None
+
+        def pledge() -> object:
+            if membership is None:
+                raise ValidationFailed("请检查承诺", "Check the pledge")
+            return services.pledge_set(membership=membership, kind=form.cleaned_data["kind"], status=form.cleaned_data["status"],
+                                       actor=actor)
+
+        run = pledge
+    attempt(request, run, done=_("已保存"))
+    return redirect("participation:organisation", org.pk)

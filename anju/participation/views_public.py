@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from anju.core import ratelimit
 from anju.core.audit import Actor
 from anju.core.bounds import parse_id
-from anju.core.errors import ValidationFailed
+from anju.core.errors import NotFound, ValidationFailed
 from anju.participation import queries, services
+from anju.participation.access import (
+    public_building,
+    public_compound,
+    public_notice,
+    public_notice_image,
+    public_suggestion,
+)
 from anju.participation.forms import SuggestionForm, TrackForm
 from anju.participation.images import MAX_REQUEST_BYTES
-from anju.participation.models import Notice, NoticeImage, Suggestion
 from anju.roster.models import Building, Compound
 
 
@@ -70,8 +76,9 @@ def track(request: HttpRequest) -> HttpResponse:
 def receipt(request: HttpRequest, code: str) -> HttpResponse:
     """What the sender sees with the receipt code: status, official reply, the meetings where it was discussed."""
     ratelimit.per_address(request, "track", settings.ANJU_PARTICIPATION_RATE_LIMITS["track"])
-    suggestion = Suggestion.objects.filter(receipt_code=code.upper()).select_related("compound", "building").first()
-    if suggestion is None:
+    try:
+        suggestion = public_suggestion(code)
+    except NotFound:  # the lookup form again, with the code to correct
         return render(request, "participation/public/track.html",
                       {"form": TrackForm(initial={"code": code}), "not_found": True}, status=404)
     meetings = suggestion.meetings.prefetch_related("decisions").order_by("starts_at")
@@ -88,30 +95,22 @@ def board(request: HttpRequest) -> HttpResponse:
     return render(request, "participation/public/board.html", {"rows": rows, "compound": compound})
 
 
-def _published(pk: int) -> Notice:
-    return get_object_or_404(Notice.objects.filter(published_at__isnull=False).select_related("compound", "building"), pk=pk)
-
-
 def notice(request: HttpRequest, pk: int) -> HttpResponse:
-    n = _published(pk)
+    n = public_notice(pk)
     return render(request, "participation/public/notice.html", {"n": n, "images": queries.images_not_in_body(n)})
 
 
 def notice_image(request: HttpRequest, pk: int) -> FileResponse:
     """A notice's picture: public once the notice is, otherwise for staff in scope."""
-    image = get_object_or_404(NoticeImage.objects.select_related("notice"), pk=pk)
-    if not image.notice.is_published and not Notice.objects.visible_to(request.user).filter(pk=image.notice_id).exists():
-        raise Http404
+    image = public_notice_image(request.user, pk)
     return FileResponse(image.image.open("rb"), content_type="image/jpeg")
 
 
 def place(request: HttpRequest, compound: int, building: int | None = None) -> HttpResponse:
     """The notices of a compound, or of one building (the QR on a stairwell notice board leads here)."""
-    node = get_object_or_404(Compound, pk=compound)
-    b = get_object_or_404(Building, pk=building, compound=node) if building else None
+    node = public_compound(compound)
+    b = public_building(building, compound=node) if building else None
     return render(request, "participation/public/place.html", {
         "compound": node, "building": b, "notices": queries.notices_for_place(node, b),
         "buildings": node.buildings.order_by("id"), "answered": queries.public_board(compound=node, limit=5),
     })
-
-

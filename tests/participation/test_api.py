@@ -123,3 +123,74 @@ def test_members_and_volunteers_through_the_api(client, world, staff_a):
     outside = client.post(f"{API}/party/volunteers", {"person_id": world.owner_b.pk, "compound_id": world.compound_a.pk,
                                                       "role": "speaker"}, content_type="application/json")
     assert outside.status_code == 404  # a person of another community is not in reach
+
+
+def _branch(world):
+    top = services.organisation_create(level=OrgLevel.SUBDISTRICT, name="党工委", subdistrict_id=world.subdistrict.pk, actor=SYSTEM)
+    mid = services.organisation_create(level=OrgLevel.COMMUNITY, name="社区党委", parent=top, community=world.community_a, actor=SYSTEM)
+    return services.organisation_create(level=OrgLevel.BRANCH, name="支部", parent=mid, compound=world.compound_a, actor=SYSTEM)
+
+
+def test_the_api_logs_hours_only_for_the_branchs_members_and_volunteers(client, world, subdistrict_staff):
+    # The page offers only the branch's members and the compound's volunteers; the API used to take anyone of the sub-district.
+    _branch(world)
+    login(client, subdistrict_staff)
+    hours = {"compound_id": world.compound_a.pk, "on": timezone.localdate().isoformat(), "kind": "visit", "hours": "2"}
+    outsider = client.post(f"{API}/party/activities", {**hours, "person_id": world.owner_b.pk}, content_type="application/json")
+    assert outsider.status_code == 400 and outsider.json()["field"] == "person"
+    resident = client.post(f"{API}/party/activities", {**hours, "person_id": world.owner_a.pk}, content_type="application/json")
+    assert resident.status_code == 400  # lives there, but is neither a member nor a volunteer
+    assert not world.compound_a.activities.exists()
+
+
+def test_the_api_refuses_an_activity_kind_the_page_does_not_offer(client, world, staff_a):
+    services.member_add(organisation=_branch(world), person=world.owner_a, actor=SYSTEM)
+    login(client, staff_a)
+    r = client.post(f"{API}/party/activities", {"person_id": world.owner_a.pk, "compound_id": world.compound_a.pk, "kind": "nap",
+                                                "on": timezone.localdate().isoformat(), "hours": "2"}, content_type="application/json")
+    assert r.status_code == 400 and r.json()["field"] == "kind"
+
+
+def test_the_api_takes_members_and_volunteers_only_from_the_branchs_compound(client, world, subdistrict_staff):
+    # Sub-district staff reach every person of the sub-district; joining a branch or volunteering needs a home in its compound.
+    branch = _branch(world)
+    login(client, subdistrict_staff)
+    member = client.post(f"{API}/party/organisations/{branch.pk}/members", {"person_id": world.owner_b.pk},
+                         content_type="application/json")
+    assert member.status_code == 400 and member.json()["field"] == "person"
+    volunteer = client.post(f"{API}/party/volunteers", {"person_id": world.owner_b.pk, "compound_id": world.compound_a.pk,
+                                                        "role": "speaker"}, content_type="application/json")
+    assert volunteer.status_code == 400 and volunteer.json()["field"] == "person"
+    assert not branch.memberships.exists() and not world.owner_b.volunteer_roles.exists()
+
+
+def test_the_api_refuses_hours_finer_than_a_tenth_as_the_page_does(client, world, staff_a):
+    # The page's form takes one decimal (2.5 h); the API used to round 2.25 to 2.2 without a word.
+    services.member_add(organisation=_branch(world), person=world.owner_a, actor=SYSTEM)
+    login(client, staff_a)
+    r = client.post(f"{API}/party/activities", {"person_id": world.owner_a.pk, "compound_id": world.compound_a.pk, "kind": "visit",
+                                                "on": timezone.localdate().isoformat(), "hours": "2.25"}, content_type="application/json")
+    assert r.status_code == 400 and r.json()["field"] == "hours"
+    assert not world.compound_a.activities.exists()
+
+
+def test_the_api_refuses_texts_longer_than_the_page_allows(client, world, staff_a):
+    # The page's forms refuse these lengths; the API used to cut the text short and store the rest of the record.
+    branch = _branch(world)
+    services.member_add(organisation=branch, person=world.owner_a, actor=SYSTEM)
+    m = services.meeting_create(compound=world.compound_a, starts_at=timezone.now(), place="p", topic="t", actor=SYSTEM)
+    login(client, staff_a)
+    today = timezone.localdate().isoformat()
+    cases = [
+        (f"{API}/party/organisations/{branch.pk}/members", {"person_id": world.owner_a.pk, "duty": "委" * 31}, "duty"),
+        (f"{API}/party/volunteers", {"person_id": world.owner_a.pk, "compound_id": world.compound_a.pk, "role": "speaker",
+                                     "project_reference": "项" * 121}, "project_reference"),
+        (f"{API}/party/activities", {"person_id": world.owner_a.pk, "compound_id": world.compound_a.pk, "kind": "visit",
+                                     "on": today, "hours": "1", "note": "记" * 201}, "note"),
+        (f"{API}/meetings/{m.pk}/decisions", {"text": "同意", "reference": "号" * 121}, "reference"),
+    ]
+    for url, body, field in cases:
+        r = client.post(url, body, content_type="application/json")
+        assert r.status_code == 400 and r.json()["field"] == field, (url, r.status_code, r.content)
+    assert branch.memberships.get().duty == "" and not world.owner_a.volunteer_roles.exists()
+    assert not world.compound_a.activities.exists() and not m.decisions.exists()

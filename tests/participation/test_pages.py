@@ -304,3 +304,20 @@ def test_a_picture_placed_in_the_text_is_offered_to_the_editor_and_shown_once(cl
     assert page.count(f'src="{src}"') == 1 and f'src="{reverse("participation:notice_image", args=[below.pk])}"' in page
     printed = queries.body_for_print(n)
     assert f'src="{src}"' not in printed and 'src="file://' in printed
+
+
+def test_the_branch_page_refuses_the_people_the_api_refuses(client, world, subdistrict_staff):
+    from anju.participation.models import OrgLevel
+
+    top = services.organisation_create(level=OrgLevel.SUBDISTRICT, name="党工委", subdistrict_id=world.subdistrict.pk, actor=SYSTEM)
+    mid = services.organisation_create(level=OrgLevel.COMMUNITY, name="甲社区党委", parent=top, community=world.community_a, actor=SYSTEM)
+    branch = services.organisation_create(level=OrgLevel.BRANCH, name="甲小区党支部", parent=mid, compound=world.compound_a, actor=SYSTEM)
+    login(client, subdistrict_staff)
+    act = reverse("participation:organisation_act", args=[branch.pk, "activity"])
+    hours = {"on": timezone.localdate().isoformat(), "kind": "visit", "hours": "2", "visits": "0"}
+    client.post(act, {**hours, "person": world.owner_a.pk})  # lives there, but neither member nor volunteer yet
+    client.post(reverse("participation:organisation_act", args=[branch.pk, "volunteer"]), {"person": world.owner_b.pk, "role": "speaker"})
+    assert not world.compound_a.activities.exists() and not world.owner_b.volunteer_roles.exists()
+    client.post(reverse("participation:organisation_act", args=[branch.pk, "volunteer"]), {"person": world.owner_a.pk, "role": "speaker"})
+    response = client.post(act, {**hours, "person": world.owner_a.pk}, follow=True)
+    assert world.compound_a.activities.count() == 1 and "已保存" in response.content.decode()

@@ -232,3 +232,25 @@ def test_the_tally_counts_each_household_at_its_latest_visit(world):
     tally = {key: counts for key, _label, counts in queries.visit_tally(everything, world.compound_a)}
     assert tally["elevator"] == {"yes": 1, "no": 0, "unsure": 0, "none": 0}
     assert tally["renovation"]["none"] == 1
+
+
+def test_only_the_compounds_people_join_volunteer_and_log_hours(world):
+    top = services.organisation_create(level=OrgLevel.SUBDISTRICT, name="街道党工委", subdistrict_id=world.subdistrict.pk, actor=SYSTEM)
+    mid = services.organisation_create(level=OrgLevel.COMMUNITY, name="甲社区党委", parent=top, community=world.community_a, actor=SYSTEM)
+    branch = services.organisation_create(level=OrgLevel.BRANCH, name="甲小区党支部", parent=mid, compound=world.compound_a, actor=SYSTEM)
+    today = timezone.localdate()
+    with pytest.raises(ValidationFailed) as refused:
+        services.member_add(organisation=branch, person=world.owner_b, actor=SYSTEM)  # lives in the other community
+    assert refused.value.field == "person"
+    with pytest.raises(ValidationFailed):
+        services.volunteer_assign(person=world.owner_b, compound=world.compound_a, role="observer", actor=SYSTEM)
+    with pytest.raises(ValidationFailed):  # a resident, but neither a member nor a volunteer
+        services.activity_log(person=world.owner_a, compound=world.compound_a, on=today, kind="visit", hours="1", actor=SYSTEM)
+    services.member_add(organisation=mid, person=world.owner_a, actor=SYSTEM)  # the community committee: its community's people
+    with pytest.raises(ValidationFailed):  # a member of the community committee is not the compound branch's
+        services.activity_log(person=world.owner_a, compound=world.compound_a, on=today, kind="visit", hours="1", actor=SYSTEM)
+    services.member_add(organisation=branch, person=world.owner_a, actor=SYSTEM)
+    with pytest.raises(ValidationFailed):
+        services.activity_log(person=world.owner_a, compound=world.compound_a, on=today, kind="nap", hours="1", actor=SYSTEM)
+    services.activity_log(person=world.owner_a, compound=world.compound_a, on=today, kind="visit", hours="1", actor=SYSTEM)
+    assert queries.branch_totals(branch)["entries"] == 1

@@ -1,0 +1,82 @@
+"""Household visits, 一户一策 (the API side of the visit pages in `views_meetings`); every role in scope records them."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+
+from anju.core.access import Action
+from anju.core.audit import Actor
+from anju.core.bounds import Id
+from anju.core.scoping import scope_of
+from anju.participation import access, queries, services
+from anju.participation.api.schemas import operation_id
+from anju.participation.models import QUESTIONS, Visit
+from anju.roster.models import Household
+
+router = Router()
+
+
+class VisitIn(Schema):
+    household_id: Id
+    visited_on: datetime.date
+    visitors: str
+    renovation: str = ""
+    access_control: str = ""
+    property_management: str = ""
+    illegal_structures: str = ""
+    elevator: str = ""
+    concerns: str = ""
+    follow_up: str = ""
+
+
+class VisitOut(Schema):
+    id: int
+    household_id: int
+    room_code: str
+    visited_on: datetime.date
+    visitors: str
+    answers: dict[str, str]
+    concerns: str
+    follow_up: str
+
+    @staticmethod
+    def resolve_room_code(obj: Visit) -> str:
+        return obj.household.room_code
+
+    @staticmethod
+    def resolve_answers(obj: Visit) -> dict[str, str]:
+        return {key: getattr(obj, key) for key, _label in QUESTIONS}
+
+
+class HouseholdRef(Schema):
+    id: int
+    room_code: str
+    floor: int
+
+
+@router.get("/visits", response=list[VisitOut], operation_id=operation_id("list_visits"))
+def list_visits(request: HttpRequest, compound_id: Id | None = None, household_id: Id | None = None) -> list[Visit]:
+    qs = Visit.objects.visible_to(request.user).select_related("household__unit__building")
+    if compound_id:
+        qs = qs.filter(compound_id=compound_id)
+    if household_id:
+        qs = qs.filter(household_id=household_id)
+    return list(qs[:1000])
+
+
+@router.post("/visits", response={201: VisitOut}, operation_id=operation_id("create_visit"))
+def create_visit(request: HttpRequest, data: VisitIn):
+    household = access.access_household(request.user, data.household_id, action=Action.VIEW)
+    v = services.visit_record(household=household, visited_on=data.visited_on, visitors=data.visitors,
+                              answers={k: getattr(data, k) for k, _l in QUESTIONS}, concerns=data.concerns,
+                              follow_up=data.follow_up, actor=Actor.of(request.user))
+    return Status(201, v)
+
+
+@router.get("/compounds/{pk}/not-visited", response=list[HouseholdRef], operation_id=operation_id("not_visited"))
+def not_visited(request: HttpRequest, pk: Id) -> list[Household]:
+    compound = access.access_compound(request.user, pk, action=Action.VIEW)
+    return list(queries.households_not_visited(scope_of(request.user), compound))
