@@ -130,8 +130,8 @@ def area(value: Any, places: int = 2) -> str:
     return f"{grouped(value, places)} {SQUARE_METRE}"
 
 
-def _english() -> bool:
-    return (get_language() or "zh").startswith("en")
+def _english(language: str | None = None) -> bool:
+    return (language or get_language() or "zh").startswith("en")
 
 
 def _local(value: dt.date | dt.datetime) -> dt.date | dt.datetime:
@@ -140,22 +140,25 @@ def _local(value: dt.date | dt.datetime) -> dt.date | dt.datetime:
     return value
 
 
-def long_date(value: dt.date | dt.datetime | None) -> str:
-    """A date as people write it: 2026年12月1日; in English 1 December 2026."""
+def long_date(value: dt.date | dt.datetime | None, language: str | None = None) -> str:
+    """A date as people write it: 2026年12月1日; in English 1 December 2026.
+
+    `language` overrides the page's: printed letters and notices are Chinese documents ("zh").
+    """
     if _is_empty(value):
         return EMPTY
     day = _local(value)  # type: ignore[arg-type]
-    if _english():
+    if _english(language):
         return f"{day.day} {day.strftime('%B')} {day.year}"
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def long_datetime(value: dt.datetime | None) -> str:
+def long_datetime(value: dt.datetime | None, language: str | None = None) -> str:
     """A moment as people write it: 2026年12月1日 09:05; in English 1 December 2026 09:05."""
     if _is_empty(value):
         return EMPTY
     moment = _local(value)  # type: ignore[arg-type]
-    return f"{long_date(moment)} {moment.hour:02d}:{moment.minute:02d}"
+    return f"{long_date(moment, language)} {moment.hour:02d}:{moment.minute:02d}"
 
 
 def duration(value: dt.timedelta | int | None) -> str:

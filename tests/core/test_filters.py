@@ -75,6 +75,7 @@ def test_dates_and_durations_in_chinese_and_english():
     with translation.override("en"):
         assert f.long_date(dt.date(2026, 12, 1)) == "1 December 2026"
         assert (f.duration(29), f.duration(7505)) == ("29 s", "2 h 5 min")
+        assert render('{{ d|long_date:"zh" }}', d=dt.date(2026, 12, 1)) == "2026年12月1日"  # a printed letter
 
 
 def test_an_aware_time_is_shown_in_the_local_zone():

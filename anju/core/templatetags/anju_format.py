@@ -9,8 +9,8 @@
     {{ m2|area }}           1,234.56 ㎡     an area with its unit; `area:0` for whole m²
     {{ x|grouped:2 }}       1,234.56        a number under a header that names the unit
     {{ n|count }}           12,345          households, people, buildings
-    {{ d|long_date }}       2026年12月1日
-    {{ t|long_datetime }}   2026年12月1日 09:05
+    {{ d|long_date }}       2026年12月1日   (1 December 2026 on an English page; `long_date:"zh"` on a
+    {{ t|long_datetime }}   2026年12月1日 09:05     printed Chinese document)
     {{ s|duration }}        2 小时 5 分      a timedelta or whole seconds
     {{ mapping|get:key }}   mapping[key]    a lookup by a variable
 
