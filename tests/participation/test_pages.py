@@ -304,3 +304,16 @@ def test_a_picture_placed_in_the_text_is_offered_to_the_editor_and_shown_once(cl
     assert page.count(f'src="{src}"') == 1 and f'src="{reverse("participation:notice_image", args=[below.pk])}"' in page
     printed = queries.body_for_print(n)
     assert f'src="{src}"' not in printed and 'src="file://' in printed
+
+
+def test_the_staff_page_states_response_and_closing_times_in_days_hours_and_minutes(client, world, staff_a):
+    s = services.suggestion_submit(compound=world.compound_a, building=None, category="other", title="楼道灯坏了",
+                                   body="b", actor=SYSTEM)
+    services.suggestion_reply(suggestion=s, reply="已派电工查看", actor=SYSTEM,
+                              now=s.created + timezone.timedelta(hours=2, minutes=5, seconds=40))
+    services.suggestion_close(suggestion=s, actor=SYSTEM, now=s.created + timezone.timedelta(days=3, hours=4, minutes=1))
+    login(client, staff_a)
+    page = client.get(reverse("participation:suggestion", args=[s.pk])).content.decode()
+    # Not Python's "2:05:40" and "3 days, 4:01:00": the two largest units, rounded down.
+    assert re.search(r"首次答复用时</dt><dd[^>]*>2 小时 5 分</dd>", page)
+    assert re.search(r"办结用时</dt><dd[^>]*>3 天 4 小时</dd>", page)
