@@ -317,4 +317,3 @@ def test_a_picture_placed_in_the_text_is_offered_to_the_editor_and_shown_once(cl
     assert page.count(f'src="{src}"') == 1 and f'src="{reverse("participation:notice_image", args=[below.pk])}"' in page
     printed = queries.body_for_print(n)
     assert f'src="{src}"' not in printed and 'src="file://' in printed
-
