@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 from anju.core.audit import Actor
 from anju.core.bounds import parse_id
 from anju.core.exports import export_made, provenance_for
+from anju.core.formatting import wan
 from anju.core.pdf import render_pdf
 from anju.core.scoping import Scope, scope_of
 from anju.dashboard import queries, tables
 from anju.programme.models import ProjectKind
 from anju.programme.progress import percent
-from anju.programme.templatetags.programme_tags import wan
 from anju.roster.models import Community, Compound, Subdistrict
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -17,11 +17,11 @@ from ninja.files import UploadedFile
 
 from anju.core.audit import Actor
 from anju.core.bounds import Id, Int32, Year
+from anju.core.formatting import yuan
 from anju.core.scoping import scope_of
 from anju.programme import queries, services
 from anju.programme.models import AnnualPlan, Inspection, InspectionPhoto, Item, Project, Stage
 from anju.programme.photos import MAX_REQUEST_BYTES
-from anju.programme.templatetags.programme_tags import yuan
 
 router = Router(tags=["programme 改造项目"])
 

@@ -122,6 +122,19 @@ def test_staff_triage_reply_and_close_with_overdue_marked(client, world, staff_a
     assert "井盖松动" not in client.get(reverse("participation:suggestions") + "?category=parking").content.decode()
 
 
+def test_the_staff_page_states_response_and_closing_times_in_days_hours_and_minutes(client, world, staff_a):
+    s = services.suggestion_submit(compound=world.compound_a, building=None, category="other", title="楼道灯坏了",
+                                   body="b", actor=SYSTEM)
+    services.suggestion_reply(suggestion=s, reply="已派电工查看", actor=SYSTEM,
+                              now=s.created + timezone.timedelta(hours=2, minutes=5, seconds=40))
+    services.suggestion_close(suggestion=s, actor=SYSTEM, now=s.created + timezone.timedelta(days=3, hours=4, minutes=1))
+    login(client, staff_a)
+    page = client.get(reverse("participation:suggestion", args=[s.pk])).content.decode()
+    # Not Python's "2:05:40" and "3 days, 4:01:00": the two largest units, rounded down.
+    assert re.search(r"首次答复用时</dt><dd[^>]*>2 小时 5 分</dd>", page)
+    assert re.search(r"办结用时</dt><dd[^>]*>3 天 4 小时</dd>", page)
+
+
 def test_a_volunteer_sees_masked_phone_and_cannot_reply(client, world, volunteer_a):
     s = services.suggestion_submit(compound=world.compound_a, building=None, category="other", title="t", body="b",
                                    contact_phone="13812345678", actor=SYSTEM)

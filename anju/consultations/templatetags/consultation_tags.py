@@ -8,27 +8,9 @@ from django import template
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from anju.core.formatting import percent
+
 register = template.Library()
-
-
-@register.filter
-def get_item(mapping: dict, key: Any) -> Any:
-    """mapping[key] or None, for lookups by a variable in templates."""
-    return mapping.get(key) if hasattr(mapping, "get") else None
-
-
-@register.filter
-def percent(value: Any) -> str:
-    """A Fraction as a percentage with one decimal (display only)."""
-    return f"{float(value) * 100:.1f}%"
-
-
-@register.filter
-def m2(value: Any) -> str:
-    """An exact area (Fraction or Decimal) in m² as a plain decimal, e.g. "601.17"."""
-    from anju.domain.consent import format_decimal
-
-    return format_decimal(Fraction(value))
 
 
 CONDITION_LABELS = {
@@ -51,11 +33,9 @@ def condition_label(name: str) -> str:
 
 @register.filter
 def condition_ratio(cond: Any) -> str:
-    """A condition's value as a percentage, with the exact fraction kept for the record in the title."""
-    try:
-        return f"{float(cond.ratio) * 100:.2f}%"
-    except (AttributeError, TypeError, ZeroDivisionError):
-        return ""
+    """A condition's value as a percentage (exact, two places); the exact fraction stays in the title."""
+    ratio = getattr(cond, "ratio", None)
+    return "" if ratio is None else percent(ratio, 2)
 
 
 @register.filter
