@@ -14,8 +14,7 @@ from anju.core.models import AuditEvent
 from anju.core.scoping import scope_of
 from anju.domain.rostersheet import Location
 from anju.roster import import_reader
-from anju.roster.importer import orchestration, writer
-from anju.roster.importer import DatabaseResolver, import_roster
+from anju.roster.importer import DatabaseResolver, import_roster, orchestration, writer
 from anju.roster.models import Person
 from tests.roster.test_import import roster_rows, snapshot, write_roster
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from anju.core import events
 from anju.core.audit import Actor
 from anju.core.errors import AnjuError
 from anju.core.scoping import Scope
@@ -151,6 +152,9 @@ def _run_many(
             if result.problems or dry_run:
                 raise _Rollback
             writer.summary_event(label)
+            # Whoever keeps figures derived from the roster (the programme's beneficiaries) hears of it
+            # once this transaction commits; the roster does not know who listens.
+            result.announced = events.publish(events.ROSTER_IMPORTED, compound_ids=frozenset(result.compound_ids))
     except _Rollback:
         pass
     finally:

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import connection
 
+from anju.core.events import Delivery
 from anju.domain.rostersheet import Problem
 
 ProgressCallback = Callable[[int], None]
@@ -30,6 +31,13 @@ class ImportResult:
     dry_run: bool = False
     seconds: float = 0.0
     compound_ids: set[int] = field(default_factory=set)  # compounds the file's rows are in
+    announced: Delivery | None = None  # the roster.imported announcement of an applied import
+
+    @property
+    def followers_failed(self) -> bool:
+        """True when the import committed but a subscriber to its announcement failed (figures derived
+        from the roster elsewhere are stale until refreshed by hand)."""
+        return self.announced is not None and self.announced.failed
 
     @property
     def applied(self) -> bool:
