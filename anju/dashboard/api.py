@@ -7,7 +7,7 @@ from ninja import Field, Router, Schema
 
 from anju.dashboard import queries
 from anju.dashboard.views import level_of
-from anju.programme.progress import percent
+from anju.domain.progress import percent
 
 router = Router(tags=["dashboard 数据看板"])
 

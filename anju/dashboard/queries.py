@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from anju.core.models import AuditEvent
 from anju.core.scoping import Scope
+from anju.domain.progress import percent
 from anju.programme.models import (
     CATEGORY_OF,
     Category,
@@ -31,7 +32,6 @@ from anju.programme.models import (
     Stage,
     StageKind,
 )
-from anju.programme.progress import percent
 from anju.programme.queries import overdue_q
 from anju.roster.models import Building, Compound, Unit
 from anju.roster.queries import Totals, grand_total, stranded_elderly, totals_by

@@ -20,9 +20,9 @@ from openpyxl.styles import Font
 from anju.core.bounds import parse_id
 from anju.core.scoping import Scope
 from anju.dashboard import queries
+from anju.domain.progress import percent
 from anju.domain.sheets import Provenance, stamp, text_cell, xlsx_row
 from anju.programme.models import CATEGORY_OF, Item, Project, Stage
-from anju.programme.progress import percent
 from anju.programme.queries import overdue_q
 from anju.programme.templatetags.programme_tags import wan
 from anju.roster.models import Unit

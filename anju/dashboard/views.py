@@ -18,8 +18,8 @@ from anju.core.exports import export_made, provenance_for
 from anju.core.pdf import render_pdf
 from anju.core.scoping import Scope, scope_of
 from anju.dashboard import queries, tables
+from anju.domain.progress import percent
 from anju.programme.models import ProjectKind
-from anju.programme.progress import percent
 from anju.programme.templatetags.programme_tags import wan
 from anju.roster.models import Community, Compound, Subdistrict
 
