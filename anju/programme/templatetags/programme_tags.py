@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django import template
 
+from anju.domain.money import wan, yuan
+
 register = template.Library()
-
-
-@register.filter
-def yuan(fen: int | None) -> str:
-    """12345678 → "123,456.78"."""
-    value = (Decimal(fen or 0) / 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
-    return f"{value:,.2f}"
-
-
-@register.filter
-def wan(fen: int | None) -> str:
-    """Fen as 万元 with two places: 958900000 → "958.90"."""
-    value = (Decimal(fen or 0) / 1_000_000).quantize(Decimal("0.01"), ROUND_HALF_UP)
-    return f"{value:,.2f}"
+register.filter("yuan", yuan)
+register.filter("wan", wan)
 
 
 @register.filter
