@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 from django.http import Http404, QueryDict
 from django.urls import reverse
@@ -74,7 +74,7 @@ def overdue(scope: Scope, params: QueryDict, limit: int | None) -> Table:
     today = queries.today()
     for s in qs[:limit]:
         table.rows.append([s.project.name, s.project.compound.community.name, s.get_kind_display(), s.planned_end,
-                           (today - s.planned_end).days])
+                           (today - cast(datetime.date, s.planned_end)).days])  # overdue: it has a planned end
         table.links.append(reverse("programme:project", args=[s.project_id]))
     return table
 

@@ -73,10 +73,11 @@ def level_of(request: HttpRequest, *, remember: bool = True) -> Level:
     else:
         # The one chosen before, while still visible (a revoked scope falls back to the first).
         remembered = request.session.get(SESSION_SUBDISTRICT) if remember else None
-        sd = subdistricts.filter(pk=remembered).first() if isinstance(remembered, int) else None
-        sd = sd or subdistricts.first()
-        if sd is None:
+        chosen = subdistricts.filter(pk=remembered).first() if isinstance(remembered, int) else None
+        found = chosen or subdistricts.first()
+        if found is None:
             raise Http404
+        sd = found
     return Level(Scope(False, sd.pk, None, None, **base), sd.name, "subdistrict", sd)
 
 
@@ -129,6 +130,7 @@ def _context(level: Level) -> dict:
     items = programme.items_by_kind(scope)
     rates = queries.approval_rates(scope)
     approvals, approval_counts = _approvals(rates)
+    children: list[Community | Compound]
     if level.kind == "subdistrict":
         children = list(Community.objects.filter(subdistrict=level.subdistrict))
         area_figures, child_kind = programme.by_area(scope, "community"), "community"

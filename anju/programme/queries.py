@@ -180,7 +180,7 @@ def projects_by_stage(scope: Scope, year: int | None = None) -> list[Bucket]:
     return buckets
 
 
-def _project_ids(scope: Scope) -> QuerySet[Project]:
+def _project_ids(scope: Scope) -> QuerySet[Project, Any]:
     """The scope's projects as an `IN (subquery)`: SQLite then reads child rows through their project index
     instead of scanning every child row of the city and joining back to the project."""
     return Project.objects.within(scope).values("id")

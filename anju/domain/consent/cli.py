@@ -10,7 +10,7 @@ import json
 import sys
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 from anju.domain.errors import DomainError
 
@@ -24,7 +24,7 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None, stdo
     parser = argparse.ArgumentParser(prog="anju consent", description=__doc__.splitlines()[0])
     parser.add_argument("--input", required=True, metavar="FILE|-", help="JSON input; - reads stdin")
 
-    def one_line(message: str) -> None:  # argparse's usage block would make it several lines
+    def one_line(message: str) -> NoReturn:  # argparse's usage block would make it several lines
         print(f"anju consent: 参数有误 / bad arguments: {message}", file=stderr)
         raise SystemExit(2)
 

@@ -21,6 +21,7 @@ stderr and nothing on stdout.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
@@ -48,7 +49,7 @@ def _bad(field: str, zh: str, en: str) -> DomainError:
     return DomainError(zh, en, field=field)
 
 
-def _object(value: Any, field: str, allowed: set[str], required: set[str] = frozenset()) -> Mapping[str, Any]:
+def _object(value: Any, field: str, allowed: AbstractSet[str], required: AbstractSet[str] = frozenset()) -> Mapping[str, Any]:
     if not isinstance(value, dict):
         raise _bad(field, f"{field} 须为对象", f"{field} must be an object")
     unknown = sorted(set(value) - allowed)
@@ -154,7 +155,7 @@ def parse_extra(value: Any) -> list[ExtraCondition]:
         return []
     if not isinstance(value, list):
         raise _bad("extra", "extra 须为列表", "extra must be a list")
-    kinds = {"no_objection": NoObjection, "all_approve": AllApprove}
+    kinds: dict[str, type[NoObjection] | type[AllApprove]] = {"no_objection": NoObjection, "all_approve": AllApprove}
     conditions: list[ExtraCondition] = []
     for j, item in enumerate(value):
         field = f"extra[{j}]"
