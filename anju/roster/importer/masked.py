@@ -17,7 +17,9 @@ _MASKED = re.compile(r"\d{4}\*{6,14}[\dX]{4}|1\d{2}\*{4}\d{4}|0\d{2,3}-\*{4}\d{2
 
 def is_masked(value: str | None) -> bool:
     """True for a masked ID number or phone as Anju exports it (stars in place of digits)."""
-    return bool(value) and "*" in value and _MASKED.fullmatch(value.replace(" ", "")) is not None
+    if not value:
+        return False
+    return "*" in value and _MASKED.fullmatch(value.replace(" ", "")) is not None
 
 
 def masked_problem(problem: Problem) -> bool:

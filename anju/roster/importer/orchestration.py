@@ -90,11 +90,11 @@ def import_roster(
         # A masked export: read it again with the starred cells blank ("leave the stored value").
         with tempfile.TemporaryDirectory(prefix="anju-import-") as tmp:
             sheets = unmasked_copies(source, Path(tmp))
-            masked = sum(count for _, _, _, count in sheets)
+            masked_cells = sum(count for _, _, _, count in sheets)
             result = _run_many(
                 [s[:3] for s in sheets], actor=actor, scope=scope, dry_run=dry_run, progress=progress, label=label
             )
-            result.masked_cells = masked
+            result.masked_cells = masked_cells
     result.seconds = time.monotonic() - started
     return result
 

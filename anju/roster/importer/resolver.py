@@ -77,7 +77,7 @@ class DatabaseResolver:
         if known is None:
             known = self._known[key] = self._building(location)
         if not known or isinstance(known[0], RowIssue):
-            return known  # type: ignore[return-value]
+            return known
         _, storeys, units = known
         if (location.unit is None and len(units) == 1 or location.unit in units) and location.floor <= storeys:
             return ()
