@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return costshare(argv[1:])
     if argv and argv[0] == "consent":
-        from anju.domain.consent_cli import main as consent
+        from anju.domain.consent.cli import main as consent
 
         return consent(argv[1:])
     if argv and not argv[0].startswith("-"):

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from anju.domain.consent import MAJOR_278, Household, Vote, evaluate, tally
-from anju.domain.consent_cli import evaluate_json
+from anju.domain.consent.jsonio import evaluate_json
 
 
 def consultation(n: int, *, yes: float, no: float, voted: float, seed: int = 278) -> list[Household]:

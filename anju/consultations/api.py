@@ -15,7 +15,7 @@ from anju.consultations.models import Ballot, Consultation, Elector
 from anju.core.audit import Actor
 from anju.core.bounds import Id
 from anju.core.scoping import scope_of
-from anju.domain.consent_cli import result_json
+from anju.domain.consent.jsonio import result_json
 from anju.roster.models import Building, Compound, Unit
 
 # Bearer first: with the API's default order (session, then bearer) ninja's session CSRF check

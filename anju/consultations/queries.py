@@ -27,9 +27,9 @@ from anju.consultations.models import (
     Status,
 )
 from anju.core.scoping import Scope
-from anju.domain import consent_cli
 from anju.domain.consent import Household as EngineHousehold
 from anju.domain.consent import Result, Vote, evaluate
+from anju.domain.consent import jsonio as consent_cli
 from anju.domain.consent import owner_conflicts as engine_owner_conflicts
 from anju.domain.errors import DomainError
 

@@ -40,7 +40,7 @@ from anju.core import audit, crypto, ratelimit
 from anju.core.audit import Actor
 from anju.core.errors import Conflict, NotFound, ValidationFailed
 from anju.core.images import open_checked
-from anju.domain import consent_cli
+from anju.domain.consent import jsonio as consent_cli
 from anju.domain.consent import owner_conflicts as consent_owner_conflicts
 from anju.domain.errors import DomainError
 from anju.domain.ids import normalize_id_number, normalize_phone

@@ -7,7 +7,8 @@ from ninja import Field, Router, Schema
 
 from anju.dashboard import queries
 from anju.dashboard.views import level_of
-from anju.programme.progress import percent
+from anju.domain.progress import percent
+from anju.programme import queries as programme
 
 router = Router(tags=["dashboard 数据看板"])
 
@@ -77,13 +78,13 @@ def figures(request: HttpRequest):
             "done_buildings": y.done_buildings, "done_households": y.done_households,
             "done_gross_area": f"{y.done_gross_area:.2f}", "done_investment": _yuan(y.done_budget_fen),
             "progress": percent(y.progress),
-        } for y in queries.plan_vs_done(scope)],
-        "stages": [bucket(b) for b in queries.projects_by_stage(scope)],
-        "overdue": [bucket(b) for b in queries.overdue_by_stage(scope)],
-        "items": [bucket(b) for b in queries.items_by_kind(scope)],
+        } for y in programme.plan_vs_done(scope)],
+        "stages": [bucket(b) for b in programme.projects_by_stage(scope)],
+        "overdue": [bucket(b) for b in programme.overdue_by_stage(scope)],
+        "items": [bucket(b) for b in programme.items_by_kind(scope)],
         "units_with_elevator": lifts.units_with_elevator, "elevators_planned": str(lifts.elevators_planned),
         "elevators_done": str(lifts.elevators_done), "households": roster.households, "people": roster.people,
         "elderly": roster.elderly, "stranded_elderly": roster.stranded_elderly,
-        "approval_rates_available": rates is not None,
-        "approvals": queries.approval_counts(rates) if rates is not None else None,
+        "approval_rates_available": True,  # consultations ship with the dashboard; kept for existing API clients
+        "approvals": queries.approval_counts(rates),
     }

@@ -8,23 +8,23 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 from django.http import Http404, QueryDict
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from anju.consultations.queries import ApprovalRate
 from anju.core.bounds import parse_id
 from anju.core.formatting import wan
 from anju.core.scoping import Scope
 from anju.dashboard import queries
+from anju.domain.progress import percent
 from anju.domain.sheets import Provenance, stamp, text_cell, xlsx_row
-from anju.programme.models import CATEGORY_OF, Item, Project, Stage
-from anju.programme.progress import percent
-from anju.programme.queries import overdue_q
+from anju.programme import queries as programme
 from anju.roster.models import Unit
 
 ROW_LIMIT = 2000  # a page shows this many rows; the xlsx export has them all
@@ -53,20 +53,12 @@ def _int(params: QueryDict, name: str) -> int | None:
 
 
 def projects(scope: Scope, params: QueryDict, limit: int | None) -> Table:
-    qs = Project.objects.within(scope).select_related("compound__community")
-    if year := _int(params, "year"):
-        qs = qs.filter(year=year)
-    if params.get("done") in ("0", "1"):
-        qs = qs.filter(completed=params["done"] == "1")
-    if stage := params.get("stage"):
-        qs = qs.filter(completed=True) if stage == "done" else qs.filter(current_stage=stage, completed=False)
-    if kind := params.get("kind"):
-        qs = qs.filter(kind=kind)
-    if community := _int(params, "community"):
-        qs = qs.filter(community_id_cached=community)
+    done = {"0": False, "1": True}.get(params.get("done", ""))
+    qs = programme.project_rows(scope, year=_int(params, "year"), done=done, stage=params.get("stage"),
+                                kind=params.get("kind"), community_id=_int(params, "community"))
     table = Table(_("项目"), [_("年度"), _("项目"), _("社区"), _("小区"), _("当前阶段"), _("楼栋"), _("户数"), _("居民"),
                              _("建筑面积（㎡）"), _("预算（万元）"), _("进度（%）")], total=qs.count())
-    for p in qs.order_by("-year", "community_id_cached", "compound_id", "id")[:limit]:
+    for p in qs[:limit]:
         stage = _("已完工") if p.completed else p.get_current_stage_display()
         table.rows.append([p.year, p.name, p.compound.community.name, p.compound.name, stage, p.buildings_count,
                            p.households, p.people, p.gross_area, wan(p.budget_fen), p.progress])
@@ -75,29 +67,24 @@ def projects(scope: Scope, params: QueryDict, limit: int | None) -> Table:
 
 
 def overdue(scope: Scope, params: QueryDict, limit: int | None) -> Table:
-    qs = Stage.objects.within(scope).filter(overdue_q()).select_related("project__compound__community")
+    qs = programme.overdue_stages(scope)
     if kind := params.get("stage"):
         qs = qs.filter(kind=kind)
     table = Table(_("逾期阶段"), [_("项目"), _("社区"), _("阶段"), _("计划完成"), _("逾期天数")], total=qs.count())
     today = queries.today()
-    for s in qs.order_by("planned_end", "project_id")[:limit]:
+    for s in qs[:limit]:
         table.rows.append([s.project.name, s.project.compound.community.name, s.get_kind_display(), s.planned_end,
-                           (today - s.planned_end).days])
+                           (today - cast(datetime.date, s.planned_end)).days])  # overdue: it has a planned end
         table.links.append(reverse("programme:project", args=[s.project_id]))
     return table
 
 
 def items(scope: Scope, params: QueryDict, limit: int | None) -> Table:
-    qs = Item.objects.within(scope).select_related("project__compound")
-    if kind := params.get("kind"):
-        qs = qs.filter(kind=kind)
-    if category := params.get("category"):
-        qs = qs.filter(kind__in=[k for k, c in CATEGORY_OF.items() if c == category])
-    if year := _int(params, "year"):
-        qs = qs.filter(project__year=year)
+    qs = programme.item_rows_within(scope, kind=params.get("kind"), category=params.get("category"),
+                                    year=_int(params, "year"))
     table = Table(_("改造内容"), [_("年度"), _("项目"), _("类别"), _("名称"), _("工程量"), _("单位"), _("预算（万元）"), _("进度（%）")],
                   total=qs.count())
-    for i in qs.order_by("project_id", "id")[:limit]:
+    for i in qs[:limit]:
         table.rows.append([i.project.year, i.project.name, i.get_category_display(), i.name, i.quantity, i.unit,
                            wan(i.budget_fen), i.progress])
         table.links.append(reverse("programme:project", args=[i.project_id]))
@@ -130,7 +117,7 @@ APPROVAL_LABELS = {queries.PASSED: gettext_lazy("通过"), queries.FAILED: gette
 
 
 def approvals(scope: Scope, params: QueryDict, limit: int | None) -> Table:
-    rates = queries.approval_rates(scope) or []
+    rates = queries.approval_rates(scope)
     title = _("意见征求同意率")
     if (status := params.get("status")) in APPROVAL_LABELS:
         rates = [r for r in rates if queries.approval_status(r) == status]
@@ -147,21 +134,18 @@ def approvals(scope: Scope, params: QueryDict, limit: int | None) -> Table:
     return table
 
 
-def approval_link(rate: Any) -> str | None:
+def approval_link(rate: ApprovalRate) -> str:
     """The consultation's page; for a pending question the page where staff settle the owners' conflicts."""
-    try:
-        if queries.approval_status(rate) == queries.PENDING:
-            return reverse("consultations:owner_conflicts", args=[rate.consultation_id])
-        return reverse("consultations:detail", args=[rate.consultation_id])
-    except NoReverseMatch:  # the consultations app names its pages itself; without such a page there is no link
-        return None
+    if queries.approval_status(rate) == queries.PENDING:
+        return reverse("consultations:owner_conflicts", args=[rate.consultation_id])
+    return reverse("consultations:detail", args=[rate.consultation_id])
 
 
 def years(scope: Scope, params: QueryDict, limit: int | None) -> Table:
     table = Table(_("年度计划与完成"), [_("年度"), _("计划小区"), _("计划楼栋"), _("计划户数"), _("计划建筑面积（㎡）"),
                                         _("计划投资（万元）"), _("完成小区"), _("完成楼栋"), _("完成户数"), _("完成建筑面积（㎡）"),
                                         _("完成投资（万元）"), _("进度（%）")])
-    for y in queries.plan_vs_done(scope):
+    for y in programme.plan_vs_done(scope):
         table.rows.append([y.year, y.compounds, y.buildings, y.households, y.gross_area, wan(y.budget_fen), y.done_compounds,
                            y.done_buildings, y.done_households, y.done_gross_area, wan(y.done_budget_fen),
                            percent(y.progress)])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
@@ -12,6 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from anju.consultations.queries import ApprovalRate
 from anju.core.audit import Actor
 from anju.core.bounds import parse_id
 from anju.core.exports import export_made, provenance_for
@@ -19,8 +19,8 @@ from anju.core.formatting import wan
 from anju.core.pdf import render_pdf
 from anju.core.scoping import Scope, scope_of
 from anju.dashboard import queries, tables
-from anju.programme.models import ProjectKind
-from anju.programme.progress import percent
+from anju.domain.progress import percent
+from anju.programme import queries as programme
 from anju.roster.models import Community, Compound, Subdistrict
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -73,10 +73,11 @@ def level_of(request: HttpRequest, *, remember: bool = True) -> Level:
     else:
         # The one chosen before, while still visible (a revoked scope falls back to the first).
         remembered = request.session.get(SESSION_SUBDISTRICT) if remember else None
-        sd = subdistricts.filter(pk=remembered).first() if isinstance(remembered, int) else None
-        sd = sd or subdistricts.first()
-        if sd is None:
+        chosen = subdistricts.filter(pk=remembered).first() if isinstance(remembered, int) else None
+        found = chosen or subdistricts.first()
+        if found is None:
             raise Http404
+        sd = found
     return Level(Scope(False, sd.pk, None, None, **base), sd.name, "subdistrict", sd)
 
 
@@ -115,35 +116,34 @@ def _charts(level: Level, years, stages, overdue, items) -> dict:
     }
 
 
-def _approvals(rates: list | None) -> tuple[list[tuple[Any, str, str | None]], dict[str, int]]:
+def _approvals(rates: list[ApprovalRate]) -> tuple[list[tuple[ApprovalRate, str, str]], dict[str, int]]:
     """Each rate with its status (passed, failed, pending) and its link; the counts of each status."""
-    if not rates:
-        return [], queries.approval_counts([])
     return ([(r, queries.approval_status(r), tables.approval_link(r)) for r in rates],
             queries.approval_counts(rates))
 
 
 def _context(level: Level) -> dict:
     scope = level.scope
-    years = queries.plan_vs_done(scope)
-    stages = queries.projects_by_stage(scope)
-    overdue = queries.overdue_by_stage(scope)
-    items = queries.items_by_kind(scope)
+    years = programme.plan_vs_done(scope)
+    stages = programme.projects_by_stage(scope)
+    overdue = programme.overdue_by_stage(scope)
+    items = programme.items_by_kind(scope)
     rates = queries.approval_rates(scope)
     approvals, approval_counts = _approvals(rates)
+    children: list[Community | Compound]
     if level.kind == "subdistrict":
         children = list(Community.objects.filter(subdistrict=level.subdistrict))
-        area_figures, child_kind = queries.by_area(scope, "community"), "community"
+        area_figures, child_kind = programme.by_area(scope, "community"), "community"
     elif level.kind == "community":
         children = list(Compound.objects.filter(community=level.community))
-        area_figures, child_kind = queries.by_area(scope, "compound"), "compound"
+        area_figures, child_kind = programme.by_area(scope, "compound"), "compound"
     else:
         children, area_figures, child_kind = [], {}, ""
     areas = [(c, area_figures.get(c.pk)) for c in children if c.pk in area_figures or level.kind == "subdistrict"]
     return {
         "level": level, "years": years, "stages": stages, "overdue": overdue, "overdue_total": sum(b.count for b in overdue),
         "items": items, "elevators": queries.elevators(scope), "rates": rates, "roster": queries.roster_summary(scope),
-        "special": queries.special_projects(scope), "areas": areas, "child_kind": child_kind,
+        "special": programme.special_projects(scope), "areas": areas, "child_kind": child_kind,
         "charts": _charts(level, years, stages, overdue, items), "q": level.query,
         "years_pct": {y.year: percent(y.progress) for y in years},
         "approvals": approvals, "approval_counts": approval_counts,
@@ -194,15 +194,15 @@ def report(request: HttpRequest, year: int) -> HttpResponse:
     if year_figures is None:
         raise Http404
     projects = tables.projects(level.scope, _year_params(year), None)
-    year_stages = queries.projects_by_stage(level.scope, year)
+    year_stages = programme.projects_by_stage(level.scope, year)
     max_n = max([b.count for b in year_stages] + [1])
     pdf = render_pdf("dashboard/print/report.html", {
         **context, "year": year, "y": year_figures, "projects": projects, "year_pct": percent(year_figures.progress),
         "stage_bars": [{"label": b.label, "count": b.count, "width": 100 * b.count // max_n, "y": 10 * i + 6,
                         "text_y": 10 * i + 9.5, "count_x": 100 * b.count // max_n + 32} for i, b in enumerate(year_stages)],
         "svg_height": 10 * len(year_stages) + 6,
-        "items_year": queries.items_by_kind(level.scope, year), "budget_wan": wan(year_figures.budget_fen),
-        "special_year": [p for p in context["special"] if p.year == year], "kind_special": ProjectKind.SPECIAL,
+        "items_year": programme.items_by_kind(level.scope, year), "budget_wan": wan(year_figures.budget_fen),
+        "special_year": [p for p in context["special"] if p.year == year],
     })
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(f'{level.name}{year}年度改造报告.pdf')}"

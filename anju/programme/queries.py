@@ -3,13 +3,28 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, NamedTuple
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from anju.core.scoping import Scope
-from anju.programme.models import Inspection, InspectionStatus, Item, Project, Stage
+from anju.domain.progress import percent
+from anju.programme.models import (
+    CATEGORY_OF,
+    Category,
+    Inspection,
+    InspectionStatus,
+    Item,
+    ItemKind,
+    Project,
+    ProjectKind,
+    Stage,
+    StageKind,
+)
 from anju.roster.queries import Totals, grand_total, totals_by
 
 
@@ -89,3 +104,167 @@ def stages_of(project: Project, today: datetime.date | None = None) -> list[tupl
 
 def open_inspections(scope: Scope) -> QuerySet[Inspection]:
     return Inspection.objects.within(scope).exclude(status=InspectionStatus.CLOSED).select_related("project__compound")
+
+
+# Figures over many projects (the dashboard's): each is a fixed number of grouped queries whatever the
+# number of projects.
+
+@dataclass
+class YearFigures:
+    """Plan against done for one year (comprehensive projects)."""
+
+    year: int
+    compounds: int = 0
+    buildings: int = 0
+    households: int = 0
+    gross_area: Decimal = Decimal(0)
+    budget_fen: int = 0
+    done_compounds: int = 0
+    done_buildings: int = 0
+    done_households: int = 0
+    done_gross_area: Decimal = Decimal(0)
+    done_budget_fen: int = 0
+    progress: Fraction = Fraction(0)
+
+
+def _m2(value: Any) -> Decimal:
+    # SQLite sums decimals as binary floating point; areas are kept to 0.01 m², far above that error.
+    return Decimal(str(value or 0)).quantize(Decimal("0.01"))
+
+
+def _progress(weighted: int | None, weights: int | None) -> Fraction:
+    """Budget-weighted mean progress from SQL integer sums (tenths of % × (budget + 1 fen))."""
+    return Fraction(int(weighted or 0), 1000 * int(weights)) if weights else Fraction(0)
+
+
+_WEIGHT = F("budget_fen") + 1
+_WEIGHTED = F("progress_tenths") * (F("budget_fen") + 1)
+
+
+def plan_vs_done(scope: Scope) -> list[YearFigures]:
+    done = Q(completed=True)
+    rows = (
+        Project.objects.within(scope).filter(kind=ProjectKind.COMPREHENSIVE).values("year")
+        .annotate(
+            n_compounds=Count("compound_id", distinct=True), n_buildings=Sum("buildings_count"), n_households=Sum("households"),
+            area=Sum("gross_area"), budget=Sum("budget_fen"),
+            d_compounds=Count("compound_id", distinct=True, filter=done), d_buildings=Sum("buildings_count", filter=done),
+            d_households=Sum("households", filter=done), d_area=Sum("gross_area", filter=done),
+            d_budget=Sum("budget_fen", filter=done), weighted=Sum(_WEIGHTED), weights=Sum(_WEIGHT),
+        ).order_by("year")
+    )
+    return [YearFigures(
+        r["year"], r["n_compounds"], r["n_buildings"] or 0, r["n_households"] or 0, _m2(r["area"]), r["budget"] or 0,
+        r["d_compounds"], r["d_buildings"] or 0, r["d_households"] or 0, _m2(r["d_area"]), r["d_budget"] or 0,
+        _progress(r["weighted"], r["weights"]),
+    ) for r in rows]
+
+
+@dataclass
+class Bucket:
+    key: str
+    label: str
+    count: int
+    extra: dict = field(default_factory=dict)
+
+
+def projects_by_stage(scope: Scope, year: int | None = None) -> list[Bucket]:
+    """Projects by current stage; completed projects in their own bucket."""
+    qs = Project.objects.within(scope)
+    if year:
+        qs = qs.filter(year=year)
+    counts = {(r["current_stage"], r["completed"]): r["n"]
+              for r in qs.values("current_stage", "completed").annotate(n=Count("id")).order_by()}
+    buckets = [Bucket(k, str(label), sum(n for (s, c), n in counts.items() if s == k and not c)) for k, label in StageKind.choices]
+    buckets.append(Bucket("done", "已完工", sum(n for (_s, c), n in counts.items() if c)))
+    return buckets
+
+
+def _project_ids(scope: Scope) -> QuerySet[Project, Any]:
+    """The scope's projects as an `IN (subquery)`: SQLite then reads child rows through their project index
+    instead of scanning every child row of the city and joining back to the project."""
+    return Project.objects.within(scope).values("id")
+
+
+def overdue_by_stage(scope: Scope, today: datetime.date | None = None) -> list[Bucket]:
+    counts = dict(Stage.objects.filter(project_id__in=_project_ids(scope)).filter(overdue_q(today)).values_list("kind").annotate(n=Count("id")).order_by())
+    return [Bucket(k, str(label), counts.get(k, 0)) for k, label in StageKind.choices]
+
+
+def items_by_kind(scope: Scope, year: int | None = None) -> list[Bucket]:
+    projects = Project.objects.within(scope)
+    if year:
+        projects = projects.filter(year=year)
+    qs = Item.objects.filter(project_id__in=projects.values("id"))
+    rows = {r["kind"]: r for r in qs.values("kind").annotate(n=Count("id"), budget=Sum("budget_fen"), qty=Sum("quantity")).order_by()}
+    out = []
+    for kind, label in ItemKind.choices:
+        if kind in rows:
+            r = rows[kind]
+            out.append(Bucket(kind, str(label), r["n"], {"category": CATEGORY_OF[kind], "budget_fen": r["budget"] or 0,
+                                                          "category_label": str(Category(CATEGORY_OF[kind]).label)}))
+    return out
+
+
+def special_projects(scope: Scope) -> QuerySet[Project]:
+    return Project.objects.within(scope).filter(kind=ProjectKind.SPECIAL).select_related("compound").order_by("-year", "id")
+
+
+def by_area(scope: Scope, level: str, year: int | None = None) -> dict[int, dict]:
+    """Projects grouped by community or compound: counts, households, budget, weighted progress."""
+    key = {"community": "community_id_cached", "compound": "compound_id"}[level]
+    qs = Project.objects.within(scope)
+    if year:
+        qs = qs.filter(year=year)
+    out = {}
+    for r in qs.values(key).annotate(n=Count("id"), done=Count("id", filter=Q(completed=True)), n_households=Sum("households"),
+                                     budget=Sum("budget_fen"), weighted=Sum(_WEIGHTED), weights=Sum(_WEIGHT)).order_by():
+        out[r[key]] = {"projects": r["n"], "done": r["done"], "households": r["n_households"] or 0, "budget_fen": r["budget"] or 0,
+                       "progress": _progress(r["weighted"], r["weights"])}
+        out[r[key]]["percent"] = percent(out[r[key]]["progress"])
+    return out
+
+
+class ElevatorItems(NamedTuple):
+    """The projects' elevator items: how many, and elevators planned and installed (quantity, at 100 %)."""
+
+    items: int
+    planned: Decimal
+    done: Decimal
+
+
+def elevator_items(scope: Scope) -> ElevatorItems:
+    totals = Item.objects.filter(project_id__in=_project_ids(scope), kind=ItemKind.ELEVATOR).aggregate(
+        n=Count("id"), planned=Sum("quantity"), done=Sum("quantity", filter=Q(progress=100)))
+    return ElevatorItems(totals["n"], Decimal(str(totals["planned"] or 0)).normalize(),
+                         Decimal(str(totals["done"] or 0)).normalize())
+
+
+def project_rows(scope: Scope, *, year: int | None = None, done: bool | None = None, stage: str | None = None,
+                 kind: str | None = None, community_id: int | None = None) -> QuerySet[Project]:
+    """The projects behind a dashboard figure; `stage="done"` means completed, any other stage excludes them."""
+    qs = Project.objects.within(scope).select_related("compound__community")
+    if year:
+        qs = qs.filter(year=year)
+    if done is not None:
+        qs = qs.filter(completed=done)
+    if stage:
+        qs = qs.filter(completed=True) if stage == "done" else qs.filter(current_stage=stage, completed=False)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if community_id:
+        qs = qs.filter(community_id_cached=community_id)
+    return qs.order_by("-year", "community_id_cached", "compound_id", "id")
+
+
+def item_rows_within(scope: Scope, *, kind: str | None = None, category: str | None = None,
+                     year: int | None = None) -> QuerySet[Item]:
+    """The items behind a dashboard figure, by kind, category (改造类别) or year."""
+    qs = Item.objects.within(scope).select_related("project__compound")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if category:
+        qs = qs.filter(kind__in=[k for k, c in CATEGORY_OF.items() if c == category])
+    if year:
+        qs = qs.filter(project__year=year)
+    return qs.order_by("project_id", "id")

@@ -21,7 +21,7 @@ from anju.core import audit
 from anju.core.audit import Actor
 from anju.core.errors import ValidationFailed
 from anju.core.scoping import Scope
-from anju.programme import progress as rules
+from anju.domain import progress as rules
 from anju.programme.models import (
     CATEGORY_OF,
     AnnualPlan,

@@ -24,7 +24,6 @@ from anju.core.exports import export_made, provenance_for
 from anju.core.models import Job
 from anju.core.scoping import scope_of
 from anju.domain.rostersheet import write_problem_report
-from anju.programme import services as programme
 from anju.roster.exporter import ExportTarget, export_count, export_roster
 from anju.roster.importer import count_rows, import_roster
 
@@ -100,14 +99,11 @@ def run_import(job: Job, progress: jobs.Progress) -> dict[str, Any]:
     file_progress(total or result.rows, force=True)
     progress(total or result.rows, total or result.rows, force=True)
     summary = result.summary()
-    if result.applied and result.compound_ids:
-        # The programme's beneficiary figures are snapshots of the roster: bring them up to date now.
-        # The import is committed by then, so a failure here must not make it look failed.
-        try:
-            programme.projects_refresh(compound_ids=result.compound_ids)
-        except Exception:
-            logger.exception("beneficiary refresh after roster import job %s failed", job.pk)
-            summary["beneficiaries_stale"] = True
+    if result.followers_failed:
+        # The import is committed; what failed is a figure derived from it elsewhere (the projects'
+        # beneficiaries, refreshed on the announcement): say so, and the import still reads as done.
+        logger.warning("roster import job %s committed, but a subscriber to its announcement failed", job.pk)
+        summary["beneficiaries_stale"] = True
     if result.problems:
         problems = [
             {"sheet": p.sheet, "row": p.row, "column": p.column, "value": p.value, "zh": p.zh, "en": p.en}

@@ -5,15 +5,15 @@ from __future__ import annotations
 import io
 import re
 import subprocess
-from dataclasses import dataclass
-from fractions import Fraction
 
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from anju.core.scoping import Scope
-from anju.dashboard import queries
+from anju.consultations import services as consultation_services
+from anju.consultations.models import Channel
+from anju.core.audit import Actor
+from tests.consultations.conftest import make_unit_vote
 
 pytestmark = pytest.mark.django_db
 
@@ -78,47 +78,18 @@ def test_unknown_figures_are_404(client, subdistrict_staff):
     assert client.get(reverse("dashboard:rows", args=["secrets"])).status_code == 404
 
 
-def test_the_dashboard_works_without_approval_rates(monkeypatch, world):
-    import importlib
-
-    real = importlib.import_module
-
-    def missing(name, *args):
-        if name == "anju.consultations.queries":
-            raise ImportError(name)
-        return real(name, *args)
-
-    monkeypatch.setattr(importlib, "import_module", missing)
-    assert queries.approval_rates(Scope(everything=True)) is None
-
-
-@dataclass
-class Rate:
-    """The shape `anju.consultations.queries.approval_rates` returns."""
-
-    consultation_id: int
-    title: str
-    compound_name: str
-    question: str
-    yes_households: int
-    participating_households: int
-    eligible_households: int
-    approval: Fraction
-    passed: bool
-
-
-def test_the_dashboard_shows_approval_rates_when_they_exist(monkeypatch, client, subdistrict_staff, world):
-    import sys
-    import types
-
-    module = types.ModuleType("anju.consultations.queries")
-    module.approval_rates = lambda scope: [Rate(1, "第二轮意见征求", "甲小区", "燃气", 95, 100, 120, Fraction(95, 100), True)]
-    monkeypatch.setitem(sys.modules, "anju.consultations.queries", module)
+def test_the_dashboard_shows_approval_rates(client, subdistrict_staff, world):
+    vote = make_unit_vote(world)
+    question = str(vote.consultation.questions.get(order=1).pk)
+    for household in vote.households[:4]:  # floors 1 to 4 say yes; 5 and 6 have not answered
+        consultation_services.ballot_cast(consultation=vote.consultation, household=household,
+                                          answers={question: "yes"}, channel=Channel.ONLINE,
+                                          actor=Actor.system("resident"))
     client.force_login(subdistrict_staff)
     html = client.get(reverse("dashboard:index")).content.decode()
-    assert "第二轮意见征求" in html and "95/100/120" in html
+    assert "2单元加装电梯表决" in html and "4/4/6" in html
     rows = client.get(reverse("dashboard:rows", args=["approvals"])).content.decode()
-    assert "95.0" in rows
+    assert "100.0" in rows
 
 
 def test_the_annual_report_is_a_pdf(client, subdistrict_staff, project_a, project_b, tmp_path):

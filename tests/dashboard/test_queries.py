@@ -8,6 +8,7 @@ import pytest
 
 from anju.core.scoping import Scope
 from anju.dashboard import queries
+from anju.programme import queries as programme
 from anju.programme import services
 from tests.factories import SYSTEM
 
@@ -21,10 +22,10 @@ def test_plan_and_area_progress_lie_between_their_projects(project_a, project_b,
     project_a.refresh_from_db()
     project_b.refresh_from_db()
     scope = Scope(everything=False, subdistrict_id=world.subdistrict.pk)
-    (year,) = queries.plan_vs_done(scope)
+    (year,) = programme.plan_vs_done(scope)
     low, high = sorted([project_a.progress, project_b.progress])
     assert low / 100 <= year.progress <= high / 100 and low < high
-    areas = queries.by_area(scope, "community")
+    areas = programme.by_area(scope, "community")
     assert areas[world.community_a.pk]["progress"] * 100 == project_a.progress
     assert areas[world.community_b.pk]["progress"] == 0
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from anju.domain.consent_cli import main
+from anju.domain.consent.cli import main
 
 
 def run(document: object | str, *args: str) -> tuple[int, str, str]:
@@ -131,7 +131,7 @@ def test_reads_a_file_and_runs_as_a_module(tmp_path: Path):
     path.write_text(json.dumps({"rule": "civil-code-278-major", "households": unit_of_twelve(9, 0)}), "utf-8")
     out = io.StringIO()
     assert main(["--input", str(path)], stdout=out) == 0 and json.loads(out.getvalue())["passed"] is True
-    done = subprocess.run([sys.executable, "-m", "anju.domain.consent_cli", "--input", str(path)],
+    done = subprocess.run([sys.executable, "-m", "anju.domain.consent", "--input", str(path)],
                           capture_output=True, text=True, check=False, cwd=Path(__file__).parents[2])
     assert done.returncode == 0 and json.loads(done.stdout)["passed"] is True
 

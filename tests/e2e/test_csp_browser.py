@@ -200,15 +200,10 @@ def cast_a_ballot(page) -> None:
 
 @pytest.fixture
 def demo(live_server):
-    import importlib
-
-    from anju.core.management.commands.demo import DEMO_APPS
-    from anju.roster import demo as roster_demo
+    from anju.demo import load_demo
 
     started = time.monotonic()
-    subdistrict = roster_demo.load_demo()
-    for app in DEMO_APPS:
-        importlib.import_module(f"anju.{app}.demo").load_demo(subdistrict)
+    subdistrict, _ = load_demo()
     print(f"demo loaded in {time.monotonic() - started:.0f} s")
     return subdistrict
 

@@ -1,9 +1,14 @@
-"""A roster import brings the beneficiary figures of the projects in its compounds up to date."""
+"""A roster import brings the beneficiary figures of the projects in its compounds up to date.
+
+The roster does not call the programme: it announces the compounds it wrote to once the import
+commits (`anju.core.events.ROSTER_IMPORTED`), and the programme, subscribed in its `ready()`, refreshes.
+"""
 
 from __future__ import annotations
 
 import io
 
+import pytest
 from django.core.management import call_command
 
 from anju.core import jobs
@@ -20,7 +25,8 @@ def _import_job(settings, user, rows, *, dry_run: bool, django_capture_on_commit
     with django_capture_on_commit_callbacks(execute=False):
         job = jobs.job_start(kind=IMPORT, label="台账导入", actor=Actor.of(user),
                              params={"path": "roster-imports/r.csv", "name": "r.csv", "dry_run": dry_run})
-    jobs.run_job.call(job.pk)
+    with django_capture_on_commit_callbacks(execute=True):  # the import's commit, inside the test's transaction
+        jobs.run_job.call(job.pk)
     job.refresh_from_db()
     assert job.status == JobStatus.DONE
     return job
@@ -44,10 +50,24 @@ def test_an_applied_upload_counts_the_new_households_in_the_projects_of_their_co
     assert project_b.households == 2
 
 
-def test_the_command_line_import_refreshes_them_too(tmp_path, world, project_a, project_b):
+def test_the_command_line_import_refreshes_them_too(tmp_path, world, project_a, project_b,
+                                                     django_capture_on_commit_callbacks):
     out = io.StringIO()
-    call_command("import_roster", str(write_roster(tmp_path / "r.csv", roster_rows()[:3])), stdout=out,
-                 stderr=io.StringIO())
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_roster", str(write_roster(tmp_path / "r.csv", roster_rows()[:3])), stdout=out,
+                     stderr=io.StringIO())
     project_a.refresh_from_db()
     project_b.refresh_from_db()
     assert project_a.households == 3 and project_b.households == 1  # only compound A's rows were in the file
+
+
+@pytest.mark.django_db(transaction=True)
+def test_once_the_import_commits_for_real_the_figures_follow(tmp_path, world, project_a, project_b):
+    """No test transaction around it: the import commits, and the announcement is heard right after."""
+    stderr = io.StringIO()
+    call_command("import_roster", str(write_roster(tmp_path / "r.csv", roster_rows())), stdout=io.StringIO(),
+                 stderr=stderr)
+    project_a.refresh_from_db()
+    project_b.refresh_from_db()
+    assert (project_a.households, project_b.households) == (3, 2)
+    assert "受益人数没能更新" not in stderr.getvalue()

@@ -110,13 +110,13 @@ def test_a_file_that_turns_bad_after_many_batches_changes_nothing(tmp_path, worl
             for f in range(1, 7) for r in range(2, 99)]
     rows.append(["甲社区", "甲小区", "3", "1", "", "199", "70", "", "", "", "", "", "", "", "", ""])
     before = snapshot()
-    from anju.roster import importer
+    from anju.roster.importer import orchestration
 
-    old, importer.BATCH = importer.BATCH, 50  # many batches written before the bad last row
+    old, orchestration.BATCH = orchestration.BATCH, 50  # many batches written before the bad last row
     try:
         result = import_roster(write_roster(tmp_path / "late.csv", rows), actor=actor, scope=scope)
     finally:
-        importer.BATCH = old
+        orchestration.BATCH = old
     assert [p.code for p in result.problems] == ["blank"]
     assert snapshot() == before
 

@@ -31,6 +31,14 @@ def test_it_imports_and_prints_the_summary_with_a_progress_bar(tmp_path, world, 
     assert AuditEvent.objects.filter(action="import_create", actor=subdistrict_staff).count() == 3
 
 
+@pytest.mark.django_db(transaction=True)  # the import really commits, then its announcement is heard
+def test_a_failed_follower_is_said_and_the_import_stands(tmp_path, world, failing_follower):
+    code, out, err = run(str(write_roster(tmp_path / "r.csv", roster_rows())))
+    assert code == 0 and "导入完成 / Imported" in out
+    assert "请在改造项目页点击“按摸底台账更新受益人数”" in err and "(RuntimeError)" in err
+    assert Household.objects.filter(compound=world.compound_a).count() == 3
+
+
 def test_a_dry_run_prints_the_summary_and_writes_nothing(tmp_path, world):
     before = snapshot()
     code, out, _ = run(str(write_roster(tmp_path / "r.csv", roster_rows())), "--dry-run")

@@ -162,14 +162,9 @@ def test_a_dry_run_of_a_huge_file_warns_that_other_edits_will_pause(client, tmp_
         assert pause_minutes(dry.result) == 0 and 'data-testid="pause-notice"' not in page
 
 
+@pytest.mark.django_db(transaction=True)  # the import really commits, then its announcement is heard
 def test_a_failed_beneficiary_refresh_does_not_make_a_committed_import_look_failed(
-        client, tmp_path, world, subdistrict_staff, monkeypatch, django_capture_on_commit_callbacks):
-    from anju.programme import services as programme
-
-    def broken(**kwargs):
-        raise RuntimeError("refresh went wrong")
-
-    monkeypatch.setattr(programme, "projects_refresh", broken)
+        client, tmp_path, world, subdistrict_staff, failing_follower, django_capture_on_commit_callbacks):
     client.force_login(subdistrict_staff)
     dry = upload(client, write_roster(tmp_path / "r.csv", roster_rows()), django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):

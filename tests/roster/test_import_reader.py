@@ -13,8 +13,8 @@ from anju.core.audit import Actor
 from anju.core.models import AuditEvent
 from anju.core.scoping import scope_of
 from anju.domain.rostersheet import Location
-from anju.roster import import_reader, importer
-from anju.roster.importer import DatabaseResolver, import_roster
+from anju.roster import import_reader
+from anju.roster.importer import DatabaseResolver, import_roster, orchestration, writer
 from anju.roster.models import Person
 from tests.roster.test_import import roster_rows, snapshot, write_roster
 
@@ -72,7 +72,7 @@ def test_the_child_process_imports_exactly_what_in_process_reading_does(tmp_path
                                                                          in_child):
     actor, scope = admin_actor
     path = write_roster(tmp_path / "r.csv", many_rows())
-    monkeypatch.setattr(importer, "BATCH", 2)
+    monkeypatch.setattr(orchestration, "BATCH", 2)
     before = snapshot()
     monkeypatch.setattr(import_reader, "PROCESS_BYTES", 1 << 40)
     try:
@@ -101,7 +101,7 @@ def test_problems_found_by_the_child_are_the_same_and_in_file_order(tmp_path, wo
     rows[3][0] = "丙社区"  # unknown community
     rows[6][6] = "-3"  # negative area
     path = write_roster(tmp_path / "bad.csv", rows)
-    monkeypatch.setattr(importer, "BATCH", 3)
+    monkeypatch.setattr(orchestration, "BATCH", 3)
     before = snapshot()
     monkeypatch.setattr(import_reader, "PROCESS_BYTES", 1 << 40)
     here = import_roster(path, actor=actor, scope=scope)
@@ -116,7 +116,7 @@ def test_problems_found_by_the_child_are_the_same_and_in_file_order(tmp_path, wo
 def test_a_failure_in_the_child_reaches_the_importer_and_nothing_is_written(tmp_path, world, admin_actor,
                                                                              monkeypatch, in_child):
     actor, scope = admin_actor
-    real = importer.read_roster
+    real = orchestration.read_roster
 
     def breaks_after_two(source, resolver=None):
         for n, item in enumerate(real(source, resolver=resolver)):
@@ -124,8 +124,8 @@ def test_a_failure_in_the_child_reaches_the_importer_and_nothing_is_written(tmp_
                 raise ValueError("disk went away")
             yield item
 
-    monkeypatch.setattr(importer, "read_roster", breaks_after_two)
-    monkeypatch.setattr(importer, "BATCH", 1)
+    monkeypatch.setattr(orchestration, "read_roster", breaks_after_two)
+    monkeypatch.setattr(orchestration, "BATCH", 1)
     before = snapshot()
     with pytest.raises(RuntimeError, match="disk went away"):
         import_roster(write_roster(tmp_path / "r.csv", many_rows()), actor=actor, scope=scope)
@@ -175,8 +175,8 @@ def test_small_files_and_uploads_in_memory_are_read_in_process(tmp_path):
 
 def test_a_failed_write_stops_the_reader_process_at_once(tmp_path, world, admin_actor, monkeypatch, in_child):
     actor, scope = admin_actor
-    monkeypatch.setattr(importer, "BATCH", 1)
-    real = importer._Writer.apply
+    monkeypatch.setattr(orchestration, "BATCH", 1)
+    real = writer.Writer.apply
     calls = []
 
     def fails_second_time(self, rows, chunk):
@@ -185,7 +185,7 @@ def test_a_failed_write_stops_the_reader_process_at_once(tmp_path, world, admin_
             raise OSError("disk full")
         return real(self, rows, chunk)
 
-    monkeypatch.setattr(importer._Writer, "apply", fails_second_time)
+    monkeypatch.setattr(writer.Writer, "apply", fails_second_time)
     before = snapshot()
     with pytest.raises(OSError, match="disk full"):
         import_roster(write_roster(tmp_path / "r.csv", many_rows()), actor=actor, scope=scope)

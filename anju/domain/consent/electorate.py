@@ -115,7 +115,8 @@ def owner_conflicts(households: Sequence[Household]) -> list[OwnerConflict]:
 
 def build_electorate(households: Sequence[Household], headcount: Headcount) -> Electorate:
     groups, scale = _group(households, headcount)
-    voters, voter_of = [], {}
+    voters: list[Voter] = []
+    voter_of: dict[str, int] = {}
     for key, parts in groups.items():
         if len(parts) == 1:  # the usual case: one owner, one flat
             _, h, num, den, vote = parts[0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import cast
 
 from anju.domain.errors import DomainError
 
@@ -217,15 +218,17 @@ def _weights(quote: Quote, payers: list[Household], totals: _Totals,
         by_floor = table.coefficients(quote.storeys, method.point)
         return _by_coefficients(by_floor, method.weight_by_area, payers, totals, steps), f"table:{table.name}"
     if isinstance(method, ByArea):
-        area_sum = sum((h.area for h in payers), Fraction(0))  # type: ignore[misc]
+        area_of = {h.id: cast(Fraction, h.area) for h in payers}  # every payer has one: checked on validation
+        area_sum = sum(area_of.values(), Fraction(0))
         for h in payers:
+            area = area_of[h.id]
             steps[h.id].append((
-                f"按面积 (民法典第283条): 面积 {format_ratio(h.area)} ÷ 合计面积 {format_ratio(area_sum)} × 净额 "
-                f"{format_yuan(totals.net)} = {format_yuan_exact(totals.net * h.area / area_sum)}",
-                f"by area (Civil Code art. 283): area {format_ratio(h.area)} m² ÷ total {format_ratio(area_sum)} m² × net "
-                f"{format_yuan(totals.net)} = {format_yuan_exact(totals.net * h.area / area_sum)}",
+                f"按面积 (民法典第283条): 面积 {format_ratio(area)} ÷ 合计面积 {format_ratio(area_sum)} × 净额 "
+                f"{format_yuan(totals.net)} = {format_yuan_exact(totals.net * area / area_sum)}",
+                f"by area (Civil Code art. 283): area {format_ratio(area)} m² ÷ total {format_ratio(area_sum)} m² × net "
+                f"{format_yuan(totals.net)} = {format_yuan_exact(totals.net * area / area_sum)}",
             ))
-        return {h.id: Fraction(h.area) for h in payers}, "area"  # type: ignore[arg-type]
+        return {h.id: Fraction(area_of[h.id]) for h in payers}, "area"
     assert isinstance(method, (Shapley, Nucleolus))
     return _airport(quote, method, payers, totals, steps)
 

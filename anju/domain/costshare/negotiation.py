@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import cast
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
@@ -164,7 +165,7 @@ def _free_yes(problem: _Problem) -> tuple[int, Fraction]:
 
 def _candidates(problem: _Problem) -> list[Household]:
     """Payers who could say yes at some admissible share."""
-    return [h for h in problem.payers if problem.willing[h.id] is not None and problem.willing[h.id] >= problem.low[h.id]]
+    return [h for h in problem.payers if (willing := problem.willing[h.id]) is not None and willing >= problem.low[h.id]]
 
 
 class _Model:
@@ -278,7 +279,7 @@ def _closest(problem: _Problem, yes: list[str], reference: Mapping[str, int] | N
         reference = {h.id: int(each) for h in payers}
     high = dict(problem.high)
     for key in yes:
-        high[key] = min(high[key], problem.willing[key])  # type: ignore[type-var]
+        high[key] = min(high[key], cast(int, problem.willing[key]))  # chosen households all said how much they would pay
     fixed = _Problem(payers, problem.voters, problem.floors, problem.low, high, problem.willing, problem.area,
                      problem.net)
     model = _Model(fixed, [], subsidy=False)

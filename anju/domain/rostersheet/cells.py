@@ -127,7 +127,7 @@ def room(text: str) -> Parsed:
 
 
 @lru_cache(maxsize=_CACHE)
-def floor(text: str, room: str) -> Parsed:
+def floor(text: str, room: str | None) -> Parsed:
     """The floor from its cell, or from the room number when the cell is blank; the two must agree."""
     from_room = floor_of_room(room) if room else None
     cleaned = fold(text).upper()

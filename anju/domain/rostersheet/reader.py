@@ -280,38 +280,45 @@ class _RowChecker:
 
     def _row(
         self,
-        community: str,
-        compound: str,
-        building: str,
-        unit: str,
-        floor: str,
-        room: str,
-        area: str,
-        owner: str,
-        id_number: str,
-        phone: str,
-        birth_year: str,
-        sex: str,
-        party: str,
-        occupancy: str,
-        mobility: str,
+        community_cell: str,
+        compound_cell: str,
+        building_cell: str,
+        unit_cell: str,
+        floor_cell: str,
+        room_cell: str,
+        area_cell: str,
+        owner_cell: str,
+        id_number_cell: str,
+        phone_cell: str,
+        birth_year_cell: str,
+        sex_cell: str,
+        party_cell: str,
+        occupancy_cell: str,
+        mobility_cell: str,
         note: str,
     ) -> RosterRow | None:
-        community = self._text("community", community, MAX_NAME * 2)
-        compound = self._text("compound", compound, MAX_NAME * 2)
-        building = self._parsed("building", parse.building(building)) if building else self._blank("building")
-        unit = self._parsed("unit", parse.unit(unit)) if unit else None
-        room = self._parsed("room", parse.room(room)) if room else self._blank("room")
-        floor = self._parsed("floor", parse.floor(floor, room)) if room or floor else None
-        area = self._parsed("exclusive_area", parse.area(area)) if area else self._blank("exclusive_area")
-        owner = self._text("owner_name", owner, MAX_NAME)
-        id_number = self._parsed("id_number", parse.id_number(id_number)) if id_number else None
-        phone = self._parsed("phone", parse.phone(phone)) if phone else None
-        birth_year = self._birth_year(birth_year, id_number)
-        sex = self._sex(sex, id_number)
-        party = self._parsed("party_member", parse.flag(party)) if party else None
-        occupancy = self._parsed("occupancy", parse.occupancy(occupancy)) if occupancy else None
-        mobility = self._parsed("limited_mobility", parse.flag(mobility)) if mobility else None
+        # A blank required cell is None here with its problem recorded; the row is then not returned.
+        community = self._text("community", community_cell, MAX_NAME * 2)
+        compound = self._text("compound", compound_cell, MAX_NAME * 2)
+        building: str | None = self._parsed("building", parse.building(building_cell)) if building_cell else None
+        if not building_cell:
+            self._blank("building")
+        unit: str | None = self._parsed("unit", parse.unit(unit_cell)) if unit_cell else None
+        room: str | None = self._parsed("room", parse.room(room_cell)) if room_cell else None
+        if not room_cell:
+            self._blank("room")
+        floor: int | None = self._parsed("floor", parse.floor(floor_cell, room)) if room or floor_cell else None
+        area: Decimal | None = self._parsed("exclusive_area", parse.area(area_cell)) if area_cell else None
+        if not area_cell:
+            self._blank("exclusive_area")
+        owner = self._text("owner_name", owner_cell, MAX_NAME)
+        id_number: str | None = self._parsed("id_number", parse.id_number(id_number_cell)) if id_number_cell else None
+        phone: str | None = self._parsed("phone", parse.phone(phone_cell)) if phone_cell else None
+        birth_year = self._birth_year(birth_year_cell, id_number)
+        sex = self._sex(sex_cell, id_number)
+        party: bool | None = self._parsed("party_member", parse.flag(party_cell)) if party_cell else None
+        occupancy: str | None = self._parsed("occupancy", parse.occupancy(occupancy_cell)) if occupancy_cell else None
+        mobility: bool | None = self._parsed("limited_mobility", parse.flag(mobility_cell)) if mobility_cell else None
         if len(note) > MAX_NOTE:
             self.problem(
                 "note",
@@ -319,7 +326,8 @@ class _RowChecker:
             )
         if community and compound and building and room:
             self._check_duplicate(community, compound, building, unit, room)
-        if self.problems or not self.complete or floor is None or area is None:
+        if (self.problems or not self.complete or floor is None or area is None
+                or building is None or room is None):  # the last two only narrow the types (see above)
             return None
         if self.resolver is not None:
             for issue in self.resolver(Location(community, compound, building, unit, floor)):

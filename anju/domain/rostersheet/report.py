@@ -39,22 +39,22 @@ def write_problem_report(
     copied as text at their original row numbers, so "row 17" in a message is row 17 in the report
     too. Streams in openpyxl's write-only mode.
     """
-    problems = [p for p in problems if isinstance(p, Problem)]
+    found = [p for p in problems if isinstance(p, Problem)]
     by_row: dict[tuple[str | None, int], list[Problem]] = defaultdict(list)
-    for problem in problems:
+    for problem in found:
         if problem.row is not None:
             by_row[(problem.sheet, problem.row)].append(problem)
 
     workbook = Workbook(write_only=True)
     summary = workbook.create_sheet(SUMMARY_SHEET)
-    _write_summary(summary, problems)
+    _write_summary(summary, found)
     if isinstance(rows_source, str | os.PathLike) or rows_source.seekable():
         if not isinstance(rows_source, str | os.PathLike):
             rows_source.seek(0)
         _copy_sheets(workbook, rows_source, by_row)
     stamp(workbook, provenance)
     workbook.save(os.fspath(out_path))
-    return len(problems)
+    return len(found)
 
 
 def _write_summary(sheet: WriteOnlyWorksheet, problems: list[Problem]) -> None:

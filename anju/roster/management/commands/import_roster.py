@@ -22,7 +22,6 @@ from anju.core.errors import AnjuError
 from anju.core.exports import export_made, provenance_for
 from anju.core.scoping import Scope, scope_of
 from anju.domain.rostersheet import write_problem_report
-from anju.programme import services as programme
 from anju.roster.importer import ImportResult, count_rows, import_roster
 
 EXIT_PROBLEMS = 2
@@ -114,16 +113,14 @@ class Command(BaseCommand):
             self.print_problems(result)
             sys.exit(EXIT_PROBLEMS)
         self.print_summary(result)
-        if result.applied and result.compound_ids:
-            # The programme's beneficiary figures are snapshots of the roster: bring them up to date now.
-            # The import is committed by then: a failure here is said, not turned into a failed import.
-            try:
-                programme.projects_refresh(compound_ids=result.compound_ids)
-            except Exception as error:  # the import stands whatever went wrong here
-                self.stderr.write(
-                    "导入已完成，但改造项目的受益人数没能更新，请在改造项目页点击“按摸底台账更新受益人数”。"
-                    f" / The import is done, but the projects' beneficiary figures were not updated ({type(error).__name__})."
-                )
+        if result.followers_failed and result.announced is not None:
+            # The import is committed; a figure derived from it elsewhere (the projects' beneficiaries,
+            # refreshed on the announcement) is not: said, not turned into a failed import.
+            errors = ", ".join(type(failure.error).__name__ for failure in result.announced.failures)
+            self.stderr.write(
+                "导入已完成，但改造项目的受益人数没能更新，请在改造项目页点击“按摸底台账更新受益人数”。"
+                f" / The import is done, but the projects' beneficiary figures were not updated ({errors})."
+            )
 
     def print_problems(self, result: ImportResult) -> None:
         out = self.stdout

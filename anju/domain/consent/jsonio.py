@@ -1,4 +1,4 @@
-"""`anju consent`: evaluate a vote from JSON, print the result as JSON (issue 5 §1).
+"""The JSON contract of `anju consent`: parse and check an input document, render a result (issue 5 §1).
 
 Input::
 
@@ -20,13 +20,11 @@ stderr and nothing on stdout.
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
-from typing import Any, TextIO
+from typing import Any
 
 from anju.domain.consent import (
     RULES,
@@ -51,7 +49,7 @@ def _bad(field: str, zh: str, en: str) -> DomainError:
     return DomainError(zh, en, field=field)
 
 
-def _object(value: Any, field: str, allowed: set[str], required: set[str] = frozenset()) -> Mapping[str, Any]:
+def _object(value: Any, field: str, allowed: AbstractSet[str], required: AbstractSet[str] = frozenset()) -> Mapping[str, Any]:
     if not isinstance(value, dict):
         raise _bad(field, f"{field} 须为对象", f"{field} must be an object")
     unknown = sorted(set(value) - allowed)
@@ -157,7 +155,7 @@ def parse_extra(value: Any) -> list[ExtraCondition]:
         return []
     if not isinstance(value, list):
         raise _bad("extra", "extra 须为列表", "extra must be a list")
-    kinds = {"no_objection": NoObjection, "all_approve": AllApprove}
+    kinds: dict[str, type[NoObjection] | type[AllApprove]] = {"no_objection": NoObjection, "all_approve": AllApprove}
     conditions: list[ExtraCondition] = []
     for j, item in enumerate(value):
         field = f"extra[{j}]"
@@ -222,48 +220,3 @@ def result_json(result: Result) -> dict[str, Any]:
         "missing": _missing_json(result.missing),
         "tally": _tally_json(result.tally),
     }
-
-
-def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None, stdout: TextIO | None = None,
-         stderr: TextIO | None = None) -> int:
-    """Run `anju consent --input FILE|-`; 0 with the result on stdout, 2 for invalid input."""
-    stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
-    parser = argparse.ArgumentParser(prog="anju consent", description=__doc__.splitlines()[0])
-    parser.add_argument("--input", required=True, metavar="FILE|-", help="JSON input; - reads stdin")
-
-    def one_line(message: str) -> None:  # argparse's usage block would make it several lines
-        print(f"anju consent: 参数有误 / bad arguments: {message}", file=stderr)
-        raise SystemExit(2)
-
-    parser.error = one_line  # type: ignore[method-assign]
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exit_:
-        return int(exit_.code or 0)
-    try:
-        if args.input == "-":
-            text = stdin.read()
-        else:
-            with open(args.input, encoding="utf-8") as f:
-                text = f.read()
-    except OSError as error:
-        print(f"anju consent: input: 无法读取 {args.input} / cannot read {args.input}: {error.strerror}", file=stderr)
-        return 2
-    try:
-        document = json.loads(text, parse_float=Decimal)
-    except json.JSONDecodeError as error:
-        print(f"anju consent: input: JSON 无效（第 {error.lineno} 行第 {error.colno} 列）/ invalid JSON at line "
-              f"{error.lineno}, column {error.colno}: {error.msg}", file=stderr)
-        return 2
-    try:
-        output = evaluate_json(document)
-    except DomainError as error:
-        print(f"anju consent: {error.field}: {error.zh} / {error.en}", file=stderr)
-        return 2
-    json.dump(output, stdout, ensure_ascii=False, indent=2)
-    stdout.write("\n")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

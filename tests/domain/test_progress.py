@@ -1,4 +1,4 @@
-"""Progress is derived: stages signed off in order, items' typed percentages, parents from children."""
+"""Project progress is derived: stages signed off in order, items' typed percentages, parents from children."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from fractions import Fraction
 from hypothesis import given
 from hypothesis import strategies as st
 
-from anju.programme.progress import STAGE_ORDER, ItemProgress, parent_progress, percent, project_progress
+from anju.domain.progress import STAGE_ORDER, ItemProgress, parent_progress, percent, project_progress
 
 items_st = st.lists(st.builds(ItemProgress, st.integers(0, 100), st.integers(0, 10**9)), max_size=8)
 
