@@ -195,6 +195,9 @@ ANJU_VOTE_ADDRESS_WINDOW = int(os.environ.get("ANJU_VOTE_ADDRESS_WINDOW", "3600"
 # A signed-in session ends after this many minutes without a request (0: never); residents' vote
 # sessions from a letter link have no login and are not timed (core.middleware.IdleTimeoutMiddleware).
 ANJU_SESSION_IDLE_MINUTES = int(os.environ.get("ANJU_SESSION_IDLE_MINUTES", "120"))
+# An audit action that no app declares (anju/<app>/audit_actions.py) fails the write in development and
+# tests; in production it is written and logged, so a forgotten declaration never loses a change.
+ANJU_AUDIT_STRICT = os.environ.get("ANJU_AUDIT_STRICT", "1" if DEBUG else "0") == "1"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
