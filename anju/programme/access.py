@@ -38,7 +38,9 @@ def access_attachment(user: User, pk: int, *, action: Action) -> Attachment:
 
 def may_follow_up(user: User, inspection: Inspection) -> bool:
     """Staff who may edit, or whoever recorded the inspection."""
-    return scope_of(user).can_edit or (inspection.inspector_id is not None and inspection.inspector_id == user.pk)
+    if scope_of(user).can_edit:
+        return True
+    return user is not None and user.is_authenticated and inspection.inspector_id == user.pk
 
 
 def access_inspection(user: User, pk: int, *, action: Action) -> Inspection:
