@@ -182,6 +182,9 @@ ANJU_PARTICIPATION_RATE_LIMITS = {
     "suggest": (int(os.environ.get("ANJU_SUGGEST_MAX", "5")), int(os.environ.get("ANJU_SUGGEST_WINDOW", "3600"))),
     "track": (int(os.environ.get("ANJU_RECEIPT_LOOKUP_MAX", "30")), int(os.environ.get("ANJU_RECEIPT_LOOKUP_WINDOW", "600"))),
 }
+# Working days (工作日) a residents' suggestion may wait for its first reply, and stay open, before it is overdue.
+ANJU_SUGGESTION_REPLY_DAYS = int(os.environ.get("ANJU_SUGGESTION_REPLY_DAYS", "3"))
+ANJU_SUGGESTION_CLOSE_DAYS = int(os.environ.get("ANJU_SUGGESTION_CLOSE_DAYS", "30"))
 
 # A letter locks after this many failed owner checks (until staff unlock it); an address is paused
 # after more failures (codes or checks) within its window: a building's residents may share a router.
@@ -192,6 +195,9 @@ ANJU_VOTE_ADDRESS_WINDOW = int(os.environ.get("ANJU_VOTE_ADDRESS_WINDOW", "3600"
 # A signed-in session ends after this many minutes without a request (0: never); residents' vote
 # sessions from a letter link have no login and are not timed (core.middleware.IdleTimeoutMiddleware).
 ANJU_SESSION_IDLE_MINUTES = int(os.environ.get("ANJU_SESSION_IDLE_MINUTES", "120"))
+# An audit action that no app declares (anju/<app>/audit_actions.py) fails the write in development and
+# tests; in production it is written and logged, so a forgotten declaration never loses a change.
+ANJU_AUDIT_STRICT = os.environ.get("ANJU_AUDIT_STRICT", "1" if DEBUG else "0") == "1"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -253,9 +259,10 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# HTTPS-only cookies in production (anju.W005 warns when they are off); plain HTTP in development.
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
 if PRODUCTION:
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = os.environ.get("ANJU_SSL_REDIRECT", "1") == "1"
     SECURE_HSTS_SECONDS = int(os.environ.get("ANJU_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -34,6 +34,12 @@ def _office_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def _strict_audit(settings):
+    """An audit action no app declares fails the test that writes it (production writes and logs it)."""
+    settings.ANJU_AUDIT_STRICT = True
+
+
 @pytest.fixture
 def world(db) -> World:
     return make_world()

@@ -4,14 +4,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from anju.accounts import lockout
+from anju.accounts.access import Action, access_account_lock, require_unlocker
 from anju.accounts.forms import LoginForm
 from anju.core.audit import Actor
 
@@ -29,27 +29,21 @@ class LoginView(auth_views.LoginView):
         return response
 
 
-def _require_unlocker(request: HttpRequest) -> None:
-    if not lockout.may_unlock(request.user):
-        raise PermissionDenied
-
-
 @login_required
 @require_GET
 def locked_accounts(request: HttpRequest) -> HttpResponse:
     """Accounts locked after repeated failed logins, in the viewer's sub-district; each with an unlock button."""
-    _require_unlocker(request)
-    return render(request, "accounts/locked.html", {"locks": lockout.locks_visible_to(request.user)})
+    return render(request, "accounts/locked.html", {"locks": require_unlocker(request.user)})
 
 
 @login_required
 @require_POST
 def unlock_account(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_unlocker(request)
-    found = get_object_or_404(lockout.locks_visible_to(request.user), pk=pk)  # another sub-district's: 404
+    found = access_account_lock(request.user, pk, action=Action.EDIT)  # another sub-district's: 404
     lockout.unlock(user=found.user, actor=Actor.of(request.user))
     messages.success(request, _("已解锁账号 %(username)s。") % {"username": found.user.get_username()})
     return redirect("accounts:locked")
+
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     """A staff member changes their own password; the rules of AUTH_PASSWORD_VALIDATORS apply."""

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
 
+from anju.core import audit_names
 from anju.core.models import AuditEvent
 
 
@@ -31,7 +32,11 @@ class Actor:
 
 def record(*, actor: Actor, action: str, obj: models.Model, before: dict[str, Any] | None,
            after: dict[str, Any] | None, subdistrict_id: int | None) -> AuditEvent:
-    """Write one audit row; callers pass snapshots whose personal data is already masked."""
+    """Write one audit row; callers pass snapshots whose personal data is already masked.
+
+    `action` is a key some app declares in its `audit_actions.py` (see `core.audit_names`).
+    """
+    audit_names.check(action)
     return AuditEvent.objects.create(
         actor=actor.user, actor_label=actor.label[:120], action=action,
         object_type=obj._meta.label_lower, object_id=str(obj.pk), object_label=str(obj)[:200],
@@ -40,4 +45,6 @@ def record(*, actor: Actor, action: str, obj: models.Model, before: dict[str, An
 
 
 def bulk_record(events: list[AuditEvent]) -> None:
+    for action in {e.action for e in events}:
+        audit_names.check(action)
     AuditEvent.objects.bulk_create(events, batch_size=1000)

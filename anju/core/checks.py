@@ -51,7 +51,7 @@ def check_deploy(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
         found.append(Warning(_line("ANJU_ALLOWED_HOSTS 只有本机地址：居民和工作人员用域名访问时会得到 400",
                                    "ANJU_ALLOWED_HOSTS names only this machine: requests for the site's domain get 400"),
                              id="anju.W004"))
-    if not (getattr(settings, "SESSION_COOKIE_SECURE", False) and getattr(settings, "CSRF_COOKIE_SECURE", False)):
+    if not (settings.SESSION_COOKIE_SECURE and settings.CSRF_COOKIE_SECURE):
         found.append(Warning(_line("登录和 CSRF Cookie 没有限定 HTTPS（ANJU_ENV=production 会打开）",
                                    "the session and CSRF cookies are not HTTPS-only (ANJU_ENV=production turns them on)"),
                              id="anju.W005"))
@@ -92,7 +92,7 @@ def _check_cache() -> list[CheckMessage]:
 
 
 def _check_csp() -> list[CheckMessage]:
-    policy = getattr(settings, "CONTENT_SECURITY_POLICY", None) or {}
+    policy = settings.CONTENT_SECURITY_POLICY or {}
     directives = policy.get("DIRECTIVES") or {}
     if "csp.middleware.CSPMiddleware" not in settings.MIDDLEWARE or not directives:
         return [Warning(_line("没有内容安全策略（Content-Security-Policy）：请保留 csp.middleware.CSPMiddleware 和 "

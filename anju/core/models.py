@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from anju.core import audit_names
+
 
 class AuditEvent(models.Model):
     """Who changed what, when, with the values before and after (personal data masked)."""
@@ -27,7 +29,12 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"]), models.Index(fields=["subdistrict_id", "at"])]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_label}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action_label} {self.object_label}"
+
+    @property
+    def action_label(self) -> str:
+        """What was done, in the reader's language ("修改电梯项目"), not the stored key."""
+        return audit_names.label(self.action)
 
 
 class JobStatus(models.TextChoices):

@@ -39,12 +39,12 @@ from anju.roster.models import Building, Compound, Household, Person
 
 def reply_days() -> int:
     """Working days (工作日) a suggestion may wait for its first reply (default 3)."""
-    return int(getattr(settings, "ANJU_SUGGESTION_REPLY_DAYS", 3))
+    return settings.ANJU_SUGGESTION_REPLY_DAYS
 
 
 def close_days() -> int:
     """Working days a suggestion may stay open before it is overdue for closing (default 30)."""
-    return int(getattr(settings, "ANJU_SUGGESTION_CLOSE_DAYS", 30))
+    return settings.ANJU_SUGGESTION_CLOSE_DAYS
 
 
 def due_date(created: datetime.datetime, days: int) -> datetime.date:

@@ -9,7 +9,6 @@ import datetime
 from decimal import Decimal
 
 from django.http import FileResponse, HttpRequest
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
@@ -20,7 +19,15 @@ from anju.core.bounds import Id, Int32, Year
 from anju.core.formatting import yuan
 from anju.core.scoping import scope_of
 from anju.programme import queries, services
-from anju.programme.models import AnnualPlan, Inspection, InspectionPhoto, Item, Project, Stage
+from anju.programme.access import (
+    Action,
+    access_inspection,
+    access_item,
+    access_photo,
+    access_project,
+    access_stage,
+)
+from anju.programme.models import AnnualPlan, Inspection, InspectionPhoto, Project
 from anju.programme.photos import MAX_REQUEST_BYTES
 
 router = Router(tags=["programme 改造项目"])
@@ -153,25 +160,6 @@ def _photo_out(p: InspectionPhoto) -> dict:
             "url": reverse("api:programme_photo", args=[p.pk])}
 
 
-def _inspection(request: HttpRequest, pk: Id) -> Inspection:
-    return get_object_or_404(Inspection.objects.visible_to(request.user), pk=pk)
-
-
-def _require_follow_up(request: HttpRequest, record: Inspection) -> None:
-    """Staff who may edit, or whoever recorded the inspection (as on the page)."""
-    if not (scope_of(request.user).can_edit or record.inspector_id == request.user.pk):
-        raise HttpError(403, "没有修改权限 / Not allowed to edit")
-
-
-def _project(request: HttpRequest, pk: Id) -> Project:
-    return get_object_or_404(Project.objects.visible_to(request.user).select_related("compound"), pk=pk)
-
-
-def _require_edit(request: HttpRequest) -> None:
-    if not scope_of(request.user).can_edit:
-        raise HttpError(403, "没有修改权限 / Not allowed to edit")
-
-
 @router.get("/plans", response=list[PlanOut])
 def plans(request: HttpRequest):
     scope = scope_of(request.user)
@@ -187,7 +175,7 @@ def projects(request: HttpRequest, year: Year | None = None, stage: str | None =
 
 @router.get("/projects/{pk}", response=ProjectDetailOut)
 def project(request: HttpRequest, pk: Id):
-    node = _project(request, pk)
+    node = access_project(request.user, pk, action=Action.VIEW)
     items = [{
         "id": r.item.pk, "kind": r.item.kind, "category": r.item.category, "name": r.item.name,
         "quantity": f"{r.item.quantity:.2f}", "unit": r.item.unit, "budget": _yuan(r.item.budget_fen), "progress": r.item.progress,
@@ -204,18 +192,16 @@ def project(request: HttpRequest, pk: Id):
 
 @router.post("/items/{pk}/progress", response=ProjectOut)
 def item_progress(request: HttpRequest, pk: Id, body: ProgressIn):
-    item = get_object_or_404(Item.objects.visible_to(request.user).select_related("project"), pk=pk)
-    _require_edit(request)
+    item = access_item(request.user, pk, action=Action.EDIT)
     services.item_set_progress(item=item, percent=body.progress, actor=Actor.of(request.user))
-    return _project_out(_project(request, item.project_id))
+    return _project_out(access_project(request.user, item.project_id, action=Action.VIEW))
 
 
 @router.post("/stages/{pk}/sign-off", response=ProjectOut)
 def stage_sign_off(request: HttpRequest, pk: Id, body: SignOffIn):
-    stage = get_object_or_404(Stage.objects.visible_to(request.user), pk=pk)
-    _require_edit(request)
+    stage = access_stage(request.user, pk, action=Action.EDIT)
     services.stage_sign_off(stage=stage, actual_end=body.actual_end, actor=Actor.of(request.user))
-    return _project_out(_project(request, stage.project_id))
+    return _project_out(access_project(request.user, stage.project_id, action=Action.VIEW))
 
 
 @router.get("/stages/overdue", response=list[StageOut])
@@ -229,14 +215,14 @@ def overdue(request: HttpRequest):
 
 @router.get("/projects/{pk}/inspections", response=list[InspectionOut])
 def inspections(request: HttpRequest, pk: Id):
-    node = _project(request, pk)
+    node = access_project(request.user, pk, action=Action.VIEW)
     return [_inspection_out(i) for i in node.inspections.all()[:200]]
 
 
 @router.post("/projects/{pk}/inspections", response={201: InspectionOut})
 def inspection_create(request: HttpRequest, pk: Id, body: InspectionIn):
     """Record an inspection (JSON); add its photos with `POST /inspections/{id}/photos`."""
-    node = _project(request, pk)
+    node = access_project(request.user, pk, action=Action.VIEW)
     record = services.inspection_create(project=node, findings=body.findings, severity=body.severity,
                                         actor=Actor.of(request.user))
     return Status(201, _inspection_out(record))
@@ -244,7 +230,7 @@ def inspection_create(request: HttpRequest, pk: Id, body: InspectionIn):
 
 @router.get("/inspections/{pk}", response=InspectionDetailOut)
 def inspection(request: HttpRequest, pk: Id):
-    record = _inspection(request, pk)
+    record = access_inspection(request.user, pk, action=Action.VIEW)
     return {**_inspection_out(record), "photo_list": [_photo_out(p) for p in record.photos.all()]}
 
 
@@ -256,8 +242,7 @@ def inspection_photos(request: HttpRequest, pk: Id, photos: File[list[UploadedFi
     Checked like the page's: really images, at most 1600 px, location stripped unless `keep_location`;
     one bad photo and none is added. By the inspector or staff who may edit.
     """
-    record = _inspection(request, pk)
-    _require_follow_up(request, record)
+    record = access_inspection(request.user, pk, action=Action.EDIT)
     if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_REQUEST_BYTES:
         raise HttpError(413, "上传内容过大（每张照片不超过 15 MB） / Too large (photos at most 15 MB each)")
     services.inspection_photos_add(inspection=record, photos=[(f.name or "", f.read()) for f in photos],
@@ -268,15 +253,13 @@ def inspection_photos(request: HttpRequest, pk: Id, photos: File[list[UploadedFi
 @router.get("/photos/{pk}", url_name="programme_photo")
 def photo(request: HttpRequest, pk: Id):
     """One inspection photo (JPEG), served through the scope check."""
-    record = get_object_or_404(InspectionPhoto.objects.filter(inspection__in=Inspection.objects.visible_to(request.user)),
-                               pk=pk)
+    record = access_photo(request.user, pk, action=Action.VIEW)
     return FileResponse(record.image.open("rb"), content_type="image/jpeg")
 
 
 @router.post("/inspections/{pk}/follow-up", response=InspectionOut)
 def follow_up(request: HttpRequest, pk: Id, body: InspectionFollowUpIn):
-    record = _inspection(request, pk)
-    _require_follow_up(request, record)
+    record = access_inspection(request.user, pk, action=Action.EDIT)
     services.inspection_follow_up(inspection=record, action=body.action, status=body.status, actor=Actor.of(request.user))
     record.refresh_from_db()
     return _inspection_out(record)

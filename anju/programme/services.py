@@ -319,6 +319,7 @@ def inspection_create(*, project: Project, findings: str, severity: str = Severi
         raise ValidationFailed("请填写检查发现的情况", "Describe what the inspection found", field="findings")
     if severity not in Severity.values:
         raise ValidationFailed("严重程度无效", "Invalid severity", field="severity")
+    _check_photo_count(photos)
     processed = [process_photo(data, name=name, keep_location=keep_location) for name, data in photos]
     inspection = Inspection.objects.create(project=project, inspector=_actor_user(actor), inspector_label=actor.label[:120],
                                            findings=findings.strip(), severity=severity)
@@ -327,6 +328,12 @@ def inspection_create(*, project: Project, findings: str, severity: str = Severi
                  after={"severity": severity, "photos": len(processed), "kept_location": keep_location},
                  subdistrict_id=project.subdistrict_id)
     return inspection
+
+
+def _check_photo_count(photos: Sequence[tuple[str, bytes]]) -> None:
+    """One upload carries at most MAX_PHOTOS photos: one too many and none is kept (never silently cut short)."""
+    if len(photos) > MAX_PHOTOS:
+        raise ValidationFailed(f"一次最多上传 {MAX_PHOTOS} 张照片", f"At most {MAX_PHOTOS} photos at a time", field="photos")
 
 
 def _store_photos(inspection: Inspection, processed: Sequence[Photo], *, keep_location: bool) -> list[InspectionPhoto]:
@@ -348,8 +355,7 @@ def inspection_photos_add(*, inspection: Inspection, photos: Sequence[tuple[str,
     """
     if not photos:
         raise ValidationFailed("请选择要上传的照片", "Choose the photos to upload", field="photos")
-    if len(photos) > MAX_PHOTOS:
-        raise ValidationFailed(f"一次最多上传 {MAX_PHOTOS} 张照片", f"At most {MAX_PHOTOS} photos at a time", field="photos")
+    _check_photo_count(photos)
     inspection = Inspection.objects.select_for_update().select_related("project").get(pk=inspection.pk)
     if inspection.status == InspectionStatus.CLOSED:
         raise ValidationFailed("该检查记录已关闭，不能再添加照片", "The inspection is closed: no more photos", field="photos")

@@ -4,45 +4,36 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from anju.core import jobs as jobs_core
+from anju.core.access import require_edit
 from anju.core.audit import Actor
 from anju.core.bounds import parse_id
 from anju.core.errors import ValidationFailed
 from anju.core.exports import export_made, provenance_for
+from anju.core.pages import attempt
 from anju.core.scoping import scope_of
 from anju.programme import forms, jobs, queries, services, sheets
-from anju.programme.models import (
-    AnnualPlan,
-    Attachment,
-    Inspection,
-    InspectionPhoto,
-    Item,
-    Project,
-    ProjectKind,
-    Stage,
-    StageKind,
+from anju.programme.access import (
+    Action,
+    access_attachment,
+    access_inspection,
+    access_item,
+    access_photo,
+    access_project,
+    access_stage,
+    may_follow_up,
+    require_subdistrict_editor,
 )
+from anju.programme.models import AnnualPlan, InspectionStatus, Item, ProjectKind, StageKind
 from anju.programme.photos import MAX_PHOTOS
-
-
-def access_project(request: HttpRequest, pk: int) -> Project:
-    """The project if the user may see it; 404 otherwise (never 403)."""
-    qs = Project.objects.visible_to(request.user).select_related("compound__community", "plan", "contractor", "supervisor")
-    return get_object_or_404(qs, pk=pk)
-
-
-def _require_edit(request: HttpRequest) -> None:
-    if not scope_of(request.user).can_edit:
-        raise PermissionDenied
 
 
 @login_required
@@ -66,7 +57,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def project(request: HttpRequest, pk: int) -> HttpResponse:
-    node = access_project(request, pk)
+    node = access_project(request.user, pk, action=Action.VIEW)
     scope = scope_of(request.user)
     return render(request, "programme/project.html", {
         "node": node, "items": queries.item_rows(node), "stages": queries.stages_of(node),
@@ -79,8 +70,7 @@ def project(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def item_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_edit(request)
-    item = get_object_or_404(Item.objects.visible_to(request.user).select_related("project"), pk=pk)
+    item = access_item(request.user, pk, action=Action.EDIT)
     form = forms.ProgressForm(request.POST)
     if not form.is_valid():
         raise ValidationFailed("进度应为 0 到 100 的整数", "Progress must be a whole number from 0 to 100", field="progress")
@@ -91,8 +81,7 @@ def item_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def stage_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_edit(request)
-    stage = get_object_or_404(Stage.objects.visible_to(request.user).select_related("project"), pk=pk)
+    stage = access_stage(request.user, pk, action=Action.EDIT)
     form = forms.StageForm(request.POST)
     if not form.is_valid():
         raise ValidationFailed("日期格式无效", "Invalid date", field="planned_end")
@@ -103,8 +92,7 @@ def stage_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def stage_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_edit(request)
-    stage = get_object_or_404(Stage.objects.visible_to(request.user).select_related("project"), pk=pk)
+    stage = access_stage(request.user, pk, action=Action.EDIT)
     form = forms.SignOffForm(request.POST)
     if not form.is_valid():
         raise ValidationFailed("请填写实际完成日期", "Give the actual end date", field="actual_end")
@@ -115,8 +103,7 @@ def stage_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_edit(request)
-    stage = get_object_or_404(Stage.objects.visible_to(request.user).select_related("project"), pk=pk)
+    stage = access_stage(request.user, pk, action=Action.EDIT)
     upload = request.FILES.get("file")
     if upload is None:
         raise ValidationFailed("请选择文件", "Choose a file", field="file")
@@ -128,15 +115,14 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def attachment(request: HttpRequest, pk: int) -> FileResponse:
-    att = get_object_or_404(Attachment.objects.visible_to(request.user), pk=pk)
+    att = access_attachment(request.user, pk, action=Action.VIEW)
     return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.name, content_type=att.content_type)
 
 
 @login_required
 def progress_upload(request: HttpRequest) -> HttpResponse:
     """Bulk progress from an xlsx (project / item / progress%): every bad row listed, all or nothing."""
-    _require_edit(request)
-    scope = scope_of(request.user)
+    scope = require_edit(request.user)
     context: dict = {"errors": [], "updated": None}
     if request.method == "POST":
         upload = request.FILES.get("file")
@@ -174,10 +160,10 @@ def progress_template(request: HttpRequest) -> HttpResponse:
 @login_required
 def inspection_new(request: HttpRequest, pk: int) -> HttpResponse:
     """A mobile-first form: supervisors and volunteers of the compound record what they saw, with photos."""
-    node = access_project(request, pk)
+    node = access_project(request.user, pk, action=Action.VIEW)
     form = forms.InspectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        photos = [(f.name, f.read()) for f in request.FILES.getlist("photos")[:MAX_PHOTOS]]
+        photos = [(f.name, f.read()) for f in request.FILES.getlist("photos")[:MAX_PHOTOS + 1]]
         inspection = services.inspection_create(project=node, photos=photos, actor=Actor.of(request.user), **form.cleaned_data)
         messages.success(request, _("检查记录已保存"))
         return redirect("programme:inspection", pk=inspection.pk)
@@ -185,22 +171,16 @@ def inspection_new(request: HttpRequest, pk: int) -> HttpResponse:
                   status=400 if request.method == "POST" else 200)
 
 
-def _may_follow_up(request: HttpRequest, inspection: Inspection) -> bool:
-    return scope_of(request.user).can_edit or inspection.inspector_id == request.user.pk
-
-
 @login_required
 def inspection(request: HttpRequest, pk: int) -> HttpResponse:
-    record = get_object_or_404(Inspection.objects.visible_to(request.user).select_related("project__compound"), pk=pk)
+    record = access_inspection(request.user, pk, action=Action.EDIT if request.method == "POST" else Action.VIEW)
     form = forms.FollowUpForm(request.POST or None)
     if request.method == "POST":
-        if not _may_follow_up(request, record):
-            raise PermissionDenied
         if form.is_valid():
             services.inspection_follow_up(inspection=record, actor=Actor.of(request.user), **form.cleaned_data)
             return redirect("programme:inspection", pk=record.pk)
     return render(request, "programme/inspection.html", {
-        "record": record, "form": form, "may_follow_up": _may_follow_up(request, record) and record.status != "closed",
+        "record": record, "form": form, "may_follow_up": may_follow_up(request.user, record) and record.status != InspectionStatus.CLOSED,
         "photos": record.photos.all(), "steps": record.follow_ups.all(),
     })
 
@@ -209,26 +189,19 @@ def inspection(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def inspection_photos(request: HttpRequest, pk: int) -> HttpResponse:
     """More photos for an inspection not yet closed (e.g. of the rectified site), by whoever may follow it up."""
-    record = get_object_or_404(Inspection.objects.visible_to(request.user), pk=pk)
-    if not _may_follow_up(request, record):
-        raise PermissionDenied
+    record = access_inspection(request.user, pk, action=Action.EDIT)
     files = request.FILES.getlist("photos")
-    try:
-        added = services.inspection_photos_add(inspection=record, photos=[(f.name, f.read()) for f in files[:MAX_PHOTOS + 1]],
-                                               keep_location=request.POST.get("keep_location") == "on",
-                                               actor=Actor.of(request.user))
-    except ValidationFailed as error:
-        messages.error(request, error.message())
-    else:
-        messages.success(request, _("已添加 %(n)s 张照片") % {"n": len(added)})
+    attempt(request, lambda: services.inspection_photos_add(
+        inspection=record, photos=[(f.name, f.read()) for f in files[:MAX_PHOTOS + 1]],
+        keep_location=request.POST.get("keep_location") == "on", actor=Actor.of(request.user),
+    ), done=lambda added: _("已添加 %(n)s 张照片") % {"n": len(added)})
     return redirect("programme:inspection", pk=record.pk)
 
 
 @login_required
 def photo(request: HttpRequest, pk: int) -> FileResponse:
     """Photos are served through the scope check, not from a public media URL."""
-    record = get_object_or_404(InspectionPhoto.objects.filter(
-        inspection__in=Inspection.objects.visible_to(request.user)), pk=pk)
+    record = access_photo(request.user, pk, action=Action.VIEW)
     return FileResponse(record.image.open("rb"), content_type="image/jpeg")
 
 
@@ -236,10 +209,7 @@ def photo(request: HttpRequest, pk: int) -> FileResponse:
 @require_POST
 def beneficiaries_refresh(request: HttpRequest) -> HttpResponse:
     """Recompute every project's households, people and areas from the roster, as a background job."""
-    _require_edit(request)
-    scope = scope_of(request.user)
-    if scope.subdistrict_id is None:
-        raise PermissionDenied
+    scope = require_subdistrict_editor(request.user)
     job = jobs_core.job_start(kind=jobs.REFRESH, label=_("按摸底台账更新受益人数"), actor=Actor.of(request.user),
                               params={"subdistrict_id": scope.subdistrict_id}, subdistrict_id=scope.subdistrict_id)
     return redirect("core:job", job.pk)

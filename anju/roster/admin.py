@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from anju.core import audit_names
 from anju.core.admin import ScopedAdmin
 from anju.core.audit import Actor
 from anju.core.errors import ValidationFailed
@@ -175,10 +177,23 @@ class PersonAdmin(ScopedAdmin):
             obj.pk = created.pk
 
 
+class AuditActionFilter(admin.SimpleListFilter):
+    """Filter by what was done, listed by label rather than by the stored key."""
+
+    title = _("操作")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        return [(key, str(label)) for key, label in audit_names.registry().items()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor_label", "action", "object_type", "object_label"]
-    list_filter = ["action", "object_type"]
+    list_display = ["at", "actor_label", "action_shown", "object_type", "object_label"]
+    list_filter = [AuditActionFilter, "object_type"]
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
 
     def get_queryset(self, request):
@@ -189,6 +204,10 @@ class AuditEventAdmin(admin.ModelAdmin):
         if scope.community_id is not None:  # labels name households of other communities
             return qs.none()
         return qs.filter(subdistrict_id=scope.subdistrict_id or -1)
+
+    @admin.display(description=_("操作"), ordering="action")
+    def action_shown(self, event: AuditEvent) -> str:
+        return event.action_label
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -6,13 +6,13 @@ from decimal import Decimal
 
 from django.db.models import Q
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 
 from anju.core.bounds import Id, Offset, limit
 from anju.core.errors import AnjuError
 from anju.core.scoping import scope_of
 from anju.roster import queries
+from anju.roster.access import Action, access_compound, access_household, access_subdistrict
 from anju.roster.models import Building, Community, Compound, Household, Person, Subdistrict, Unit
 
 router = Router(tags=["roster 摸底台账"])
@@ -104,9 +104,8 @@ def list_subdistricts(request: HttpRequest):
 
 @router.get("/subdistricts/{pk}/totals", response=TotalsOut)
 def subdistrict_totals(request: HttpRequest, pk: Id):
-    scope = scope_of(request.user)
-    node = get_object_or_404(Subdistrict.objects.within(scope), pk=pk)
-    return queries.grand_total(queries.totals_by(scope, "community", Q(compound__subdistrict_id=node.pk)))
+    node = access_subdistrict(request.user, pk, action=Action.VIEW)
+    return queries.grand_total(queries.totals_by(scope_of(request.user), "community", Q(compound__subdistrict_id=node.pk)))
 
 
 @router.get("/communities", response=list[NodeOut])
@@ -124,7 +123,7 @@ def list_compounds(request: HttpRequest, community_id: Id | None = None):
 
 @router.get("/compounds/{pk}", response=CompoundOut)
 def get_compound(request: HttpRequest, pk: Id):
-    return get_object_or_404(Compound.objects.visible_to(request.user), pk=pk)
+    return access_compound(request.user, pk, action=Action.VIEW)
 
 
 @router.get("/buildings", response=list[BuildingOut])
@@ -185,7 +184,7 @@ def search_households(request: HttpRequest, body: SearchIn):
 
 @router.get("/households/{pk}", response=HouseholdDetailOut)
 def get_household(request: HttpRequest, pk: Id):
-    h = get_object_or_404(Household.objects.visible_to(request.user).select_related("unit__building"), pk=pk)
+    h = access_household(request.user, pk, action=Action.VIEW)
     return HouseholdDetailOut(
         **_household(h).dict(),
         owners=[_person(p) for p in Person.objects.filter(ownerships__household=h)],

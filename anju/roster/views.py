@@ -4,12 +4,21 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from anju.core.models import AuditEvent
 from anju.core.scoping import scope_of
 from anju.roster import queries
+from anju.roster.access import (
+    Action,
+    access_building,
+    access_community,
+    access_compound,
+    access_household,
+    access_person,
+    access_subdistrict,
+)
 from anju.roster.models import Building, Community, Compound, Household, Person, Subdistrict
 
 
@@ -30,7 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def subdistrict(request: HttpRequest, pk: int) -> HttpResponse:
     scope = scope_of(request.user)
-    node = get_object_or_404(Subdistrict.objects.within(scope), pk=pk)
+    node = access_subdistrict(request.user, pk, action=Action.VIEW)
     per_community = queries.totals_by(scope, "community", Q(compound__subdistrict_id=node.pk))
     communities = Community.objects.within(scope).filter(subdistrict=node)
     rows = [(c, per_community.get(c.pk, queries.Totals())) for c in communities]
@@ -42,7 +51,7 @@ def subdistrict(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def community(request: HttpRequest, pk: int) -> HttpResponse:
     scope = scope_of(request.user)
-    node = get_object_or_404(Community.objects.within(scope).select_related("subdistrict"), pk=pk)
+    node = access_community(request.user, pk, action=Action.VIEW)
     compounds = list(Compound.objects.within(scope).filter(community=node))
     per_compound = queries.totals_by(scope, "compound", Q(compound__community_id=node.pk))
     rows = [(c, per_compound.get(c.pk, queries.Totals())) for c in compounds]
@@ -54,7 +63,7 @@ def community(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def compound(request: HttpRequest, pk: int) -> HttpResponse:
     scope = scope_of(request.user)
-    node = get_object_or_404(Compound.objects.within(scope).select_related("community", "subdistrict"), pk=pk)
+    node = access_compound(request.user, pk, action=Action.VIEW)
     buildings = list(Building.objects.within(scope).filter(compound=node).prefetch_related("units"))
     per_building = queries.totals_by(scope, "building", Q(compound_id=node.pk))
     rows = [(b, per_building.get(b.pk, queries.Totals())) for b in buildings]
@@ -65,8 +74,7 @@ def compound(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def building(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = scope_of(request.user)
-    node = get_object_or_404(Building.objects.within(scope).select_related("compound__community"), pk=pk)
+    node = access_building(request.user, pk, action=Action.VIEW)
     return render(request, "roster/building.html", {
         "node": node, "units": queries.units_with_households(node), "elderly_born_by": queries.elderly_born_by(),
     })
@@ -75,9 +83,7 @@ def building(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def household(request: HttpRequest, pk: int) -> HttpResponse:
     scope = scope_of(request.user)
-    node = get_object_or_404(
-        Household.objects.within(scope).select_related("unit__building", "compound__community"), pk=pk
-    )
+    node = access_household(request.user, pk, action=Action.VIEW)
     history = AuditEvent.objects.filter(object_type="roster.household", object_id=str(node.pk))[:20]
     return render(request, "roster/household.html", {
         "node": node,
@@ -91,7 +97,7 @@ def household(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def person(request: HttpRequest, pk: int) -> HttpResponse:
     scope = scope_of(request.user)
-    node = get_object_or_404(Person.objects.within(scope), pk=pk)
+    node = access_person(request.user, pk, action=Action.VIEW)
     visible = Household.objects.within(scope).select_related("unit__building", "compound")
     return render(request, "roster/person.html", {
         "node": node,

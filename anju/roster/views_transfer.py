@@ -14,15 +14,16 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from anju.core import jobs
 from anju.core.audit import Actor
 from anju.core.errors import AnjuError
 from anju.core.models import Job, JobStatus
-from anju.core.scoping import Scope, scope_of
+from anju.core.scoping import scope_of
 from anju.roster import jobs as roster_jobs
+from anju.roster.access import Action, access_import_job, require_importer
 from anju.roster.exporter import LEVELS, export_target, write_template
 from anju.roster.importer import pause_minutes
 
@@ -31,21 +32,10 @@ PROBLEMS_PER_PAGE = 50
 _SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv", ".txt"}
 
 
-def _editor_scope(request: HttpRequest) -> Scope:
-    scope = scope_of(request.user)
-    if not scope.can_edit:
-        raise AnjuError("只有街道和社区工作人员可以导入台账。", "Only sub-district and community staff may import rosters.")
-    return scope
-
-
-def _own_job(request: HttpRequest, pk: int) -> Job:
-    return get_object_or_404(Job.objects.filter(actor=request.user, kind=roster_jobs.IMPORT), pk=pk)
-
-
 @login_required
 def upload(request: HttpRequest) -> HttpResponse:
     """The upload form; a POST stores the file and starts its dry run."""
-    scope = _editor_scope(request)
+    scope = require_importer(request.user)
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None or Path(upload.name).suffix.lower() not in _SUFFIXES:
@@ -71,7 +61,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 @login_required
 def job(request: HttpRequest, pk: int) -> HttpResponse:
     """A dry run's or an import's progress, then its summary and problems (paged)."""
-    job = _own_job(request, pk)
+    job = access_import_job(request.user, pk, action=Action.VIEW)
     template = "roster/transfer/_status.html" if request.headers.get("HX-Request") else "roster/transfer/job.html"
     problems = Paginator(roster_jobs.read_problems(job), PROBLEMS_PER_PAGE).get_page(request.GET.get("page"))
     progress = roster_jobs.read_progress(job)
@@ -88,11 +78,11 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     """确认导入: apply the file of a clean dry run, as a new job."""
-    dry = _own_job(request, pk)
+    dry = access_import_job(request.user, pk, action=Action.EDIT)
     result = dry.result or {}
     if not dry.params.get("dry_run") or dry.status != JobStatus.DONE or result.get("problems"):
         raise AnjuError("只能确认一次没有问题的试导入。", "Only a dry run without problems can be confirmed.")
-    scope = _editor_scope(request)
+    scope = scope_of(request.user)
     job = jobs.job_start(
         kind=roster_jobs.IMPORT, label=f"导入 {dry.params.get('name', '')}", actor=Actor.of(request.user),
         params={**dry.params, "dry_run": False, "confirms": dry.pk}, subdistrict_id=scope.subdistrict_id,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -60,3 +62,11 @@ def test_migrate_alone_makes_a_production_sqlite_install_serve_logins(tmp_path):
     result = subprocess.run([sys.executable, "-c", script], env=full, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == "200"
+
+
+def test_every_setting_the_code_reads_is_declared_in_settings_py():
+    """A setting read with a default in the code is a setting nobody can find; settings.py declares each one."""
+    root = Path(__file__).resolve().parents[2] / "anju"
+    pattern = re.compile(r"getattr\(\s*(django_)?settings\s*,")
+    offenders = [str(p.relative_to(root)) for p in root.rglob("*.py") if pattern.search(p.read_text())]
+    assert offenders == []

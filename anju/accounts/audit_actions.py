@@ -1,0 +1,9 @@
+"""Audit actions of accounts: locks and API tokens."""
+
+from django.utils.translation import gettext_lazy as _
+
+AUDIT_ACTIONS = {
+    "account_lock": _("锁定账号"),
+    "account_unlock": _("解锁账号"),
+    "api_token_revoke": _("吊销接口令牌"),
+}

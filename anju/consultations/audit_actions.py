@@ -1,0 +1,17 @@
+"""Audit actions of consultations and votes (意见征求与表决)."""
+
+from django.utils.translation import gettext_lazy as _
+
+AUDIT_ACTIONS = {
+    "consultation.create": _("发起意见征求"),
+    "consultation.question_add": _("添加征求问题"),
+    "consultation.open": _("开始征求意见"),
+    "consultation.close": _("结束征求意见"),
+    "consultation.letters": _("打印告知书"),
+    "consultation.letter_lock": _("锁定告知书"),
+    "consultation.letter_unlock": _("解锁告知书"),
+    "consultation.ballot": _("提交表决票"),
+    "consultation.conflict_resolve": _("处理业主意见冲突"),
+    "consultation.owner_settle": _("认定业主意见"),
+    "consultation.correction": _("更正业主意见"),
+}

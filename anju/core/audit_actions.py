@@ -1,0 +1,7 @@
+"""Audit actions written by core itself."""
+
+from django.utils.translation import gettext_lazy as _
+
+AUDIT_ACTIONS = {
+    "export": _("导出文件"),
+}
