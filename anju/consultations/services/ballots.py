@@ -33,6 +33,7 @@ from anju.core.errors import Conflict, NotFound, ValidationFailed
 from anju.core.images import open_checked
 from anju.roster.models import Household
 
+STAFF_CHANNELS = (Channel.PAPER, Channel.DOOR)
 ANY = object()  # `expected` sentinel: accept whatever ballot is on record
 SCAN_MAX_BYTES = 10 * 1024 * 1024
 SCAN_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "MPO": "jpg", "TIFF": "tif"}
@@ -101,8 +102,13 @@ def scan_discard(relative: str) -> None:
 def paper_ballot_cast(*, consultation: Consultation, household: Household | Elector, answers: Mapping[str, Any],
                       channel: str, actor: Actor, scan_data: bytes | None = None, scan_name: str = "",
                       signer: str = "", expected: str | None | object = ANY) -> Ballot:
-    """A paper or door-to-door ballot entered by staff with the scan of the signed form; the scan is
-    kept only with a recorded ballot, so a refused ballot (closed, invalid, conflict) leaves no file."""
+    """A paper or door-to-door ballot entered by staff, with the scan of the signed form if there is one;
+    the scan is kept only with a recorded ballot, so a refused ballot (closed, invalid, conflict) leaves
+    no file. Staff never enter an online ballot: that channel is the household's own (its letter), and
+    a staff entry under it would replace the household's own online vote."""
+    if channel not in STAFF_CHANNELS:
+        raise ValidationFailed("工作人员只能录入纸质或上门表决票", "Staff enter paper or door-to-door ballots only",
+                               field="channel")
     scan = scan_store(consultation=consultation, data=scan_data, name=scan_name) if scan_data is not None else ""
     try:
         return ballot_cast(consultation=consultation, household=household, answers=answers, channel=channel,

@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from anju.consultations.models import Consultation, Elector, Letter, Status
+from anju.consultations.queries import Tally
 from anju.core import audit, crypto, ratelimit
 from anju.core.audit import Actor
 from anju.core.errors import Conflict, NotFound, ValidationFailed
@@ -46,6 +47,29 @@ def format_code(code: str) -> str:
     return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
 
 
+def letters_printable(consultation: Consultation) -> Consultation:
+    """Letters are printed only while the consultation is open (a closed vote's code would lead nowhere,
+    a draft's electorate is not frozen yet); `Conflict` otherwise. Checked before anything is drawn."""
+    if consultation.status != Status.OPEN:
+        raise Conflict("只有进行中的意见征求可以打印告知书", "Letters are printed only while the consultation is open")
+    return consultation
+
+
+class OwnerVotesUnsettled(Conflict):
+    """The notice waits: an owner's flats voted differently, so some results are not computed yet."""
+
+
+def notice_check(consultation: Consultation, tally: Tally) -> None:
+    """The public notice exists once the consultation is closed and every result is computed (no owner
+    whose flats disagree is left unsettled); `tally` is the consultation's, as the notice prints it."""
+    if consultation.status != Status.CLOSED:
+        raise ValidationFailed("截止后才能生成公示", "The notice exists once the consultation is closed")
+    if tally.owner_conflicts:
+        raise OwnerVotesUnsettled("有业主名下各户意见不一致，相关题目的结果尚未算出；请先处理，再生成公示。",
+                                  "An owner's flats voted differently, so some results are not computed yet; "
+                                  "settle them first, then make the notice.")
+
+
 def letters_due(consultation: Consultation, *, reissue: bool = False) -> list[Elector]:
     """The households to print letters for: those without a valid letter, or (reissue) every household."""
     qs = consultation.electors.order_by("key")
@@ -66,9 +90,7 @@ def letters_record(*, consultation: Consultation, issued: list[tuple[Elector, st
 
     Called after the PDF is made, in one short transaction, so a failed print leaves the old letters
     valid and no code that nobody holds. The audit record names the households, never a code."""
-    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
-    if consultation.status != Status.OPEN:
-        raise Conflict("只有进行中的意见征求可以打印告知书", "Letters are printed only while the consultation is open")
+    consultation = letters_printable(Consultation.objects.select_for_update().get(pk=consultation.pk))
     if not issued:
         return 0
     now = timezone.now()
@@ -87,7 +109,9 @@ def letters_record(*, consultation: Consultation, issued: list[tuple[Elector, st
 
 def letter_replacement_check(*, elector: Elector, id_checked: bool, reason: str) -> str:
     """A household that already holds a valid letter gets a new one only after staff checked the
-    owner's ID card in person; returns the reason to record ("" for a first letter)."""
+    owner's ID card in person; returns the reason to record ("" for a first letter). Like every letter,
+    only while the consultation is open."""
+    letters_printable(elector.consultation)
     if not Letter.objects.filter(elector=elector, revoked_at__isnull=True).exists():
         return reason.strip()
     if not id_checked:
