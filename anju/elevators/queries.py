@@ -19,7 +19,8 @@ from anju.core.scoping import Scope
 from anju.domain import costshare
 from anju.domain.costshare import Allocation, plain_yuan
 from anju.domain.errors import DomainError
-from anju.elevators.models import CostPlan, ElevatorProject, ProjectHousehold, SavedTable
+from anju.elevators.models import CostPlan, ElevatorProject, ProjectHousehold, SavedTable, Status
+from anju.roster.models import Subdistrict, Unit
 
 # Share of the gross that an elevator stopping at 2F already costs (shaft, pit, machine, first door);
 # each floor above adds an equal part of the rest. Used when a project has no reach costs of its own.
@@ -126,6 +127,14 @@ def projects_for(scope: Scope) -> QuerySet[ElevatorProject]:
             .select_related("unit__building__compound__community")
             .prefetch_related(Prefetch("plans", queryset=CostPlan.objects.only("id", "project_id", "version", "created")))
             .order_by("unit__building__compound_id", "unit__building_id", "unit_id"))
+
+
+def unit_in_consultation(subdistrict: Subdistrict) -> Unit | None:
+    """The unit of the sub-district's first elevator project whose owners are being consulted, if any."""
+    project = (ElevatorProject.objects.filter(unit__building__compound__subdistrict=subdistrict,
+                                              status=Status.CONSULTING).select_related("unit__building__compound")
+               .first())
+    return project.unit if project else None
 
 
 def project_rows(project: ElevatorProject) -> list[ProjectHousehold]:
