@@ -120,12 +120,14 @@ class RunningShareOut(Schema):
     floor: int
     rides: int | None
     amount: str
+    pays: bool = Field(description="whether the household shares the running costs (takes part, not exempt)")
 
 
 class RunningOut(Schema):
     basis: str = Field(description="coefficients | rides | equal: the basis actually used")
     asked: str = Field(description="the project's chosen basis (rides fall back to equal until any are read)")
     total: str
+    unread: int = Field(description="households that pay without a ride count (counted as 0 rides)")
     shares: list[RunningShareOut]
 
 
@@ -252,10 +254,14 @@ def save_plan(request: HttpRequest, pk: Id, data: SavePlanIn):
 
 def _running(p: ElevatorProject) -> dict:
     rows = queries.project_rows(p)
-    basis, by_room = queries.running_estimate(p, p.plans.first())
+    plan = p.plans.first()
+    basis, by_room = queries.running_estimate(p, plan)
+    payers = queries.running_payers(p, plan)
     return {"basis": basis, "asked": p.running_basis, "total": plain_yuan(sum(by_room.values())),
+            "unread": queries.running_unread(p, plan, {r.household.room: r.rides for r in rows}),
             "shares": [{"room": r.household.room, "floor": r.household.floor, "rides": r.rides,
-                        "amount": plain_yuan(by_room.get(r.household.room, 0))} for r in rows]}
+                        "amount": plain_yuan(by_room.get(r.household.room, 0)), "pays": r.household.room in payers}
+                       for r in rows]}
 
 
 @router.get("/projects/{pk}/running", response=RunningOut)

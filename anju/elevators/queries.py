@@ -401,6 +401,17 @@ def running_estimate(project: ElevatorProject, plan: CostPlan | None) -> tuple[s
     return basis, {s.household_id: s.amount for s in result.shares}
 
 
+def running_payers(project: ElevatorProject, plan: CostPlan | None) -> frozenset[str]:
+    """Rooms of the households that share the running costs: those taking part and not exempt as in
+    `plan` (the project as it stands when None), the same households `running_estimate` charges."""
+    return frozenset(h.id for h in _running_quote(project, plan).households if h.pays)
+
+
+def running_unread(project: ElevatorProject, plan: CostPlan | None, rides: Mapping[str, int | None]) -> int:
+    """Paying households without a ride count (room -> rides); they are counted as 0 rides."""
+    return sum(1 for room in running_payers(project, plan) if rides.get(room) is None)
+
+
 def _running_quote(project: ElevatorProject, plan: CostPlan | None) -> costshare.Quote:
     """The households as the plan has them, or as the project stands (by area if its own method does not apply)."""
     if plan is not None:

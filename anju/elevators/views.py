@@ -71,12 +71,12 @@ def _running(node: ElevatorProject, rows: list) -> dict | None:
     except DomainError as error:
         return {"error": user_message(error)}
     return {"basis": RunningBasis(basis).label, "asked": node.running_basis, "by_room": by_room,
-            "total": sum(by_room.values()), "unread": _unread(rows, {r.household_id: r.rides for r in rows})}
+            "total": sum(by_room.values()), "unread": _unread(node, rows, {r.household_id: r.rides for r in rows})}
 
 
-def _unread(rows: list, rides: dict[int, int | None]) -> int:
-    """Paying households without a ride count (exempt and non-participating ones pay nothing anyway)."""
-    return sum(1 for r in rows if rides.get(r.household_id) is None and r.participates and not r.exempt)
+def _unread(node: ElevatorProject, rows: list, rides: dict[int, int | None]) -> int:
+    """Households that pay running costs (as the latest plan has them) without a ride count."""
+    return queries.running_unread(node, node.plans.first(), {r.household.room: rides.get(r.household_id) for r in rows})
 
 
 def _calculator_context(request: HttpRequest, node: ElevatorProject) -> dict:
@@ -291,7 +291,7 @@ def rides_save(request: HttpRequest, pk: int) -> HttpResponse:
         return values
 
     attempt(request, save, done=lambda values: _("已记录 %(read)s 户的刷卡次数；%(unread)s 户没有次数，按 0 次计。") % {
-        "read": sum(1 for v in values.values() if v is not None), "unread": _unread(rows, values)})
+        "read": sum(1 for v in values.values() if v is not None), "unread": _unread(node, rows, values)})
     return redirect(f"{reverse('elevators:project', args=[node.pk])}#running")
 
 
