@@ -233,7 +233,7 @@ def _question_tally(q: Question, people: list[ElectorRow], current: dict[int, Cu
         floor.eligible += 1
         c = current.get(e.pk)
         answer = c.answers.get(key) if c else None
-        if answer is None:
+        if c is None or answer is None:
             continue
         answered += 1
         rows = [floor, by_channel.setdefault(c.channel, Row(c.channel))]
@@ -319,9 +319,11 @@ def owner_conflicts(consultation: Consultation) -> OwnerConflicts:
     parts: dict[str, list[OwnerPart]] = defaultdict(list)
     for e in people:
         if e.owner_key in disputed:
-            c = current.get(e.pk)
-            parts[e.owner_key].append(OwnerPart(e, c, [c.answers.get(str(q.pk)) if c else None for q in yes_no]))
-    owners = [OwnerConflict(key, sorted(owner_ids[key]), parts[key], qs) for key, qs in disputed.items()]
+            counted = current.get(e.pk)
+            parts[e.owner_key].append(OwnerPart(e, counted, [counted.answers.get(str(q.pk)) if counted else None
+                                                            for q in yes_no]))
+    owners = [OwnerConflict(key, sorted(owner_ids[key]), parts[key], disputed_qs)
+              for key, disputed_qs in disputed.items()]
     owners.sort(key=lambda o: o.parts[0].elector.key)
     return OwnerConflicts(yes_no, owners)
 

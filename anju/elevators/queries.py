@@ -174,8 +174,8 @@ def method_columns(project: ElevatorProject) -> list[MethodColumn]:
     columns.append(MethodColumn("shapley", "Shapley 值", "Shapley value"))
     columns.append(MethodColumn("nucleolus", "核仁", "nucleolus"))
     subdistrict_id = project.unit.building.compound.subdistrict_id
-    for table in SavedTable.objects.filter(subdistrict_id=subdistrict_id):
-        columns.append(MethodColumn(f"saved:{table.pk}", table.name, table.name))
+    for saved in SavedTable.objects.filter(subdistrict_id=subdistrict_id):
+        columns.append(MethodColumn(f"saved:{saved.pk}", saved.name, saved.name))
     return columns
 
 
@@ -377,8 +377,8 @@ def running_estimate(project: ElevatorProject, plan: CostPlan | None) -> tuple[s
     if not items:
         return "equal", {}
     quote = _running_quote(project, plan)
-    coefficients = None
-    rides = None
+    coefficients: dict[int, Fraction] | None = None
+    rides: dict[str, int] | None = None
     method = quote.method
     basis = "equal"
     if project.running_basis == "rides":
@@ -394,7 +394,7 @@ def running_estimate(project: ElevatorProject, plan: CostPlan | None) -> tuple[s
                 coefficients, basis = table.coefficients(quote.storeys, method.point), "coefficients"
             except DomainError:
                 basis = "equal"
-    if basis == "coefficients" and not any(coefficients.get(h.floor, 0) for h in quote.households if h.pays):
+    if basis == "coefficients" and not any((coefficients or {}).get(h.floor, 0) for h in quote.households if h.pays):
         basis = "equal"
     result = costshare.share_running_costs(quote.households, items, basis=basis,  # type: ignore[arg-type]
                                            coefficients=coefficients, rides=rides)

@@ -84,6 +84,7 @@ def scan_store(*, consultation: Consultation, data: bytes, name: str) -> str:
     """Keep a photo or scan of a signed paper ballot under MEDIA_ROOT; it must really be an image."""
     # The scan is evidence: kept byte for byte, only checked to really be an image.
     fmt = open_checked(data, name=name, field="scan", max_bytes=SCAN_MAX_BYTES, formats=frozenset(SCAN_FORMATS)).format
+    assert fmt is not None  # open_checked refuses an image of another (or no) format
     relative = Path("consultations") / str(consultation.pk) / f"{uuid.uuid4().hex}.{SCAN_FORMATS[fmt]}"
     target = Path(settings.MEDIA_ROOT) / relative
     target.parent.mkdir(parents=True, exist_ok=True)

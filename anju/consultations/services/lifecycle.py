@@ -6,7 +6,7 @@ Each write is keyword-only, atomic and leaves an audit record in the same transa
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -91,7 +91,7 @@ def _check_choices(kind: str, choices: list[str]) -> list[str]:
 
 
 @transaction.atomic
-def question_add(*, consultation: Consultation, kind: str, text: str, actor: Actor, choices: list[str] = (),
+def question_add(*, consultation: Consultation, kind: str, text: str, actor: Actor, choices: Sequence[str] = (),
                  unit_label: str = "", rule: Any = None, template_key: str = "",
                  copied_from: Question | None = None) -> Question:
     """Add a question at the end; a yes/no question needs a rule (art. 278 major by default)."""
@@ -269,7 +269,7 @@ def close_if_due(consultation: Consultation) -> Consultation:
         return consultation
     with transaction.atomic():
         locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
-        if is_due(locked):  # another request may have closed it meanwhile
+        if is_due(locked) and locked.closes_at is not None:  # another request may have closed it meanwhile
             # Voting stopped at the closing time, not when someone happened to look: that is the close.
             _close(locked, consultation, AUTO_CLOSE, closed_at=locked.closes_at,
                    after={"status": "closed", "automatic": True, "closes_at": locked.closes_at.isoformat()})
