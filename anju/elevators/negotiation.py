@@ -26,7 +26,6 @@ from anju.elevators.forms import NegotiationInput
 from anju.elevators.models import ElevatorProject, ProjectHousehold
 
 if TYPE_CHECKING:
-    from anju.consultations.models import Question
     from anju.core.access import User
 
 
@@ -107,7 +106,7 @@ YUAN_PER_UNIT = {"": 1, "元": 1, "万元": 10_000}
 class WillingnessSource:
     """A number question of a consultation covering the project's unit, offered as willingness to pay."""
 
-    question: Question
+    question: consultation_queries.Question  # a consultation's number question, read through its queries
 
     @property
     def key(self) -> str:
