@@ -118,7 +118,8 @@ def paper(request: HttpRequest, pk: int) -> HttpResponse:
     elector = access_elector(request.user, _int(request.POST.get("elector")), action=EDIT, consultation=c)
     upload = request.FILES.get("scan")
     ballot = attempt(request, lambda: services.paper_ballot_cast(
-        consultation=c, household=elector, answers=_answers(request, c), channel=request.POST.get("channel", Channel.PAPER), actor=Actor.of(request.user),
+        consultation=c, household=elector, answers=_answers(request, c),
+        channel=request.POST.get("channel", Channel.PAPER), actor=Actor.of(request.user),
         scan_data=upload.read() if upload else None, scan_name=upload.name if upload else "",
         signer=request.POST.get("signer", "")),
         done=lambda b: _("已录入 %(room)s 的表决票，回执码 %(receipt)s，公示编号 %(alias)s（请告知该户，公示清单凭它核对）") % {
@@ -211,8 +212,8 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
     c = access_consultation(request.user, pk, action=EDIT)
     elector = access_elector(request.user, _int(request.POST.get("elector")), action=EDIT, consultation=c)
     attempt(request, lambda: services.correction_append(
-        consultation=c, household=elector, answers={k: v for k, v in _answers(request, c).items() if v}, reason=request.POST.get("reason", ""),
-        actor=Actor.of(request.user)))
+        consultation=c, household=elector, answers={k: v for k, v in _answers(request, c).items() if v},
+        reason=request.POST.get("reason", ""), actor=Actor.of(request.user)))
     return redirect("consultations:detail", c.pk)
 
 

@@ -63,12 +63,13 @@ from anju.consultations.services.lifecycle import (
 )
 
 __all__ = [
-    "ALIAS_LENGTH", "ANY", "AUTO_CLOSE", "CODE_ALPHABET", "CODE_LENGTH", "FORBIDDEN_IN_CHOICES", "SCAN_FORMATS",
-    "SCAN_MAX_BYTES", "STAFF_CHANNELS", "IdentityFormat", "OwnerVotesUnsettled", "answers_validate", "ballot_cast", "close_due", "close_if_due",
-    "code_hash", "conflict_resolve", "consultation_close", "consultation_create", "consultation_open",
-    "correction_append", "elector_key", "elector_of", "format_code", "households_of", "identity_matches",
-    "is_accepting", "is_due", "letter_codes", "letter_for_code", "letter_limit", "letter_lock",
-    "letter_replacement_check", "letter_unlock", "letter_valid", "letters_due", "letters_printable", "letters_record", "next_round",
-    "normalise_code", "notice_check", "owner_conflict_settle", "owner_keys", "paper_ballot_cast", "question_add",
-    "questions_from_template", "random_code", "rule_validate", "scan_discard", "scan_store",
+    "ALIAS_LENGTH", "ANY", "AUTO_CLOSE", "CODE_ALPHABET", "CODE_LENGTH", "FORBIDDEN_IN_CHOICES",
+    "SCAN_FORMATS", "SCAN_MAX_BYTES", "STAFF_CHANNELS", "IdentityFormat", "OwnerVotesUnsettled",
+    "answers_validate", "ballot_cast", "close_due", "close_if_due", "code_hash", "conflict_resolve",
+    "consultation_close", "consultation_create", "consultation_open", "correction_append", "elector_key",
+    "elector_of", "format_code", "households_of", "identity_matches", "is_accepting", "is_due",
+    "letter_codes", "letter_for_code", "letter_limit", "letter_lock", "letter_replacement_check",
+    "letter_unlock", "letter_valid", "letters_due", "letters_printable", "letters_record", "next_round",
+    "normalise_code", "notice_check", "owner_conflict_settle", "owner_keys", "paper_ballot_cast",
+    "question_add", "questions_from_template", "random_code", "rule_validate", "scan_discard", "scan_store",
 ]
