@@ -6,17 +6,23 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
-from ninja.errors import HttpError
 
 from anju.consultations import queries, services
-from anju.consultations.models import Ballot, Consultation, Elector
+from anju.consultations.access import (
+    Action,
+    access_ballot,
+    access_consultation,
+    access_question,
+    consultation_scope,
+    consultations_for,
+    elector_by_key,
+    require_edit,
+)
+from anju.consultations.models import Ballot, Consultation
 from anju.core.audit import Actor
 from anju.core.bounds import Id
-from anju.core.scoping import scope_of
 from anju.domain.consent.jsonio import result_json
-from anju.roster.models import Building, Compound, Unit
 
 # Bearer first: with the API's default order (session, then bearer) ninja's session CSRF check
 # refuses a bearer POST before the bearer is tried.
@@ -71,7 +77,7 @@ class QuestionIn(Schema):
 class BallotIn(Schema):
     household_key: str = Field(..., description='"3-1-501": building-unit-room')
     answers: dict[str, Any] = Field(..., description="question id -> yes|no|abstain, a choice, [choices], number, text")
-    channel: str = Field("paper", description="paper | door | online")
+    channel: str = Field("paper", description="paper | door (online ballots are the household's own)")
     signer: str = ""
 
 
@@ -117,29 +123,24 @@ def _b(b: Ballot) -> dict:
 
 
 def _access(request: HttpRequest, pk: Id) -> Consultation:
-    qs = Consultation.objects.visible_to(request.user).select_related("compound", "building", "unit")
-    return services.close_if_due(get_object_or_404(qs, pk=pk))
+    return access_consultation(request.user, pk, action=Action.VIEW)
 
 
-def _edit(request: HttpRequest) -> Actor:
-    if not scope_of(request.user).can_edit:
-        raise HttpError(403, "没有修改权限 / not allowed to change")
-    return Actor.of(request.user)
+def _edit(request: HttpRequest, pk: Id) -> tuple[Consultation, Actor]:
+    return access_consultation(request.user, pk, action=Action.EDIT), Actor.of(request.user)
 
 
 @router.get("/consultations", response=list[ConsultationOut])
 def list_consultations(request: HttpRequest):
-    services.close_due(Consultation.objects.visible_to(request.user))
-    return [_c(c) for c in Consultation.objects.visible_to(request.user).select_related("compound", "building", "unit")]
+    return [_c(c) for c in consultations_for(request.user)]
 
 
 @router.post("/consultations", response={201: ConsultationOut})
 def create_consultation(request: HttpRequest, data: ConsultationIn):
-    actor = _edit(request)
-    compound = get_object_or_404(Compound.objects.visible_to(request.user), pk=data.compound_id)
-    unit = get_object_or_404(Unit.objects.visible_to(request.user), pk=data.unit_id) if data.unit_id else None
-    building = (get_object_or_404(Building.objects.visible_to(request.user), pk=data.building_id)
-                if data.building_id else None)
+    require_edit(request.user)
+    actor = Actor.of(request.user)
+    compound, building, unit = consultation_scope(request.user, compound=data.compound_id, building=data.building_id,
+                                                  unit=data.unit_id)
     c = services.consultation_create(compound=compound, building=building, unit=unit, title=data.title,
                                      description=data.description, open_ballots=data.open_ballots, actor=actor)
     if data.template:
@@ -159,19 +160,22 @@ def list_questions(request: HttpRequest, pk: Id):
 
 @router.post("/consultations/{pk}/questions", response={201: QuestionOut})
 def add_question(request: HttpRequest, pk: Id, data: QuestionIn):
-    q = services.question_add(consultation=_access(request, pk), actor=_edit(request), kind=data.kind, text=data.text,
-                              choices=data.choices, unit_label=data.unit_label, rule=data.rule)
+    c, actor = _edit(request, pk)
+    q = services.question_add(consultation=c, actor=actor, kind=data.kind, text=data.text, choices=data.choices,
+                              unit_label=data.unit_label, rule=data.rule)
     return Status(201, q)
 
 
 @router.post("/consultations/{pk}/open", response=ConsultationOut)
 def open_consultation(request: HttpRequest, pk: Id):
-    return _c(services.consultation_open(consultation=_access(request, pk), actor=_edit(request)))
+    c, actor = _edit(request, pk)
+    return _c(services.consultation_open(consultation=c, actor=actor))
 
 
 @router.post("/consultations/{pk}/close", response=ConsultationOut)
 def close_consultation(request: HttpRequest, pk: Id):
-    return _c(services.consultation_close(consultation=_access(request, pk), actor=_edit(request)))
+    c, actor = _edit(request, pk)
+    return _c(services.consultation_close(consultation=c, actor=actor))
 
 
 class NextRoundIn(Schema):
@@ -182,8 +186,8 @@ class NextRoundIn(Schema):
 @router.post("/consultations/{pk}/next-round", response={201: ConsultationOut})
 def next_round(request: HttpRequest, pk: Id, data: NextRoundIn):
     """Round n+1 of a closed consultation, linked to it."""
-    c = services.next_round(consultation=_access(request, pk), actor=_edit(request), only_failed=data.only_failed,
-                            title=data.title)
+    c, actor = _edit(request, pk)
+    c = services.next_round(consultation=c, actor=actor, only_failed=data.only_failed, title=data.title)
     return Status(201, _c(c))
 
 
@@ -197,18 +201,16 @@ def list_ballots(request: HttpRequest, pk: Id):
 @router.post("/consultations/{pk}/ballots", response={201: BallotOut})
 def cast_ballot(request: HttpRequest, pk: Id, data: BallotIn):
     """Staff enter a ballot for a named household (same write path as every channel)."""
-    actor = _edit(request)
-    c = _access(request, pk)
-    elector = get_object_or_404(Elector, consultation=c, key=data.household_key)
-    b = services.ballot_cast(consultation=c, household=elector, answers=data.answers, channel=data.channel,
-                             actor=actor, signer=data.signer)
+    c, actor = _edit(request, pk)
+    b = services.paper_ballot_cast(consultation=c, household=elector_by_key(c, data.household_key),
+                                   answers=data.answers, channel=data.channel, actor=actor, signer=data.signer)
     return Status(201, _b(b))
 
 
 @router.post("/consultations/{pk}/ballots/{ballot_id}/resolve", response=BallotOut)
 def resolve_conflict(request: HttpRequest, pk: Id, ballot_id: Id, data: ResolveIn):
-    actor = _edit(request)
-    ballot = get_object_or_404(Ballot.objects.select_related("elector"), consultation=_access(request, pk), pk=ballot_id)
+    c, actor = _edit(request, pk)
+    ballot = access_ballot(request.user, ballot_id, action=Action.EDIT, consultation=c)
     return _b(services.conflict_resolve(ballot=ballot, actor=actor, reason=data.reason))
 
 
@@ -270,9 +272,8 @@ def list_owner_conflicts(request: HttpRequest, pk: Id):
 @router.post("/consultations/{pk}/owner-conflicts/settle", response={201: dict[str, Any]})
 def settle_owner_conflict(request: HttpRequest, pk: Id, data: SettleIn):
     """Record which vote stands for an owner on one question, with the reason (audited)."""
-    actor = _edit(request)
-    c = _access(request, pk)
-    question = get_object_or_404(c.questions, pk=data.question_id)
+    c, actor = _edit(request, pk)
+    question = access_question(request.user, data.question_id, action=Action.EDIT, consultation=c)
     s = services.owner_conflict_settle(consultation=c, question=question, owner_key=data.owner_key, vote=data.vote,
                                        reason=data.reason, actor=actor)
     return Status(201, {"id": s.pk, "owner_key": s.owner_key, "question_id": question.pk, "vote": s.vote})

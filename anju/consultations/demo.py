@@ -21,6 +21,7 @@ from django.utils import timezone
 from anju.consultations import services
 from anju.consultations.models import Channel, Consultation
 from anju.core.audit import Actor
+from anju.elevators import queries as elevator_queries
 from anju.roster.models import Subdistrict, Unit
 
 TZ = datetime.timezone(datetime.timedelta(hours=8))
@@ -73,13 +74,8 @@ def load_demo(subdistrict: Subdistrict) -> list[Consultation]:
         _backdate(c, datetime.datetime(2021, 1, 11, 9, 0, tzinfo=TZ), datetime.datetime(2021, 1, 25, 18, 0, tzinfo=TZ))
         made.append(c)
 
-    from anju.elevators.models import ElevatorProject
-    from anju.elevators.models import Status as ElevatorStatus
-
-    project = (ElevatorProject.objects.filter(unit__building__compound__subdistrict=subdistrict,
-                                              status=ElevatorStatus.CONSULTING).select_related("unit").first())
-    live = project.unit if project else units.filter(building__compound__name="世纪花园", has_elevator=False).order_by(
-        "building_id", "id").first()
+    live = elevator_queries.unit_in_consultation(subdistrict) or units.filter(
+        building__compound__name="世纪花园", has_elevator=False).order_by("building_id", "id").first()
     if live is not None:
         c = _elevator_vote(live, actor, rng,
                            title=f"{live.building.compound.name}{live.building.number}栋{live.number}单元加装电梯表决")

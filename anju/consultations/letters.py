@@ -26,6 +26,7 @@ def render_letters(consultation: Consultation, base_url: str, *, electors: list[
     """One A4 page per household: the questions, its QR code, link and code, and how to vote on paper.
 
     The households' earlier letters stop working once this returns (a reprint revokes them)."""
+    services.letters_printable(consultation)
     issued = services.letter_codes(electors)
     pages = []
     for i, (e, code) in enumerate(issued, 1):
@@ -43,10 +44,14 @@ def render_letters(consultation: Consultation, base_url: str, *, electors: list[
 
 
 def render_notice(consultation: Consultation, public_url: str) -> bytes:
-    """The public notice of a closed consultation: result, counts, and the digest of the ballot list."""
+    """The public notice of a closed consultation: result, counts, and the digest of the ballot list.
+
+    Refused (`services.notice_check`) before the close or while an owner's flats disagree."""
+    tally = queries.tally(consultation)
+    services.notice_check(consultation, tally)
     lines = queries.canonical_lines(consultation)
     return render_pdf("consultations/print/notice.html", {
-        "consultation": consultation, "tally": queries.tally(consultation), "digest": queries.digest(lines),
+        "consultation": consultation, "tally": tally, "digest": queries.digest(lines),
         "households": len(lines), "public_url": public_url, "qr": qr_svg(public_url, size_mm=28),
         "canonical_form": queries.canonical_form(consultation), "subdistrict": consultation.subdistrict,
     })

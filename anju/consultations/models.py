@@ -14,6 +14,7 @@ from anju.core.scoping import ScopedQuerySet, ScopePaths
 from anju.roster.models import Building, Compound, Household, Subdistrict, Unit
 
 _C = "consultation__"
+_E = "elector__consultation__"
 
 
 class Status(models.TextChoices):
@@ -169,6 +170,10 @@ class Letter(models.Model):
     reason = models.CharField(_("补发原因"), max_length=300, blank=True)
     revoked_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
     locked_at = models.DateTimeField(_("锁定时间"), null=True, blank=True)
+
+    scope_paths = ScopePaths(subdistrict=_E + "subdistrict_id", community=_E + "compound__community_id",
+                             compound=_E + "compound_id")
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("告知书")

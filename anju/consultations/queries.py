@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from anju.consultations.models import (
@@ -32,6 +33,10 @@ from anju.domain.consent import Result, Vote, evaluate
 from anju.domain.consent import jsonio as consent_cli
 from anju.domain.consent import owner_conflicts as engine_owner_conflicts
 from anju.domain.errors import DomainError
+from anju.roster.models import Unit
+
+if TYPE_CHECKING:
+    from anju.core.access import User
 
 
 @dataclass(frozen=True)
@@ -228,7 +233,7 @@ def _question_tally(q: Question, people: list[ElectorRow], current: dict[int, Cu
         floor.eligible += 1
         c = current.get(e.pk)
         answer = c.answers.get(key) if c else None
-        if answer is None:
+        if c is None or answer is None:
             continue
         answered += 1
         rows = [floor, by_channel.setdefault(c.channel, Row(c.channel))]
@@ -314,9 +319,11 @@ def owner_conflicts(consultation: Consultation) -> OwnerConflicts:
     parts: dict[str, list[OwnerPart]] = defaultdict(list)
     for e in people:
         if e.owner_key in disputed:
-            c = current.get(e.pk)
-            parts[e.owner_key].append(OwnerPart(e, c, [c.answers.get(str(q.pk)) if c else None for q in yes_no]))
-    owners = [OwnerConflict(key, sorted(owner_ids[key]), parts[key], qs) for key, qs in disputed.items()]
+            counted = current.get(e.pk)
+            parts[e.owner_key].append(OwnerPart(e, counted, [counted.answers.get(str(q.pk)) if counted else None
+                                                            for q in yes_no]))
+    owners = [OwnerConflict(key, sorted(owner_ids[key]), parts[key], disputed_qs)
+              for key, disputed_qs in disputed.items()]
     owners.sort(key=lambda o: o.parts[0].elector.key)
     return OwnerConflicts(yes_no, owners)
 
@@ -419,6 +426,33 @@ def letter_status(consultation: Consultation) -> LetterStatus:
 def digest(lines: list[str]) -> str:
     """SHA-256 (hex) of the canonical list; see `CANONICAL_FORM`."""
     return hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
+
+
+# --- for other apps: number answers (an elevator's willingness to pay) ----------------------------
+
+
+def number_questions_covering(user: User, unit: Unit, *, unit_labels: Collection[str]) -> list[Question]:
+    """Number questions asked in one of `unit_labels` (元, 万元…) of opened consultations `user` may see
+    whose scope contains `unit`: the unit itself, its building or its whole compound. Newest first."""
+    covers = (Q(consultation__unit_id=unit.pk)
+              | Q(consultation__unit__isnull=True, consultation__building_id=unit.building_id)
+              | Q(consultation__building__isnull=True, consultation__compound_id=unit.building.compound_id))
+    return list(Question.objects.visible_to(user)
+                .filter(covers, kind=QuestionKind.NUMBER, unit_label__in=list(unit_labels))
+                .exclude(consultation__status=Status.DRAFT)
+                .select_related("consultation__compound", "consultation__building", "consultation__unit")
+                .order_by("-consultation__created", "-consultation_id", "order"))
+
+
+def counted_answers(question: Question, household_ids: Collection[int]) -> dict[int, Any]:
+    """Roster household id -> its answer to `question` as counted now (the counted ballot or a later
+    correction), for the given households; households without an answer are left out."""
+    consultation = question.consultation
+    household_of = dict(Elector.objects.filter(consultation=consultation, household_id__in=list(household_ids))
+                        .values_list("pk", "household_id"))
+    key = str(question.pk)
+    return {household_of[eid]: current.answers[key] for eid, current in current_answers(consultation).items()
+            if eid in household_of and current.answers.get(key) is not None}
 
 
 # --- for the dashboard ------------------------------------------------------------------------

@@ -10,48 +10,39 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from anju.consultations import jobs, letters, queries, question_templates, services
-from anju.consultations.models import (
-    Ballot,
-    Channel,
-    Consultation,
-    Elector,
-    Letter,
-    QuestionKind,
-    SettledVote,
-    Status,
+from anju.consultations.access import (
+    Action,
+    access_ballot,
+    access_consultation,
+    access_elector,
+    access_letter,
+    access_question,
+    consultation_scope,
+    consultations_for,
+    require_edit,
 )
+from anju.consultations.models import Channel, Consultation, QuestionKind, SettledVote, Status
 from anju.core import jobs as jobs_core
 from anju.core.audit import Actor
-from anju.core.errors import AnjuError, ValidationFailed, user_message
+from anju.core.errors import AnjuError, NotFound, ValidationFailed, user_message
+from anju.core.pages import attempt
 from anju.core.scoping import scope_of
 from anju.roster.models import Building, Compound, Person, Unit
 
-
-def access_consultation(request: HttpRequest, pk: int) -> Consultation:
-    """The consultation if the user may see it (closed first if its closing time has passed); 404 otherwise."""
-    qs = Consultation.objects.visible_to(request.user).select_related("compound", "building", "unit", "subdistrict")
-    return services.close_if_due(get_object_or_404(qs, pk=pk))
-
-
-def _require_edit(request: HttpRequest) -> None:
-    if not scope_of(request.user).can_edit:
-        raise PermissionDenied
+VIEW, EDIT = Action.VIEW, Action.EDIT
 
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    services.close_due(Consultation.objects.visible_to(request.user))
-    consultations = (Consultation.objects.visible_to(request.user)
-                     .select_related("compound", "building", "unit").order_by("-created", "-id")[:200])
+    consultations = consultations_for(request.user)[:200]
     return render(request, "consultations/index.html", {
         "consultations": consultations, "can_edit": scope_of(request.user).can_edit})
 
@@ -59,7 +50,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def new(request: HttpRequest) -> HttpResponse:
     """A consultation of a compound, building or unit, with the questions of a template."""
-    _require_edit(request)
+    require_edit(request.user)
     compounds = Compound.objects.visible_to(request.user).order_by("name")
     units = (Unit.objects.visible_to(request.user).select_related("building__compound")
              .order_by("building__compound__name", "building__number", "number"))
@@ -68,15 +59,10 @@ def new(request: HttpRequest) -> HttpResponse:
     ctx = {"compounds": compounds, "buildings": buildings, "units": units,
            "templates": question_templates.TEMPLATE_LABELS}
     if request.method == "POST":
+        compound, building, unit = consultation_scope(
+            request.user, compound=_int(request.POST.get("compound")),
+            building=_int(request.POST.get("building")) or None, unit=_int(request.POST.get("unit")) or None)
         try:
-            compound = get_object_or_404(compounds, pk=request.POST.get("compound") or 0)
-            unit = building = None
-            if request.POST.get("building"):
-                building = get_object_or_404(Building.objects.visible_to(request.user), pk=request.POST["building"],
-                                             compound=compound)
-            if request.POST.get("unit"):
-                unit = get_object_or_404(Unit.objects.visible_to(request.user), pk=request.POST["unit"],
-                                         building__compound=compound)
             c = services.consultation_create(
                 compound=compound, building=building, unit=unit, title=request.POST.get("title", ""),
                 actor=Actor.of(request.user),
@@ -107,14 +93,14 @@ def _detail_ctx(request: HttpRequest, c: Consultation) -> dict:
 
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    c = access_consultation(request, pk)
+    c = access_consultation(request.user, pk, action=VIEW)
     return render(request, "consultations/detail.html", _detail_ctx(request, c))
 
 
 @login_required
 def tally(request: HttpRequest, pk: int) -> HttpResponse:
     """The tally fragment the detail page refreshes with htmx."""
-    c = access_consultation(request, pk)
+    c = access_consultation(request.user, pk, action=VIEW)
     return render(request, "consultations/_tally.html", {
         "consultation": c, "tally": queries.tally(c), "channel_labels": queries.CHANNEL_LABELS})
 
@@ -128,21 +114,17 @@ def _answers(request: HttpRequest, c: Consultation) -> dict:
 @require_POST
 def paper(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff enter a paper or door-to-door ballot for a named household, with a scan of the signed paper."""
-    _require_edit(request)
-    c = access_consultation(request, pk)
-    try:
-        elector = get_object_or_404(Elector, consultation=c, pk=request.POST.get("elector") or 0)
-        upload = request.FILES.get("scan")
-        ballot = services.paper_ballot_cast(
-            consultation=c, household=elector, answers=_answers(request, c), channel=request.POST.get("channel", "paper"),
-            actor=Actor.of(request.user), scan_data=upload.read() if upload else None,
-            scan_name=upload.name if upload else "", signer=request.POST.get("signer", ""))
-    except AnjuError as error:
-        messages.error(request, user_message(error))
-        return redirect("consultations:detail", c.pk)
-    messages.success(request, _("已录入 %(room)s 的表决票，回执码 %(receipt)s，公示编号 %(alias)s（请告知该户，公示清单凭它核对）") % {
-        "room": elector.key, "receipt": ballot.receipt, "alias": elector.alias})
-    if ballot.state == "conflict":
+    c = access_consultation(request.user, pk, action=EDIT)
+    elector = access_elector(request.user, _int(request.POST.get("elector")), action=EDIT, consultation=c)
+    upload = request.FILES.get("scan")
+    ballot = attempt(request, lambda: services.paper_ballot_cast(
+        consultation=c, household=elector, answers=_answers(request, c),
+        channel=request.POST.get("channel", Channel.PAPER), actor=Actor.of(request.user),
+        scan_data=upload.read() if upload else None, scan_name=upload.name if upload else "",
+        signer=request.POST.get("signer", "")),
+        done=lambda b: _("已录入 %(room)s 的表决票，回执码 %(receipt)s，公示编号 %(alias)s（请告知该户，公示清单凭它核对）") % {
+            "room": elector.key, "receipt": b.receipt, "alias": elector.alias})
+    if ballot is not None and ballot.state == "conflict":
         messages.warning(request, _("该户已有网上表决，两张票均暂不计入，请在下方“冲突”中选择以哪张为准。"))
     return redirect("consultations:detail", c.pk)
 
@@ -158,43 +140,40 @@ RULE_PRESETS = {
 @require_POST
 def question_new(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a question to a draft; the rule is a preset or engine JSON ("custom")."""
-    _require_edit(request)
-    c = access_consultation(request, pk)
-    try:
-        preset = request.POST.get("rule", "civil-code-278-major")
-        if preset == "custom":
-            try:
-                rule = json.loads(request.POST.get("rule_json") or "null")
-            except json.JSONDecodeError as error:
-                raise ValidationFailed(f"规则不是有效的 JSON：{error.msg}", f"The rule is not valid JSON: {error.msg}",
-                                       field="rule") from None
-        else:
-            rule = RULE_PRESETS.get(preset, RULE_PRESETS["civil-code-278-major"])
-        services.question_add(consultation=c, kind=request.POST.get("kind", ""), text=request.POST.get("text", ""),
-                              choices=request.POST.get("choices", "").splitlines(),
-                              unit_label=request.POST.get("unit_label", ""), rule=rule, actor=Actor.of(request.user))
-    except AnjuError as error:
-        messages.error(request, user_message(error))
+    c = access_consultation(request.user, pk, action=EDIT)
+    attempt(request, lambda: services.question_add(
+        consultation=c, kind=request.POST.get("kind", ""), text=request.POST.get("text", ""),
+        choices=request.POST.get("choices", "").splitlines(), unit_label=request.POST.get("unit_label", ""),
+        rule=_rule(request.POST.get("rule", "civil-code-278-major"), request.POST.get("rule_json")),
+        actor=Actor.of(request.user)))
     return redirect("consultations:detail", c.pk)
+
+
+def _rule(preset: str, text: str | None) -> object:
+    """The rule a preset names, or (preset "custom") the engine JSON typed on the page."""
+    if preset != "custom":
+        return RULE_PRESETS.get(preset, RULE_PRESETS["civil-code-278-major"])
+    try:
+        return json.loads(text or "null")
+    except json.JSONDecodeError as error:
+        raise ValidationFailed(f"规则不是有效的 JSON：{error.msg}", f"The rule is not valid JSON: {error.msg}",
+                               field="rule") from None
 
 
 @login_required
 @require_POST
 def resolve(request: HttpRequest, pk: int, ballot: int) -> HttpResponse:
-    _require_edit(request)
-    c = access_consultation(request, pk)
-    chosen = get_object_or_404(Ballot, consultation=c, pk=ballot)
-    try:
-        services.conflict_resolve(ballot=chosen, actor=Actor.of(request.user), reason=request.POST.get("reason", ""))
-    except AnjuError as error:
-        messages.error(request, user_message(error))
+    c = access_consultation(request.user, pk, action=EDIT)
+    chosen = access_ballot(request.user, ballot, action=EDIT, consultation=c)
+    attempt(request, lambda: services.conflict_resolve(ballot=chosen, actor=Actor.of(request.user),
+                                                       reason=request.POST.get("reason", "")))
     return redirect("consultations:detail", c.pk)
 
 
 @login_required
 def owner_conflicts(request: HttpRequest, pk: int) -> HttpResponse:
     """Owners whose flats voted differently: each flat's vote per question, and (staff) which vote stands."""
-    c = access_consultation(request, pk)
+    c = access_consultation(request.user, pk, action=VIEW)
     scope = scope_of(request.user)
     found = queries.owner_conflicts(c)
     people = Person.objects.in_bulk({pid for o in found.owners for pid in o.owner_ids})
@@ -218,32 +197,23 @@ def owner_conflicts(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def owner_settle(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff record which vote stands for one owner on one question, with the reason."""
-    _require_edit(request)
-    c = access_consultation(request, pk)
-    question = get_object_or_404(c.questions, pk=request.POST.get("question") or 0)
-    try:
-        services.owner_conflict_settle(consultation=c, question=question, owner_key=request.POST.get("owner", ""),
-                                       vote=request.POST.get("vote", ""), reason=request.POST.get("reason", ""),
-                                       actor=Actor.of(request.user))
-    except AnjuError as error:
-        messages.error(request, user_message(error))
-    else:
-        messages.success(request, _("已记录，第 %(n)s 题按认定的意见计入统计。") % {"n": question.order})
+    c = access_consultation(request.user, pk, action=EDIT)
+    question = access_question(request.user, _int(request.POST.get("question")), action=EDIT, consultation=c)
+    attempt(request, lambda: services.owner_conflict_settle(
+        consultation=c, question=question, owner_key=request.POST.get("owner", ""), vote=request.POST.get("vote", ""),
+        reason=request.POST.get("reason", ""), actor=Actor.of(request.user)),
+        done=_("已记录，第 %(n)s 题按认定的意见计入统计。") % {"n": question.order})
     return redirect("consultations:owner_conflicts", c.pk)
 
 
 @login_required
 @require_POST
 def correct(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_edit(request)
-    c = access_consultation(request, pk)
-    try:
-        elector = get_object_or_404(Elector, consultation=c, pk=request.POST.get("elector") or 0)
-        answers = {k: v for k, v in _answers(request, c).items() if v}
-        services.correction_append(consultation=c, household=elector, answers=answers,
-                                   reason=request.POST.get("reason", ""), actor=Actor.of(request.user))
-    except AnjuError as error:
-        messages.error(request, user_message(error))
+    c = access_consultation(request.user, pk, action=EDIT)
+    elector = access_elector(request.user, _int(request.POST.get("elector")), action=EDIT, consultation=c)
+    attempt(request, lambda: services.correction_append(
+        consultation=c, household=elector, answers={k: v for k, v in _answers(request, c).items() if v},
+        reason=request.POST.get("reason", ""), actor=Actor.of(request.user)))
     return redirect("consultations:detail", c.pk)
 
 
@@ -251,24 +221,22 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Open, close, or start the next round."""
-    _require_edit(request)
-    c = access_consultation(request, pk)
+    c = access_consultation(request.user, pk, action=EDIT)
     actor = Actor.of(request.user)
-    try:
-        if action == "open":
-            services.consultation_open(consultation=c, actor=actor)
-        elif action == "close":
-            if c.status == Status.CLOSED and c.closed_at == c.closes_at:  # the deadline passed before the click
-                messages.info(request, _("已于截止时间自动截止。"))
-                return redirect("consultations:detail", c.pk)
-            services.consultation_close(consultation=c, actor=actor)
-        elif action == "next":
-            nxt = services.next_round(consultation=c, actor=actor, only_failed=request.POST.get("all") != "1")
-            return redirect("consultations:detail", nxt.pk)
+    if action == "open":
+        attempt(request, lambda: services.consultation_open(consultation=c, actor=actor))
+    elif action == "close":
+        if c.status == Status.CLOSED and c.closed_at == c.closes_at:  # the deadline passed before the click
+            messages.info(request, _("已于截止时间自动截止。"))
         else:
-            raise ValidationFailed("未知操作", "Unknown action")
-    except AnjuError as error:
-        messages.error(request, user_message(error))
+            attempt(request, lambda: services.consultation_close(consultation=c, actor=actor))
+    elif action == "next":
+        nxt = attempt(request, lambda: services.next_round(consultation=c, actor=actor,
+                                                           only_failed=request.POST.get("all") != "1"))
+        if nxt is not None:
+            return redirect("consultations:detail", nxt.pk)
+    else:
+        raise ValidationFailed("未知操作", "Unknown action")
     return redirect("consultations:detail", c.pk)
 
 
@@ -277,10 +245,8 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def letters_job(request: HttpRequest, pk: int) -> HttpResponse:
     """The letters as one PDF, made in the background: for the households without a valid letter, or
     (reissue) for every household, which revokes the letters already handed out."""
-    _require_edit(request)
-    c = access_consultation(request, pk)
-    if c.status != Status.OPEN:
-        messages.error(request, _("只有进行中的意见征求可以打印告知书"))
+    c = access_consultation(request.user, pk, action=EDIT)
+    if attempt(request, lambda: services.letters_printable(c)) is None:
         return redirect("consultations:detail", c.pk)
     reissue = request.POST.get("reissue") == "1"
     if not reissue and not services.letters_due(c):
@@ -298,18 +264,13 @@ def letters_job(request: HttpRequest, pk: int) -> HttpResponse:
 def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """One household's letter, printed now; it replaces the household's earlier letter, which only
     happens after staff checked the owner's ID card in person (the lost-letter path, audited)."""
-    _require_edit(request)
-    c = access_consultation(request, pk)
-    e = get_object_or_404(Elector, consultation=c, pk=_int(request.POST.get("elector")))
-    try:
-        if c.status != Status.OPEN:
-            raise ValidationFailed("只有进行中的意见征求可以打印告知书", "Letters are printed only while voting is open")
-        reason = services.letter_replacement_check(elector=e, id_checked=request.POST.get("id_checked") == "1",
-                                                   reason=request.POST.get("reason", ""))
-        pdf = letters.render_letters(c, request.build_absolute_uri("/"), electors=[e], actor=Actor.of(request.user),
-                                     reason=reason)
-    except AnjuError as error:
-        messages.error(request, user_message(error))
+    c = access_consultation(request.user, pk, action=EDIT)
+    e = access_elector(request.user, _int(request.POST.get("elector")), action=EDIT, consultation=c)
+    pdf = attempt(request, lambda: letters.render_letters(
+        c, request.build_absolute_uri("/"), electors=[e], actor=Actor.of(request.user),
+        reason=services.letter_replacement_check(elector=e, id_checked=request.POST.get("id_checked") == "1",
+                                                 reason=request.POST.get("reason", ""))))
+    if pdf is None:
         return redirect("consultations:detail", c.pk)
     response = _pdf(pdf, f"表决告知书-{e.key}.pdf")
     response["Cache-Control"] = "no-store"  # the code is printed once; no copy stays in a cache
@@ -320,40 +281,36 @@ def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def letter_unlock(request: HttpRequest, pk: int, letter: int) -> HttpResponse:
     """Staff unlock a letter that too many failed owner checks locked, after talking to the household."""
-    _require_edit(request)
-    c = access_consultation(request, pk)
-    found = get_object_or_404(Letter, elector__consultation=c, pk=letter, revoked_at__isnull=True)
-    try:
-        services.letter_unlock(letter=found, actor=Actor.of(request.user), reason=request.POST.get("reason", ""))
-    except AnjuError as error:
-        messages.error(request, user_message(error))
-    else:
-        messages.success(request, _("已解锁 %(room)s 的告知书。") % {"room": found.elector.key})
+    c = access_consultation(request.user, pk, action=EDIT)
+    found = access_letter(request.user, letter, action=EDIT, consultation=c)
+    attempt(request, lambda: services.letter_unlock(letter=found, actor=Actor.of(request.user),
+                                                    reason=request.POST.get("reason", "")),
+            done=_("已解锁 %(room)s 的告知书。") % {"room": found.elector.key})
     return redirect("consultations:detail", c.pk)
 
 
 @login_required
 def scan(request: HttpRequest, pk: int, ballot: int) -> FileResponse:
     """The photo or scan of a signed paper ballot, for staff who may see the consultation."""
-    c = access_consultation(request, pk)
-    b = get_object_or_404(Ballot, consultation=c, pk=ballot)
+    c = access_consultation(request.user, pk, action=VIEW)
+    b = access_ballot(request.user, ballot, action=VIEW, consultation=c)
     path = (Path(settings.MEDIA_ROOT) / b.scan).resolve()
     if not b.scan or not path.is_relative_to(Path(settings.MEDIA_ROOT).resolve()) or not path.exists():
-        raise Http404
+        raise NotFound("这张表决票没有扫描件", "This ballot has no scan")
     return FileResponse(path.open("rb"), filename=f"ballot-{b.elector.key}{path.suffix}")
 
 
 @login_required
 def notice(request: HttpRequest, pk: int) -> HttpResponse:
     """The public notice (公示) of a closed consultation as an A4 PDF."""
-    c = access_consultation(request, pk)
-    if c.status != Status.CLOSED:
-        raise ValidationFailed("截止后才能生成公示", "The notice exists once the consultation is closed")
-    if queries.tally(c).owner_conflicts:
-        messages.error(request, _("有业主名下各户意见不一致，相关题目的结果尚未算出；请先处理，再生成公示。"))
-        return redirect("consultations:owner_conflicts", c.pk)
+    c = access_consultation(request.user, pk, action=VIEW)
     url = request.build_absolute_uri(reverse("consultations:public", args=[c.pk]))
-    return _pdf(letters.render_notice(c, url), f"表决结果公示-{c.pk}.pdf")
+    try:
+        pdf = letters.render_notice(c, url)
+    except services.OwnerVotesUnsettled as error:  # staff settle them on that page, then print
+        messages.error(request, user_message(error))
+        return redirect("consultations:owner_conflicts", c.pk)
+    return _pdf(pdf, f"表决结果公示-{c.pk}.pdf")
 
 
 def _int(value: str | None) -> int:

@@ -6,17 +6,15 @@ Scoped by the caller like the pages (404 outside the scope); amounts are 元 as 
 from __future__ import annotations
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
-from ninja.errors import HttpError
 
 from anju.core.audit import Actor
 from anju.core.bounds import Count, Id
 from anju.core.errors import ValidationFailed
-from anju.core.scoping import scope_of
 from anju.domain.costshare import plain_yuan, to_fen
 from anju.domain.errors import DomainError
 from anju.elevators import queries, services
+from anju.elevators.access import Action, access_plan, access_project, projects_for
 from anju.elevators.models import CostPlan, ElevatorProject
 
 router = Router(tags=["elevators 加装电梯"])
@@ -122,12 +120,14 @@ class RunningShareOut(Schema):
     floor: int
     rides: int | None
     amount: str
+    pays: bool = Field(description="whether the household shares the running costs (takes part, not exempt)")
 
 
 class RunningOut(Schema):
     basis: str = Field(description="coefficients | rides | equal: the basis actually used")
     asked: str = Field(description="the project's chosen basis (rides fall back to equal until any are read)")
     total: str
+    unread: int = Field(description="households that pay without a ride count (counted as 0 rides)")
     shares: list[RunningShareOut]
 
 
@@ -160,8 +160,8 @@ def _project(p: ElevatorProject) -> dict:
     }
 
 
-def _access(request: HttpRequest, pk: Id) -> ElevatorProject:
-    return get_object_or_404(queries.projects_for(scope_of(request.user)), pk=pk)
+def _access(request: HttpRequest, pk: Id, action: Action = Action.VIEW) -> ElevatorProject:
+    return access_project(request.user, pk, action=action)
 
 
 def _scenario(project: ElevatorProject, data: CalculateIn) -> queries.Scenario:
@@ -195,7 +195,7 @@ def _scenario(project: ElevatorProject, data: CalculateIn) -> queries.Scenario:
 
 @router.get("/projects", response=list[ElevatorProjectOut])
 def list_projects(request: HttpRequest):
-    return [_project(p) for p in queries.projects_for(scope_of(request.user))]
+    return [_project(p) for p in projects_for(request.user)]
 
 
 @router.get("/projects/{pk}", response=ElevatorProjectDetailOut)
@@ -246,9 +246,7 @@ def list_plans(request: HttpRequest, pk: Id):
 @router.post("/projects/{pk}/plans", response={201: CostPlanOut})
 def save_plan(request: HttpRequest, pk: Id, data: SavePlanIn):
     """Save the next version of the cost plan with the given method and parameters."""
-    p = _access(request, pk)
-    if not scope_of(request.user).can_edit:
-        raise HttpError(403, "只有工作人员可以保存分摊方案 / only staff may save cost plans")
+    p = _access(request, pk, Action.EDIT)
     plan = services.plan_save(project=p, method=data.method, scenario=_scenario(p, data), reason=data.reason,
                               actor=Actor.of(request.user))
     return Status(201, _plan(plan))
@@ -256,10 +254,14 @@ def save_plan(request: HttpRequest, pk: Id, data: SavePlanIn):
 
 def _running(p: ElevatorProject) -> dict:
     rows = queries.project_rows(p)
-    basis, by_room = queries.running_estimate(p, p.plans.first())
+    plan = p.plans.first()
+    basis, by_room = queries.running_estimate(p, plan)
+    payers = queries.running_payers(p, plan)
     return {"basis": basis, "asked": p.running_basis, "total": plain_yuan(sum(by_room.values())),
+            "unread": queries.running_unread(p, plan, {r.household.room: r.rides for r in rows}),
             "shares": [{"room": r.household.room, "floor": r.household.floor, "rides": r.rides,
-                        "amount": plain_yuan(by_room.get(r.household.room, 0))} for r in rows]}
+                        "amount": plain_yuan(by_room.get(r.household.room, 0)), "pays": r.household.room in payers}
+                       for r in rows]}
 
 
 @router.get("/projects/{pk}/running", response=RunningOut)
@@ -274,9 +276,7 @@ def running(request: HttpRequest, pk: Id):
 @router.post("/projects/{pk}/running", response=RunningOut)
 def running_set(request: HttpRequest, pk: Id, data: RunningIn):
     """Choose how running costs are shared and/or record metered rides per room (whole numbers, at least 0)."""
-    p = _access(request, pk)
-    if not scope_of(request.user).can_edit:
-        raise HttpError(403, "只有工作人员可以修改运行费用 / only staff may change running costs")
+    p = _access(request, pk, Action.EDIT)
     if data.rides is not None:
         by_room = {r.household.room: r.household_id for r in queries.project_rows(p)}
         unknown = [room for room in data.rides if room not in by_room]
@@ -292,7 +292,7 @@ def running_set(request: HttpRequest, pk: Id, data: RunningIn):
 
 @router.get("/plans/{pk}", response=CostPlanDetailOut)
 def plan_detail(request: HttpRequest, pk: Id):
-    plan = get_object_or_404(CostPlan.objects.visible_to(request.user), pk=pk)
+    plan = access_plan(request.user, pk, action=Action.VIEW)
     return {**_plan(plan), "inputs": plan.inputs, "shares": [
         {"household_id": s["household"], "room": s["room"], "floor": s["floor"], "amount": plain_yuan(s["amount"]),
          "percent": plain_yuan(s["percent_bp"]), "exempt": s["exempt"], "participates": s["participates"],

@@ -12,20 +12,21 @@ import math
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
-from django.db.models import Q
-from django.http import Http404
 from django.utils.translation import get_language
 
 from anju.consultations import queries as consultation_queries
-from anju.consultations.models import Consultation, Elector, Question, QuestionKind
-from anju.consultations.models import Status as ConsultationStatus
+from anju.core.errors import NotFound
 from anju.domain.costshare import Household, plain_yuan
 from anju.domain.costshare.negotiation import ConsentTarget, Negotiation, negotiate
 from anju.domain.errors import DomainError
 from anju.elevators import queries
 from anju.elevators.forms import NegotiationInput
 from anju.elevators.models import ElevatorProject, ProjectHousehold
+
+if TYPE_CHECKING:
+    from anju.core.access import User
 
 
 @dataclass
@@ -105,7 +106,7 @@ YUAN_PER_UNIT = {"": 1, "元": 1, "万元": 10_000}
 class WillingnessSource:
     """A number question of a consultation covering the project's unit, offered as willingness to pay."""
 
-    question: Question
+    question: consultation_queries.Question  # a consultation's number question, read through its queries
 
     @property
     def key(self) -> str:
@@ -126,19 +127,11 @@ class LoadedWillingness:
     total: int
 
 
-def willingness_sources(project: ElevatorProject, user) -> list[WillingnessSource]:
+def willingness_sources(project: ElevatorProject, user: User) -> list[WillingnessSource]:
     """Number questions (in 元 or 万元) of opened consultations the user may see whose scope contains the unit:
     the unit itself, its building or its whole compound. Newest consultation first."""
-    unit = project.unit
-    covers = (Q(consultation__unit_id=unit.pk)
-              | Q(consultation__unit__isnull=True, consultation__building_id=unit.building_id)
-              | Q(consultation__building__isnull=True, consultation__compound_id=unit.building.compound_id))
-    questions = (Question.objects.visible_to(user).filter(covers, kind=QuestionKind.NUMBER,
-                                                          unit_label__in=list(YUAN_PER_UNIT))
-                 .exclude(consultation__status=ConsultationStatus.DRAFT)
-                 .select_related("consultation__compound", "consultation__building", "consultation__unit")
-                 .order_by("-consultation__created", "-consultation_id", "order"))
-    return [WillingnessSource(q) for q in questions]
+    return [WillingnessSource(q) for q in
+            consultation_queries.number_questions_covering(user, project.unit, unit_labels=YUAN_PER_UNIT)]
 
 
 def _fen(answer: object, yuan_per_unit: int) -> int | None:
@@ -152,25 +145,20 @@ def _fen(answer: object, yuan_per_unit: int) -> int | None:
     return int((number * 100).to_integral_value(rounding=ROUND_DOWN))
 
 
-def willingness_load(project: ElevatorProject, user, key: str) -> LoadedWillingness:
+def willingness_load(project: ElevatorProject, user: User, key: str) -> LoadedWillingness:
     """Each room's answer to the chosen question, as counted now (the counted ballot or a later correction).
 
-    `key` is a `WillingnessSource.key`; 404 when it names no question offered to this user for this project.
-    Rooms whose household has no counted answer stay out of `values` (blank on the form).
+    `key` is a `WillingnessSource.key`; NotFound when it names no question offered to this user for this
+    project. Rooms whose household has no counted answer stay out of `values` (blank on the form).
     """
     source = next((s for s in willingness_sources(project, user) if s.key == key), None)
     if source is None:
-        raise Http404
-    consultation: Consultation = source.question.consultation
+        raise NotFound("找不到这道意愿题", "No such willingness question")
     rooms = {r.household_id: r.household.room for r in queries.project_rows(project)}
-    household_of = dict(Elector.objects.filter(consultation=consultation, household_id__in=rooms)
-                        .values_list("pk", "household_id"))
     per_unit = YUAN_PER_UNIT[source.question.unit_label]
     values: dict[str, str] = {}
-    for elector_id, current in consultation_queries.current_answers(consultation).items():
-        if elector_id not in household_of:
-            continue
-        fen = _fen(current.answers.get(str(source.question.pk)), per_unit)
+    for household_id, answer in consultation_queries.counted_answers(source.question, rooms).items():
+        fen = _fen(answer, per_unit)
         if fen is not None:
-            values[rooms[household_of[elector_id]]] = plain_yuan(fen)
+            values[rooms[household_id]] = plain_yuan(fen)
     return LoadedWillingness(source, values, len(values), len(rooms))

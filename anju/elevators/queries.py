@@ -19,7 +19,8 @@ from anju.core.scoping import Scope
 from anju.domain import costshare
 from anju.domain.costshare import Allocation, plain_yuan
 from anju.domain.errors import DomainError
-from anju.elevators.models import CostPlan, ElevatorProject, ProjectHousehold, SavedTable
+from anju.elevators.models import CostPlan, ElevatorProject, ProjectHousehold, SavedTable, Status
+from anju.roster.models import Subdistrict, Unit
 
 # Share of the gross that an elevator stopping at 2F already costs (shaft, pit, machine, first door);
 # each floor above adds an equal part of the rest. Used when a project has no reach costs of its own.
@@ -128,6 +129,14 @@ def projects_for(scope: Scope) -> QuerySet[ElevatorProject]:
             .order_by("unit__building__compound_id", "unit__building_id", "unit_id"))
 
 
+def unit_in_consultation(subdistrict: Subdistrict) -> Unit | None:
+    """The unit of the sub-district's first elevator project whose owners are being consulted, if any."""
+    project = (ElevatorProject.objects.filter(unit__building__compound__subdistrict=subdistrict,
+                                              status=Status.CONSULTING).select_related("unit__building__compound")
+               .first())
+    return project.unit if project else None
+
+
 def project_rows(project: ElevatorProject) -> list[ProjectHousehold]:
     return list(project.households.select_related("household__unit__building").order_by(
         "household__floor", "household__room"))
@@ -165,8 +174,8 @@ def method_columns(project: ElevatorProject) -> list[MethodColumn]:
     columns.append(MethodColumn("shapley", "Shapley 值", "Shapley value"))
     columns.append(MethodColumn("nucleolus", "核仁", "nucleolus"))
     subdistrict_id = project.unit.building.compound.subdistrict_id
-    for table in SavedTable.objects.filter(subdistrict_id=subdistrict_id):
-        columns.append(MethodColumn(f"saved:{table.pk}", table.name, table.name))
+    for saved in SavedTable.objects.filter(subdistrict_id=subdistrict_id):
+        columns.append(MethodColumn(f"saved:{saved.pk}", saved.name, saved.name))
     return columns
 
 
@@ -368,8 +377,8 @@ def running_estimate(project: ElevatorProject, plan: CostPlan | None) -> tuple[s
     if not items:
         return "equal", {}
     quote = _running_quote(project, plan)
-    coefficients = None
-    rides = None
+    coefficients: dict[int, Fraction] | None = None
+    rides: dict[str, int] | None = None
     method = quote.method
     basis = "equal"
     if project.running_basis == "rides":
@@ -385,11 +394,22 @@ def running_estimate(project: ElevatorProject, plan: CostPlan | None) -> tuple[s
                 coefficients, basis = table.coefficients(quote.storeys, method.point), "coefficients"
             except DomainError:
                 basis = "equal"
-    if basis == "coefficients" and not any(coefficients.get(h.floor, 0) for h in quote.households if h.pays):
+    if basis == "coefficients" and not any((coefficients or {}).get(h.floor, 0) for h in quote.households if h.pays):
         basis = "equal"
     result = costshare.share_running_costs(quote.households, items, basis=basis,  # type: ignore[arg-type]
                                            coefficients=coefficients, rides=rides)
     return basis, {s.household_id: s.amount for s in result.shares}
+
+
+def running_payers(project: ElevatorProject, plan: CostPlan | None) -> frozenset[str]:
+    """Rooms of the households that share the running costs: those taking part and not exempt as in
+    `plan` (the project as it stands when None), the same households `running_estimate` charges."""
+    return frozenset(h.id for h in _running_quote(project, plan).households if h.pays)
+
+
+def running_unread(project: ElevatorProject, plan: CostPlan | None, rides: Mapping[str, int | None]) -> int:
+    """Paying households without a ride count (room -> rides); they are counted as 0 rides."""
+    return sum(1 for room in running_payers(project, plan) if rides.get(room) is None)
 
 
 def _running_quote(project: ElevatorProject, plan: CostPlan | None) -> costshare.Quote:

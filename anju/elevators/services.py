@@ -10,7 +10,7 @@ import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Max
 
 from anju.core import audit
@@ -58,7 +58,7 @@ def _check_method(method: Mapping[str, Any], *, storeys: int, subdistrict_id: in
     """The method as stored; checked by the engine's parser (a saved table must be the sub-district's)."""
     method = dict(method)
     if method.get("kind") == "saved":
-        if not SavedTable.objects.filter(pk=method.get("saved_table"), subdistrict_id=subdistrict_id).exists():
+        if not SavedTable.objects.filter(pk=method.get("saved_table") or 0, subdistrict_id=subdistrict_id).exists():
             raise ValidationFailed("所选系数表不存在", "the chosen saved table does not exist", field="method")
         return {"kind": "saved", "saved_table": int(method["saved_table"])}
     # One household per floor, so a table that gives some floor a coefficient can be allocated.
@@ -88,7 +88,7 @@ def _check_reach(reach: Mapping[Any, Any], *, storeys: int) -> dict[str, int]:
     return out
 
 
-def _check_lines(lines: Sequence[tuple[str, str, int]], kinds: type, field: str) -> None:
+def _check_lines(lines: Sequence[tuple[str, str, int]], kinds: type[models.TextChoices], field: str) -> None:
     for index, (kind, _name, amount) in enumerate(lines):
         if kind not in kinds.values:
             raise ValidationFailed(f"未知类别: {kind}", f"unknown kind: {kind}", field=f"{field}[{index}].kind")
@@ -318,7 +318,7 @@ def plan_save(*, project: ElevatorProject, method: str, scenario: queries.Scenar
         raise ValidationFailed.from_domain(error) from None
     label = next((c.label_zh for c in queries.method_columns(project) if c.key == method), method)
     by_room = {row.household.room: row for row in rows}
-    shares = []
+    shares: list[dict[str, Any]] = []
     for share in allocation.shares:
         row = by_room[share.household_id]
         h = row.household

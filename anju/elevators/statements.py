@@ -40,7 +40,8 @@ def method_explained(plan: CostPlan) -> str:
 
 def paying_rides(plan: CostPlan) -> dict[int, int]:
     """Metered rides of the households that share the running costs under `plan` (household pk -> rides)."""
-    paying = {s["household"] for s in plan.shares if s["participates"] and not s["exempt"]}
+    rooms = queries.running_payers(plan.project, plan)
+    paying = {s["household"] for s in plan.shares if s["room"] in rooms}
     return {pk: rides or 0 for pk, rides in plan.project.households.filter(household_id__in=paying)
             .values_list("household_id", "rides")}
 

@@ -6,23 +6,30 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from anju.core import jobs as jobs_core
 from anju.core.audit import Actor
-from anju.core.errors import ValidationFailed, user_message
+from anju.core.errors import NotFound, ValidationFailed, user_message
 from anju.core.models import AuditEvent
+from anju.core.pages import attempt
 from anju.core.scoping import scope_of
 from anju.domain.errors import DomainError
 from anju.elevators import forms, jobs, negotiation, queries, rides, services, statements
+from anju.elevators.access import (
+    Action,
+    access_plan,
+    access_project,
+    project_household,
+    projects_for,
+    require_edit,
+)
 from anju.elevators.models import (
     CostKind,
-    CostPlan,
     ElevatorProject,
     RunningBasis,
     Status,
@@ -31,32 +38,18 @@ from anju.elevators.models import (
 )
 from anju.roster.models import Unit
 
-
-def access_project(request: HttpRequest, pk: int) -> ElevatorProject:
-    """The project if the user may see it; 404 otherwise (never 403: existence is not revealed)."""
-    qs = ElevatorProject.objects.visible_to(request.user).select_related("unit__building__compound__community")
-    return get_object_or_404(qs, pk=pk)
-
-
-def access_plan(request: HttpRequest, pk: int) -> CostPlan:
-    qs = CostPlan.objects.visible_to(request.user).select_related("project__unit__building__compound__community")
-    return get_object_or_404(qs, pk=pk)
-
-
-def _require_edit(request: HttpRequest) -> None:
-    if not scope_of(request.user).can_edit:
-        raise PermissionDenied
+VIEW, EDIT = Action.VIEW, Action.EDIT
 
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    projects = queries.projects_for(scope_of(request.user))
+    projects = projects_for(request.user)
     return render(request, "elevators/index.html", {"projects": projects, "can_edit": scope_of(request.user).can_edit})
 
 
 @login_required
 def project(request: HttpRequest, pk: int) -> HttpResponse:
-    node = access_project(request, pk)
+    node = access_project(request.user, pk, action=VIEW)
     history = AuditEvent.objects.filter(object_type="elevators.elevatorproject", object_id=str(node.pk))[:20]
     rows = queries.project_rows(node)
     return render(request, "elevators/project.html", {
@@ -78,12 +71,12 @@ def _running(node: ElevatorProject, rows: list) -> dict | None:
     except DomainError as error:
         return {"error": user_message(error)}
     return {"basis": RunningBasis(basis).label, "asked": node.running_basis, "by_room": by_room,
-            "total": sum(by_room.values()), "unread": _unread(rows, {r.household_id: r.rides for r in rows})}
+            "total": sum(by_room.values()), "unread": _unread(node, rows, {r.household_id: r.rides for r in rows})}
 
 
-def _unread(rows: list, rides: dict[int, int | None]) -> int:
-    """Paying households without a ride count (exempt and non-participating ones pay nothing anyway)."""
-    return sum(1 for r in rows if rides.get(r.household_id) is None and r.participates and not r.exempt)
+def _unread(node: ElevatorProject, rows: list, rides: dict[int, int | None]) -> int:
+    """Households that pay running costs (as the latest plan has them) without a ride count."""
+    return queries.running_unread(node, node.plans.first(), {r.household.room: rides.get(r.household_id) for r in rows})
 
 
 def _calculator_context(request: HttpRequest, node: ElevatorProject) -> dict:
@@ -106,7 +99,7 @@ def _calculator_context(request: HttpRequest, node: ElevatorProject) -> dict:
 @login_required
 def calculator(request: HttpRequest, pk: int) -> HttpResponse:
     """All methods side by side; the form posts to itself with htmx and only the results are swapped."""
-    node = access_project(request, pk)
+    node = access_project(request.user, pk, action=VIEW)
     context = _calculator_context(request, node)
     if request.headers.get("HX-Request"):
         return render(request, "elevators/_results.html", context)
@@ -116,8 +109,7 @@ def calculator(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def plan_save(request: HttpRequest, pk: int) -> HttpResponse:
-    node = access_project(request, pk)
-    _require_edit(request)
+    node = access_project(request.user, pk, action=EDIT)
     rows = queries.project_rows(node)
     scenario, errors = forms.parse_scenario(request.POST, node, rows)
     if errors:
@@ -137,8 +129,8 @@ def plan_save(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def plan(request: HttpRequest, pk: int) -> HttpResponse:
-    node = access_plan(request, pk)
-    previous = CostPlan.objects.filter(project=node.project, version__lt=node.version).order_by("-version").first()
+    node = access_plan(request.user, pk, action=VIEW)
+    previous = node.project.plans.filter(version__lt=node.version).order_by("-version").first()
     changes, share_changes = queries.plan_diff(previous, node) if previous else ([], [])
     versions = node.project.plans.all()
     running = queries.running_estimate(node.project, node)[1]
@@ -151,8 +143,8 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def plan_diff(request: HttpRequest, pk: int, other: int) -> HttpResponse:
-    new = access_plan(request, pk)
-    old = get_object_or_404(CostPlan.objects.visible_to(request.user), pk=other, project=new.project)
+    new = access_plan(request.user, pk, action=VIEW)
+    old = access_plan(request.user, other, action=VIEW, project=new.project)
     if old.version > new.version:
         old, new = new, old
     changes, share_changes = queries.plan_diff(old, new)
@@ -165,10 +157,10 @@ def plan_diff(request: HttpRequest, pk: int, other: int) -> HttpResponse:
 @login_required
 def statement(request: HttpRequest, pk: int, household: int) -> HttpResponse:
     """One household's statement (明白账) as a PDF download."""
-    node = access_plan(request, pk)
+    node = access_plan(request.user, pk, action=VIEW)
     share = next((s for s in node.shares if s["household"] == household), None)
     if share is None:
-        raise Http404
+        raise NotFound("该户不在这个分摊方案里", "The household is not in this cost plan")
     pdf = statements.render_statement(node, household)
     response = HttpResponse(pdf, content_type="application/pdf")
     filename = f"明白账-{share['room_code']}-v{node.version}.pdf"
@@ -180,7 +172,7 @@ def statement(request: HttpRequest, pk: int, household: int) -> HttpResponse:
 @require_POST
 def statements_job(request: HttpRequest, pk: int) -> HttpResponse:
     """The whole unit's statements as one PDF, made in the background; the job page shows progress."""
-    node = access_plan(request, pk)
+    node = access_plan(request.user, pk, action=VIEW)
     job = jobs_core.job_start(
         kind=jobs.STATEMENTS, label=f"明白账 {node.project} v{node.version}", actor=Actor.of(request.user),
         params={"plan": node.pk}, subdistrict_id=node.project.unit.building.compound.subdistrict_id,
@@ -191,7 +183,7 @@ def statements_job(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def negotiate(request: HttpRequest, pk: int) -> HttpResponse:
     """Willingness to pay in, shares within the office's rules out (or how far the gap is)."""
-    node = access_project(request, pk)
+    node = access_project(request.user, pk, action=VIEW)
     rows = queries.project_rows(node)
     data = None
     if request.method == "POST":
@@ -219,7 +211,7 @@ def negotiate(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def project_new(request: HttpRequest) -> HttpResponse:
     """Start a unit's elevator project: costs and subsidies in 元, households taken from the roster."""
-    _require_edit(request)
+    require_edit(request.user)
     units = (Unit.objects.visible_to(request.user).exclude(elevator_projects__active=True)
              .filter(has_elevator=False).select_related("building__compound").order_by("building__compound_id", "building_id", "id"))
     form = forms.ProjectForm(request.POST or None, units=units)
@@ -240,8 +232,7 @@ def project_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def project_status(request: HttpRequest, pk: int) -> HttpResponse:
-    node = access_project(request, pk)
-    _require_edit(request)
+    node = access_project(request.user, pk, action=EDIT)
     form = forms.ProjectStatusForm(request.POST)
     if not form.is_valid():
         messages.error(request, "; ".join(str(e) for errors in form.errors.values() for e in errors))
@@ -254,14 +245,11 @@ def project_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def table_save(request: HttpRequest, pk: int) -> HttpResponse:
     """Save a coefficient table of the sub-district from the calculator; it becomes a column there."""
-    node = access_project(request, pk)
-    _require_edit(request)
-    try:
-        services.table_save(subdistrict=node.unit.building.compound.subdistrict, name=request.POST.get("name", ""),
-                            by_floor=forms.parse_table(request.POST, node.storeys),
-                            source=request.POST.get("source", ""), actor=Actor.of(request.user))
-    except ValidationFailed as error:
-        messages.error(request, error.message())
+    node = access_project(request.user, pk, action=EDIT)
+    attempt(request, lambda: services.table_save(
+        subdistrict=node.unit.building.compound.subdistrict, name=request.POST.get("name", ""),
+        by_floor=forms.parse_table(request.POST, node.storeys), source=request.POST.get("source", ""),
+        actor=Actor.of(request.user)))
     return redirect("elevators:calculator", node.pk)
 
 
@@ -269,16 +257,12 @@ def table_save(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def project_money(request: HttpRequest, pk: int) -> HttpResponse:
     """Replace the project's costs, subsidies and yearly running costs (amounts in 元)."""
-    node = access_project(request, pk)
-    _require_edit(request)
+    node = access_project(request.user, pk, action=EDIT)
     values, errors = forms.parse_money(request.POST, node)
     if errors:
         messages.error(request, "; ".join(f"{name}: {message}" for name, message in errors.items()))
         return redirect("elevators:project", node.pk)
-    try:
-        services.money_set(project=node, actor=Actor.of(request.user), **values)
-    except ValidationFailed as error:
-        messages.error(request, error.message())
+    attempt(request, lambda: services.money_set(project=node, actor=Actor.of(request.user), **values))
     return redirect("elevators:project", node.pk)
 
 
@@ -289,11 +273,11 @@ RIDES_MAX_BYTES = 5 * 1024 * 1024
 @require_POST
 def rides_save(request: HttpRequest, pk: int) -> HttpResponse:
     """Metered rides per household, typed per room or from a sheet (which then replaces every room's count)."""
-    node = access_project(request, pk)
-    _require_edit(request)
+    node = access_project(request.user, pk, action=EDIT)
     rows = queries.project_rows(node)
     upload = request.FILES.get("rides_file")
-    try:
+
+    def save() -> dict[int, int | None]:
         if upload is not None:
             if upload.size > RIDES_MAX_BYTES:
                 raise ValidationFailed("文件超过 5 MB", "the file is larger than 5 MB", field="file")
@@ -304,12 +288,10 @@ def rides_save(request: HttpRequest, pk: int) -> HttpResponse:
             if errors:
                 raise ValidationFailed("；".join(errors.values()), "; ".join(errors.values()), field="rides")
         services.rides_set(project=node, rides=values, actor=Actor.of(request.user))
-    except ValidationFailed as error:
-        messages.error(request, error.message())
-    else:
-        read = sum(1 for v in values.values() if v is not None)
-        messages.success(request, _("已记录 %(read)s 户的刷卡次数；%(unread)s 户没有次数，按 0 次计。")
-                         % {"read": read, "unread": _unread(rows, values)})
+        return values
+
+    attempt(request, save, done=lambda values: _("已记录 %(read)s 户的刷卡次数；%(unread)s 户没有次数，按 0 次计。") % {
+        "read": sum(1 for v in values.values() if v is not None), "unread": _unread(node, rows, values)})
     return redirect(f"{reverse('elevators:project', args=[node.pk])}#running")
 
 
@@ -317,17 +299,18 @@ def rides_save(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def compensation_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Record compensation paid to an affected household (e.g. 1F light); owners share it in the next plan."""
-    node = access_project(request, pk)
-    _require_edit(request)
-    household = get_object_or_404(node.unit.households.all(), pk=request.POST.get("household") or 0)
+    node = access_project(request.user, pk, action=EDIT)
+    household = project_household(node, _int(request.POST.get("household")))
     errors: dict[str, str] = {}
     amount = forms.yuan_field(request.POST, "amount", errors)
     if errors or amount is None:
         messages.error(request, errors.get("amount") or _("请填写补偿金额"))
         return redirect("elevators:project", node.pk)
-    try:
-        services.compensation_add(project=node, household=household, amount=amount,
-                                  reason=request.POST.get("reason", ""), actor=Actor.of(request.user))
-    except ValidationFailed as error:
-        messages.error(request, error.message())
+    attempt(request, lambda: services.compensation_add(project=node, household=household, amount=amount,
+                                                       reason=request.POST.get("reason", ""),
+                                                       actor=Actor.of(request.user)))
     return redirect("elevators:project", node.pk)
+
+
+def _int(value: str | None) -> int:
+    return int(value) if value and value.isdigit() and len(value) < 19 else 0
