@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "anju.programme",
     "anju.participation",
     "anju.dashboard",
+    "anju",  # the shell, last: its `demo` command loads every app's demo data
 ]
 
 MIDDLEWARE = [

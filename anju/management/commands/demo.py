@@ -1,6 +1,6 @@
 """`anju demo`: migrate, assets, the demo sub-district 南庄坪街道 and its accounts (safe to repeat).
 
-Registered by the dashboard because it is the app on top; the loading itself is the shell's (`anju.demo`).
+Registered by the shell (`anju` is an app with no models) because loading the demo reaches every app.
 """
 
 from typing import Any
