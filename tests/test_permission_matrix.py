@@ -5,7 +5,8 @@ The cast: anonymous, a volunteer of compound A, community-A staff, community-B s
 staff and a superuser. Each row names the objects the route takes on side "a" (community A) and
 side "b" (community B; for sub-district routes, another sub-district), and the rule for reading
 (GET) and writing (POST/PUT/PATCH/DELETE). A rule gives one expected outcome per role and side:
-  ok     the request passed the permission gate (2xx, a redirect that is not the login, 400, 409)
+  ok     the request passed the permission gate (2xx, 409, a redirect that is not the login; for a
+         write also 400: the empty form was refused). A GET answering 400 is a refusal, not "ok".
   login  anonymous: the login page (pages) or 401 (API)
   403    inside the scope, but the role may not
   404    outside the scope (existence is not revealed), or no such object
@@ -61,6 +62,8 @@ RULES = {
     "subdistrict": rule("login", "403", "403", "403", "ok", "ok"),
     # an object in community A or B: seen by its community, its compound's volunteer, the sub-district
     "view": rule("login", "ok 404", "ok 404", "404 ok", "ok", "ok"),
+    # ... printed only once its state allows (the result notice of a closed vote): an open one says why
+    "view_closed": rule("login", "400 404", "400 404", "404 400", "400", "400"),
     # ... changed by its community's staff and the sub-district; the volunteer sees it but may not
     "edit": rule("login", "403 404", "ok 404", "404 ok", "ok", "ok"),
     # ... seen only by staff (personal data, money, the paper trail): the volunteer gets 403 in scope
@@ -119,7 +122,7 @@ PAGES: dict[str, Row] = {
     "roster:person": Row(pk("person"), "view", "view"),
     "roster:search": Row(NONE, "signed_in", "signed_in"),
     "roster:stranded": Row(NONE, "signed_in", "signed_in"),
-    "roster:transfer_upload": Row(NONE, "signed_in", "signed_in"),
+    "roster:transfer_upload": Row(NONE, "editors", "editors"),
     "roster:transfer_template": Row(NONE, "signed_in", "signed_in"),
     "roster:transfer_job": Row(missing(), "missing", "missing"),
     "roster:transfer_confirm": Row(missing(), "no_login", "missing"),
@@ -154,7 +157,7 @@ PAGES: dict[str, Row] = {
     "consultations:next_round": Row(pk("consultation"), "no_login", "edit"),
     "consultations:letters_job": Row(pk("consultation"), "no_login", "edit"),
     "consultations:letter_pdf": Row(pk("consultation"), "no_login", "edit_form"),
-    "consultations:notice": Row(pk("consultation"), "view", "view"),
+    "consultations:notice": Row(pk("consultation"), "view_closed", "view_closed"),
     "consultations:scan": Row(lambda s: {"pk": s.consultation.pk, "ballot": MISSING}, "missing", "missing"),
     "consultations:public": Row(pk("consultation"), "missing_public", "missing_public"),
     "consultations:letter_unlock": Row(lambda s: {"pk": s.consultation.pk, "letter": s.letter.pk}, "no_login", "edit"),
@@ -341,7 +344,7 @@ def outcome(response) -> str:
         return "login"
     if status == 401:
         return "login"
-    if status in (403, 404, 405, 422, 429) or status >= 500:
+    if status in (400, 403, 404, 405, 422, 429) or status >= 500:
         return str(status)
     return "ok"
 # API operations: "METHOD /path" → (the object its {pk} names, the rule for its method).
@@ -478,6 +481,8 @@ def _request(client, method: str, url: str, **kwargs: Any) -> str:
 
 def _check(found: list[str], what: str, rule_name: str, role: str, side: str, got: str) -> None:
     expected = RULES[rule_name][role][side]
+    if got == "400" and expected == "ok" and not what.startswith("GET"):
+        return  # an empty write got past the gate and the form refused it
     if got != expected:
         found.append(f"{what} as {role} on side {side}: {got}, expected {expected} (rule {rule_name})")
 
