@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
 
 from anju.core import audit_names
 from anju.core.models import AuditEvent
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 @dataclass(frozen=True)
@@ -23,7 +26,7 @@ class Actor:
     def of(cls, user: AbstractBaseUser | AnonymousUser | None) -> Actor:
         if user is None or not getattr(user, "is_authenticated", False):
             return cls(None, "anonymous")
-        return cls(user, user.get_username())
+        return cls(cast(AbstractBaseUser, user), user.get_username())
 
     @classmethod
     def system(cls, label: str) -> Actor:
@@ -38,7 +41,7 @@ def record(*, actor: Actor, action: str, obj: models.Model, before: dict[str, An
     """
     audit_names.check(action)
     return AuditEvent.objects.create(
-        actor=actor.user, actor_label=actor.label[:120], action=action,
+        actor=cast("User | None", actor.user), actor_label=actor.label[:120], action=action,
         object_type=obj._meta.label_lower, object_id=str(obj.pk), object_label=str(obj)[:200],
         subdistrict_id=subdistrict_id, before=before, after=after,
     )

@@ -58,10 +58,15 @@ def scope_of(user: AbstractBaseUser | AnonymousUser | None) -> Scope:
     """The scope of a user: superusers see everything; a user without a role sees nothing."""
     if user is None or not user.is_authenticated or not user.is_active:
         return Scope.nothing()
-    if user.is_superuser:
+    if getattr(user, "is_superuser", False):  # AbstractBaseUser itself has no is_superuser
         return Scope(everything=True, sees_personal_data=True, can_edit=True)
     profile = getattr(user, "anju_profile", None)
     return profile.scope() if profile is not None else Scope.nothing()
+
+
+def paths_of(model: type[models.Model]) -> ScopePaths:
+    """The scope paths a scoped model declares as its `scope_paths` class attribute."""
+    return model.scope_paths  # type: ignore[attr-defined]  # declared by each scoped model, not by Model
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -71,4 +76,4 @@ class ScopedQuerySet(models.QuerySet):
     def within(self, scope: Scope) -> Self:
         if not scope.everything and scope.subdistrict_id is None:
             return self.none()
-        return self.filter(scope.q(self.model.scope_paths))
+        return self.filter(scope.q(paths_of(self.model)))

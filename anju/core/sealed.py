@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.apps import apps
 from django.db import connection, models, transaction
@@ -90,14 +90,15 @@ def _rekey_row(row: _Row, fields: tuple[SealedField, ...], old: str, new: str, l
     for f, token, current_hash in zip(fields, row.tokens, row.hashes, strict=True):
         plain = ""
         if token:
-            plain = _opens(new, token)
-            if plain is None:
-                plain = _opens(old, token)
-                if plain is None:
+            opened = _opens(new, token)
+            if opened is None:
+                opened = _opens(old, token)
+                if opened is None:
                     raise RotationError(f"{label} #{row.pk} 的 {f.column} 用当前密钥和新密钥都打不开，本批未作修改",
                                         f"{label} #{row.pk} {f.column} opens under neither the current nor the new "
                                         "key; this batch changed nothing")
-                token, changed = crypto.encrypt_with(new, plain), True
+                token, changed = crypto.encrypt_with(new, opened), True
+            plain = opened
         tokens.append(token)
         if f.hash_field:
             digest = crypto.search_hash_with(new, f.kind, plain)
@@ -125,13 +126,20 @@ def _batches(model: type[models.Model], fields: tuple[SealedField, ...], size: i
         last = rows[-1][0]
 
 
+def _column(model: type[models.Model], name: str) -> str:
+    """The database column of a concrete field (sealed fields and their hashes always are)."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field) and field.column is not None
+    return field.column
+
+
 def _update_sql(model: type[models.Model], fields: tuple[SealedField, ...]) -> str:
     q = connection.ops.quote_name
     meta = model._meta
-    targets = [meta.get_field(f.column).column for f in fields]
-    targets += [meta.get_field(f.hash_field).column for f in fields if f.hash_field]
+    targets = [_column(model, f.column) for f in fields]
+    targets += [_column(model, f.hash_field) for f in fields if f.hash_field]
     sets = ", ".join(f"{q(c)} = %s" for c in targets)
-    return f"UPDATE {q(meta.db_table)} SET {sets} WHERE {q(meta.pk.column)} = %s"
+    return f"UPDATE {q(meta.db_table)} SET {sets} WHERE {q(_column(model, meta.pk.name))} = %s"
 
 
 def rotate(*, old_key: str, new_key: str, batch_size: int = 20000,
@@ -153,7 +161,7 @@ def rotate(*, old_key: str, new_key: str, batch_size: int = 20000,
             sql = _update_sql(model, fields)
             for batch in _batches(model, fields, batch_size):
                 with transaction.atomic():
-                    params = []
+                    params: list[list[Any]] = []
                     for row in batch:
                         values = _rekey_row(row, fields, old_key, new_key, label)
                         if values is None:

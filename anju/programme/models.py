@@ -337,7 +337,7 @@ class InspectionPhoto(models.Model):
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return self.image.name
+        return self.image.name or ""
 
 
 class FollowUp(models.Model):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anju.core import crypto
-from anju.core.scoping import Scope, ScopedQuerySet, ScopePaths
+from anju.core.scoping import Scope, ScopedQuerySet, ScopePaths, paths_of
 from anju.core.sealed import SealedField
 from anju.domain.ids import mask_id_number, mask_phone
 
@@ -179,7 +179,7 @@ class PersonQuerySet(ScopedQuerySet):
             return self.all()
         if scope.subdistrict_id is None:
             return self.none()
-        qs = self.filter(scope.q(self.model.scope_paths))
+        qs = self.filter(scope.q(paths_of(self.model)))
         if scope.compound_id is None and scope.community_id is None:
             return qs
         households = Household.objects.within(scope)
