@@ -16,7 +16,7 @@ APPS = ("accounts", "roster", "consultations", "elevators", "programme", "partic
 PEERS = ("roster", "consultations", "elevators", "programme", "participation")
 # A peer reaches another app only through these modules (or packages of that name, after a split).
 PUBLIC = ("queries", "services", "access")
-SHELL = ("anju", "anju.api", "anju.urls", "anju.cli", "anju.demo", "anju.settings", "anju.wsgi")
+SHELL = ("anju", "anju.management", "anju.management.commands", "anju.management.commands.demo", "anju.api", "anju.urls", "anju.cli", "anju.demo", "anju.settings", "anju.wsgi")
 DJANGO = ("django", "ninja", "csp", "whitenoise", "django_tasks", "django_tasks_db")
 MAX_LINES = 600
 
@@ -37,8 +37,9 @@ RULES: dict[str, dict] = {
     "roster": {"files": ("anju.roster",), "may": ("anju.roster", "anju.accounts", "anju.core", "anju.domain"),
                "django": True, "why": "roster imports no app above it"},
     "app": {"files": tuple(f"anju.{app}" for app in PEERS if app != "roster"),
+            # roster.demo: the demo sub-district's own data, which the other apps' demos build on.
             "may": ("anju.{own}", "anju.accounts", "anju.core", "anju.domain", "anju.roster.models",
-                    *(f"anju.{peer}.{public}" for peer in PEERS for public in PUBLIC)),
+                    "anju.roster.demo", *(f"anju.{peer}.{public}" for peer in PEERS for public in PUBLIC)),
             "django": True,
             "why": "apps reach each other only through queries/services/access (and roster models)"},
     "dashboard": {"files": ("anju.dashboard",),

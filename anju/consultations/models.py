@@ -89,9 +89,9 @@ class Consultation(models.Model):
     @property
     def scope_label(self) -> str:
         """小区 / 3栋 / 3栋1单元, the place the consultation covers."""
-        if self.unit_id:
+        if self.unit is not None and self.building is not None:
             return f"{self.compound.name} {self.building.number}栋{self.unit.number}单元"
-        if self.building_id:
+        if self.building is not None:
             return f"{self.compound.name} {self.building.number}栋"
         return self.compound.name
 

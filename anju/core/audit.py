@@ -19,14 +19,14 @@ if TYPE_CHECKING:
 class Actor:
     """Who does a write: a logged-in user, or a described outsider (a resident by token, a script)."""
 
-    user: AbstractBaseUser | None
+    user: User | None  # the project's user model; typed as django's so foreign keys accept it
     label: str
 
     @classmethod
     def of(cls, user: AbstractBaseUser | AnonymousUser | None) -> Actor:
         if user is None or not getattr(user, "is_authenticated", False):
             return cls(None, "anonymous")
-        return cls(cast(AbstractBaseUser, user), user.get_username())
+        return cls(cast("User", user), user.get_username())
 
     @classmethod
     def system(cls, label: str) -> Actor:
@@ -41,7 +41,7 @@ def record(*, actor: Actor, action: str, obj: models.Model, before: dict[str, An
     """
     audit_names.check(action)
     return AuditEvent.objects.create(
-        actor=cast("User | None", actor.user), actor_label=actor.label[:120], action=action,
+        actor=actor.user, actor_label=actor.label[:120], action=action,
         object_type=obj._meta.label_lower, object_id=str(obj.pk), object_label=str(obj)[:200],
         subdistrict_id=subdistrict_id, before=before, after=after,
     )

@@ -102,7 +102,7 @@ class SuggestionPhoto(models.Model):
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return self.image.name
+        return self.image.name or ""
 
 
 # ---------------------------------------------------------------- notices (宣传单, 公示)
@@ -153,7 +153,7 @@ class NoticeImage(models.Model):
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return self.image.name
+        return self.image.name or ""
 
 
 # ---------------------------------------------------------------- meetings (民情恳谈会)

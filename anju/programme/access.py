@@ -63,8 +63,9 @@ def access_photo(user: User, pk: int, *, action: Action) -> InspectionPhoto:
 
 
 def require_subdistrict_editor(user: User) -> Scope:
-    """Sub-district-wide work (refreshing every project's beneficiaries) needs an editor of one sub-district."""
+    """Sub-district-wide work (refreshing every project's beneficiaries) needs an editor of one sub-district,
+    or a superuser (whose work then covers every sub-district)."""
     scope = require_edit(user)
-    if scope.subdistrict_id is None:
+    if scope.subdistrict_id is None and not scope.everything:
         raise Forbidden("请以街道或社区工作人员的身份操作", "Do this as staff of a sub-district or community")
     return scope

@@ -11,7 +11,10 @@ REFRESH = "programme.beneficiaries_refresh"
 
 @jobs.handler(REFRESH)
 def beneficiaries_refresh(job, progress) -> dict:
-    projects = list(Project.objects.filter(subdistrict_id=job.params["subdistrict_id"]).order_by("id"))
+    projects = Project.objects.order_by("id")
+    if job.params["subdistrict_id"] is not None:  # None: a superuser's refresh of every sub-district
+        projects = projects.filter(subdistrict_id=job.params["subdistrict_id"])
+    projects = list(projects)
     for done, project in enumerate(projects, start=1):
         services.project_refresh(project)
         progress(done, len(projects))

@@ -140,6 +140,26 @@ def test_beneficiaries_are_refreshed_from_the_roster_as_a_job(client, subdistric
     assert project_a.households == 2
 
 
+def test_a_superusers_refresh_covers_every_sub_district(client, admin_user, project_a, world,
+                                                        django_capture_on_commit_callbacks):
+    """A superuser belongs to no sub-district: the refresh used to be refused (403); it now covers them all."""
+    from decimal import Decimal
+
+    from anju.core import jobs
+    from anju.roster import services as roster
+    from tests.factories import SYSTEM
+
+    roster.household_create(unit=world.building_a.units.get(number="2"), floor=2, room="201", exclusive_area=Decimal("60"),
+                            actor=SYSTEM)
+    client.force_login(admin_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("programme:beneficiaries_refresh"))
+        jobs.run_pending()
+    assert response.status_code == 302
+    project_a.refresh_from_db()
+    assert project_a.households == 2
+
+
 def test_the_project_page_sums_funding_by_source(client, staff_a, project_a):
     client.force_login(staff_a)
     page = client.get(reverse("programme:project", args=[project_a.pk])).content.decode()

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
-from anju.core.access import Action, require_edit
+from anju.core.access import Action
 from anju.core.audit import Actor
 from anju.core.bounds import Id, Moment
 from anju.participation import access, services
@@ -122,7 +122,6 @@ def list_meetings(request: HttpRequest, compound_id: Id | None = None) -> list[M
 
 @router.post("/meetings", response={201: MeetingOut}, operation_id=operation_id("create_meeting"))
 def create_meeting(request: HttpRequest, data: MeetingIn):
-    require_edit(request.user)
     compound = access.access_compound(request.user, data.compound_id, action=Action.EDIT)
     m = services.meeting_create(compound=compound, starts_at=data.starts_at, place=data.place, topic=data.topic,
                                 actor=Actor.of(request.user))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from anju.core.access import Action, require_edit
+from anju.core.access import Action
 from anju.core.audit import Actor
 from anju.core.bounds import Id
 from anju.participation import access, services
@@ -35,7 +35,6 @@ def list_notices(request: HttpRequest, compound_id: Id | None = None) -> list[No
 
 @router.post("/notices", response={201: NoticeOut}, operation_id=operation_id("create_notice"))
 def create_notice(request: HttpRequest, data: NoticeIn):
-    require_edit(request.user)
     compound = access.access_compound(request.user, data.compound_id, action=Action.EDIT)
     building = access.access_building(request.user, data.building_id, action=Action.EDIT, compound=compound) \
         if data.building_id else None

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from anju.core.access import Action, require_edit
+from anju.core.access import Action
 from anju.core.audit import Actor
 from anju.core.bounds import Count, Id
 from anju.participation import access, queries, services
@@ -182,7 +182,6 @@ def log_activity(request: HttpRequest, data: ActivityIn):
 
 @router.post("/party/pledges", response=PledgeOut, operation_id=operation_id("set_pledge"))
 def set_pledge(request: HttpRequest, data: PledgeIn) -> Pledge:
-    require_edit(request.user)
     ms = access.access_membership(request.user, data.membership_id, action=Action.EDIT)
     return services.pledge_set(membership=ms, kind=data.kind, status=data.status, actor=Actor.of(request.user))
 
@@ -197,7 +196,6 @@ def add_member(request: HttpRequest, pk: Id, data: MemberIn):
 
 @router.post("/party/volunteers", response={201: VolunteerOut}, operation_id=operation_id("assign_volunteer"))
 def assign_volunteer(request: HttpRequest, data: VolunteerIn):
-    require_edit(request.user)
     compound = access.access_compound(request.user, data.compound_id, action=Action.EDIT)
     person = access.access_person(request.user, data.person_id, action=Action.EDIT, subdistrict_id=compound.subdistrict_id)
     v = services.volunteer_assign(person=person, compound=compound, role=data.role, project_reference=data.project_reference,
