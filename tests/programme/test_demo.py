@@ -10,7 +10,6 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from anju.core.scoping import Scope
-
 from anju.programme import demo, queries
 from anju.programme.models import AnnualPlan, ItemKind, Project, ProjectKind, Stage
 from anju.roster import demo as roster_demo
