@@ -6,11 +6,20 @@ core) has to know the others to load the demo. `anju demo` runs it.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 
+from django.db import transaction
+from django.urls import reverse
+
 from anju.consultations import demo as consultations
+from anju.consultations import queries as consultation_queries
+from anju.consultations.models import Consultation, Status
+from anju.core.audit import Actor
 from anju.elevators import demo as elevators
 from anju.participation import demo as participation
+from anju.participation import services as participation_services
+from anju.participation.models import Notice
 from anju.programme import demo as programme
 from anju.roster import demo as roster
 from anju.roster.models import Subdistrict
@@ -27,7 +36,38 @@ def load_demo() -> tuple[Subdistrict, bool]:
     subdistrict = roster.load_demo()
     for load in LOADERS:
         load(subdistrict)
+    publish_result(subdistrict, "金盾苑")
     return subdistrict, existed
+
+
+def publish_result(subdistrict: Subdistrict, compound: str) -> Notice | None:
+    """Post the result notice (表决结果公示) of the compound's closed vote on its notice board, the morning
+    after it closed, as the community did; nothing when it is posted already or there is no closed vote."""
+    c = (Consultation.objects.filter(subdistrict=subdistrict, compound__name=compound, status=Status.CLOSED)
+         .select_related("compound", "building", "unit").order_by("id").first())
+    if c is None or c.closed_at is None:
+        return None
+    title = f"{c.title}结果公示"
+    existing = Notice.objects.filter(compound=c.compound, title=title).first()
+    if existing is not None:
+        return existing
+    result = consultation_queries.tally(c).questions[0].result
+    if result is None:
+        return None
+    t = result.tally
+    closed = c.closed_at.astimezone(consultations.TZ)
+    verdict = "达到《民法典》第二百七十八条规定的比例，表决通过" if result.passed else "未达到《民法典》第二百七十八条规定的比例，表决未通过"
+    body = (f"<p>{c.title}已于{closed:%Y年%-m月%-d日 %H:%M}截止。本单元共 {t.total.households} 户，"
+            f"参与表决 {t.participants.households} 户，其中同意 {t.yes.households} 户、反对 {t.no.households} 户、"
+            f"弃权 {t.abstain.households} 户；参与表决和同意的户数及专有部分面积均{verdict}。</p>"
+            f"<p>各户表决清单见公示清单页面（{reverse('consultations:public', args=[c.pk])}），"
+            "每户凭告知书和回执上的公示编号核对本户一行。公示期十日，如有异议请向社区居民委员会反映。</p>")
+    with transaction.atomic():
+        actor = Actor.system("demo")
+        notice = participation_services.notice_save(compound=c.compound, building=c.building, title=title, body_html=body,
+                                                    issuer=f"{c.compound.community.name}居民委员会", actor=actor)
+        at = datetime.datetime.combine(closed.date() + datetime.timedelta(days=1), datetime.time(9, 0), consultations.TZ)
+        return participation_services.notice_publish(notice=notice, actor=actor, now=at)
 
 
 def accounts_lines() -> list[str]:

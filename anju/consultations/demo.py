@@ -29,6 +29,13 @@ SEED = 278
 DEMO_NOTE = "（演示数据）"
 
 
+def closing_time(now: datetime.datetime) -> datetime.datetime:
+    """When the demo's open vote closes: 18:00 Beijing time, 30 days after the demo is loaded, as an
+    office would announce it (a round time, about a month to reach every household)."""
+    day = now.astimezone(TZ).date() + datetime.timedelta(days=30)
+    return datetime.datetime.combine(day, datetime.time(18, 0), TZ)
+
+
 def _channel(rng: random.Random) -> str:
     return rng.choices((Channel.ONLINE, Channel.PAPER, Channel.DOOR), (55, 30, 15))[0]
 
@@ -79,7 +86,7 @@ def load_demo(subdistrict: Subdistrict) -> list[Consultation]:
     if live is not None:
         c = _elevator_vote(live, actor, rng,
                            title=f"{live.building.compound.name}{live.building.number}栋{live.number}单元加装电梯表决")
-        Consultation.objects.filter(pk=c.pk).update(closes_at=timezone.now() + datetime.timedelta(days=60))
+        Consultation.objects.filter(pk=c.pk).update(closes_at=closing_time(timezone.now()))
         _vote_all(c, lambda i, q: (["yes", "yes", "no", None, None])[i % 5], rng, actor)
         made.append(c)
 

@@ -11,6 +11,7 @@ import datetime
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.utils import timezone
 
 from anju.core.audit import Actor
 from anju.elevators import queries, services
@@ -98,9 +99,17 @@ def load_demo(subdistrict: Subdistrict) -> list[ElevatorProject]:
         if Household.objects.filter(unit=unit).count() >= 10:
             projects.append(_project(unit, actor, status=Status.CONSULTING,
                                      method={"kind": "table", "table": "guangzhou-2025"},
-                                     planned_completion=datetime.date(2021, 12, 31)))
+                                     planned_completion=planned_completion(timezone.localdate())))
             break
     return projects
+
+
+def planned_completion(today: datetime.date) -> datetime.date:
+    """The elevator still in consultation today is planned to run about ten months on (vote, design,
+    permits, building): the last day of that month, so the demo is current whenever it is loaded."""
+    later = today + datetime.timedelta(days=300)
+    next_month = (later.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+    return next_month - datetime.timedelta(days=1)
 
 
 def _demo_rides(household: Household) -> int:

@@ -1,6 +1,7 @@
 """Demo participation for 南庄坪街道: the 世纪花园 party branch with pledges and volunteers' hours,
 answered suggestions (one with a photo), the meeting where one was discussed, a published notice
-for 1栋 and household visits. Deterministic (fixed seed and dates); a second run does nothing.
+for 1栋 and household visits. Deterministic (fixed seed and dates, but the two suggestions still open
+are dated days before the load); a second run does nothing.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from decimal import Decimal
 from django.apps import apps
 from django.core.exceptions import FieldError
 from django.db import models, transaction
+from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from anju.core.audit import Actor
@@ -48,13 +50,15 @@ SUGGESTIONS = (
     ("lamp", SHIJI, "2", "repair", "2栋门口路灯不亮",
      "2栋门口的路灯坏了一个多星期，晚上老人出门很不安全。", at("2021-04-06", 19, 40),
      "已通知物业公司更换灯具，4月8日已修复。如仍有问题请再次反映。", 20, 2),
+    # The two still open came in lately (days before the demo is loaded): overdue by days, as an office
+    # sees it, not by years.
     ("parking", SHIJI, None, "parking", "改造时能否增加停车位",
-     "小区车越来越多，晚上消防通道都被占了，改造时能否规划停车位？", at("2021-04-12", 8, 30),
+     "小区车越来越多，晚上消防通道都被占了，改造时能否规划停车位？", (60, 8, 30),
      "改造方案已将东侧闲置绿地调整为22个停车位，并划定消防通道禁停线，方案将在小区公示栏公示。", 50, None),
     ("stairs", "金盾苑", None, "sanitation", "楼道堆放杂物", "3栋楼道堆了很多纸箱和旧家具，存在消防隐患。",
      at("2021-05-10", 10, 0), "社区已联合物业开展楼道清理，5月15日前清理完毕。", 26, 6),
     ("wall", SHIJI, "3", "safety", "3栋北侧围墙有裂缝", "围墙裂缝越来越大，担心倒塌，请尽快查看。",
-     at("2021-06-01", 7, 50), "", None, None),  # left without reply: overdue on the staff pages
+     (14, 7, 50), "", None, None),  # left without reply: overdue on the staff pages
 )
 
 NOTICE_BODY = """<h2>一、基本情况</h2>
@@ -160,9 +164,16 @@ def _photo(rng: random.Random) -> bytes:
     return out.getvalue()
 
 
+def days_ago(days: int, hour: int, minute: int) -> datetime.datetime:
+    """`days` before today (Beijing time) at hour:minute."""
+    today = timezone.now().astimezone(TZ).date()
+    return at((today - datetime.timedelta(days=days)).isoformat(), hour, minute)
+
+
 def _suggestions(sd: Subdistrict, rng: random.Random) -> dict[str, Suggestion]:
     made: dict[str, Suggestion] = {}
-    for key, compound_name, building_no, category, title, body, created, reply, reply_h, close_d in SUGGESTIONS:
+    for key, compound_name, building_no, category, title, body, when, reply, reply_h, close_d in SUGGESTIONS:
+        created = when if isinstance(when, datetime.datetime) else days_ago(*when)
         compound = Compound.objects.get(subdistrict=sd, name=compound_name)
         building = compound.buildings.filter(number=building_no).first() if building_no else None
         photos = [("lamp.jpg", _photo(rng))] if key == "lamp" else []
@@ -195,7 +206,9 @@ def _meeting(shiji: Compound, elevator: Suggestion, rng: random.Random) -> None:
                           linked=_project_of(shiji), reference="1栋2单元加装电梯")
     services.decision_add(meeting=meeting, text="改造时将东侧闲置绿地调整为停车位，方案公示后实施。", reference="2020年世纪花园改造项目",
                           actor=ACTOR)
-    services.followup_add(meeting=meeting, description="逐户征求2单元住户意见", owner="李华", due=datetime.date(2021, 4, 10), actor=ACTOR)
+    asked = services.followup_add(meeting=meeting, description="逐户征求2单元住户意见", owner="李华", due=datetime.date(2021, 4, 10),
+                                  actor=ACTOR)
+    services.followup_done(action=asked, actor=ACTOR, now=at("2021-04-09", 18, 0))  # done long ago: nothing from 2021 left open
     done = services.followup_add(meeting=meeting, description="公示电梯分摊方案", owner="小区党支部", due=datetime.date(2021, 4, 1), actor=ACTOR)
     services.followup_done(action=done, actor=ACTOR, now=at("2021-03-30", 17, 0))
     services.meeting_link_suggestion(meeting=meeting, suggestion=elevator, actor=ACTOR)

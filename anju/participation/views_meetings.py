@@ -161,10 +161,17 @@ def visits_compound(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
+def _visitor_name(user) -> str:
+    """Who is at the door: the signed-in worker's name as the office knows it (never a login name)."""
+    profile = getattr(user, "anju_profile", None)
+    return (profile.display_name if profile is not None else "") or user.get_full_name()
+
+
 @login_required
 def household_visits(request: HttpRequest, pk: int) -> HttpResponse:
     household = access_household(request.user, pk, action=Action.VIEW)  # volunteers record visits too
-    form = forms.VisitForm(request.POST or None, initial={"visited_on": timezone.localdate()})
+    form = forms.VisitForm(request.POST or None, initial={"visited_on": timezone.localdate(),
+                                                          "visitors": _visitor_name(request.user)})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:

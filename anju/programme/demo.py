@@ -2,9 +2,11 @@
 
 2020: the 9 compounds of `PROGRAMME_2020` renovated and complete (31 buildings, 860 households), with
 世纪花园's elevator (the city's first, end of 2020) and 金盾苑's two. 2021: the 10 compounds of
-`PROGRAMME_2021` (28 buildings, 1,010 households, 149,100 m²) with survey, consultation, design and
-tendering done and construction planned to finish at the end of 2021; 旺角家园's water supply (369
-households, 1,200 residents) under construction as a special project. Items follow the article's
+`PROGRAMME_2021` (28 buildings, 1,010 households, 149,100 m²): the article (spring 2021) reports survey,
+consultation, design and tendering done and construction due at the end of 2021; the demo is read years
+later, so they finished as planned and every stage is signed off on a date in the past (a stage left
+open would read as years overdue). 旺角家园's water supply (369 households, 1,200 residents), a special
+project, likewise. Items follow the article's
 consultation list. Budgets are invented demo figures of a plausible size, labelled as such.
 Deterministic and idempotent: a second run does nothing.
 """
@@ -71,11 +73,19 @@ def _split(total_fen: int, shares: dict[str, int]) -> dict[str, int]:
     return amounts
 
 
-def _sign_off(project: Project, upto: str, dates: dict, actor: Actor) -> None:
+def _sign_off(project: Project, upto: str, dates: dict, actor: Actor, *, late_days: int = 0) -> None:
+    """Sign off each stage up to `upto` on its planned end (`late_days` later for construction and after:
+    projects do not all finish the same day), recorded the next morning."""
+    shift = datetime.timedelta(days=0)
     for stage in project.stages.order_by("position"):
-        _start, end = dates[stage.kind]
-        services.stage_sign_off(stage=stage, actual_end=end, actor=actor,
-                                at=datetime.datetime.combine(end, datetime.time(17, 0), TZ))
+        start, end = dates[stage.kind]
+        if stage.kind == "construction":
+            shift = datetime.timedelta(days=late_days)
+        services.stage_update(stage=stage, planned_start=stage.planned_start, planned_end=stage.planned_end,
+                              actual_start=start + shift, actor=actor)
+        services.stage_sign_off(stage=stage, actual_end=end + shift, actor=actor,
+                                at=datetime.datetime.combine(end + shift + datetime.timedelta(days=1),
+                                                             datetime.time(10, 0), TZ))
         if stage.kind == upto:
             return
 
@@ -128,8 +138,8 @@ def load_demo(subdistrict: Subdistrict) -> list[AnnualPlan]:
     for name in PROGRAMME_2021:
         project = services.project_create(plan=plan_2021, compound=compounds[name], contractor=org["contractor"],
                                           supervisor=org["supervisor"], stage_dates=STAGES_2021, note=DEMO_NOTE, actor=actor)
-        _article_items(project, households[name], rng, actor, done=False)
-        _sign_off(project, "tender", STAGES_2021, actor)
+        _article_items(project, households[name], rng, actor, done=True)
+        _sign_off(project, "stewardship", STAGES_2021, actor, late_days=-rng.randint(0, 12))
     water = services.project_create(
         plan=plan_2021, compound=compounds["旺角家园"], kind=ProjectKind.SPECIAL, name="旺角家园供水改造",
         contractor=org["water"], supervisor=org["supervisor"], stage_dates=STAGES_2021, note=DEMO_NOTE, actor=actor,
@@ -137,8 +147,8 @@ def load_demo(subdistrict: Subdistrict) -> list[AnnualPlan]:
     budget = 260 * YUAN * households["旺角家园"] * 10
     item = services.item_add(project=water, kind=ItemKind.WATER, name="供水管网及二次供水改造", quantity=households["旺角家园"],
                              unit="户", budget_fen=budget, funding=_split(budget, SPLIT_UTILITY), actor=actor)
-    services.item_set_progress(item=item, percent=60, actor=actor)
-    _sign_off(water, "tender", STAGES_2021, actor)
+    services.item_set_progress(item=item, percent=100, actor=actor)
+    _sign_off(water, "stewardship", STAGES_2021, actor, late_days=-5)
     first = Project.objects.filter(plan=plan_2021, kind=ProjectKind.COMPREHENSIVE).order_by("id").first()
     services.inspection_create(project=first, findings="施工区域围挡不完整，夜间缺少警示灯。", severity=Severity.MEDIUM,
                                actor=actor)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+from django.utils import timezone
 
 from anju.consultations import demo, queries
 from anju.consultations.models import Consultation, Letter, Status
@@ -40,6 +44,13 @@ def test_another_building_has_an_open_vote_whose_letters_staff_print(demo_db):
     assert c.compound.name != "金盾苑" and not Letter.objects.filter(elector__consultation=c).exists()
     t = queries.tally(c)
     assert 0 < t.heard < t.eligible and not t.questions[0].result.passed
+
+
+def test_the_open_vote_closes_at_a_round_hour_about_a_month_after_loading(demo_db):
+    c = Consultation.objects.get(status=Status.OPEN)
+    closes = c.closes_at.astimezone(ZoneInfo("Asia/Shanghai"))
+    assert datetime.timedelta(days=25) <= c.closes_at - timezone.now() <= datetime.timedelta(days=35)
+    assert (closes.minute, closes.second, closes.microsecond) == (0, 0, 0) and 9 <= closes.hour <= 18
 
 
 def test_two_rounds_of_renovation_items_end_above_ninety_percent(demo_db):

@@ -1,5 +1,6 @@
-"""A newcomer reads the article's figures off the dashboard, clicks through to the 2021 projects,
-records an inspection with a photo on a phone, and sees a project's progress move."""
+"""A newcomer reads the article's figures off the dashboard, clicks through to the 2021 projects (all
+finished, none overdue), records an inspection with a photo on a phone on this year's project, and sees
+its progress move."""
 
 from __future__ import annotations
 
@@ -22,6 +23,28 @@ def demo(settings, tmp_path):
     return sd
 
 
+@pytest.fixture
+def this_year(demo):
+    """A project of this year's plan in a compound the article's programmes left out, its roof work under way."""
+    from django.utils import timezone
+
+    from anju.core.audit import Actor
+    from anju.programme import services
+    from anju.programme.models import ItemKind
+    from anju.roster.models import Compound
+
+    actor = Actor.system("test")
+    compound = (Compound.objects.filter(subdistrict=demo)
+                .exclude(name__in=roster_demo.PROGRAMME_2020 + roster_demo.PROGRAMME_2021).order_by("id").first())
+    plan = services.plan_create(subdistrict=demo, year=timezone.localdate().year, actor=actor)
+    project = services.project_create(plan=plan, compound=compound, actor=actor)
+    for kind, name in ((ItemKind.ROOF, "楼顶防水"), (ItemKind.SEWER, "下水道改造")):
+        item = services.item_add(project=project, kind=kind, name=name, quantity=10, unit="户", budget_fen=1_000_000,
+                                 actor=actor)
+        services.item_set_progress(item=item, percent=30, actor=actor)
+    return project
+
+
 def log_in(page, live_server, username: str) -> None:
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", username)
@@ -34,7 +57,7 @@ def figure(page, name: str) -> str:
     return page.locator(f"[data-figure='{name}']").first.inner_text().strip()
 
 
-def test_read_the_article_click_through_inspect_and_move_progress(desktop, phone, live_server, demo, tmp_path):
+def test_read_the_article_click_through_inspect_and_move_progress(desktop, phone, live_server, demo, this_year, tmp_path):
     page = desktop
     log_in(page, live_server, "jiedao")
     page.goto(f"{live_server.url}/dashboard/")
@@ -50,7 +73,13 @@ def test_read_the_article_click_through_inspect_and_move_progress(desktop, phone
     assert page.locator("[data-testid=row-count]").inner_text() == "10"
     page.locator("[data-testid=rows] a").first.click()
     page.wait_for_selector("[data-testid=items]")
-    project_url = page.url
+    # Finished as the article expected: every stage signed off, none shown overdue.
+    assert float(figure(page, "progress").rstrip("%")) == 100 and "已完工" in page.locator("main").inner_text()
+    assert page.locator("[data-testid=stages] .badge.text-bg-danger").count() == 0
+
+    project_url = f"{live_server.url}/programme/project/{this_year.pk}/"
+    page.goto(project_url)
+    page.wait_for_selector("[data-testid=items]")
     before = float(figure(page, "progress").rstrip("%"))
 
     # On a phone, record an inspection with a photo.

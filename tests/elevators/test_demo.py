@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from anju.elevators import demo, queries
 from anju.elevators.models import CostPlan, ElevatorProject, SavedTable, Status
@@ -30,6 +31,9 @@ def test_demo_elevators_are_loaded_once_and_add_up():
     assert jindun.count() == 2 and all(p.status == Status.OPERATING and p.plans.count() == 1 for p in jindun)
     live = ElevatorProject.objects.get(status=Status.CONSULTING)
     assert live.storeys == 6 and not live.unit.has_elevator and live.households.count() >= 10
+    # Planned from the day the demo is loaded, not from 2021: it reads as current, never years late.
+    ahead = live.planned_completion - timezone.localdate()
+    assert datetime.timedelta(days=270) <= ahead <= datetime.timedelta(days=340)
     for plan in CostPlan.objects.all():
         assert sum(s["amount"] for s in plan.shares) == plan.net
         assert all(s["amount"] == 0 for s in plan.shares if s["floor"] == 1)

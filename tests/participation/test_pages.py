@@ -334,3 +334,26 @@ def test_the_branch_page_refuses_the_people_the_api_refuses(client, world, subdi
     client.post(reverse("participation:organisation_act", args=[branch.pk, "volunteer"]), {"person": world.owner_a.pk, "role": "speaker"})
     response = client.post(act, {**hours, "person": world.owner_a.pk}, follow=True)
     assert world.compound_a.activities.count() == 1 and "已保存" in response.content.decode()
+
+
+def test_the_visit_form_names_the_signed_in_volunteer_as_visitor(client, world, volunteer_a):
+    volunteer_a.anju_profile.display_name = "黎建国"
+    volunteer_a.anju_profile.save()
+    login(client, volunteer_a)
+    page = client.get(reverse("participation:household_visits", args=[world.household_a.pk])).content.decode()
+    assert re.search(r'<input[^>]*name="visitors"[^>]*value="黎建国"', page)
+    # A second visitor is typed next to it; what is posted is what is saved.
+    response = client.post(reverse("participation:household_visits", args=[world.household_a.pk]), {
+        "visited_on": timezone.localdate().isoformat(), "visitors": "黎建国、李华", "renovation": "yes", "elevator": "no"})
+    assert response.status_code == 302 and world.household_a.visits.get().visitors == "黎建国、李华"
+
+
+def test_the_admin_link_shows_only_to_those_who_may_use_the_admin(client, world, staff_a, volunteer_a):
+    login(client, staff_a)
+    assert "管理后台" in client.get(reverse("participation:index")).content.decode()
+    client.logout()
+    volunteer_a.is_staff = False  # as the demo's volunteer: no admin
+    volunteer_a.save()
+    login(client, volunteer_a)
+    page = client.get(reverse("participation:visits")).content.decode()
+    assert "管理后台" not in page and client.get("/admin/").status_code == 302

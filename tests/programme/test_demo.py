@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import pytest
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
-from anju.programme import demo
-from anju.programme.models import AnnualPlan, ItemKind, Project, ProjectKind, StageKind
+from anju.core.scoping import Scope
+from anju.programme import demo, queries
+from anju.programme.models import AnnualPlan, ItemKind, Project, ProjectKind, Stage
 from anju.roster import demo as roster_demo
 
 pytestmark = pytest.mark.django_db
@@ -39,23 +42,32 @@ def test_2020_nine_compounds_all_complete(demo_db):
     assert set(Project.objects.filter(year=2020).values_list("progress", flat=True)) == {Decimal(100)}
 
 
-def test_2021_ten_compounds_tendered_and_building(demo_db):
+def test_2021_ten_compounds_finished_as_the_article_expected(demo_db):
     f = _figures(2021)
-    assert (f["n"], f["buildings"], f["households"], f["done"]) == (10, 28, 1010, 0)
+    assert (f["n"], f["buildings"], f["households"], f["done"]) == (10, 28, 1010, 10)
     assert Decimal(f["area"]).quantize(Decimal("0.01")) == Decimal("149100.00")
     for project in Project.objects.filter(year=2021, kind=ProjectKind.COMPREHENSIVE):
         stages = {s.kind: s for s in project.stages.all()}
-        assert all(stages[k].done for k in ("survey", "consultation", "design", "tender"))
-        assert not stages["construction"].done and str(stages["construction"].planned_end) == "2021-12-31"
-        assert project.current_stage == StageKind.CONSTRUCTION
+        assert all(s.done for s in stages.values())
+        # Built by the end of 2021 as the article expected, accepted early in 2022.
+        assert datetime.date(2021, 12, 1) <= stages["construction"].actual_end <= datetime.date(2021, 12, 31)
+        assert project.completed_on.year == 2022 and project.progress == 100
         assert {i.name for i in project.items.all()} == {
             "燃气管道改造", "下水道改造", "楼顶防水", "消防安全设施", "无障碍通道", "节能设施", "路灯", "停车位", "围墙修缮"}
 
 
-def test_wangjiao_water_supply_under_construction(demo_db):
+def test_no_stage_of_the_article_s_projects_is_overdue_today(demo_db):
+    today = timezone.localdate()
+    assert not queries.overdue_stages(Scope(everything=True), today).exists()
+    for stage in Stage.objects.filter(project__year__in=(2020, 2021)):
+        assert stage.done and stage.actual_start <= stage.actual_end < today
+        assert stage.signed_off_at.date() > stage.actual_end and stage.signed_off_at.date() < today
+
+
+def test_wangjiao_water_supply_done(demo_db):
     water = Project.objects.get(compound__name="旺角家园", kind=ProjectKind.SPECIAL)
     assert (water.households, water.people) == (369, 1200)
-    assert water.current_stage == StageKind.CONSTRUCTION and 0 < water.progress < 100
+    assert water.completed and water.progress == 100
     assert water.items.get().kind == ItemKind.WATER
 
 

@@ -18,10 +18,14 @@
     if (select) window.location = select.getAttribute("data-navigate") + encodeURIComponent(select.value);
   });
 
-  // <form data-confirm="question">: asks before an irreversible step.
+  // <form data-confirm="question"> or <button data-confirm="question">: asks before an irreversible
+  // step, naming what will happen. The button's question wins (a form may have several buttons).
+  // Without script the form simply submits: the server's rules still hold.
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    var question = form.getAttribute && form.getAttribute("data-confirm");
+    var button = event.submitter;
+    var question = (button && button.getAttribute && button.getAttribute("data-confirm")) ||
+                   (form.getAttribute && form.getAttribute("data-confirm"));
     if (question && !window.confirm(question)) event.preventDefault();
   });
 
