@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 import hashlib
 import io
+import re
+import subprocess
 
 import pytest
 from django.urls import reverse
@@ -141,6 +143,36 @@ def test_the_notice_pdf_and_the_public_list_carry_the_same_digest(client, vote6,
     login(client, staff_a)
     pdf = client.get(reverse("consultations:notice", args=[c.pk]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def pdf_text(content: bytes) -> str:
+    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True).stdout.decode()
+
+
+def test_the_notice_reads_as_a_chinese_poster_with_issuer_date_seal_and_phone(client, vote6, staff_a):
+    c = vote6.consultation
+    community = c.compound.community
+    community.phone = "0719-8651216"
+    community.save(update_fields=["phone"])
+    q = c.questions.get()
+    for h, a in zip(vote6.households, ["yes"] * 3 + ["no"] + ["yes"] * 2, strict=True):
+        services.ballot_cast(consultation=c, household=h, answers={str(q.pk): a}, channel="paper", actor=SYSTEM)
+    services.consultation_close(consultation=c, actor=SYSTEM)
+    login(client, staff_a)
+    client.cookies["django_language"] = "en"  # a staff member reading English still prints a Chinese poster
+    text = pdf_text(client.get(reverse("consultations:notice", args=[c.pk])).content)
+    flat = re.sub(r"\s+", "", text)
+    for label in ("参与表决的专有部分面积", "参与表决的业主人数", "同意的专有部分面积", "同意的业主人数"):
+        assert label in flat, label
+    # Floors 1-6 have 61..66 ㎡: 381.00 ㎡ in all; five owners (floors 5 and 6 are one).
+    assert "381.00㎡/381.00㎡（100.00%）" in flat and "5人/5人（100.00%）" in flat
+    assert "≥2/3" in flat and "≥3/4" in flat and "满足" in flat
+    assert "甲社区居民委员会" in flat and "（盖章）" in flat and "联系电话：0719-8651216" in flat
+    assert timezone.localdate().strftime("%Y年") in flat and "第1页共1页" in flat
+    assert re.search(r"[0-9a-f]{64}", text) and "64 位摘要" in text
+    # No code key, no Python value, no English sentence on the poster.
+    assert not re.search(r"participation_|approval_|True|False|None|Fraction|>=|SHA", text)
+    assert not re.search(r"[A-Za-z]{4,}", re.sub(r"https?://\S+|[0-9a-f]{64}", "", text)), text
 
 
 def test_letters_for_the_whole_consultation_are_a_background_job(client, vote6, staff_a,
