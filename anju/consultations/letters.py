@@ -15,6 +15,7 @@ from anju.consultations import queries, services
 from anju.consultations.models import Consultation, Elector
 from anju.core.audit import Actor
 from anju.core.pdf import issuing_unit, qr_svg, render_pdf
+from anju.roster.models import Household
 
 
 def letter_url(base_url: str, code: str) -> str:
@@ -29,10 +30,12 @@ def render_letters(consultation: Consultation, base_url: str, *, electors: list[
     The households' earlier letters stop working once this returns (a reprint revokes them)."""
     services.letters_printable(consultation)
     issued = services.letter_codes(electors)
+    homes = Household.objects.select_related("unit__building").in_bulk([e.household_id for e in electors])
     pages = []
     for i, (e, code) in enumerate(issued, 1):
         url = letter_url(base_url, code)
-        pages.append({"elector": e, "url": url, "qr": qr_svg(url, size_mm=38), "code": services.format_code(code)})
+        pages.append({"elector": e, "room": homes[e.household_id].room_label, "url": url, "qr": qr_svg(url, size_mm=38),
+                      "code": services.format_code(code)})
         if progress:
             progress(i, len(issued))
     pdf = render_pdf("consultations/print/letters.html", {

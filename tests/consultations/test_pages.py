@@ -20,6 +20,7 @@ from anju.core.errors import Conflict
 from anju.core.models import Job
 from tests.consultations.conftest import issue_letter, make_unit_vote
 from tests.factories import PASSWORD, SYSTEM
+from tests.printed import assert_official, give_phone
 
 
 def link(v, key="3-2-301"):
@@ -193,10 +194,14 @@ def test_public_list_is_only_for_closed_consultations(client, vote6):
 
 
 def test_a_single_letter_pdf(client, vote6, staff_a):
+    give_phone(vote6.consultation.compound.community)
     login(client, staff_a)
-    e = vote6.consultation.electors.first()
+    e = vote6.consultation.electors.get(key="3-2-301")
     r = client.post(reverse("consultations:letter_pdf", args=[vote6.consultation.pk]), {"elector": e.pk})
     assert r.status_code == 200 and r.content.startswith(b"%PDF")
+    text = pdf_text(r.content)
+    assert "甲小区3栋2单元301室业主" in re.sub(r"\s+", "", text) and "3-2-301" not in text
+    assert_official(text, issuer="甲社区居民委员会")
 
 
 def test_open_ballots_publish_the_list_by_room_and_say_so(client, vote6, staff_a):
