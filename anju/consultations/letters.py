@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.urls import reverse
+from django.utils import translation
 
 from anju.consultations import queries, services
 from anju.consultations.models import Consultation, Elector
 from anju.core.audit import Actor
-from anju.core.pdf import qr_svg, render_pdf
+from anju.core.pdf import issuing_unit, qr_svg, render_pdf
+from anju.roster.models import Household
 
 
 def letter_url(base_url: str, code: str) -> str:
@@ -28,15 +30,17 @@ def render_letters(consultation: Consultation, base_url: str, *, electors: list[
     The households' earlier letters stop working once this returns (a reprint revokes them)."""
     services.letters_printable(consultation)
     issued = services.letter_codes(electors)
+    homes = Household.objects.select_related("unit__building").in_bulk([e.household_id for e in electors])
     pages = []
     for i, (e, code) in enumerate(issued, 1):
         url = letter_url(base_url, code)
-        pages.append({"elector": e, "url": url, "qr": qr_svg(url, size_mm=38), "code": services.format_code(code)})
+        pages.append({"elector": e, "room": homes[e.household_id].room_label, "url": url, "qr": qr_svg(url, size_mm=38),
+                      "code": services.format_code(code)})
         if progress:
             progress(i, len(issued))
     pdf = render_pdf("consultations/print/letters.html", {
         "consultation": consultation, "pages": pages, "questions": list(consultation.questions.all()),
-        "subdistrict": consultation.subdistrict,
+        "subdistrict": consultation.subdistrict, **issuing_unit(consultation.compound),
         "entry_url": base_url.rstrip("/") + reverse("consultations:vote"),
     })
     services.letters_record(consultation=consultation, issued=issued, actor=actor, reason=reason)
@@ -50,8 +54,10 @@ def render_notice(consultation: Consultation, public_url: str) -> bytes:
     tally = queries.tally(consultation)
     services.notice_check(consultation, tally)
     lines = queries.canonical_lines(consultation)
-    return render_pdf("consultations/print/notice.html", {
-        "consultation": consultation, "tally": tally, "digest": queries.digest(lines),
-        "households": len(lines), "public_url": public_url, "qr": qr_svg(public_url, size_mm=28),
-        "canonical_form": queries.canonical_form(consultation), "subdistrict": consultation.subdistrict,
-    })
+    with translation.override("zh-hans"):  # a Chinese poster whatever the staff member's language
+        return render_pdf("consultations/print/notice.html", {
+            "consultation": consultation, "tally": tally, "digest": queries.digest(lines),
+            "households": len(lines), "public_url": public_url, "qr": qr_svg(public_url, size_mm=28),
+            "canonical_form": queries.canonical_form(consultation), "subdistrict": consultation.subdistrict,
+            **issuing_unit(consultation.compound),
+        })

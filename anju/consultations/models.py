@@ -155,6 +155,11 @@ class Elector(models.Model):
     def __str__(self) -> str:
         return self.key
 
+    @property
+    def room_label(self) -> str:
+        """The room as the resident reads it, 3栋2单元301室 (`key`, 3-2-301, is the digest's sort key)."""
+        return self.household.room_label
+
 
 class Letter(models.Model):
     """A household's printed letter. Its voting code is random (100 bits), exists in clear only on the

@@ -7,12 +7,15 @@ wrong characters in WeasyPrint (see shared/recipes.md), so print templates never
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import io
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 FONT_FILES = {400: "400Regular/NotoSansSC_400Regular.ttf", 700: "700Bold/NotoSansSC_700Bold.ttf"}
@@ -34,6 +37,42 @@ def font_face_css() -> str:
         f'@font-face {{ font-family: "Anju Print SC"; src: url("{font_path(w).as_uri()}"); font-weight: {w}; }}'
         for w in FONT_FILES
     )
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """Who signs and stamps a printed document, when it was issued, and whom to call."""
+
+    name: str
+    issued: dt.date
+    phone: str
+
+    def css(self, text: str) -> SafeString:
+        """`text` as a CSS string for a page-margin box (the template's <style> is not HTML-escaped)."""
+        clean = "".join(ch for ch in text if ch >= " ").replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ")
+        return mark_safe(f'"{clean}"')
+
+    @property
+    def css_name(self) -> SafeString:
+        return self.css(self.name)
+
+    @property
+    def css_phone(self) -> SafeString:
+        return self.css(f"联系电话：{self.phone}" if self.phone else "")
+
+
+def issuing_unit(place: Any, *, issued: dt.date | dt.datetime | None = None, name: str = "") -> dict[str, Issuer]:
+    """The `issuer` context of print_base.html for a compound, community or sub-district.
+
+    A compound's documents are issued by its community's residents' committee (居民委员会); the phone
+    falls back to the sub-district's when the community has none. Duck-typed on the roster models
+    (`issuer`, `phone`, `community`, `subdistrict`), since core imports no app."""
+    unit = getattr(place, "community", None) or place
+    phone = unit.phone or getattr(getattr(unit, "subdistrict", None), "phone", "")
+    day = issued if issued is not None else timezone.localdate()
+    if isinstance(day, dt.datetime):
+        day = timezone.localdate(day) if timezone.is_aware(day) else day.date()
+    return {"issuer": Issuer(name=name or unit.issuer, issued=day, phone=phone)}
 
 
 def render_pdf(template_name: str, context: dict[str, Any], *, request: Any = None) -> bytes:

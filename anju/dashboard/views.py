@@ -16,7 +16,7 @@ from anju.core.audit import Actor
 from anju.core.bounds import parse_id
 from anju.core.exports import export_made, provenance_for
 from anju.core.formatting import wan
-from anju.core.pdf import render_pdf
+from anju.core.pdf import issuing_unit, render_pdf
 from anju.core.scoping import Scope, scope_of
 from anju.dashboard import queries, tables
 from anju.domain.progress import percent
@@ -203,6 +203,7 @@ def report(request: HttpRequest, year: int) -> HttpResponse:
         "svg_height": 10 * len(year_stages) + 6,
         "items_year": programme.items_by_kind(level.scope, year), "budget_wan": wan(year_figures.budget_fen),
         "special_year": [p for p in context["special"] if p.year == year],
+        **issuing_unit(level.compound or level.community or level.subdistrict),
     })
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(f'{level.name}{year}年度改造报告.pdf')}"

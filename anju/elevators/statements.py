@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from anju.core.pdf import print_context, render_pdf
+from anju.core.pdf import issuing_unit, print_context, render_pdf
 from anju.elevators import queries
 from anju.elevators.models import CostPlan
 from anju.roster.models import Household, Person
@@ -60,7 +60,7 @@ def statement_pages(plan: CostPlan, household_ids: list[int] | None = None) -> l
     pages = []
     for share in sorted(wanted, key=lambda s: (s["floor"], s["room"])):
         pages.append({
-            "share": share,
+            "share": share, "room": f"{share['room_code']}室",  # the stored key reads 3栋2单元501; paper says 室
             "owners": [{"name": p.name, "phone": p.phone_masked} for p in owners.get(share["household"], [])],
             "running": running.get(share["room"]),
             "rides": rides.get(share["household"]) if basis == "rides" else None,
@@ -73,7 +73,8 @@ def _context(plan: CostPlan, pages: list[dict[str, Any]]) -> dict[str, Any]:
     doc = plan.inputs
     return {
         "plan": plan, "project": project, "compound": project.unit.building.compound,
-        "subdistrict": project.unit.building.compound.subdistrict, "pages": pages, "costs": doc.get("costs", []),
+        "subdistrict": project.unit.building.compound.subdistrict, **issuing_unit(project.unit.building.compound),
+        "pages": pages, "costs": doc.get("costs", []),
         "subsidies": doc.get("subsidies", []),
         "money_rows": list(zip_longest(doc.get("costs", []), doc.get("subsidies", []))), "method_explained": method_explained(plan),
         "running_items": [(i["name"], i["amount"]) for i in project.running_costs],

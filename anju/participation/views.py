@@ -21,7 +21,7 @@ from anju.core.bounds import parse_id
 from anju.core.errors import Forbidden, ValidationFailed
 from anju.core.models import AuditEvent
 from anju.core.pages import attempt
-from anju.core.pdf import qr_svg, render_pdf
+from anju.core.pdf import issuing_unit, qr_svg, render_pdf
 from anju.core.scoping import scope_of
 from anju.participation import forms, queries, services
 from anju.participation.access import (
@@ -219,6 +219,7 @@ def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     images = [(Path(i.image.path).as_uri(), i.caption) for i in queries.images_not_in_body(node)]
     pdf = render_pdf("participation/print/notice.html", {
         "n": node, "images": images, "body_html": queries.body_for_print(node), **links,
+        **issuing_unit(node.compound, issued=node.published_at or node.created, name=node.issuer),
         "qr_notice": qr_svg(links["public_url"], size_mm=26), "qr_suggest": qr_svg(links["suggest_url"], size_mm=26),
     })
     response = HttpResponse(pdf, content_type="application/pdf")

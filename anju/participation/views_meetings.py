@@ -17,7 +17,7 @@ from anju.core.audit import Actor
 from anju.core.bounds import parse_id
 from anju.core.errors import ValidationFailed
 from anju.core.pages import attempt
-from anju.core.pdf import render_pdf
+from anju.core.pdf import issuing_unit, render_pdf
 from anju.core.scoping import scope_of
 from anju.participation import forms, queries, services
 from anju.participation.access import (
@@ -133,7 +133,7 @@ def meeting_signin(request: HttpRequest, pk: int) -> HttpResponse:
     """The sign-in sheet (签到表): every invited household with a column for the signature."""
     m = access_meeting(request.user, pk, action=Action.VIEW)
     invited = m.invited.select_related("unit__building").order_by("unit__building_id", "unit_id", "floor", "room")
-    pdf = render_pdf("participation/print/signin.html", {"m": m, "invited": invited})
+    pdf = render_pdf("participation/print/signin.html", {"m": m, "invited": invited, **issuing_unit(m.compound)})
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote('签到表-' + m.topic + '.pdf')}"
     return response

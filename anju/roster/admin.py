@@ -31,7 +31,7 @@ from anju.roster.models import (
 
 @admin.register(Subdistrict)
 class SubdistrictAdmin(ScopedAdmin):
-    list_display = ["name", "city", "district"]
+    list_display = ["name", "city", "district", "issuing_name", "phone"]
     search_fields = ["name"]
 
     def has_add_permission(self, request) -> bool:
@@ -40,7 +40,7 @@ class SubdistrictAdmin(ScopedAdmin):
 
 @admin.register(Community)
 class CommunityAdmin(ScopedAdmin):
-    list_display = ["name", "subdistrict"]
+    list_display = ["name", "subdistrict", "issuing_name", "phone"]
     search_fields = ["name"]
 
 

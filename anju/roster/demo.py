@@ -40,6 +40,9 @@ from anju.roster.models import (
 SEED = 20211231
 SUBDISTRICT = "南庄坪街道"
 COMMUNITIES = ("南庄坪社区", "永康社区")
+# Printed documents sign with the office's name and give its phone (十堰市: area code 0719; fictional numbers).
+SUBDISTRICT_PHONE = "0719-8651203"
+COMMUNITY_PHONES = {"南庄坪社区": "0719-8651216", "永康社区": "0719-8653307"}
 TOTAL_COMPOUNDS, TOTAL_BUILDINGS, TOTAL_GROSS_AREA = 42, 170, Decimal("417870.00")
 DEMO_PASSWORD = "anju-demo-2021"
 
@@ -219,7 +222,10 @@ def load_demo() -> Subdistrict:
     rng = random.Random(SEED)
     actor = Actor.system("demo")
     sd = services.subdistrict_create(name=SUBDISTRICT, city="十堰市", district="茅箭区", actor=actor)
-    communities = {name: Community.objects.create(subdistrict=sd, name=name) for name in COMMUNITIES}
+    Subdistrict.objects.filter(pk=sd.pk).update(phone=SUBDISTRICT_PHONE)
+    sd.phone = SUBDISTRICT_PHONE
+    communities = {name: Community.objects.create(subdistrict=sd, name=name, phone=COMMUNITY_PHONES[name])
+                   for name in COMMUNITIES}
     people = _People(rng, sd)
     for group in GROUPS:
         planned = _plan_group(group, rng)

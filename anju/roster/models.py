@@ -26,6 +26,9 @@ class Subdistrict(models.Model):
     name = models.CharField(_("街道名称"), max_length=60, unique=True)
     district = models.CharField(_("所属区县"), max_length=60, blank=True)
     city = models.CharField(_("所属城市"), max_length=60, blank=True)
+    # The name a printed document is signed and stamped with; blank means "<name>办事处".
+    issuing_name = models.CharField(_("落款单位"), max_length=80, blank=True, help_text=_("留空则为“街道名称＋办事处”"))
+    phone = models.CharField(_("联系电话"), max_length=40, blank=True)
 
     scope_paths = ScopePaths(subdistrict="id", community=None, compound=None)
     objects = ScopedQuerySet.as_manager()
@@ -38,10 +41,18 @@ class Subdistrict(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def issuer(self) -> str:
+        """The issuing unit as it signs: 南庄坪街道办事处."""
+        return self.issuing_name or f"{self.name}办事处"
+
 
 class Community(models.Model):
     subdistrict = models.ForeignKey(Subdistrict, on_delete=models.PROTECT, related_name="communities", verbose_name=_("街道"))
     name = models.CharField(_("社区名称"), max_length=60)
+    # The name a printed document is signed and stamped with; blank means "<name>居民委员会".
+    issuing_name = models.CharField(_("落款单位"), max_length=80, blank=True, help_text=_("留空则为“社区名称＋居民委员会”"))
+    phone = models.CharField(_("联系电话"), max_length=40, blank=True)
 
     scope_paths = ScopePaths(subdistrict="subdistrict_id", community="id", compound=None)
     objects = ScopedQuerySet.as_manager()
@@ -54,6 +65,11 @@ class Community(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def issuer(self) -> str:
+        """The issuing unit as it signs: 南庄坪社区居民委员会."""
+        return self.issuing_name or f"{self.name}居民委员会"
 
 
 class Compound(models.Model):
@@ -169,6 +185,11 @@ class Household(models.Model):
     def room_code(self) -> str:
         """The form offices write: 3栋2单元501."""
         return f"{self.unit.building.number}栋{self.unit.number}单元{self.room}"
+
+    @property
+    def room_label(self) -> str:
+        """The form people read on paper: 3栋2单元501室 (`room_code` stays the search/API key)."""
+        return f"{self.room_code}室"
 
 
 class PersonQuerySet(ScopedQuerySet):

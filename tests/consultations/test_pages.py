@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 import hashlib
 import io
+import re
+import subprocess
 
 import pytest
 from django.urls import reverse
@@ -18,6 +20,7 @@ from anju.core.errors import Conflict
 from anju.core.models import Job
 from tests.consultations.conftest import issue_letter, make_unit_vote
 from tests.factories import PASSWORD, SYSTEM
+from tests.printed import assert_official, give_phone
 
 
 def link(v, key="3-2-301"):
@@ -32,7 +35,8 @@ def login(client, user):
 def test_a_resident_votes_from_the_letter_link_and_sees_a_receipt(client, vote6):
     link_url, e = link(vote6)
     page = client.get(link_url, follow=True)
-    assert "业主姓名" in page.content.decode() and "3-2-301" in page.content.decode()
+    assert "业主姓名" in page.content.decode() and "甲小区3栋2单元301室" in page.content.decode()
+    assert "3-2-301" not in page.content.decode()  # the digest's sort key is not what a resident reads
     url = reverse("consultations:vote")
     wrong = client.post(url, {"step": "identity", "name": "业主3", "number": vote6.owners[1].id_number})
     assert wrong.status_code == 400 and "不符" in wrong.content.decode()
@@ -143,6 +147,36 @@ def test_the_notice_pdf_and_the_public_list_carry_the_same_digest(client, vote6,
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 
 
+def pdf_text(content: bytes) -> str:
+    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True).stdout.decode()
+
+
+def test_the_notice_reads_as_a_chinese_poster_with_issuer_date_seal_and_phone(client, vote6, staff_a):
+    c = vote6.consultation
+    community = c.compound.community
+    community.phone = "0719-8651216"
+    community.save(update_fields=["phone"])
+    q = c.questions.get()
+    for h, a in zip(vote6.households, ["yes"] * 3 + ["no"] + ["yes"] * 2, strict=True):
+        services.ballot_cast(consultation=c, household=h, answers={str(q.pk): a}, channel="paper", actor=SYSTEM)
+    services.consultation_close(consultation=c, actor=SYSTEM)
+    login(client, staff_a)
+    client.cookies["django_language"] = "en"  # a staff member reading English still prints a Chinese poster
+    text = pdf_text(client.get(reverse("consultations:notice", args=[c.pk])).content)
+    flat = re.sub(r"\s+", "", text)
+    for label in ("参与表决的专有部分面积", "参与表决的业主人数", "同意的专有部分面积", "同意的业主人数"):
+        assert label in flat, label
+    # Floors 1-6 have 61..66 ㎡: 381.00 ㎡ in all; five owners (floors 5 and 6 are one).
+    assert "381.00㎡/381.00㎡（100.00%）" in flat and "5人/5人（100.00%）" in flat
+    assert "≥2/3" in flat and "≥3/4" in flat and "满足" in flat
+    assert "甲社区居民委员会" in flat and "（盖章）" in flat and "联系电话：0719-8651216" in flat
+    assert timezone.localdate().strftime("%Y年") in flat and "第1页共1页" in flat
+    assert re.search(r"[0-9a-f]{64}", text) and "64 位摘要" in text
+    # No code key, no Python value, no English sentence on the poster.
+    assert not re.search(r"participation_|approval_|True|False|None|Fraction|>=|SHA", text)
+    assert not re.search(r"[A-Za-z]{4,}", re.sub(r"https?://\S+|[0-9a-f]{64}", "", text)), text
+
+
 def test_letters_for_the_whole_consultation_are_a_background_job(client, vote6, staff_a,
                                                                  django_capture_on_commit_callbacks):
     login(client, staff_a)
@@ -161,10 +195,14 @@ def test_public_list_is_only_for_closed_consultations(client, vote6):
 
 
 def test_a_single_letter_pdf(client, vote6, staff_a):
+    give_phone(vote6.consultation.compound.community)
     login(client, staff_a)
-    e = vote6.consultation.electors.first()
+    e = vote6.consultation.electors.get(key="3-2-301")
     r = client.post(reverse("consultations:letter_pdf", args=[vote6.consultation.pk]), {"elector": e.pk})
     assert r.status_code == 200 and r.content.startswith(b"%PDF")
+    text = pdf_text(r.content)
+    assert "甲小区3栋2单元301室业主" in re.sub(r"\s+", "", text) and "3-2-301" not in text
+    assert_official(text, issuer="甲社区居民委员会")
 
 
 def test_open_ballots_publish_the_list_by_room_and_say_so(client, vote6, staff_a):

@@ -14,6 +14,7 @@ from anju.consultations import services as consultation_services
 from anju.consultations.models import Channel
 from anju.core.audit import Actor
 from tests.consultations.conftest import make_unit_vote
+from tests.printed import assert_official
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +93,9 @@ def test_the_dashboard_shows_approval_rates(client, subdistrict_staff, world):
     assert "100.0" in rows
 
 
-def test_the_annual_report_is_a_pdf(client, subdistrict_staff, project_a, project_b, tmp_path):
+def test_the_annual_report_is_a_pdf(client, world, subdistrict_staff, project_a, project_b, tmp_path):
+    world.subdistrict.phone = "0719-8651203"
+    world.subdistrict.save(update_fields=["phone"])
     client.force_login(subdistrict_staff)
     response = client.get(reverse("dashboard:report", args=[2021]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
@@ -104,6 +107,7 @@ def test_the_annual_report_is_a_pdf(client, subdistrict_staff, project_a, projec
     assert embedded and all("Anju-Print-SC" in name for name in embedded), fonts  # the bundled CJK font, no fallback
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert "2021年度老旧小区改造报告" in text
+    assert_official(text, issuer="测试街道办事处", phone="0719-8651203")
     assert client.get(reverse("dashboard:report", args=[1999])).status_code == 404
 
 

@@ -32,7 +32,7 @@ def test_staff_log_in_switch_language_and_find_a_household(desktop, live_server,
     assert results.count() == 1
     results.first.click()
     page.wait_for_selector("[data-testid=room-code]")
-    assert page.locator("[data-testid=room-code]").inner_text() == "3栋1单元501"
+    assert page.locator("[data-testid=room-code]").inner_text() == "3栋1单元501室"
     assert page.locator("text=王秀兰").first.is_visible()
 
 

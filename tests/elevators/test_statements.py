@@ -15,6 +15,7 @@ from anju.core.models import Job, JobStatus
 from anju.core.pdf import font_path
 from anju.elevators import queries, services
 from tests.factories import SYSTEM
+from tests.printed import assert_official, give_phone
 
 pytestmark = pytest.mark.django_db
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
@@ -41,6 +42,7 @@ def pages_of(pdf: bytes, tmp_path: Path) -> int:
 
 @needs_poppler
 def test_one_households_statement_is_a_chinese_pdf_with_its_room_and_amount(client, plan_a, world, staff_a, tmp_path):
+    give_phone(world.community_a)
     client.force_login(staff_a)
     share = next(s for s in plan_a.shares if s["room"] == "501")
     response = client.get(reverse("elevators:statement", args=[plan_a.pk, share["household"]]))
@@ -48,7 +50,8 @@ def test_one_households_statement_is_a_chinese_pdf_with_its_room_and_amount(clie
     pdf = response.content
     assert pdf.startswith(b"%PDF")
     text = text_of(pdf, tmp_path)
-    assert "3栋1单元501" in text
+    assert "3栋1单元501室" in text
+    assert_official(text, issuer="甲社区居民委员会")
     from anju.domain.costshare import format_yuan
 
     assert format_yuan(share["amount"]) in text

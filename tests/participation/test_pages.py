@@ -14,6 +14,7 @@ from anju.participation import queries, services
 from anju.participation.models import Notice, Suggestion, SuggestionStatus
 from tests.factories import PASSWORD, SYSTEM
 from tests.participation.conftest import jpeg_bytes
+from tests.printed import assert_official, give_phone
 
 pytestmark = pytest.mark.django_db
 
@@ -153,11 +154,13 @@ def pdf_text(content: bytes, tmp_path) -> str:
 def test_sign_in_sheet_lists_invited_households(client, world, staff_a, tmp_path):
     m = services.meeting_create(compound=world.compound_a, starts_at=timezone.now(), place="活动室", topic="加装电梯恳谈", actor=SYSTEM)
     services.meeting_invite(meeting=m, households=[world.household_a], actor=SYSTEM)
+    give_phone(world.community_a)
     login(client, staff_a)
     response = client.get(reverse("participation:meeting_signin", args=[m.pk]))
     assert response["Content-Type"] == "application/pdf"
     text = pdf_text(response.content, tmp_path)
-    assert "签到表" in text and "3栋1单元501" in text and "签名" in text and "加装电梯恳谈" in text
+    assert "签到表" in text and "3栋1单元501室" in text and "签名" in text and "加装电梯恳谈" in text
+    assert_official(text, issuer="甲社区居民委员会")
 
 
 def test_notice_pdf_has_the_text_and_qr_codes(client, world, staff_a, tmp_path):
@@ -165,10 +168,12 @@ def test_notice_pdf_has_the_text_and_qr_codes(client, world, staff_a, tmp_path):
                              body_html="<p>周六上午停水检修</p><script>alert(1)</script>", actor=SYSTEM)
     services.notice_publish(notice=n, actor=SYSTEM)
     services.notice_add_image(notice=n, name="a.jpg", data=jpeg_bytes(), actor=SYSTEM)
+    give_phone(world.community_a)
     login(client, staff_a)
     response = client.get(reverse("participation:notice_pdf", args=[n.pk]))
     text = pdf_text(response.content, tmp_path)
     assert "停水通知" in text and "周六上午停水检修" in text and "alert" not in text
+    assert_official(text, issuer="甲社区居民委员会")
     assert f"/participation/n/{n.pk}/" in text.replace("\n", "") and "扫码提建议" in text
     # The QR codes are inline SVG (no text to extract): the printed HTML carries both.
     from django.template.loader import render_to_string

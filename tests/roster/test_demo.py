@@ -26,6 +26,11 @@ def test_demo_totals_equal_the_article():
     total = queries.grand_total(queries.totals_by(EVERYTHING, "community", Q(compound__subdistrict=sd)))
     assert (total.compounds, total.buildings, total.gross_area) == (42, 170, Decimal("417870.00"))
     assert sorted(sd.communities.values_list("name", flat=True)) == sorted(["南庄坪社区", "永康社区"])
+    # Printed documents sign as the office and give a phone to call.
+    sd.refresh_from_db()
+    assert sd.issuer == "南庄坪街道办事处" and sd.phone.startswith("0719-8")
+    assert {c.issuer for c in sd.communities.all()} == {"南庄坪社区居民委员会", "永康社区居民委员会"}
+    assert all(c.phone.startswith("0719-8") for c in sd.communities.all())
     assert all(c.year_built < 2010 for c in Compound.objects.all())
 
     y2020 = totals_of(demo.PROGRAMME_2020)

@@ -40,6 +40,14 @@ def test_staff_see_full_phone_volunteers_see_it_masked(client, world, staff_a, v
     assert world.owner_a.id_number[:4] + "**********" + world.owner_a.id_number[-4:] in page
 
 
+def test_pages_name_a_room_as_people_write_it(client, world, staff_a):
+    client.force_login(staff_a)
+    page = client.get(reverse("roster:household", args=[world.household_a.pk])).content.decode()
+    assert '<span data-testid="room-code">3栋1单元501室</span>' in page
+    found = client.get(reverse("roster:search"), {"q": "3-1-501"}).content.decode()
+    assert "3栋1单元501室" in found
+
+
 def test_list_pages_run_a_fixed_number_of_queries(client, world, subdistrict_staff, django_assert_max_num_queries):
     client.force_login(subdistrict_staff)
     with django_assert_max_num_queries(12):

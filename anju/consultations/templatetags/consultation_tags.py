@@ -8,7 +8,7 @@ from django import template
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from anju.core.formatting import percent
+from anju.core.formatting import area, count, percent
 
 register = template.Library()
 
@@ -29,6 +29,30 @@ UNIT_LABELS = {"zh": {"m2": "㎡", "owners": "人", "households": "户"}, "en": 
 def condition_label(name: str) -> str:
     """The rule condition in words a civil servant uses (the engine's key otherwise)."""
     return str(CONDITION_LABELS.get(name, name))
+
+
+@register.filter
+def condition_figures(cond: Any) -> str:
+    """A condition's exact figures for a notice board: "1,234.50 ㎡ / 1,500.00 ㎡（82.30%）"."""
+    unit = UNIT_LABELS["zh"].get(cond.unit, "")
+    if cond.unit == "m2":
+        figures = f"{area(cond.numerator)} / {area(cond.denominator)}"
+    else:
+        figures = f"{count(cond.numerator)} {unit} / {count(cond.denominator)} {unit}"
+    return f"{figures}（{percent(cond.ratio, 2)}）" if cond.denominator else figures
+
+
+@register.filter
+def condition_requirement(cond: Any) -> str:
+    """The bound in the words of the Civil Code: "≥ 2/3", "过半数", "无人反对", "全部同意"."""
+    if cond.name == "no_objection":
+        return "无人反对"
+    if cond.name == "all_approve":
+        return "全部同意"
+    bound = Fraction(cond.bound)
+    if cond.required.startswith(">="):
+        return f"≥ {bound}"
+    return "过半数" if bound == Fraction(1, 2) else f"> {bound}"
 
 
 @register.filter
