@@ -286,7 +286,7 @@ def branch_totals(branch: PartyOrganisation) -> dict[str, Decimal | int]:
             "entries": agg["n"]}
 
 
-LEVEL_ORDER = {OrgLevel.SUBDISTRICT: 0, OrgLevel.COMMUNITY: 1, OrgLevel.BRANCH: 2}
+LEVEL_ORDER: dict[str, int] = {OrgLevel.SUBDISTRICT: 0, OrgLevel.COMMUNITY: 1, OrgLevel.BRANCH: 2}
 
 
 def party_tree(orgs: list[PartyOrganisation]) -> list[PartyOrganisation]:
