@@ -38,7 +38,11 @@ if PRODUCTION:
         raise ImproperlyConfigured("ANJU_ENV=production 时必须设置 ANJU_DATA_KEY（32 位以上的随机字符） / "
                                    "ANJU_DATA_KEY must be set (32+ random characters) when ANJU_ENV=production")
 
-DEBUG = os.environ.get("ANJU_DEBUG", "0" if PRODUCTION else "1") == "1"
+# Off unless ANJU_DEBUG=1, the demo (`make demo`, `anju serve`) included: a mistake then shows the
+# app's own 404/500 page in the user's language (anju/core/errors_views.py), never settings and data.
+DEBUG = os.environ.get("ANJU_DEBUG", "0") == "1"
+# What DEBUG used to default to outside production; the development cache and audit defaults keep it.
+_DEVELOPMENT = os.environ.get("ANJU_DEBUG", "0" if PRODUCTION else "1") == "1"
 ALLOWED_HOSTS = [h for h in os.environ.get("ANJU_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("ANJU_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -198,7 +202,7 @@ ANJU_VOTE_ADDRESS_WINDOW = int(os.environ.get("ANJU_VOTE_ADDRESS_WINDOW", "3600"
 ANJU_SESSION_IDLE_MINUTES = int(os.environ.get("ANJU_SESSION_IDLE_MINUTES", "120"))
 # An audit action that no app declares (anju/<app>/audit_actions.py) fails the write in development and
 # tests; in production it is written and logged, so a forgotten declaration never loses a change.
-ANJU_AUDIT_STRICT = os.environ.get("ANJU_AUDIT_STRICT", "1" if DEBUG else "0") == "1"
+ANJU_AUDIT_STRICT = os.environ.get("ANJU_AUDIT_STRICT", "1" if _DEVELOPMENT else "0") == "1"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -217,6 +221,9 @@ try:  # so the static check and whitenoise find their folders before the first `
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 except OSError:
     pass
+# Whitenoise serves collected files (`anju demo` collects them) and, outside production, the apps'
+# own static folders as well, so a page is styled with DEBUG off even before the first collectstatic.
+WHITENOISE_USE_FINDERS = not PRODUCTION
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -232,7 +239,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 if ANJU_CACHE_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": ANJU_CACHE_URL,
                           "KEY_PREFIX": ANJU_CACHE_KEY_PREFIX}}
-if not DEBUG and not ANJU_CACHE_URL and "sqlite3" in DATABASES["default"]["ENGINE"]:
+if not _DEVELOPMENT and not ANJU_CACHE_URL and "sqlite3" in DATABASES["default"]["ENGINE"]:
     # Cached figures are shared by the workers of one machine (rate limits have their own table).
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "anju_cache"}}
 

@@ -22,3 +22,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]
+
+# With DEBUG off, what no view answered is the app's own page in the user's language (JSON under /api/).
+handler400 = "anju.core.errors_views.bad_request"
+handler403 = "anju.core.errors_views.permission_denied"
+handler404 = "anju.core.errors_views.page_not_found"
+handler500 = "anju.core.errors_views.server_error"

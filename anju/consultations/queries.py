@@ -472,6 +472,7 @@ class ApprovalRate:
     approval: Fraction  # yes / participating households
     passed: bool
     pending: bool = False  # an owner's flats voted differently: no result until staff settle it (neither passed nor failed)
+    final: bool = True  # closed or past its closing time; an open vote has live figures and no result yet
 
 
 def approval_rates(scope: Scope) -> list[ApprovalRate]:
@@ -482,6 +483,7 @@ def approval_rates(scope: Scope) -> list[ApprovalRate]:
     for c in consultations:
         people = electors(c)
         current = current_answers(c)
+        final = is_final(c)
         for q in c.questions.all():
             if q.kind != QuestionKind.YES_NO:
                 continue
@@ -490,11 +492,11 @@ def approval_rates(scope: Scope) -> list[ApprovalRate]:
             yes = sum(a == "yes" for a in answers)
             households = engine_households(q, people, current)
             try:
-                passed, pending = evaluate(households, parse_rule(q), closed=is_final(c)).passed, False
+                passed, pending = evaluate(households, parse_rule(q), closed=final).passed, False
             except DomainError:
                 passed, pending = False, bool(households) and bool(engine_owner_conflicts(households))
             out.append(ApprovalRate(c.pk, c.title, c.compound.name, q.text, yes, len(answers), len(people),
-                                    Fraction(yes, len(answers)) if answers else Fraction(0), passed, pending))
+                                    Fraction(yes, len(answers)) if answers else Fraction(0), passed, pending, final))
     return out
 
 

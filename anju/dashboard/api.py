@@ -38,6 +38,7 @@ class ApprovalCountsOut(Schema):
     passed: int
     failed: int
     pending: int = Field(..., description="blocked by an owner whose flats voted differently, until staff settle it")
+    open: int = Field(0, description="still open for ballots: live figures, no result yet (never counted as failed)")
 
 
 class FiguresOut(Schema):

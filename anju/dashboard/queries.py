@@ -78,20 +78,23 @@ def approval_rates(scope: Scope) -> list[ApprovalRate]:
     return rates
 
 
-PASSED, FAILED, PENDING = "passed", "failed", "pending"
+PASSED, FAILED, PENDING, OPEN = "passed", "failed", "pending", "open"
 
 
 def approval_status(rate: ApprovalRate) -> str:
-    """passed, failed, or pending: an owner's flats voted differently and staff have not settled which
-    vote stands, so the question has no result yet (neither passed nor failed)."""
+    """passed or failed once the vote is final; open (进行中) while ballots may still come in, whatever the
+    live figures say; pending when an owner's flats voted differently and staff have not settled which
+    vote stands (no result until then, open or not: staff must act)."""
     if rate.pending:
         return PENDING
+    if not rate.final:
+        return OPEN
     return PASSED if rate.passed else FAILED
 
 
 def approval_counts(rates: list[ApprovalRate]) -> dict[str, int]:
-    """How many questions passed, failed and wait for staff; the three add up to the questions."""
-    counts = {PASSED: 0, FAILED: 0, PENDING: 0}
+    """How many questions passed, failed, are still open and wait for staff; the four add up to the questions."""
+    counts = {PASSED: 0, FAILED: 0, OPEN: 0, PENDING: 0}
     for rate in rates:
         counts[approval_status(rate)] += 1
     return counts

@@ -113,7 +113,7 @@ def stranded(scope: Scope, params: QueryDict, limit: int | None) -> Table:
 
 
 APPROVAL_LABELS = {queries.PASSED: gettext_lazy("通过"), queries.FAILED: gettext_lazy("未通过"),
-                   queries.PENDING: gettext_lazy("待处理")}
+                   queries.OPEN: gettext_lazy("进行中"), queries.PENDING: gettext_lazy("待处理")}
 
 
 def approvals(scope: Scope, params: QueryDict, limit: int | None) -> Table:

@@ -26,6 +26,7 @@ from anju.participation.models import (
     Membership,
     Notice,
     NoticeImage,
+    OrgLevel,
     PartyOrganisation,
     Pledge,
     PledgeStatus,
@@ -212,11 +213,16 @@ def households_not_visited(scope: Scope, compound: Compound) -> QuerySet[Househo
         .select_related("unit__building").order_by("unit__building_id", "unit_id", "floor", "room")
 
 
+def visited_households(households: QuerySet[Household]) -> int:
+    """How many of these households have at least one visit record: the one count behind every 走访户数
+    (the visits pages and the party pages), households not visits, so a second visit counts once."""
+    return households.filter(Exists(Visit.objects.filter(household=OuterRef("pk")))).count()
+
+
 def visit_coverage(scope: Scope, compound: Compound) -> tuple[int, int]:
     """(visited households, all households) of a compound."""
     households = Household.objects.within(scope).filter(compound=compound)
-    visited = households.filter(Exists(Visit.objects.filter(household=OuterRef("pk")))).count()
-    return visited, households.count()
+    return visited_households(households), households.count()
 
 
 def visit_tally(scope: Scope, compound: Compound) -> list[tuple[str, str, dict[str, int]]]:
@@ -262,9 +268,45 @@ def branch_activities(branch: PartyOrganisation) -> QuerySet[Activity]:
     return Activity.objects.filter(subdistrict_id=branch.subdistrict_id)
 
 
+def organisation_households(org: PartyOrganisation) -> QuerySet[Household]:
+    """The households of an organisation's own area: a branch's compound, a community's, or the sub-district."""
+    if org.compound_id:
+        return Household.objects.filter(compound_id=org.compound_id)
+    if org.community_id:
+        return Household.objects.filter(compound__community_id=org.community_id)
+    return Household.objects.filter(compound__community__subdistrict_id=org.subdistrict_id)
+
+
 def branch_totals(branch: PartyOrganisation) -> dict[str, Decimal | int]:
+    """Service hours and entries logged in the organisation's area; `visits` is its households with a visit
+    record (as the visits page counts them), `reported_visits` what service entries say they visited."""
     agg = branch_activities(branch).aggregate(h=Sum("hours"), v=Sum("visits"), n=Count("id"))
-    return {"hours": _hours(agg["h"]), "visits": agg["v"] or 0, "entries": agg["n"]}
+    return {"hours": _hours(agg["h"]), "visits": visited_households(organisation_households(branch)),
+            "households": organisation_households(branch).count(), "reported_visits": agg["v"] or 0,
+            "entries": agg["n"]}
+
+
+LEVEL_ORDER: dict[str, int] = {OrgLevel.SUBDISTRICT: 0, OrgLevel.COMMUNITY: 1, OrgLevel.BRANCH: 2}
+
+
+def party_tree(orgs: list[PartyOrganisation]) -> list[PartyOrganisation]:
+    """街道党工委 → 社区党委 → 小区党支部, each followed by its own children (depth first, by id).
+
+    An organisation whose parent is not in the list (outside the reader's scope) starts a tree of its own.
+    """
+    present = {o.pk for o in orgs}
+    children: dict[int | None, list[PartyOrganisation]] = {}
+    for o in orgs:
+        children.setdefault(o.parent_id if o.parent_id in present else None, []).append(o)
+    out: list[PartyOrganisation] = []
+
+    def walk(parent: int | None) -> None:
+        for o in sorted(children.get(parent, []), key=lambda o: (LEVEL_ORDER.get(o.level, 9), o.pk)):
+            out.append(o)
+            walk(o.pk)
+
+    walk(None)
+    return out
 
 
 def totals_per_organisation(orgs: QuerySet[PartyOrganisation]) -> dict[int, dict]:

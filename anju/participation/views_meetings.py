@@ -198,8 +198,8 @@ def party(request: HttpRequest) -> HttpResponse:
         # Ancestors stay visible so the three levels read as one tree.
         ancestors = PartyOrganisation.objects.filter(subdistrict_id=scope.subdistrict_id, level=OrgLevel.SUBDISTRICT)
         orgs = list(ancestors) + [o for o in orgs if o.level != OrgLevel.SUBDISTRICT]
-    totals = {o.pk: queries.branch_totals(o) for o in orgs}
-    return render(request, "participation/party.html", {"orgs": [(o, totals[o.pk]) for o in orgs]})
+    return render(request, "participation/party.html",
+                  {"orgs": [(o, queries.branch_totals(o)) for o in queries.party_tree(orgs)]})
 
 
 @login_required

@@ -48,7 +48,8 @@ def deploy_check(tmp_path, env: dict[str, str], *, migrate: bool = True) -> tupl
 
 
 def test_development_settings_are_called_unsafe_for_deployment(tmp_path):
-    code, found = deploy_check(tmp_path, {"ANJU_ENV": "development"})
+    # DEBUG is off by default even in development (the demo shows the app's own error pages); ANJU_DEBUG=1 is named.
+    code, found = deploy_check(tmp_path, {"ANJU_ENV": "development", "ANJU_DEBUG": "1"})
     assert code != 0
     assert {"anju.E001", "anju.E002", "anju.W001", "anju.W002", "anju.W005"} <= set(found)
     for message in found.values():  # one line, Chinese then English

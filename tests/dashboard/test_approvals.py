@@ -1,5 +1,6 @@
 """A question blocked by an owner whose flats voted differently is pending on the dashboard, not failed:
-it links to the page where staff settle it, and it counts neither as passed nor as failed."""
+it links to the page where staff settle it, and it counts neither as passed nor as failed. An open vote
+is 进行中 with its live figures: only a closed (or past its closing time) vote has passed or failed."""
 
 from __future__ import annotations
 
@@ -77,6 +78,9 @@ def test_once_settled_the_question_has_a_result_again(client, subdistrict_staff,
                                    reason="电话向业主本人核实，同意", actor=Actor.of(staff_a))
     client.force_login(subdistrict_staff)
     html = client.get(reverse("dashboard:index")).content.decode()
+    assert statuses(html) == ["open"]  # settled, and still open for ballots: 进行中, not 未通过
+    services.consultation_close(consultation=c, actor=Actor.of(staff_a))
+    html = client.get(reverse("dashboard:index")).content.decode()
     assert statuses(html) == ["failed"]  # 2 of 6 households: far from the thresholds, so 未通过
     assert reverse("consultations:detail", args=[c.pk]) in html
     assert reverse("consultations:owner_conflicts", args=[c.pk]) not in html
@@ -84,27 +88,49 @@ def test_once_settled_the_question_has_a_result_again(client, subdistrict_staff,
     assert (f["approvals-passed"], f["approvals-failed"], f["approvals-pending"]) == ("0", "1", "0")
 
 
-def test_an_ordinary_failure_stays_failed(client, subdistrict_staff, world):
+def test_an_ordinary_failure_stays_failed(client, subdistrict_staff, staff_a, world):
     v = make_unit_vote(world)
     cast(v, 1, "no")
+    services.consultation_close(consultation=v.consultation, actor=Actor.of(staff_a))
     client.force_login(subdistrict_staff)
     assert statuses(client.get(reverse("dashboard:index")).content.decode()) == ["failed"]
 
 
-def _rate(passed: bool, pending: bool) -> ApprovalRate:
-    return ApprovalRate(1, "表决", "甲小区", "加装电梯", 1, 2, 6, 0, passed and not pending, pending)
+def test_an_open_vote_is_in_progress_with_its_live_figures_never_failed(client, subdistrict_staff, world):
+    """Before: one "no" in an open vote of six households showed ✘ 未通过 and counted as failed."""
+    v = make_unit_vote(world)
+    cast(v, 1, "no")
+    cast(v, 2, "yes")
+    client.force_login(subdistrict_staff)
+    html = client.get(reverse("dashboard:index")).content.decode()
+    assert statuses(html) == ["open"]
+    assert "进行中" in html and "✘" not in html
+    assert ">1/2/6<" in html  # yes / answered / eligible households, live
+    f = figures(html)
+    assert (f["approvals-passed"], f["approvals-failed"], f["approvals-open"], f["approvals-pending"]) == ("0", "0", "1", "0")
+    url = reverse("dashboard:rows", args=["approvals"])
+    assert int(re.search(r'data-testid="row-count">(\d+)<', client.get(f"{url}?status=open").content.decode()).group(1)) == 1
+    assert int(re.search(r'data-testid="row-count">(\d+)<', client.get(f"{url}?status=failed").content.decode()).group(1)) == 0
+    body = client.get("/api/dashboard/figures").json()
+    assert body["approvals"] == {"passed": 0, "failed": 0, "open": 1, "pending": 0}
 
 
-@given(st.lists(st.tuples(st.booleans(), st.booleans()), max_size=30))
-def test_every_question_is_counted_once_as_passed_failed_or_pending(flags):
-    rates = [_rate(passed, pending) for passed, pending in flags]
+def _rate(passed: bool, pending: bool, final: bool = True) -> ApprovalRate:
+    return ApprovalRate(1, "表决", "甲小区", "加装电梯", 1, 2, 6, 0, passed and not pending, pending, final)
+
+
+@given(st.lists(st.tuples(st.booleans(), st.booleans(), st.booleans()), max_size=30))
+def test_every_question_is_counted_once_as_passed_failed_open_or_pending(flags):
+    rates = [_rate(passed, pending, final) for passed, pending, final in flags]
     counts = queries.approval_counts(rates)
     assert sum(counts.values()) == len(rates)
-    assert counts["pending"] == sum(pending for _passed, pending in flags)
-    assert counts["passed"] == sum(passed and not pending for passed, pending in flags)
+    assert counts["pending"] == sum(pending for _passed, pending, _final in flags)
+    assert counts["open"] == sum(not pending and not final for _passed, pending, final in flags)
+    assert counts["passed"] == sum(passed and not pending and final for passed, pending, final in flags)
+    assert counts["failed"] == sum(not passed and not pending and final for passed, pending, final in flags)
 
 
 def test_the_api_counts_the_pending_question(client, subdistrict_staff, disputed):
     client.force_login(subdistrict_staff)
     body = client.get("/api/dashboard/figures").json()
-    assert body["approvals"] == {"passed": 0, "failed": 0, "pending": 1}
+    assert body["approvals"] == {"passed": 0, "failed": 0, "open": 0, "pending": 1}

@@ -38,7 +38,8 @@ class OrganisationOut(Schema):
     community_id: int | None
     compound_id: int | None
     hours: Decimal
-    visits: int
+    visits: int  # households of its area with a visit record, as the visits page counts them
+    households: int
 
     @staticmethod
     def resolve_hours(obj: PartyOrganisation) -> Decimal:
@@ -47,6 +48,10 @@ class OrganisationOut(Schema):
     @staticmethod
     def resolve_visits(obj: PartyOrganisation) -> int:
         return int(_totals(obj)["visits"])
+
+    @staticmethod
+    def resolve_households(obj: PartyOrganisation) -> int:
+        return int(_totals(obj)["households"])
 
 
 class PledgeOut(Schema):
@@ -161,7 +166,7 @@ class PledgeIn(Schema):
 
 @router.get("/party/organisations", response=list[OrganisationOut], operation_id=operation_id("list_organisations"))
 def list_organisations(request: HttpRequest) -> list[PartyOrganisation]:
-    return list(PartyOrganisation.objects.visible_to(request.user))
+    return queries.party_tree(list(PartyOrganisation.objects.visible_to(request.user)))  # the page's order
 
 
 @router.get("/party/organisations/{pk}", response=OrganisationDetailOut, operation_id=operation_id("organisation_detail"))
