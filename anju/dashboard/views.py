@@ -94,17 +94,17 @@ def _charts(level: Level, years, stages, overdue, items) -> dict:
         "years": {
             "labels": [str(y.year) for y in years],
             "series": [
-                {"name": _("计划小区"), "data": [y.compounds for y in years], "links": [f"{rows}?{q}&year={y.year}" for y in years]},
+                {"name": _("计划小区"), "data": [y.compounds for y in years], "links": [f"{rows}?{q}&year={y.year}&kind=comprehensive" for y in years]},
                 {"name": _("完成小区"), "data": [y.done_compounds for y in years],
-                 "links": [f"{rows}?{q}&year={y.year}&done=1" for y in years]},
+                 "links": [f"{rows}?{q}&year={y.year}&kind=comprehensive&done=1" for y in years]},
             ],
         },
         "households": {
             "labels": [str(y.year) for y in years],
             "series": [
-                {"name": _("计划户数"), "data": [y.households for y in years], "links": [f"{rows}?{q}&year={y.year}" for y in years]},
+                {"name": _("计划户数"), "data": [y.households for y in years], "links": [f"{rows}?{q}&year={y.year}&kind=comprehensive" for y in years]},
                 {"name": _("完成户数"), "data": [y.done_households for y in years],
-                 "links": [f"{rows}?{q}&year={y.year}&done=1" for y in years]},
+                 "links": [f"{rows}?{q}&year={y.year}&kind=comprehensive&done=1" for y in years]},
             ],
         },
         "stages": {"labels": [b.label for b in stages], "series": [{"name": _("项目数"), "data": [b.count for b in stages],
