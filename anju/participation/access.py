@@ -24,7 +24,11 @@ from anju.participation.models import (
     Suggestion,
     SuggestionPhoto,
 )
-from anju.roster.models import Building, Community, Compound, Household, Person
+
+# Compounds and households are the roster's to reach; participation's pages use the same rule.
+from anju.roster.access import access_compound as access_compound
+from anju.roster.access import access_household as access_household
+from anju.roster.models import Building, Community, Compound, Person
 
 if TYPE_CHECKING:
     from anju.core.access import User
@@ -89,10 +93,6 @@ def access_followup(user: User, pk: int, *, action: Action, meeting: Meeting) ->
 
 # ---------------------------------------------------------------- places and people
 
-def access_compound(user: User, pk: int, *, action: Action) -> Compound:
-    return fetch(Compound.objects.all(), user, pk, action=action, zh="找不到该小区", en="No such compound")
-
-
 def assignee_community(pk: int, *, suggestion: Suggestion) -> Community:
     """A community a suggestion may be passed on to: any of its sub-district, whatever the caller's own scope."""
     found = Community.objects.filter(pk=pk, subdistrict_id=suggestion.subdistrict_id).first()
@@ -116,11 +116,6 @@ def access_building(user: User, pk: int, *, action: Action, compound: Compound) 
         raise NotFound("找不到该楼栋", "No such building")
     _allowed(user, action)
     return found
-
-
-def access_household(user: User, pk: int, *, action: Action) -> Household:
-    return fetch(Household.objects.select_related("compound", "unit__building"), user, pk, action=action,
-                 zh="找不到该户", en="No such household")
 
 
 def access_person(user: User, pk: int, *, action: Action, subdistrict_id: int) -> Person:
