@@ -6,11 +6,12 @@ from django.db import OperationalError
 from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.security import SessionAuth
+from redis.exceptions import RedisError
 
 from anju.accounts.api import TokenAuth
 from anju.consultations.api import router as consultations_router
 from anju.core.errors import AnjuError
-from anju.core.middleware import BUSY, RETRY_AFTER_SECONDS, is_busy
+from anju.core.middleware import BUSY, RETRY_AFTER_SECONDS, is_busy, is_store_down, store_down_response
 from anju.dashboard.api import router as dashboard_router
 from anju.elevators.api import router as elevators_router
 from anju.participation.api import router as participation_router
@@ -39,6 +40,13 @@ def database_busy(request: HttpRequest, exc: OperationalError):
     response = anju_error(request, BUSY)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+@api.exception_handler(RedisError)
+def store_down(request: HttpRequest, exc: RedisError):
+    if not is_store_down(exc):
+        raise exc
+    return store_down_response(request, exc)
 
 
 api.add_router("/roster/", roster_router)

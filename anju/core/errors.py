@@ -62,6 +62,12 @@ class Busy(AnjuError):
     status = 503
 
 
+class Unavailable(AnjuError):
+    """A shared service the request needs (Redis: rate limits, cache) cannot be reached; nothing was done."""
+
+    status = 503
+
+
 def user_message(error: Exception) -> str:
     """The message of an AnjuError or DomainError in the active language."""
     if isinstance(error, (AnjuError, DomainError)):

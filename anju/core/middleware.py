@@ -13,6 +13,7 @@ in text and fails the query), and a multipart body whose boundary is missing or 
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Callable, Iterator
 from urllib.parse import urlencode
@@ -26,7 +27,9 @@ from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.translation import get_language
 
-from anju.core.errors import AnjuError, Busy, ValidationFailed
+from anju.core.errors import AnjuError, Busy, Unavailable, ValidationFailed
+
+logger = logging.getLogger(__name__)
 
 BUSY = Busy(
     "系统正忙（可能正在导入大批台账数据），刚才的操作没有完成，请过一两分钟再试。",
@@ -34,11 +37,34 @@ BUSY = Busy(
     "Please try again in a minute or two.",
 )
 RETRY_AFTER_SECONDS = 60
+# Fail closed: without the shared store a login or a letter code cannot be counted, so it is not tried.
+STORE_DOWN = Unavailable(
+    "系统暂时无法使用（共享服务未连接），刚才的操作没有完成，请稍后再试；如持续出现，请联系系统管理员。",
+    "The system is temporarily unavailable (a shared service cannot be reached); what you just did was not "
+    "completed. Please try again shortly, and tell the administrator if it persists.",
+)
+STORE_RETRY_AFTER_SECONDS = 30
 
 
 def is_busy(exception: BaseException) -> bool:
     """SQLite's own words when the write lock stayed taken past the busy timeout."""
     return isinstance(exception, OperationalError) and "database is locked" in str(exception)
+
+
+def is_store_down(exception: BaseException) -> bool:
+    """Redis refused, timed out or dropped the connection (rate limits, the cache)."""
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    return isinstance(exception, (RedisConnectionError, RedisTimeoutError))
+
+
+def store_down_response(request: HttpRequest, exception: BaseException) -> HttpResponse:
+    # The address only: the exception text is the store's, never a user's input or personal data.
+    logger.error("shared store unreachable: %s", type(exception).__name__)
+    response = error_response(request, STORE_DOWN)
+    response["Retry-After"] = str(STORE_RETRY_AFTER_SECONDS)
+    return response
 
 
 class AnjuErrorMiddleware:
@@ -53,6 +79,8 @@ class AnjuErrorMiddleware:
             response = self.process_exception(request, BUSY)
             response["Retry-After"] = str(RETRY_AFTER_SECONDS)
             return response
+        if is_store_down(exception):
+            return store_down_response(request, exception)
         if not isinstance(exception, AnjuError):
             return None
         return error_response(request, exception)
