@@ -210,3 +210,36 @@ def mask_phone(phone: str | None) -> str:
         area, subscriber = normal.split("-")
         return f"{area}-****{subscriber[-2:]}"
     return f"{normal[:3]}****{normal[-4:]}"
+
+
+# 统一社会信用代码 (GB 32100-2015): 18 characters from 31 (no I, O, S, V, Z); the 18th is a check
+# character over the first 17 with weights 3^i mod 31.
+_CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_CREDIT_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
+
+
+def credit_check_char(first17: str) -> str:
+    """The check character of the first 17 characters of a unified social credit code."""
+    total = sum(_CREDIT_CHARS.index(c) * w for c, w in zip(first17, _CREDIT_WEIGHTS, strict=True))
+    return _CREDIT_CHARS[(31 - total % 31) % 31]
+
+
+def normalize_credit_code(raw: str) -> str:
+    """A unified social credit code in capitals without spaces, or DomainError naming what is wrong."""
+    code = _fold(raw).translate(_SEPARATORS).upper() if raw else ""
+    if len(code) != 18:
+        raise DomainError(f"统一社会信用代码应为 18 位，现为 {len(code)} 位。",
+                          f"A unified social credit code has 18 characters, not {len(code)}.", field="credit_code")
+    wrong = sorted({c for c in code if c not in _CREDIT_CHARS})
+    if wrong:
+        raise DomainError(f"统一社会信用代码含有不允许的字符：{'、'.join(wrong)}（不使用 I、O、S、V、Z）。",
+                          f"Characters not used in credit codes: {', '.join(wrong)} (no I, O, S, V, Z).",
+                          field="credit_code")
+    if not code[2:8].isdigit():
+        raise DomainError("统一社会信用代码第 3 至 8 位应为行政区划代码（数字）。",
+                          "Characters 3 to 8 of a credit code are the region code (digits).", field="credit_code")
+    if credit_check_char(code[:17]) != code[17]:
+        raise DomainError("统一社会信用代码校验位不对，请核对营业执照。",
+                          "The check character of the credit code is wrong; check the business licence.",
+                          field="credit_code")
+    return code

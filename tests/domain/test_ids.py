@@ -11,10 +11,12 @@ from hypothesis import strategies as st
 from anju.domain.errors import DomainError
 from anju.domain.ids import (
     birth_date_from_id,
+    credit_check_char,
     id_check_char,
     make_id_number,
     mask_id_number,
     mask_phone,
+    normalize_credit_code,
     normalize_id_number,
     normalize_phone,
     sex_from_id,
@@ -216,3 +218,39 @@ class TestMasking:
         masked = mask_phone(phone)
         assert masked == f"{area}-****{subscriber[-2:]}"
         assert sum(c.isdigit() for c in masked) == len(area) + 2
+
+
+# --- unified social credit codes (GB 32100-2015) ---------------------------------------------------
+
+CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+
+@pytest.mark.parametrize(("first17", "check"), [
+    # Published as codes issued before the standard whose printed check character differs from the
+    # computed one (which the publisher gives: 1, R, J); the computation is the standard's.
+    ("91350100M0001TGQX", "1"), ("91350211M0000XUF4", "R"), ("91350203M0001FUE2", "J"),
+])
+def test_the_credit_check_character_is_computed_as_the_standard_says(first17, check):
+    assert credit_check_char(first17) == check
+
+
+def test_a_credit_code_is_normalised_and_checked():
+    code = "91350100M0001TGQX1"
+    assert normalize_credit_code(" 9135 0100-M0001TGQX1 ".lower()) == code
+    for bad, words in (("91350100M0001TGQX", "18 位"), ("91350100M0001TGQXM", "校验位"),
+                       ("9135O100M0001TGQX1", "不允许的字符"), ("91ABCDEFM0001TGQX1", "行政区划")):
+        with pytest.raises(DomainError) as error:
+            normalize_credit_code(bad)
+        assert words in error.value.zh and error.value.field == "credit_code"
+
+
+@given(st.text(alphabet=CREDIT_CHARS, min_size=2, max_size=2), st.text(alphabet="0123456789", min_size=6, max_size=6),
+       st.text(alphabet=CREDIT_CHARS, min_size=9, max_size=9))
+def test_every_code_with_its_check_character_passes_and_any_other_fails(head, region, body):
+    first17 = head + region + body
+    good = first17 + credit_check_char(first17)
+    assert normalize_credit_code(good) == good
+    for other in CREDIT_CHARS:
+        if other != good[17]:
+            with pytest.raises(DomainError):
+                normalize_credit_code(first17 + other)
