@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "anju.consultations",
     "anju.programme",
     "anju.participation",
+    "anju.stewardship",
     "anju.dashboard",
     "anju",  # the shell, last: its `demo` command loads every app's demo data
 ]

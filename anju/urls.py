@@ -16,6 +16,7 @@ urlpatterns = [
     path("consultations/", include("anju.consultations.urls")),
     path("programme/", include("anju.programme.urls")),
     path("participation/", include("anju.participation.urls")),
+    path("stewardship/", include("anju.stewardship.urls")),
     path("dashboard/", include("anju.dashboard.urls")),
     path("", include("anju.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

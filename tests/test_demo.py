@@ -46,3 +46,26 @@ def test_running_the_demo_twice_changes_nothing(demo_db):
     again = run_demo()
     assert "already loaded" in again
     assert [m.objects.count() for m in (Consultation, Notice, Stage, AuditEvent)] == before
+
+
+def test_stewardship_after_the_works_reads_as_the_article_says(demo_db):
+    from django.utils import timezone
+
+    from anju.core.scoping import Scope
+    from anju.roster.demo import PROGRAMME_2020
+    from anju.roster.models import Subdistrict
+    from anju.stewardship import queries
+    from anju.stewardship.models import Management, Mode
+
+    sd = Subdistrict.objects.get(name="南庄坪街道")
+    scope = Scope(everything=False, subdistrict_id=sd.pk, can_edit=True, sees_personal_data=True)
+    open_2020 = Management.objects.filter(compound__name__in=PROGRAMME_2020, until__isnull=True).exclude(mode=Mode.NONE)
+    assert open_2020.count() == len(PROGRAMME_2020) - 1  # 物业管理全覆盖 under way: most, not all
+    assert "茂隆新村" in [r.compound.name for r in queries.unmanaged(scope)]
+    assert Management.objects.get(compound__name="旺角家园", until__isnull=True).mode == Mode.EMERGENCY
+    today = timezone.localdate()
+    assert queries.contracts_ending(scope, today).count() == 1
+    assert len(queries.unfiled_contracts(scope, queries.rules_for(sd.pk), today)) == 1
+    total, rows = queries.coverage(scope)
+    assert total.managed_compounds == len(PROGRAMME_2020)  # eight 2020 compounds and 旺角家园
+    assert sum(r.managed_households for _, _, r in rows) == total.managed_households

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("accounts", "roster", "consultations", "elevators", "programme", "participation", "dashboard")
-PEERS = ("roster", "consultations", "elevators", "programme", "participation")
+APPS = ("accounts", "roster", "consultations", "elevators", "programme", "participation", "stewardship", "dashboard")
+PEERS = ("roster", "consultations", "elevators", "programme", "participation", "stewardship")
 # A peer reaches another app only through these modules (or packages of that name, after a split).
 PUBLIC = ("queries", "services", "access")
 SHELL = ("anju", "anju.management", "anju.management.commands", "anju.management.commands.demo", "anju.api", "anju.urls", "anju.cli", "anju.demo", "anju.settings", "anju.wsgi")

@@ -34,6 +34,7 @@ from tests.factories import SYSTEM, make_user, make_world
 
 ROLES = ("anonymous", "volunteer", "staff_a", "staff_b", "subdistrict", "superuser")
 SIDES = ("a", "b")
+CREDIT_CODE = "91350100M0001TGQX1"  # GB 32100 check character computed (see tests/domain/test_ids.py)
 MISSING = 987_654  # an id no object has: routes whose objects the matrix does not build answer 404
 # Django's own admin and i18n views: their permissions are Django's (is_staff and model
 # permissions), tested upstream; our admin classes' scoping is tested in tests/core/test_admin_scopes.py.
@@ -86,6 +87,11 @@ RULES = {
     "logout": rule("login", "login", "login", "login", "login", "login"),
     "no": rule("405", "405", "405", "405", "405", "405"),
     "no_login": rule("login", "405", "405", "405", "405", "405"),
+    # work inside one sub-district (a superuser belongs to none): read by all of it, written by editors
+    "in_subdistrict": rule("login", "ok", "ok", "ok", "ok", "403"),
+    "editors_in_subdistrict": rule("login", "403", "ok", "ok", "ok", "403"),
+    # what binds the whole sub-district (its rule set): its own staff only
+    "subdistrict_only": rule("login", "403", "403", "403", "ok", "403"),
 }
 
 
@@ -209,6 +215,15 @@ PAGES: dict[str, Row] = {
     "participation:party": Row(NONE, "signed_in", "signed_in"),
     "participation:organisation": Row(pk("branch"), "view", "view"),
     "participation:organisation_act": Row(lambda s: {"pk": s.branch.pk, "action": "activity"}, "no_login", "view"),
+    "stewardship:index": Row(NONE, "signed_in", "signed_in"),
+    "stewardship:compound": Row(pk("compound"), "view", "view"),
+    "stewardship:management_set": Row(pk("compound"), "no_login", "edit"),
+    "stewardship:contract_create": Row(pk("compound"), "no_login", "edit"),
+    "stewardship:contract_file": Row(pk("contract"), "no_login", "edit"),
+    "stewardship:contract_terminate": Row(pk("contract"), "no_login", "edit"),
+    "stewardship:handover": Row(pk("contract"), "no_login", "edit"),
+    "stewardship:companies": Row(NONE, "signed_in", "editors_in_subdistrict"),
+    "stewardship:rules": Row(NONE, "in_subdistrict", "subdistrict_only"),
     "dashboard:index": Row(NONE, "signed_in", "signed_in"),
     "dashboard:rows": Row(lambda s: {"figure": "projects"}, "signed_in", "signed_in"),
     "dashboard:report": Row(lambda s: {"year": 2021}, "signed_in", "signed_in"),
@@ -239,6 +254,7 @@ class Side:
     meeting: Any
     branch: Any
     lock: Any  # a locked-out account of this side (b: of another sub-district), for accounts:unlock
+    contract: Any  # a property service contract of the side's compound
 
 
 def build_cast() -> tuple[dict[str, Any], dict[str, Side]]:
@@ -251,6 +267,7 @@ def build_cast() -> tuple[dict[str, Any], dict[str, Side]]:
     from anju.programme import services as programme
     from anju.programme.models import ItemKind
     from anju.roster import services as roster
+    from anju.stewardship import services as stewardship
     from tests.consultations.conftest import issue_letter
     from tests.elevators.conftest import fill_unit, make_project
 
@@ -268,6 +285,8 @@ def build_cast() -> tuple[dict[str, Any], dict[str, Side]]:
     plan = programme.plan_create(subdistrict=world.subdistrict, year=2021, actor=SYSTEM)
     top = participation.organisation_create(level=OrgLevel.SUBDISTRICT, name="街道党工委",
                                             subdistrict_id=world.subdistrict.pk, actor=SYSTEM)
+    company = stewardship.company_create(subdistrict=world.subdistrict, name="安心物业", credit_code=CREDIT_CODE,
+                                         actor=SYSTEM)
     sides = {}
     for name, community, compound, building, household, person in (
         ("a", world.community_a, world.compound_a, world.building_a, world.household_a, world.owner_a),
@@ -307,6 +326,9 @@ def build_cast() -> tuple[dict[str, Any], dict[str, Side]]:
             project=project, item=item, stage=project.stages.first(), inspection=inspection,
             suggestion=suggestion, notice=notice, meeting=meeting, branch=branch,
             lock=lockout.lock(user=locked, failures=5),
+            contract=stewardship.contract_create(
+                compound=compound, company=company, signed_on=datetime.date(2021, 1, 5),
+                starts_on=datetime.date(2021, 2, 1), ends_on=datetime.date(2024, 1, 31), fee_yuan="0.85", actor=SYSTEM),
         )
     return users, sides
 
@@ -424,6 +446,12 @@ API: dict[str, tuple[str | None, str]] = {
     "POST /api/participation/party/pledges": (None, "body"),
     "POST /api/participation/party/organisations/{pk}/members": ("branch", "body"),
     "POST /api/participation/party/volunteers": (None, "edit"),
+    "GET /api/stewardship/coverage": (None, "signed_in"),
+    "GET /api/stewardship/compounds/{pk}": ("compound", "view"),
+    "POST /api/stewardship/compounds/{pk}/management": ("compound", "edit"),
+    "POST /api/stewardship/compounds/{pk}/contracts": ("compound", "body"),
+    "POST /api/stewardship/contracts/{pk}/filing": ("contract", "edit"),
+    "GET /api/stewardship/rules": (None, "in_subdistrict"),
     "GET /api/dashboard/figures": (None, "signed_in"),
 }
 
@@ -433,6 +461,8 @@ API_QUERY: dict[str, Callable[[Side], dict[str, Any]]] = {
     "GET /api/participation/public/notices": lambda s: {"compound_id": s.compound.pk},
 }
 API_BODY: dict[str, Callable[[Side], dict[str, Any]]] = {
+    "POST /api/stewardship/compounds/{pk}/management": lambda s: {"mode": "self", "since": "2021-01-01"},
+    "POST /api/stewardship/contracts/{pk}/filing": lambda s: {"filed_on": "2021-01-20"},
     "POST /api/roster/households/search": lambda s: {"q": "501"},
     "POST /api/participation/party/activities": lambda s: {
         "person_id": s.person.pk, "compound_id": s.compound.pk, "on": "2021-03-01", "kind": "visit", "hours": "2"},

@@ -220,6 +220,10 @@ _CREDIT_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
 
 def credit_check_char(first17: str) -> str:
     """The check character of the first 17 characters of a unified social credit code."""
+    if len(first17) != 17 or any(c not in _CREDIT_CHARS for c in first17):
+        raise DomainError("计算校验位需要统一社会信用代码的前 17 位。",
+                          "The check character is computed from the first 17 characters of the code.",
+                          field="credit_code")
     total = sum(_CREDIT_CHARS.index(c) * w for c, w in zip(first17, _CREDIT_WEIGHTS, strict=True))
     return _CREDIT_CHARS[(31 - total % 31) % 31]
 

@@ -1,0 +1,47 @@
+"""Who may see and change 长效管理 records: the one place pages and the API ask.
+
+Compounds through `roster.access` (outside the scope `NotFound`, a read-only role `Forbidden`);
+choosing the sub-district's rule set and listing companies belong to sub-district staff, since a
+rule set binds every community of the sub-district.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from anju.core.access import Action, fetch, require_edit
+from anju.core.errors import Forbidden
+from anju.core.scoping import Scope, scope_of
+from anju.roster.access import access_compound
+from anju.stewardship.models import Contract, PropertyCompany
+
+if TYPE_CHECKING:
+    from anju.core.access import User
+
+__all__ = ["Action", "access_company", "access_compound", "access_contract", "require_rules_editor",
+           "require_subdistrict"]
+
+
+def access_contract(user: User, pk: int, *, action: Action) -> Contract:
+    return fetch(Contract.objects.select_related("compound", "company"), user, pk, action=action,
+                 zh="找不到该物业服务合同", en="No such contract")
+
+
+def access_company(user: User, pk: int, *, action: Action) -> PropertyCompany:
+    return fetch(PropertyCompany.objects.all(), user, pk, action=action, zh="找不到该物业服务企业", en="No such company")
+
+
+def require_subdistrict(user: User) -> Scope:
+    """The scope of a user of one sub-district (staff or volunteer); a superuser must act inside one."""
+    scope = scope_of(user)
+    if scope.subdistrict_id is None:
+        raise Forbidden("请以街道或社区工作人员的身份操作", "Do this as staff of a sub-district or community")
+    return scope
+
+
+def require_rules_editor(user: User) -> Scope:
+    """Sub-district staff choose and adjust the rule set; community staff and volunteers read it."""
+    scope = require_edit(user)
+    if scope.subdistrict_id is None or scope.community_id is not None or scope.compound_id is not None:
+        raise Forbidden("只有街道工作人员可以选择或调整规则", "Only sub-district staff may choose or adjust the rules")
+    return scope

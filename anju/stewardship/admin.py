@@ -1,0 +1,27 @@
+from django.contrib import admin
+
+from anju.core.admin import ReadOnlyScopedAdmin
+from anju.stewardship.models import Contract, Management, PropertyCompany, RuleSetVersion
+
+
+@admin.register(PropertyCompany)
+class PropertyCompanyAdmin(ReadOnlyScopedAdmin):
+    list_display = ("name", "credit_code", "contact", "phone")
+    search_fields = ("name", "credit_code")
+
+
+@admin.register(Management)
+class ManagementAdmin(ReadOnlyScopedAdmin):
+    list_display = ("compound", "mode", "company", "since", "until")
+    list_filter = ("mode",)
+
+
+@admin.register(Contract)
+class ContractAdmin(ReadOnlyScopedAdmin):
+    list_display = ("compound", "company", "starts_on", "ends_on", "filed_on", "terminated_on")
+
+
+@admin.register(RuleSetVersion)
+class RuleSetVersionAdmin(ReadOnlyScopedAdmin):
+    list_display = ("subdistrict", "base", "version", "created_at")
+    readonly_fields = ("subdistrict", "base", "version", "changes", "reason", "chosen_by", "created_at")

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class StewardshipConfig(AppConfig):
+    name = "anju.stewardship"
+    label = "stewardship"
+    verbose_name = _("长效管理")

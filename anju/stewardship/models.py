@@ -1,0 +1,157 @@
+"""长效管理: who manages each compound, under which contract, and the rule set the sub-district follows.
+
+Every record is kept (Civil Code art. 280: decisions bind owners and can be challenged in court):
+a management or a contract that ends gets an end date, never deleted. One open management per
+compound (a database constraint); contracts of one compound may not overlap (checked in the
+service under a lock on the compound).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from anju.core.scoping import ScopedQuerySet, ScopePaths
+from anju.roster.models import Compound, Subdistrict
+
+_C = "compound__"
+
+
+class RuleSetVersion(models.Model):
+    """A sub-district's rule set: a shipped one (`base`) with its own adjustments, one row per version."""
+
+    class Base(models.TextChoices):
+        NATIONAL = "national", _("全国通用规则")
+        BEIJING = "beijing", _("北京市规则")
+        SHANGHAI = "shanghai", _("上海市规则")
+
+    subdistrict = models.ForeignKey(Subdistrict, on_delete=models.PROTECT, related_name="rule_sets", verbose_name=_("街道"))
+    base = models.CharField(_("依据的规则集"), max_length=20, choices=Base.choices)
+    version = models.PositiveIntegerField(_("版本"))
+    # {figure key: value as JSON (ratios "a/b")}: the adjustments over `base`, replayed by queries.rules_for.
+    changes = models.JSONField(_("调整的数值"), default=dict, blank=True)
+    reason = models.TextField(_("理由"), blank=True)
+    chosen_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+", verbose_name=_("操作人"))
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    scope_paths = ScopePaths(subdistrict="subdistrict_id", community=None, compound=None)
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("长效管理规则集")
+        verbose_name_plural = _("长效管理规则集")
+        ordering = ["subdistrict_id", "-version"]
+        constraints = [models.UniqueConstraint(fields=["subdistrict", "version"], name="ruleset_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_base_display()} v{self.version}"
+
+
+class PropertyCompany(models.Model):
+    """A property service company (物业服务企业) working in the sub-district."""
+
+    subdistrict = models.ForeignKey(Subdistrict, on_delete=models.PROTECT, related_name="property_companies",
+                                    verbose_name=_("街道"))
+    name = models.CharField(_("企业名称"), max_length=120)
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18)
+    contact = models.CharField(_("联系人"), max_length=60, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)  # the company's line, not a person's data
+
+    scope_paths = ScopePaths(subdistrict="subdistrict_id", community=None, compound=None)
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("物业服务企业")
+        verbose_name_plural = _("物业服务企业")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["subdistrict", "credit_code"], name="company_code_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Mode(models.TextChoices):
+    MARKET = "market", _("市场化物业")
+    PUBLIC = "public", _("公益性或兜底物业")
+    SELF = "self", _("业主自管")
+    EMERGENCY = "emergency", _("应急物业")
+    NONE = "none", _("无人管理")
+
+
+MODES_WITH_COMPANY = (Mode.MARKET, Mode.PUBLIC, Mode.EMERGENCY)
+
+
+class Management(models.Model):
+    """Who manages a compound from `since` (until `until`, or still): one open row per compound."""
+
+    compound = models.ForeignKey(Compound, on_delete=models.PROTECT, related_name="managements", verbose_name=_("小区"))
+    mode = models.CharField(_("管理方式"), max_length=20, choices=Mode.choices)
+    company = models.ForeignKey(PropertyCompany, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="managements", verbose_name=_("物业服务企业"))
+    since = models.DateField(_("起始日期"))
+    until = models.DateField(_("结束日期"), null=True, blank=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    scope_paths = ScopePaths(subdistrict=_C + "subdistrict_id", community=_C + "community_id", compound="compound_id")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("小区管理方式")
+        verbose_name_plural = _("小区管理方式")
+        ordering = ["compound_id", "-since", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["compound"], condition=models.Q(until__isnull=True),
+                                    name="management_one_open_per_compound"),
+            models.CheckConstraint(condition=models.Q(until__isnull=True) | models.Q(until__gte=models.F("since")),
+                                   name="management_until_after_since"),
+            models.CheckConstraint(
+                condition=(models.Q(mode__in=[m.value for m in MODES_WITH_COMPANY], company__isnull=False)
+                           | (~models.Q(mode__in=[m.value for m in MODES_WITH_COMPANY]) & models.Q(company__isnull=True))),
+                name="management_company_matches_mode"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.compound} · {self.get_mode_display()}"
+
+
+class Contract(models.Model):
+    """A property service contract (物业服务合同) of one compound with one company."""
+
+    compound = models.ForeignKey(Compound, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("小区"))
+    company = models.ForeignKey(PropertyCompany, on_delete=models.PROTECT, related_name="contracts",
+                                verbose_name=_("物业服务企业"))
+    signed_on = models.DateField(_("签订日期"))
+    starts_on = models.DateField(_("服务起始日期"))
+    ends_on = models.DateField(_("服务截止日期"), null=True, blank=True)  # None: open-ended (Civil Code art. 948)
+    fee_fen = models.PositiveIntegerField(_("物业费（分/㎡·月）"))
+    services = models.TextField(_("服务内容"), blank=True)
+    notice_days = models.PositiveSmallIntegerField(_("合同约定的解聘通知天数"), null=True, blank=True)
+    filed_on = models.DateField(_("备案日期"), null=True, blank=True)
+    terminated_on = models.DateField(_("提前终止日期"), null=True, blank=True)
+    # Civil Code art. 949: what the outgoing manager hands back, ticked off one by one.
+    handover = models.JSONField(_("交接清单"), default=dict, blank=True)
+
+    scope_paths = ScopePaths(subdistrict=_C + "subdistrict_id", community=_C + "community_id", compound="compound_id")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("物业服务合同")
+        verbose_name_plural = _("物业服务合同")
+        ordering = ["compound_id", "-starts_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=models.F("starts_on")),
+                                   name="contract_ends_after_start"),
+        ]
+        indexes = [models.Index(fields=["compound", "starts_on"], name="contract_compound_start")]
+
+    def __str__(self) -> str:
+        return f"{self.compound} · {self.company}"
+
+    @property
+    def last_day(self) -> datetime.date | None:
+        """The last day of service: early termination, else the agreed end, else open (None)."""
+        return self.terminated_on or self.ends_on

@@ -1,0 +1,160 @@
+"""Reads of 长效管理: the rule set in force, coverage at every level, and the work lists.
+
+Coverage counts a compound as managed when its open management is anything but 无人管理; its
+households and exclusive area come from the roster in one grouped query, so the figures equal
+the rows the drill-down lists.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+
+from anju.core.scoping import Scope
+from anju.domain.stewardship import deadlines, rulesets
+from anju.domain.stewardship.deadlines import Due
+from anju.domain.stewardship.rulesets import RuleSet
+from anju.roster.models import Compound, Household
+from anju.stewardship.models import Contract, Management, Mode, RuleSetVersion
+
+ENDING_WITHIN_DAYS = 90  # the work list of contracts to renew or re-tender (Civil Code art. 947's notice)
+
+
+def current_version(subdistrict_id: int) -> RuleSetVersion | None:
+    return RuleSetVersion.objects.filter(subdistrict_id=subdistrict_id).order_by("-version").first()
+
+
+def rules_of(version: RuleSetVersion | None) -> RuleSet:
+    """The domain rule set of a stored version: its base, with its adjustments replayed."""
+    if version is None:
+        return rulesets.shipped("national")
+    rules = rulesets.shipped(version.base)
+    if version.changes:
+        rules = rulesets.adjust(rules, version.changes, reason=version.reason or "-")
+    return RuleSet(rules.key, rules.zh, rules.en, rules.figures, version.version, rules.base, rules.changes,
+                   version.reason)
+
+
+def rules_for(subdistrict_id: int | None) -> RuleSet:
+    """The rule set the sub-district follows (the national default until it picks one)."""
+    return rules_of(current_version(subdistrict_id) if subdistrict_id else None)
+
+
+@dataclass
+class Coverage:
+    """Compounds, households and exclusive area (m²), in all and under some management."""
+
+    compounds: int = 0
+    households: int = 0
+    area: Decimal = field(default_factory=lambda: Decimal("0.00"))
+    managed_compounds: int = 0
+    managed_households: int = 0
+    managed_area: Decimal = field(default_factory=lambda: Decimal("0.00"))
+    by_mode: dict[str, int] = field(default_factory=dict)
+
+    def add(self, households: int, area: Decimal, mode: str | None) -> None:
+        self.compounds += 1
+        self.households += households
+        self.area += area
+        key = mode or Mode.NONE
+        self.by_mode[key] = self.by_mode.get(key, 0) + 1
+        if key != Mode.NONE:
+            self.managed_compounds += 1
+            self.managed_households += households
+            self.managed_area += area
+
+
+def open_managements(scope: Scope) -> QuerySet[Management]:
+    return Management.objects.within(scope).filter(until__isnull=True).select_related("company")
+
+
+@dataclass(frozen=True)
+class CompoundRow:
+    compound: Compound
+    households: int
+    area: Decimal  # exclusive area, m²
+    current: Management | None  # the open management, if any
+
+    @property
+    def managed(self) -> bool:
+        return self.current is not None and self.current.mode != Mode.NONE
+
+
+def compound_rows(scope: Scope, *, community_id: int | None = None) -> list[CompoundRow]:
+    """Compounds in scope with their households, exclusive area and open management (two queries)."""
+    compounds = (Compound.objects.within(scope).select_related("community")
+                 .annotate(households_n=Count("households", distinct=True), area_m2=Sum("households__exclusive_area"))
+                 .prefetch_related(Prefetch("managements", queryset=Management.objects.filter(until__isnull=True)
+                                            .select_related("company"), to_attr="current"))
+                 .order_by("community__name", "name"))
+    if community_id:
+        compounds = compounds.filter(community_id=community_id)
+    rows = []
+    for c in compounds:
+        annotated: Any = c  # households_n, area_m2 and current are added by the query above
+        rows.append(CompoundRow(c, annotated.households_n, (annotated.area_m2 or Decimal(0)).quantize(Decimal("0.01")),
+                                next(iter(annotated.current), None)))
+    return rows
+
+
+def coverage(scope: Scope) -> tuple[Coverage, list[tuple[int, str, Coverage]]]:
+    """The total and one row per community (id, name, figures), communities by name."""
+    total: Coverage = Coverage()
+    rows: defaultdict[int, Coverage] = defaultdict(Coverage)
+    names: dict[int, str] = {}
+    for row in compound_rows(scope):
+        mode = row.current.mode if row.current else None
+        total.add(row.households, row.area, mode)
+        rows[row.compound.community_id].add(row.households, row.area, mode)
+        names[row.compound.community_id] = row.compound.community.name
+    return total, [(cid, names[cid], rows[cid]) for cid in sorted(rows, key=lambda c: names[c])]
+
+
+def unmanaged(scope: Scope, *, community_id: int | None = None) -> list[CompoundRow]:
+    """Compounds without a manager (no open management, or 无人管理): the first work list."""
+    return [r for r in compound_rows(scope, community_id=community_id) if not r.managed]
+
+
+def contracts_ending(scope: Scope, today: datetime.date, *, within: int = ENDING_WITHIN_DAYS) -> QuerySet[Contract]:
+    """Contracts whose service ends within `within` days (not terminated), soonest first."""
+    return (Contract.objects.within(scope).filter(terminated_on__isnull=True, ends_on__gte=today,
+                                                  ends_on__lte=today + datetime.timedelta(days=within))
+            .select_related("compound", "company").order_by("ends_on", "pk"))
+
+
+@dataclass(frozen=True)
+class Unfiled:
+    contract: Contract
+    due: Due | None  # None: the rule set sets no filing deadline
+
+
+def unfiled_contracts(scope: Scope, rules: RuleSet, today: datetime.date) -> list[Unfiled]:
+    """Contracts in force or to come that are not filed, with their filing deadline (most overdue first)."""
+    contracts = (Contract.objects.within(scope).filter(filed_on__isnull=True, terminated_on__isnull=True)
+                 .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today)).select_related("compound", "company"))
+    rows = [Unfiled(c, filing_due(rules, c, today)) for c in contracts]
+    return sorted(rows, key=lambda r: (r.due is None, r.due.deadline if r.due else datetime.date.max, r.contract.pk))
+
+
+def filing_due(rules: RuleSet, contract: Contract, today: datetime.date) -> Due | None:
+    if rules.value("contract_filing_days") is None:
+        return None
+    deadline = deadlines.deadline_after(rules, "contract_filing_days", contract.signed_on)
+    return deadlines.due(deadline, today, contract.filed_on)
+
+
+def contracts_of(compound: Compound) -> QuerySet[Contract]:
+    return compound.contracts.select_related("company").order_by("-starts_on", "-pk")
+
+
+def managements_of(compound: Compound) -> QuerySet[Management]:
+    return compound.managements.select_related("company").order_by("-since", "-pk")
+
+
+def households_in(compound: Compound) -> int:
+    return Household.objects.filter(compound=compound).count()
