@@ -50,10 +50,20 @@ def figure_text(figure: Figure, zh: bool = True) -> str:
     return (_UNITS if zh else _UNITS_EN)[unit].format(f"{value:,}")
 
 
+# Where each group of figures starts on the rules page (the catalogue is in this order).
+SECTIONS = {
+    "turnout_share": ("业主共同决定事项的表决", "Owners' decisions"),
+    "application_owner_share": ("成立业主大会", "Forming the owners' assembly"),
+    "committee_members_min": ("业主委员会", "The owners' committee"),
+    "interim_committee_members_min": ("物业管理委员会与应急物业", "Interim committee and emergency management"),
+    "contract_filing_days": ("物业服务合同", "Property service contracts"),
+}
+
+
 def _rows(rules: RuleSet) -> list[dict[str, Any]]:
     zh = (get_language() or "zh-hans").startswith("zh")
     return [{"key": key, "meaning": meaning, "figure": rules.figures[key], "text": figure_text(rules.figures[key], zh),
-             "source": rules.figures[key].source}
+             "source": rules.figures[key].source, "section": SECTIONS.get(key)}
             for key, meaning in CATALOGUE.items()]
 
 
@@ -78,7 +88,9 @@ def compound(request: HttpRequest, pk: int) -> HttpResponse:
     rules = queries.rules_for(node.subdistrict_id)
     managements = list(queries.managements_of(node))
     current = next((m for m in managements if m.until is None), None)
-    contracts = [(c, queries.filing_due(rules, c, today) if c.filed_on is None else None)
+    contracts = [(c, queries.filing_due(rules, c, today) if c.filed_on is None else None,
+                  (c.ends_on - today).days if c.ends_on and not c.terminated_on
+                  and 0 <= (c.ends_on - today).days <= queries.ENDING_WITHIN_DAYS else None)
                  for c in queries.contracts_of(node)]
     return render(request, "stewardship/compound.html", {
         "compound": node, "current": current, "managements": managements, "contracts": contracts,
@@ -196,7 +208,8 @@ def _posted_changes(request: HttpRequest) -> dict[str, object]:
         name = f"f_{key}"
         if meaning.unit == "flag":
             if f"{name}_shown" in request.POST:
-                changes[key] = request.POST.get(name) == "1"
+                raw = request.POST.get(name, "")
+                changes[key] = None if raw == "" else raw == "1"
         elif meaning.unit == "bars":
             if f"{name}_shown" in request.POST:
                 changes[key] = request.POST.getlist(name)

@@ -118,3 +118,15 @@ def test_a_company_is_registered_on_its_page(client, world, staff_a):
     assert "已登记物业服务企业" in response.content.decode() and CODE in response.content.decode()
     response = client.post(reverse("stewardship:companies"), {"name": "错码", "credit_code": "123"}, follow=True)
     assert "18 位" in response.content.decode()
+
+
+def test_a_contract_ending_within_90_days_says_so_on_the_compound_page(client, world, company, staff_a):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    services.contract_create(compound=world.compound_a, company=company, signed_on=today - datetime.timedelta(days=900),
+                             starts_on=today - datetime.timedelta(days=800), ends_on=today + datetime.timedelta(days=45),
+                             fee_yuan="0.80", actor=SYSTEM)
+    client.force_login(staff_a)
+    page = client.get(reverse("stewardship:compound", args=[world.compound_a.pk])).content.decode()
+    assert "45 日后到期" in page
