@@ -222,6 +222,12 @@ PAGES: dict[str, Row] = {
     "stewardship:contract_file": Row(pk("contract"), "no_login", "edit"),
     "stewardship:contract_terminate": Row(pk("contract"), "no_login", "edit"),
     "stewardship:handover": Row(pk("contract"), "no_login", "edit"),
+    "stewardship:formation": Row(pk("compound"), "view", "edit"),
+    "stewardship:formation_applicant": Row(pk("case"), "no_login", "edit"),
+    "stewardship:formation_member": Row(pk("case"), "no_login", "edit"),
+    "stewardship:formation_candidate": Row(pk("case"), "no_login", "edit"),
+    "stewardship:formation_seats": Row(pk("case"), "no_login", "edit"),
+    "stewardship:formation_step": Row(pk("case"), "no_login", "edit"),
     "stewardship:companies": Row(NONE, "signed_in", "editors_in_subdistrict"),
     "stewardship:rules": Row(NONE, "in_subdistrict", "subdistrict_only"),
     "dashboard:index": Row(NONE, "signed_in", "signed_in"),
@@ -255,6 +261,7 @@ class Side:
     branch: Any
     lock: Any  # a locked-out account of this side (b: of another sub-district), for accounts:unlock
     contract: Any  # a property service contract of the side's compound
+    case: Any  # a formation case (业主大会筹备) of the side's compound
 
 
 def build_cast() -> tuple[dict[str, Any], dict[str, Side]]:
@@ -329,6 +336,7 @@ def build_cast() -> tuple[dict[str, Any], dict[str, Side]]:
             contract=stewardship.contract_create(
                 compound=compound, company=company, signed_on=datetime.date(2021, 1, 5),
                 starts_on=datetime.date(2021, 2, 1), ends_on=datetime.date(2024, 1, 31), fee_yuan="0.85", actor=SYSTEM),
+            case=stewardship.case_open(compound=compound, applied_on=datetime.date(2021, 3, 1), actor=SYSTEM),
         )
     return users, sides
 

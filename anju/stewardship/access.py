@@ -13,18 +13,23 @@ from anju.core.access import Action, fetch, require_edit
 from anju.core.errors import Forbidden
 from anju.core.scoping import Scope, scope_of
 from anju.roster.access import access_compound
-from anju.stewardship.models import Contract, PropertyCompany
+from anju.stewardship.models import Contract, FormationCase, PropertyCompany
 
 if TYPE_CHECKING:
     from anju.core.access import User
 
-__all__ = ["Action", "access_company", "access_compound", "access_contract", "require_rules_editor",
+__all__ = ["Action", "access_case", "access_company", "access_compound", "access_contract", "require_rules_editor",
            "require_subdistrict"]
 
 
 def access_contract(user: User, pk: int, *, action: Action) -> Contract:
     return fetch(Contract.objects.select_related("compound", "company"), user, pk, action=action,
                  zh="找不到该物业服务合同", en="No such contract")
+
+
+def access_case(user: User, pk: int, *, action: Action) -> FormationCase:
+    return fetch(FormationCase.objects.select_related("compound__community"), user, pk, action=action,
+                 zh="找不到该业主大会筹备记录", en="No such formation case")
 
 
 def access_company(user: User, pk: int, *, action: Action) -> PropertyCompany:

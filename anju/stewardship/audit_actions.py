@@ -10,4 +10,5 @@ AUDIT_ACTIONS = {
     "contract_file": _("登记合同备案"),
     "contract_terminate": _("终止物业服务合同"),
     "contract_handover": _("更新交接清单"),
+    "formation_step": _("记录业主大会筹备进展"),
 }

@@ -155,3 +155,93 @@ class Contract(models.Model):
     def last_day(self) -> datetime.date | None:
         """The last day of service: early termination, else the agreed end, else open (None)."""
         return self.terminated_on or self.ends_on
+
+
+class FormationCase(models.Model):
+    """业主大会筹备: forming a compound's owners' assembly and electing its first committee, step by step.
+
+    Each step's date is recorded when it happens; its deadline comes from the sub-district's rule
+    set (queries.case_timeline), so a changed rule set moves the deadlines of open cases too.
+    """
+
+    compound = models.ForeignKey(Compound, on_delete=models.PROTECT, related_name="formation_cases", verbose_name=_("小区"))
+    applied_on = models.DateField(_("申请日期"))
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    reviewed_on = models.DateField(_("街道审核日期"), null=True, blank=True)
+    group_formed_on = models.DateField(_("筹备组成立日期"), null=True, blank=True)
+    group_published_on = models.DateField(_("筹备组名单公示日期"), null=True, blank=True)
+    assembly_planned_on = models.DateField(_("首次业主大会会议计划日期"), null=True, blank=True)
+    publicity_on = models.DateField(_("会前公示日期"), null=True, blank=True)
+    elected_on = models.DateField(_("选举日期"), null=True, blank=True)
+    first_meeting_on = models.DateField(_("业主委员会首次会议日期"), null=True, blank=True)
+    filed_on = models.DateField(_("备案日期"), null=True, blank=True)
+    seats = models.PositiveSmallIntegerField(_("应选委员人数"), null=True, blank=True)
+    closed = models.BooleanField(_("已结束"), default=False)
+
+    scope_paths = ScopePaths(subdistrict=_C + "subdistrict_id", community=_C + "community_id", compound="compound_id")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("业主大会筹备")
+        verbose_name_plural = _("业主大会筹备")
+        ordering = ["compound_id", "-applied_on", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["compound"], condition=models.Q(closed=False),
+                                               name="formation_one_open_per_compound")]
+
+    def __str__(self) -> str:
+        return f"{self.compound} · 业主大会筹备"
+
+
+class Applicant(models.Model):
+    """A household whose owners signed the application (their share is computed from the roster)."""
+
+    case = models.ForeignKey(FormationCase, on_delete=models.CASCADE, related_name="applicants", verbose_name=_("筹备"))
+    household = models.ForeignKey("roster.Household", on_delete=models.PROTECT, related_name="+", verbose_name=_("户"))
+
+    class Meta:
+        verbose_name = _("申请户")
+        verbose_name_plural = _("申请户")
+        constraints = [models.UniqueConstraint(fields=["case", "household"], name="applicant_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.household_id}"
+
+
+class GroupMember(models.Model):
+    """A member of the preparatory group: an owner from the roster, or a representative (居委会, 街道…)."""
+
+    case = models.ForeignKey(FormationCase, on_delete=models.CASCADE, related_name="members", verbose_name=_("筹备"))
+    person = models.ForeignKey("roster.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                               verbose_name=_("业主"))
+    name = models.CharField(_("姓名"), max_length=40)
+    role = models.CharField(_("身份"), max_length=40)
+    owner = models.BooleanField(_("是本小区业主"), default=False)
+    leader = models.BooleanField(_("组长"), default=False)
+
+    class Meta:
+        verbose_name = _("筹备组成员")
+        verbose_name_plural = _("筹备组成员")
+        ordering = ["-leader", "pk"]
+        constraints = [models.UniqueConstraint(fields=["case", "person"], condition=models.Q(person__isnull=False),
+                                               name="group_member_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Candidate(models.Model):
+    """A candidate for the committee: an owner, eligible under the rule set, with a written pledge."""
+
+    case = models.ForeignKey(FormationCase, on_delete=models.CASCADE, related_name="candidates", verbose_name=_("筹备"))
+    person = models.ForeignKey("roster.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("候选人"))
+    interests = models.CharField(_("申报的利害关系"), max_length=300, blank=True)
+    pledge_on = models.DateField(_("书面承诺日期"))
+
+    class Meta:
+        verbose_name = _("委员候选人")
+        verbose_name_plural = _("委员候选人")
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["case", "person"], name="candidate_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.person_id}"

@@ -11,16 +11,18 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
+from anju.consultations import services as consultation_services
 from anju.core.scoping import Scope
 from anju.domain.stewardship import deadlines, rulesets
 from anju.domain.stewardship.deadlines import Due
 from anju.domain.stewardship.rulesets import RuleSet
-from anju.roster.models import Compound, Household
-from anju.stewardship.models import Contract, Management, Mode, RuleSetVersion
+from anju.roster.models import Compound, Household, Ownership
+from anju.stewardship.models import Contract, FormationCase, Management, Mode, RuleSetVersion
 
 ENDING_WITHIN_DAYS = 90  # the work list of contracts to renew or re-tender (Civil Code art. 947's notice)
 
@@ -158,3 +160,94 @@ def managements_of(compound: Compound) -> QuerySet[Management]:
 
 def households_in(compound: Compound) -> int:
     return Household.objects.filter(compound=compound).count()
+
+
+# --- forming the owners' assembly -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Share:
+    """The applicants' owners and area against the whole compound (counted as art. 278 counts owners)."""
+
+    owners: int
+    owners_total: int
+    area: Decimal
+    area_total: Decimal
+
+    @property
+    def owner_ratio(self) -> Fraction:
+        return Fraction(self.owners, self.owners_total) if self.owners_total else Fraction(0)
+
+    @property
+    def area_ratio(self) -> Fraction:
+        return Fraction(self.area) / Fraction(self.area_total) if self.area_total else Fraction(0)
+
+
+def owner_key_of(compound: Compound) -> dict[int, str]:
+    """Household id → owner key for every household of the compound (SPC interpretation art. 9, as the
+    consultations freeze their electorates); a household with no registered owner is its own owner."""
+    owners: dict[int, list[int]] = defaultdict(list)
+    for hid, pid in Ownership.objects.filter(household__compound=compound).values_list("household_id", "person_id"):
+        owners[hid].append(pid)
+    keys = consultation_services.owner_keys({hid: sorted(ids) for hid, ids in owners.items()})
+    return {hid: keys.get(hid, f"h{hid}") for hid in Household.objects.filter(compound=compound).values_list("pk", flat=True)}
+
+
+def application_share(case: FormationCase) -> Share:
+    keys = owner_key_of(case.compound)
+    areas = dict(Household.objects.filter(compound=case.compound).values_list("pk", "exclusive_area"))
+    applied = set(case.applicants.values_list("household_id", flat=True))
+    return Share(len({keys[h] for h in applied}), len(set(keys.values())),
+                 sum((areas[h] for h in applied), Decimal(0)), sum(areas.values(), Decimal(0)))
+
+
+def is_owner(person_id: int, compound: Compound) -> bool:
+    return Ownership.objects.filter(person_id=person_id, household__compound=compound).exists()
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    zh: str
+    en: str
+    done_on: datetime.date | None
+    due: Due | None  # None: the rule set sets no deadline, or the step it counts from has not happened
+    figure: str | None  # the rule set figure behind the deadline
+
+
+# (field, zh, en, figure, counted from, "after" or "before"): the case as a timeline.
+STEPS = (
+    ("applied_on", "业主申请成立业主大会", "Owners apply", None, None, "after"),
+    ("reviewed_on", "街道审核申请", "The sub-district reviews the application", "application_review_days", "applied_on", "after"),
+    ("group_formed_on", "成立筹备组", "The preparatory group is formed", "prep_group_formation_days", "reviewed_on", "after"),
+    ("group_published_on", "公示筹备组成员名单", "The group's members are published", "prep_group_publicity_days",
+     "group_formed_on", "after"),
+    ("publicity_on", "会前公示（管理规约、议事规则草案、候选人名单）",
+     "Publicity before the meeting (covenant, rules of procedure, candidates)", "first_assembly_publicity_days",
+     "assembly_planned_on", "before"),
+    ("elected_on", "召开首次业主大会会议，选举业主委员会", "First assembly meeting elects the committee",
+     "first_assembly_within_days", "group_formed_on", "after"),
+    ("first_meeting_on", "业主委员会首次会议（推选主任、副主任）", "The committee's first meeting (chair, vice-chair)",
+     "committee_first_meeting_days", "elected_on", "after"),
+    ("filed_on", "向街道和区房管部门备案", "Filing with the sub-district and the district", "committee_filing_days",
+     "elected_on", "after"),
+)
+
+
+def case_timeline(case: FormationCase, rules: RuleSet, today: datetime.date) -> list[Step]:
+    """Every step with the day it happened and its statutory deadline, shown as due / overdue."""
+    steps = []
+    for field_name, zh, en, figure, start_field, direction in STEPS:
+        done = getattr(case, field_name)
+        start = getattr(case, start_field) if start_field else None
+        due = None
+        if figure and start is not None and rules.value(figure) is not None:
+            when = (deadlines.deadline_after(rules, figure, start) if direction == "after"
+                    else deadlines.latest_before(rules, figure, start))
+            due = deadlines.due(when, today, done)
+        steps.append(Step(field_name, zh, en, done, due, figure))
+    return steps
+
+
+def open_cases(scope: Scope) -> QuerySet[FormationCase]:
+    return FormationCase.objects.within(scope).filter(closed=False).select_related("compound").order_by("applied_on")

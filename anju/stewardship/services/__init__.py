@@ -1,0 +1,30 @@
+"""Every write of 长效管理 (a package by stage: `management` of compounds and contracts, `formation` of
+the owners' assembly and committee); peers and pages import from here."""
+
+from anju.stewardship.services.formation import (
+    applicant_add,
+    candidate_add,
+    case_open,
+    group_member_add,
+    seats_set,
+    step_record,
+)
+from anju.stewardship.services.management import (
+    HANDOVER_ITEMS,
+    MAX_FEE_FEN,
+    as_json,
+    company_create,
+    contract_create,
+    contract_file,
+    contract_terminate,
+    emergency_ends,
+    handover_tick,
+    management_set,
+    rules_choose,
+)
+
+__all__ = [
+    "HANDOVER_ITEMS", "MAX_FEE_FEN", "applicant_add", "as_json", "candidate_add", "case_open", "company_create",
+    "contract_create", "contract_file", "contract_terminate", "emergency_ends", "group_member_add", "handover_tick",
+    "management_set", "rules_choose", "seats_set", "step_record",
+]
