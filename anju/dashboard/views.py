@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from anju.consultations.queries import ApprovalRate
-from anju.core.audit import Actor
 from anju.core import paging
+from anju.core.audit import Actor
 from anju.core.bounds import parse_id
 from anju.core.exports import export_made, provenance_for
 from anju.core.formatting import wan
