@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from django.db.models import QuerySet
-from django.http import QueryDict
+from django.http import HttpResponse, QueryDict
 
 PAGE_SIZE = 50  # rows on one page of every list; an export has them all
 PARAM = "page"
@@ -118,3 +118,14 @@ def page_of(rows: QuerySet | Sequence[T], params: QueryDict, *, size: int = PAGE
     others.pop(param, None)
     return Page(rows=list(rows[start:start + size]), number=number, pages=pages, total=total, size=size,
                 params=others, param=param)
+
+
+TOTAL_HEADER = "X-Total-Count"
+
+
+def window(rows: QuerySet, *, limit: int, offset: int, response: HttpResponse) -> list[Any]:
+    """For an API list: `limit` rows from `offset` in a stable order, and the whole list's length in the
+    X-Total-Count header, so a client knows how many pages to fetch."""
+    rows = stable(rows)
+    response[TOTAL_HEADER] = str(rows.count())
+    return list(rows[offset:offset + limit])
