@@ -30,7 +30,7 @@ from anju.participation.access import (
     access_organisation,
     access_suggestion_by_code,
 )
-from anju.participation.models import QUESTIONS, OrgLevel, PartyOrganisation, Visit
+from anju.participation.models import QUESTIONS, OrgLevel, PartyOrganisation
 from anju.participation.views import compounds_of
 from anju.roster.models import Community, Household, Person
 

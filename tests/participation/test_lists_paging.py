@@ -110,7 +110,7 @@ def test_a_compounds_visits_page_with_their_total_and_narrow_by_round_and_buildi
     again = client.get(url, {"round": 2}).content.decode()
     assert "共 5 条" in again and sorted(visitors(again)) == [f"回访员{n}" for n in range(5)]
     firsts = client.get(url, {"round": 1}).content.decode()
-    assert "第 1 / 2 页 · 共 55 条" in firsts and f'href="?round=1&amp;page=2#records"' in firsts
+    assert "第 1 / 2 页 · 共 55 条" in firsts and 'href="?round=1&amp;page=2#records"' in firsts
     other_unit = client.get(url, {"building": world.building_a.pk, "round": 1}).content.decode()
     assert "共 55 条" in other_unit
     # 王秀兰's flat is the one household of the compound not visited yet.

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime
+from typing import Annotated
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
+from anju.core import paging
 from anju.core.access import Action
 from anju.core.audit import Actor
-from anju.core import paging
 from anju.core.bounds import Id, Offset, limit
 from anju.core.scoping import scope_of
 from anju.participation import access, queries, services
@@ -65,7 +66,7 @@ class HouseholdRef(Schema):
 
 @router.get("/visits", response=list[VisitOut], operation_id=operation_id("list_visits"))
 def list_visits(request: HttpRequest, response: HttpResponse, compound_id: Id | None = None, building_id: Id | None = None,
-                household_id: Id | None = None, visit_round: Id | None = Query(None, alias="round"),
+                household_id: Id | None = None, visit_round: Annotated[Id | None, Query(alias="round")] = None,
                 limit: limit(1000) = 200, offset: Offset = 0) -> list[Visit]:
     """Visit records newest first, filtered like the compound's visits page (`round` 1 is each household's first
     visit); the X-Total-Count header says how many match."""
