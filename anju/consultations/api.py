@@ -20,8 +20,8 @@ from anju.consultations.access import (
     require_edit,
 )
 from anju.consultations.models import Ballot, Consultation
-from anju.core.audit import Actor
 from anju.core import paging
+from anju.core.audit import Actor
 from anju.core.bounds import Id, Offset, limit
 from anju.domain.consent.jsonio import result_json
 
