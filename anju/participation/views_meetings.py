@@ -155,7 +155,8 @@ def visits(request: HttpRequest) -> HttpResponse:
     if community is not None:
         compounds = compounds.filter(community_id=community)
     page = paging.page_of(compounds, request.GET)
-    rows = [(c, visited, total, total - visited) for c in page for visited, total in [queries.visit_coverage(scope, c)]]
+    coverage = queries.visit_coverage_of(scope, [c.pk for c in page])
+    rows = [(c, visited, total, total - visited) for c in page for visited, total in [coverage[c.pk]]]
     return render(request, "participation/visits.html", {
         "rows": rows, "page": page, "communities": communities[:1000], "community": community})
 

@@ -131,3 +131,24 @@ def test_the_visits_api_filters_by_round_and_says_the_total(client, world, subdi
     response = client.get(f"{API}/visits", {"compound_id": world.compound_a.pk, "limit": 50, "offset": 50})
     assert response["X-Total-Count"] == "60" and len(response.json()) == 10
     assert client.get(f"{API}/visits", {"limit": 0}).status_code == 422
+
+
+
+def test_the_visits_index_runs_as_many_queries_for_ten_compounds_as_for_two(client, world, subdistrict_staff, visits):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from anju.roster import services as roster
+
+    login(client, subdistrict_staff)
+    url = reverse("participation:visits")
+    client.get(url)  # the first request of a session reads what later ones find cached
+    with CaptureQueriesContext(connection) as two:
+        client.get(url)
+    for n in range(8):
+        roster.compound_create(community=world.community_a, name=f"丙小区{n}", year_built=2000, actor=SYSTEM)
+    with CaptureQueriesContext(connection) as ten:
+        page = client.get(url).content.decode()
+    assert len(ten.captured_queries) == len(two.captured_queries) and "共 10 条" in page
+    cells = re.findall(r'>(甲小区|乙小区)</a></td><td class="num">(\d+)</td><td class="num">(\d+)</td>', page)
+    assert {name: (visited, total) for name, visited, total in cells} == {"甲小区": ("55", "56"), "乙小区": ("1", "1")}
