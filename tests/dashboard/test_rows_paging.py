@@ -85,3 +85,16 @@ def test_community_staff_are_offered_only_their_own_community(client, staff_a, m
     page = client.get(ROWS).content.decode()
     assert shown(page)[0] == "56" and "乙小区" not in page and "乙社区" not in page
     assert client.get(ROWS, {"compound": many.compound_b.pk}).status_code == 404
+
+
+def test_a_full_page_costs_the_queries_of_a_short_one(client, subdistrict_staff, many):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(subdistrict_staff)
+    client.get(ROWS)  # the first request of a session reads what later ones find cached
+    with CaptureQueriesContext(connection) as short:
+        assert len(shown(client.get(ROWS, {"compound": many.compound_b.pk}).content.decode())[1]) == 5
+    with CaptureQueriesContext(connection) as full:
+        assert len(shown(client.get(ROWS, {"compound": many.compound_a.pk}).content.decode())[1]) == PAGE_SIZE
+    assert len(full.captured_queries) == len(short.captured_queries)

@@ -63,3 +63,16 @@ def test_a_compound_outside_the_scope_is_not_found(client, staff_a, many):
     assert client.get(URL, {"compound": many.compound_b.pk}).status_code == 404
     assert client.get(URL, {"community": many.community_b.pk}).status_code == 404
     assert client.get(URL, {"compound": "x"}).status_code == 200  # not an id: no filter
+
+
+def test_a_full_page_costs_the_queries_of_a_short_one(client, subdistrict_staff, many):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(subdistrict_staff)
+    client.get(URL)  # the first request of a session reads what later ones find cached
+    with CaptureQueriesContext(connection) as short:
+        assert len(names(client.get(URL, {"compound": many.compound_b.pk}).content.decode())) == 5
+    with CaptureQueriesContext(connection) as full:
+        assert len(names(client.get(URL, {"community": many.community_a.pk}).content.decode())) == PAGE_SIZE
+    assert len(full.captured_queries) <= len(short.captured_queries) + 1  # the compound's access check vs the community's
