@@ -142,7 +142,7 @@ def suggestion_photo(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def notices(request: HttpRequest) -> HttpResponse:
-    rows = Notice.objects.visible_to(request.user).select_related("compound", "building")[:200]
+    rows = paging.page_of(Notice.objects.visible_to(request.user).select_related("compound", "building"), request.GET)
     return render(request, "participation/notices.html", {"rows": rows, "can_edit": scope_of(request.user).can_edit})
 
 

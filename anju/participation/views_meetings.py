@@ -40,7 +40,7 @@ def meetings(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
     form = forms.MeetingForm(compounds=compounds_of(request))
     return render(request, "participation/meetings.html", {
-        "rows": queries.meetings_for(scope)[:200], "form": form, "can_edit": scope.can_edit,
+        "rows": paging.page_of(queries.meetings_for(scope), request.GET), "form": form, "can_edit": scope.can_edit,
         "today": timezone.localdate(),
     })
 

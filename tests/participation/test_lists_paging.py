@@ -152,3 +152,17 @@ def test_the_visits_index_runs_as_many_queries_for_ten_compounds_as_for_two(clie
     assert len(ten.captured_queries) == len(two.captured_queries) and "共 10 条" in page
     cells = re.findall(r'>(甲小区|乙小区)</a></td><td class="num">(\d+)</td><td class="num">(\d+)</td>', page)
     assert {name: (visited, total) for name, visited, total in cells} == {"甲小区": ("55", "56"), "乙小区": ("1", "1")}
+
+
+def test_meetings_page_with_their_total(client, world, subdistrict_staff):
+    from django.utils import timezone
+
+    start = timezone.now()
+    for n in range(PAGE_SIZE + 1):
+        services.meeting_create(compound=world.compound_a, starts_at=start - datetime.timedelta(days=n), place="活动室",
+                                topic=f"议题{n:02d}", actor=SYSTEM)
+    login(client, subdistrict_staff)
+    first = client.get(reverse("participation:meetings")).content.decode()
+    assert "第 1 / 2 页 · 共 51 条" in first and "议题00" in first and "议题50" not in first
+    second = client.get(reverse("participation:meetings"), {"page": 2}).content.decode()
+    assert "议题50" in second and "议题49" not in second
