@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 
 from anju.consultations import queries, services
@@ -20,8 +20,9 @@ from anju.consultations.access import (
     require_edit,
 )
 from anju.consultations.models import Ballot, Consultation
+from anju.core import paging
 from anju.core.audit import Actor
-from anju.core.bounds import Id
+from anju.core.bounds import Id, Offset, limit
 from anju.domain.consent.jsonio import result_json
 
 # Bearer first: with the API's default order (session, then bearer) ninja's session CSRF check
@@ -192,10 +193,13 @@ def next_round(request: HttpRequest, pk: Id, data: NextRoundIn):
 
 
 @router.get("/consultations/{pk}/ballots", response=list[BallotOut])
-def list_ballots(request: HttpRequest, pk: Id):
-    """Every ballot as cast, history included (replaced and set-aside ballots keep their state)."""
+def list_ballots(request: HttpRequest, response: HttpResponse, pk: Id, channel: str = "", state: str = "",
+                 limit: limit(2000) = 1000, offset: Offset = 0):
+    """Every ballot as cast, history included (replaced and set-aside ballots keep their state), in the order
+    cast; `channel` (online, paper, door) and `state` filter like the page. X-Total-Count says how many match."""
     c = _access(request, pk)
-    return [_b(b) for b in c.ballots.select_related("elector").order_by("id")]
+    rows = queries.ballots_of(c, channel=channel, state=state).order_by("id")
+    return [_b(b) for b in paging.window(rows, limit=limit, offset=offset, response=response)]
 
 
 @router.post("/consultations/{pk}/ballots", response={201: BallotOut})

@@ -501,3 +501,14 @@ def approval_rates(scope: Scope) -> list[ApprovalRate]:
 
 
 CHANNEL_LABELS = dict(Channel.choices) | {"correction": "更正"}
+
+
+def ballots_of(consultation: Consultation, *, channel: str = "", state: str = "") -> QuerySet[Ballot]:
+    """Every ballot of a consultation as cast, history included (replaced and set-aside ones keep their
+    state), newest first; `channel` and `state` keep one of each (an unknown value keeps them all)."""
+    ballots = consultation.ballots.select_related("elector")
+    if channel in Channel.values:
+        ballots = ballots.filter(channel=channel)
+    if state in BallotState.values:
+        ballots = ballots.filter(state=state)
+    return ballots.order_by("-id")

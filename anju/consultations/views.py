@@ -29,8 +29,9 @@ from anju.consultations.access import (
     consultations_for,
     require_edit,
 )
-from anju.consultations.models import Channel, Consultation, QuestionKind, SettledVote, Status
+from anju.consultations.models import BallotState, Channel, Consultation, QuestionKind, SettledVote, Status
 from anju.core import jobs as jobs_core
+from anju.core import paging
 from anju.core.audit import Actor
 from anju.core.errors import AnjuError, NotFound, ValidationFailed, user_message
 from anju.core.pages import attempt
@@ -86,9 +87,18 @@ def _detail_ctx(request: HttpRequest, c: Consultation) -> dict:
         "can_edit": scope_of(request.user).can_edit, "accepting": services.is_accepting(c),
         "questions": list(c.questions.all()), "channels": [(Channel.PAPER, _("纸质")), (Channel.DOOR, _("上门"))],
         "corrections": c.corrections.select_related("elector").order_by("-id")[:50],
-        "recent": c.ballots.select_related("elector").order_by("-id")[:30],
+        **_ballots(request, c),
         "channel_labels": queries.CHANNEL_LABELS, "kinds": QuestionKind.choices,
     }
+
+
+def _ballots(request: HttpRequest, c: Consultation) -> dict:
+    """The page of the ballot list the query asks for, by channel and state, newest first."""
+    channel, state = request.GET.get("channel", ""), request.GET.get("state", "")
+    return {"ballots": paging.page_of(queries.ballots_of(c, channel=channel, state=state), request.GET),
+            "ballot_channel": channel if channel in Channel.values else "",
+            "ballot_state": state if state in BallotState.values else "",
+            "ballot_channels": Channel.choices, "ballot_states": BallotState.choices}
 
 
 @login_required

@@ -1,15 +1,20 @@
-"""The rows behind every dashboard figure, as plain tables for a page and an xlsx export."""
+"""The rows behind every dashboard figure, as plain tables for a page and an xlsx export.
+
+Each figure gives its whole filtered list (`Table.source`) and how one entry reads as a row
+(`Table.row`); the page shows one page of it (`anju.core.paging`), the export and the report all of it.
+"""
 
 from __future__ import annotations
 
 import datetime
 import io
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, cast
 
+from django.db.models import QuerySet
 from django.http import Http404, QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,16 +32,19 @@ from anju.domain.sheets import Provenance, stamp, text_cell, xlsx_row
 from anju.programme import queries as programme
 from anju.roster.models import Unit
 
-ROW_LIMIT = 2000  # a page shows this many rows; the xlsx export has them all
+Line = tuple[list[Any], str | None]  # a row's cells and the page it links to
 
 
 @dataclass
 class Table:
     title: str
     columns: list[str]
-    rows: list[list[Any]] = field(default_factory=list)
-    links: list[str | None] = field(default_factory=list)
-    total: int = 0
+    source: QuerySet | Sequence[Any]  # every entry behind the figure, filtered, in order
+    row: Callable[[Any], Line]
+
+    def lines(self, entries: Sequence[Any] | QuerySet | None = None) -> list[Line]:
+        """The rows of `entries` (one page), or of the whole list."""
+        return [self.row(e) for e in (self.source if entries is None else entries)]
 
 
 def scope_query(scope: Scope) -> str:
@@ -52,86 +60,91 @@ def _int(params: QueryDict, name: str) -> int | None:
     return parse_id(params.get(name))
 
 
-def projects(scope: Scope, params: QueryDict, limit: int | None) -> Table:
+def projects(scope: Scope, params: QueryDict) -> Table:
+    # The community (like the compound) narrows the scope itself (`views.level_of`); filtering it again here
+    # would empty the list when a compound of another community is chosen with it.
     done = {"0": False, "1": True}.get(params.get("done", ""))
     qs = programme.project_rows(scope, year=_int(params, "year"), done=done, stage=params.get("stage"),
-                                kind=params.get("kind"), community_id=_int(params, "community"))
-    table = Table(_("项目"), [_("年度"), _("项目"), _("社区"), _("小区"), _("当前阶段"), _("楼栋"), _("户数"), _("居民"),
-                             _("建筑面积（㎡）"), _("预算（万元）"), _("进度（%）")], total=qs.count())
-    for p in qs[:limit]:
+                                kind=params.get("kind"))
+
+    def row(p: Any) -> Line:
         stage = _("已完工") if p.completed else p.get_current_stage_display()
-        table.rows.append([p.year, p.name, p.compound.community.name, p.compound.name, stage, p.buildings_count,
-                           p.households, p.people, p.gross_area, wan(p.budget_fen), p.progress])
-        table.links.append(reverse("programme:project", args=[p.pk]))
-    return table
+        return ([p.year, p.name, p.compound.community.name, p.compound.name, stage, p.buildings_count,
+                 p.households, p.people, p.gross_area, wan(p.budget_fen), p.progress],
+                reverse("programme:project", args=[p.pk]))
+
+    return Table(_("项目"), [_("年度"), _("项目"), _("社区"), _("小区"), _("当前阶段"), _("楼栋"), _("户数"), _("居民"),
+                            _("建筑面积（㎡）"), _("预算（万元）"), _("进度（%）")], qs, row)
 
 
-def overdue(scope: Scope, params: QueryDict, limit: int | None) -> Table:
+def overdue(scope: Scope, params: QueryDict) -> Table:
     qs = programme.overdue_stages(scope)
     if kind := params.get("stage"):
         qs = qs.filter(kind=kind)
-    table = Table(_("逾期阶段"), [_("项目"), _("社区"), _("阶段"), _("计划完成"), _("逾期天数")], total=qs.count())
     today = queries.today()
-    for s in qs[:limit]:
-        table.rows.append([s.project.name, s.project.compound.community.name, s.get_kind_display(), s.planned_end,
-                           (today - cast(datetime.date, s.planned_end)).days])  # overdue: it has a planned end
-        table.links.append(reverse("programme:project", args=[s.project_id]))
-    return table
+
+    def row(s: Any) -> Line:
+        return ([s.project.name, s.project.compound.community.name, s.get_kind_display(), s.planned_end,
+                 (today - cast(datetime.date, s.planned_end)).days],  # overdue: it has a planned end
+                reverse("programme:project", args=[s.project_id]))
+
+    return Table(_("逾期阶段"), [_("项目"), _("社区"), _("阶段"), _("计划完成"), _("逾期天数")], qs, row)
 
 
-def items(scope: Scope, params: QueryDict, limit: int | None) -> Table:
+def items(scope: Scope, params: QueryDict) -> Table:
     qs = programme.item_rows_within(scope, kind=params.get("kind"), category=params.get("category"),
                                     year=_int(params, "year"))
-    table = Table(_("改造内容"), [_("年度"), _("项目"), _("类别"), _("名称"), _("工程量"), _("单位"), _("预算（万元）"), _("进度（%）")],
-                  total=qs.count())
-    for i in qs[:limit]:
-        table.rows.append([i.project.year, i.project.name, i.get_category_display(), i.name, i.quantity, i.unit,
-                           wan(i.budget_fen), i.progress])
-        table.links.append(reverse("programme:project", args=[i.project_id]))
-    return table
+
+    def row(i: Any) -> Line:
+        return ([i.project.year, i.project.name, i.get_category_display(), i.name, i.quantity, i.unit,
+                 wan(i.budget_fen), i.progress], reverse("programme:project", args=[i.project_id]))
+
+    return Table(_("改造内容"), [_("年度"), _("项目"), _("类别"), _("名称"), _("工程量"), _("单位"), _("预算（万元）"), _("进度（%）")],
+                 qs, row)
 
 
-def elevators(scope: Scope, params: QueryDict, limit: int | None) -> Table:
-    qs = Unit.objects.within(scope).filter(has_elevator=True).select_related("building__compound__community")
-    table = Table(_("已有电梯的单元"), [_("社区"), _("小区"), _("单元"), _("层数")], total=qs.count())
-    for u in qs.order_by("building__compound_id", "building_id", "id")[:limit]:
-        table.rows.append([u.building.compound.community.name, u.building.compound.name, str(u), u.building.storeys])
-        table.links.append(reverse("roster:building", args=[u.building_id]))
-    return table
+def elevators(scope: Scope, params: QueryDict) -> Table:
+    qs = Unit.objects.within(scope).filter(has_elevator=True).select_related("building__compound__community") \
+        .order_by("building__compound_id", "building_id", "id")
+
+    def row(u: Any) -> Line:
+        return ([u.building.compound.community.name, u.building.compound.name, str(u), u.building.storeys],
+                reverse("roster:building", args=[u.building_id]))
+
+    return Table(_("已有电梯的单元"), [_("社区"), _("小区"), _("单元"), _("层数")], qs, row)
 
 
-def stranded(scope: Scope, params: QueryDict, limit: int | None) -> Table:
-    qs = queries.stranded(scope)
+def stranded(scope: Scope, params: QueryDict) -> Table:
     born_by = queries.today().year
-    table = Table(_("悬空老人"), [_("小区"), _("户"), _("楼层"), _("姓名"), _("年龄"), _("行动不便")], total=qs.count())
-    for r in qs[:limit]:
+
+    def row(r: Any) -> Line:
         h = r.household
-        table.rows.append([h.compound.name, h.room_code, h.floor, r.person.name,
-                           born_by - r.person.birth_year if r.person.birth_year else "", _("是") if r.person.limited_mobility else ""])
-        table.links.append(reverse("roster:household", args=[h.pk]))
-    return table
+        return ([h.compound.name, h.room_label, h.floor, r.person.name,
+                 born_by - r.person.birth_year if r.person.birth_year else "", _("是") if r.person.limited_mobility else ""],
+                reverse("roster:household", args=[h.pk]))
+
+    return Table(_("悬空老人"), [_("小区"), _("户"), _("楼层"), _("姓名"), _("年龄"), _("行动不便")], queries.stranded(scope), row)
 
 
 APPROVAL_LABELS = {queries.PASSED: gettext_lazy("通过"), queries.FAILED: gettext_lazy("未通过"),
                    queries.OPEN: gettext_lazy("进行中"), queries.PENDING: gettext_lazy("待处理")}
 
 
-def approvals(scope: Scope, params: QueryDict, limit: int | None) -> Table:
+def approvals(scope: Scope, params: QueryDict) -> Table:
     rates = queries.approval_rates(scope)
     title = _("意见征求同意率")
     if (status := params.get("status")) in APPROVAL_LABELS:
         rates = [r for r in rates if queries.approval_status(r) == status]
         title = f"{title}（{APPROVAL_LABELS[status]}）"
-    table = Table(title, [_("意见征求"), _("小区"), _("事项"), _("同意户数"), _("参与户数"), _("应参与户数"),
-                                      _("同意率（%）"), _("结果")], total=len(rates))
-    for r in rates[:limit]:
+
+    def row(r: ApprovalRate) -> Line:
         rate = r.approval
-        status = queries.approval_status(r)
-        table.rows.append([r.title, r.compound_name, r.question, r.yes_households, r.participating_households,
-                           r.eligible_households, percent(Fraction(rate)) if rate is not None else "—",
-                           str(APPROVAL_LABELS[status])])
-        table.links.append(approval_link(r))
-    return table
+        return ([r.title, r.compound_name, r.question, r.yes_households, r.participating_households,
+                 r.eligible_households, percent(Fraction(rate)) if rate is not None else "—",
+                 str(APPROVAL_LABELS[queries.approval_status(r)])], approval_link(r))
+
+    return Table(title, [_("意见征求"), _("小区"), _("事项"), _("同意户数"), _("参与户数"), _("应参与户数"),
+                         _("同意率（%）"), _("结果")], rates, row)
 
 
 def approval_link(rate: ApprovalRate) -> str:
@@ -141,39 +154,38 @@ def approval_link(rate: ApprovalRate) -> str:
     return reverse("consultations:detail", args=[rate.consultation_id])
 
 
-def years(scope: Scope, params: QueryDict, limit: int | None) -> Table:
-    table = Table(_("年度计划与完成"), [_("年度"), _("计划小区"), _("计划楼栋"), _("计划户数"), _("计划建筑面积（㎡）"),
-                                        _("计划投资（万元）"), _("完成小区"), _("完成楼栋"), _("完成户数"), _("完成建筑面积（㎡）"),
-                                        _("完成投资（万元）"), _("进度（%）")])
-    for y in programme.plan_vs_done(scope):
-        table.rows.append([y.year, y.compounds, y.buildings, y.households, y.gross_area, wan(y.budget_fen), y.done_compounds,
-                           y.done_buildings, y.done_households, y.done_gross_area, wan(y.done_budget_fen),
-                           percent(y.progress)])
-        table.links.append(reverse("dashboard:rows", args=["projects"]) + f"?{scope_query(scope)}year={y.year}")
-    table.total = len(table.rows)
-    return table
+def years(scope: Scope, params: QueryDict) -> Table:
+    def row(y: Any) -> Line:
+        return ([y.year, y.compounds, y.buildings, y.households, y.gross_area, wan(y.budget_fen), y.done_compounds,
+                 y.done_buildings, y.done_households, y.done_gross_area, wan(y.done_budget_fen), percent(y.progress)],
+                reverse("dashboard:rows", args=["projects"]) + f"?{scope_query(scope)}year={y.year}")
+
+    return Table(_("年度计划与完成"), [_("年度"), _("计划小区"), _("计划楼栋"), _("计划户数"), _("计划建筑面积（㎡）"),
+                                       _("计划投资（万元）"), _("完成小区"), _("完成楼栋"), _("完成户数"), _("完成建筑面积（㎡）"),
+                                       _("完成投资（万元）"), _("进度（%）")], list(programme.plan_vs_done(scope)), row)
 
 
-FIGURES: dict[str, Callable[[Scope, QueryDict, int | None], Table]] = {
+FIGURES: dict[str, Callable[[Scope, QueryDict], Table]] = {
     "projects": projects, "overdue": overdue, "items": items, "elevators": elevators, "stranded": stranded,
     "approvals": approvals, "years": years,
 }
 
 
-def table_for(figure: str, scope: Scope, params: QueryDict, *, limit: int | None = ROW_LIMIT) -> Table:
+def table_for(figure: str, scope: Scope, params: QueryDict) -> Table:
+    """The whole filtered list behind `figure` (404 for a figure that does not exist)."""
     if figure not in FIGURES:
         raise Http404
-    return FIGURES[figure](scope, params, limit)
+    return FIGURES[figure](scope, params)
 
 
-def to_xlsx(table: Table, *, provenance: Provenance) -> bytes:
-    """The table as an xlsx that says who made it and when."""
+def to_xlsx(table: Table, lines: list[Line], *, provenance: Provenance) -> bytes:
+    """The rows as an xlsx that says who made it and when."""
     book = Workbook()
     sheet = book.active
     sheet.title = table.title[:31]
     bold = Font(bold=True)
     sheet.append([text_cell(sheet, c, font=bold) for c in table.columns])
-    for row in table.rows:
+    for row, _link in lines:
         sheet.append(xlsx_row(sheet, [v if isinstance(v, (int, str, Decimal, datetime.date)) or v is None else str(v)
                                       for v in row]))
     stamp(book, provenance)

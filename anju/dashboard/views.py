@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from anju.consultations.queries import ApprovalRate
+from anju.core import paging
 from anju.core.audit import Actor
 from anju.core.bounds import parse_id
 from anju.core.exports import export_made, provenance_for
@@ -158,30 +159,47 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard/index.html", context)
 
 
+def _scope_choices(request: HttpRequest, level: Level) -> dict:
+    """The communities and compounds a drill-down can be narrowed to: those of the level's sub-district
+    (compounds of the chosen community only) that the user may see."""
+    communities = Community.objects.visible_to(request.user).filter(subdistrict=level.subdistrict).order_by("name", "id")
+    compounds = Compound.objects.visible_to(request.user).filter(subdistrict=level.subdistrict)
+    if level.community is not None:
+        compounds = compounds.filter(community=level.community)
+    keep = request.GET.copy()
+    for name in ("community", "compound", "subdistrict", "page", "format"):
+        keep.pop(name, None)
+    return {"communities": list(communities[:1000]), "compounds": list(compounds.order_by("name", "id")[:1000]),
+            "keep": [(name, value) for name, values in keep.lists() for value in values]}
+
+
 @login_required
 def rows(request: HttpRequest, figure: str) -> HttpResponse:
-    """The rows behind one figure; `?format=xlsx` exports them all."""
+    """One page of the rows behind one figure, narrowed by community or compound; `?format=xlsx` exports
+    the whole filtered list."""
     level = level_of(request)
+    table = tables.table_for(figure, level.scope, request.GET)
     if request.GET.get("format") == "xlsx":
-        table = tables.table_for(figure, level.scope, request.GET, limit=None)
+        lines = table.lines()
         name = f"{level.name}-{table.title}.xlsx"
         actor = Actor.of(request.user)
         chosen = request.GET.copy()
         chosen.pop("format", None)
+        chosen.pop("page", None)
         provenance = provenance_for(actor=actor, title=name, details={
-            "范围 Scope": level.name, "筛选 Filter": chosen.urlencode() or "—", "行数 Rows": len(table.rows),
+            "范围 Scope": level.name, "筛选 Filter": chosen.urlencode() or "—", "行数 Rows": len(lines),
         })
-        response = HttpResponse(tables.to_xlsx(table, provenance=provenance), content_type=XLSX)
+        response = HttpResponse(tables.to_xlsx(table, lines, provenance=provenance), content_type=XLSX)
         export_made(actor=actor, provenance=provenance, obj=level.compound or level.community or level.subdistrict,
-                    subdistrict_id=level.subdistrict.pk, facts={"figure": figure, "rows": len(table.rows)})
+                    subdistrict_id=level.subdistrict.pk, facts={"figure": figure, "rows": len(lines)})
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
         return response
-    table = tables.table_for(figure, level.scope, request.GET)
-    export = request.GET.copy()
+    page = paging.page_of(table.source, request.GET)
+    export = page.params.copy()
     export["format"] = "xlsx"
     return render(request, "dashboard/rows.html", {
-        "level": level, "table": table, "pairs": list(zip(table.rows, table.links, strict=True)),
-        "export_query": export.urlencode(), "figure": figure,
+        "level": level, "table": table, "page": page, "pairs": table.lines(page.rows),
+        "export_query": export.urlencode(), "figure": figure, **_scope_choices(request, level),
     })
 
 
@@ -193,7 +211,7 @@ def report(request: HttpRequest, year: int) -> HttpResponse:
     year_figures = next((y for y in context["years"] if y.year == year), None)
     if year_figures is None:
         raise Http404
-    projects = tables.projects(level.scope, _year_params(year), None)
+    projects = [cells for cells, _link in tables.projects(level.scope, _year_params(year)).lines()]
     year_stages = programme.projects_by_stage(level.scope, year)
     max_n = max([b.count for b in year_stages] + [1])
     pdf = render_pdf("dashboard/print/report.html", {

@@ -11,7 +11,8 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import FieldError
-from django.db.models import Count, Exists, Model, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, Model, OuterRef, Q, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
@@ -103,17 +104,19 @@ def overdue_q(now: datetime.datetime | None = None) -> Q:
 
 
 def suggestions_for(scope: Scope, *, status: str = "", overdue: bool = False, category: str = "",
-                    now: datetime.datetime | None = None) -> QuerySet[Suggestion]:
-    """Suggestions in scope, those reassigned to the scope's community or compound included."""
+                    compound_id: int | None = None, now: datetime.datetime | None = None) -> QuerySet[Suggestion]:
+    """Suggestions in scope, those reassigned to the scope's community or compound included, newest first."""
     qs = Suggestion.objects.filter(_in_scope_or_assigned(scope))
     if status:
         qs = qs.filter(status=status)
     if category:
         qs = qs.filter(category=category)
+    if compound_id is not None:
+        qs = qs.filter(compound_id=compound_id)
     if overdue:
         qs = qs.filter(overdue_q(now))
     return qs.select_related("compound", "building", "assigned_community", "assigned_compound").annotate(
-        photo_count=Count("photos", distinct=True))
+        photo_count=Count("photos", distinct=True)).order_by("-created", "-id")
 
 
 def _in_scope_or_assigned(scope: Scope) -> Q:
@@ -206,17 +209,58 @@ def overdue_actions(scope: Scope, today: datetime.date | None = None) -> QuerySe
         .select_related("meeting__compound")
 
 
-def households_not_visited(scope: Scope, compound: Compound) -> QuerySet[Household]:
-    """Households of a compound in scope without any visit record."""
+def households_not_visited(scope: Scope, compound: Compound, *, building_id: int | None = None) -> QuerySet[Household]:
+    """Households of a compound (or of one of its buildings) in scope without any visit record."""
     visited = Visit.objects.filter(household=OuterRef("pk"))
-    return Household.objects.within(scope).filter(compound=compound).exclude(Exists(visited)) \
-        .select_related("unit__building").order_by("unit__building_id", "unit_id", "floor", "room")
+    households = Household.objects.within(scope).filter(compound=compound)
+    if building_id is not None:
+        households = households.filter(unit__building_id=building_id)
+    return households.exclude(Exists(visited)).select_related("unit__building") \
+        .order_by("unit__building_id", "unit_id", "floor", "room", "id")
+
+
+def visits_for(scope: Scope, *, compound_id: int | None = None, building_id: int | None = None,
+               household_id: int | None = None, visit_round: int | None = None) -> QuerySet[Visit]:
+    """Visit records in scope, newest first, each with `visit_round`: the household's first visit is round 1,
+    its next one round 2 (by visit date, then as recorded); `visit_round` keeps one round only."""
+    qs = Visit.objects.within(scope)
+    if compound_id is not None:
+        qs = qs.filter(compound_id=compound_id)
+    if building_id is not None:
+        qs = qs.filter(household__unit__building_id=building_id)
+    if household_id is not None:
+        qs = qs.filter(household_id=household_id)
+    # Each filter above keeps or drops a household's visits together, so the numbering counts all of them.
+    qs = qs.annotate(visit_round=Window(RowNumber(), partition_by=[F("household_id")],
+                                        order_by=[F("visited_on").asc(), F("id").asc()]))
+    if visit_round is not None:
+        qs = qs.filter(visit_round=visit_round)
+    return qs.select_related("household__unit__building").order_by("-visited_on", "-id")
+
+
+def visit_round(visit: Visit) -> int:
+    """Which visit of its household `visit` is (1 for the first), as `visits_for` numbers them."""
+    known: int | None = getattr(visit, "visit_round", None)
+    if known is not None:
+        return known
+    earlier = Q(visited_on__lt=visit.visited_on) | Q(visited_on=visit.visited_on, id__lt=visit.pk)
+    return Visit.objects.filter(earlier, household_id=visit.household_id).count() + 1
 
 
 def visited_households(households: QuerySet[Household]) -> int:
     """How many of these households have at least one visit record: the one count behind every 走访户数
     (the visits pages and the party pages), households not visits, so a second visit counts once."""
     return households.filter(Exists(Visit.objects.filter(household=OuterRef("pk")))).count()
+
+
+def visit_coverage_of(scope: Scope, compound_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """(visited households, all households) of each compound, in two grouped queries whatever their number;
+    counted like `visit_coverage`."""
+    households = Household.objects.within(scope).filter(compound_id__in=compound_ids)
+    visited = Exists(Visit.objects.filter(household=OuterRef("pk")))
+    totals = dict(households.values("compound_id").annotate(n=Count("id")).values_list("compound_id", "n"))
+    seen = dict(households.filter(visited).values("compound_id").annotate(n=Count("id")).values_list("compound_id", "n"))
+    return {pk: (seen.get(pk, 0), totals.get(pk, 0)) for pk in compound_ids}
 
 
 def visit_coverage(scope: Scope, compound: Compound) -> tuple[int, int]:

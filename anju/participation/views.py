@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from anju.core import paging
 from anju.core.access import Action, require_edit
 from anju.core.audit import Actor
 from anju.core.bounds import parse_id
@@ -58,14 +59,18 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def suggestions(request: HttpRequest) -> HttpResponse:
+    """Suggestions newest first, a page at a time, by status, category, compound and overdue."""
     status = request.GET.get("status", "")
     status = status if status in SuggestionStatus.values else ""
     overdue = request.GET.get("overdue") == "1"
     category = request.GET.get("category", "")
     category = category if category in Category.values else ""
-    rows = list(queries.suggestions_for(scope_of(request.user), status=status, overdue=overdue, category=category)[:200])
+    compound = parse_id(request.GET.get("compound"))
+    page = paging.page_of(queries.suggestions_for(scope_of(request.user), status=status, overdue=overdue,
+                                                  category=category, compound_id=compound), request.GET)
     return render(request, "participation/suggestions.html", {
-        "rows": [(s, queries.timing(s)) for s in rows], "status": status, "overdue": overdue, "category": category,
+        "page": page, "rows": [(s, queries.timing(s)) for s in page], "status": status, "overdue": overdue,
+        "category": category, "compound": compound, "compounds": compounds_of(request).only("id", "name")[:1000],
         "statuses": SuggestionStatus.choices, "categories": Category.choices,
     })
 
@@ -137,7 +142,7 @@ def suggestion_photo(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def notices(request: HttpRequest) -> HttpResponse:
-    rows = Notice.objects.visible_to(request.user).select_related("compound", "building")[:200]
+    rows = paging.page_of(Notice.objects.visible_to(request.user).select_related("compound", "building"), request.GET)
     return render(request, "participation/notices.html", {"rows": rows, "can_edit": scope_of(request.user).can_edit})
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from anju.core import paging
 from anju.core.access import Action, require_edit
 from anju.core.audit import Actor
 from anju.core.bounds import parse_id
@@ -29,9 +30,9 @@ from anju.participation.access import (
     access_organisation,
     access_suggestion_by_code,
 )
-from anju.participation.models import QUESTIONS, OrgLevel, PartyOrganisation, Visit
+from anju.participation.models import QUESTIONS, OrgLevel, PartyOrganisation
 from anju.participation.views import compounds_of
-from anju.roster.models import Household, Person
+from anju.roster.models import Community, Household, Person
 
 
 @login_required
@@ -39,7 +40,7 @@ def meetings(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
     form = forms.MeetingForm(compounds=compounds_of(request))
     return render(request, "participation/meetings.html", {
-        "rows": queries.meetings_for(scope)[:200], "form": form, "can_edit": scope.can_edit,
+        "rows": paging.page_of(queries.meetings_for(scope), request.GET), "form": form, "can_edit": scope.can_edit,
         "today": timezone.localdate(),
     })
 
@@ -141,23 +142,44 @@ def meeting_signin(request: HttpRequest, pk: int) -> HttpResponse:
 
 # ---------------------------------------------------------------- visits
 
+VISIT_ROUNDS = (1, 2, 3)  # the rounds the filter offers: a household's first, second and third visit
+
+
 @login_required
 def visits(request: HttpRequest) -> HttpResponse:
+    """Each compound's visited and unvisited households, a page of compounds at a time, by community."""
     scope = scope_of(request.user)
-    rows = [(c, visited, total, total - visited) for c in compounds_of(request)[:100]
-            for visited, total in [queries.visit_coverage(scope, c)]]
-    return render(request, "participation/visits.html", {"rows": rows})
+    compounds = compounds_of(request).select_related("community")
+    communities = Community.objects.visible_to(request.user).order_by("name", "id")
+    community = parse_id(request.GET.get("community"))
+    if community is not None:
+        compounds = compounds.filter(community_id=community)
+    page = paging.page_of(compounds, request.GET)
+    coverage = queries.visit_coverage_of(scope, [c.pk for c in page])
+    rows = [(c, visited, total, total - visited) for c in page for visited, total in [coverage[c.pk]]]
+    return render(request, "participation/visits.html", {
+        "rows": rows, "page": page, "communities": communities[:1000], "community": community})
 
 
 @login_required
 def visits_compound(request: HttpRequest, pk: int) -> HttpResponse:
+    """A compound's visit records (by building and round) and the households not visited yet, each list paged."""
     scope = scope_of(request.user)
     compound = access_compound(request.user, pk, action=Action.VIEW)
-    recent = Visit.objects.within(scope).filter(compound=compound).select_related("household__unit__building")[:50]
+    buildings = compound.buildings.order_by("id")
+    building = parse_id(request.GET.get("building"))
+    if building is not None and not any(b.pk == building for b in buildings):
+        building = None  # another compound's building: the whole compound, as without a filter
+    visit_round = parse_id(request.GET.get("round"))
+    records = paging.page_of(queries.visits_for(scope, compound_id=compound.pk, building_id=building,
+                                                visit_round=visit_round), request.GET)
+    not_visited = paging.page_of(queries.households_not_visited(scope, compound, building_id=building), request.GET,
+                                 size=paging.PAGE_SIZE * 4, param="unvisited")
     visited, total = queries.visit_coverage(scope, compound)
     return render(request, "participation/visits_compound.html", {
-        "compound": compound, "not_visited": queries.households_not_visited(scope, compound)[:500],
-        "recent": recent, "visited": visited, "total": total, "tally": queries.visit_tally(scope, compound),
+        "compound": compound, "not_visited": not_visited, "records": records, "visited": visited, "total": total,
+        "tally": queries.visit_tally(scope, compound), "buildings": buildings, "building": building,
+        "visit_round": visit_round, "rounds": VISIT_ROUNDS,
     })
 
 

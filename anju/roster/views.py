@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from anju.core import paging
+from anju.core.bounds import parse_id
 from anju.core.models import AuditEvent
 from anju.core.scoping import scope_of
 from anju.roster import queries
@@ -124,6 +125,19 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def stranded(request: HttpRequest) -> HttpResponse:
+    """The 悬空老人 to visit, one page at a time, narrowed to a community or a compound (404 outside the scope)."""
     scope = scope_of(request.user)
-    page = Paginator(queries.stranded_elderly(scope), 100).get_page(request.GET.get("page"))
-    return render(request, "roster/stranded.html", {"page": page, "this_year": queries.elderly_born_by() + 60})
+    rows = queries.stranded_elderly(scope)
+    community = compound = None
+    if (compound_id := parse_id(request.GET.get("compound"))) is not None:
+        compound = access_compound(request.user, compound_id, action=Action.VIEW)
+        rows = rows.filter(household__compound=compound)
+    elif (community_id := parse_id(request.GET.get("community"))) is not None:
+        community = access_community(request.user, community_id, action=Action.VIEW)
+        rows = rows.filter(household__compound__community=community)
+    compounds = Compound.objects.within(scope).select_related("community").order_by("community__name", "name", "id")
+    return render(request, "roster/stranded.html", {
+        "page": paging.page_of(rows, request.GET), "this_year": queries.elderly_born_by() + 60,
+        "communities": Community.objects.within(scope).order_by("name", "id")[:1000],
+        "compounds": compounds[:1000], "community": community, "compound": compound,
+    })

@@ -6,16 +6,17 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
+from anju.core import paging
 from anju.core.access import Action
 from anju.core.audit import Actor
 from anju.core.bounds import Id, Offset, limit
 from anju.core.scoping import scope_of
 from anju.participation import access, queries, services
 from anju.participation.api.schemas import operation_id
-from anju.participation.models import Suggestion, SuggestionStatus
+from anju.participation.models import Category, Suggestion, SuggestionStatus
 
 router = Router()
 
@@ -105,9 +106,13 @@ class ReplyIn(Schema):
 
 
 @router.get("/suggestions", response=list[SuggestionOut], operation_id=operation_id("list_suggestions"))
-def list_suggestions(request: HttpRequest, status: str = "", overdue: bool = False, limit: limit(500) = 100, offset: Offset = 0):
+def list_suggestions(request: HttpRequest, response: HttpResponse, status: str = "", overdue: bool = False,
+                     category: str = "", compound_id: Id | None = None, limit: limit(500) = 100, offset: Offset = 0):
+    """Newest first, filtered like the page; the X-Total-Count header says how many match."""
     status = status if status in SuggestionStatus.values else ""
-    return list(queries.suggestions_for(scope_of(request.user), status=status, overdue=overdue)[offset:offset + limit])
+    category = category if category in Category.values else ""
+    return paging.window(queries.suggestions_for(scope_of(request.user), status=status, overdue=overdue, category=category,
+                                                 compound_id=compound_id), limit=limit, offset=offset, response=response)
 
 
 @router.get("/suggestions/{pk}", response=SuggestionOut, operation_id=operation_id("suggestion_detail"))

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime
+from typing import Annotated
 
-from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, Query, Router, Schema, Status
 
+from anju.core import paging
 from anju.core.access import Action
 from anju.core.audit import Actor
-from anju.core.bounds import Id
+from anju.core.bounds import Id, Offset, limit
 from anju.core.scoping import scope_of
 from anju.participation import access, queries, services
 from anju.participation.api.schemas import operation_id
@@ -38,6 +40,7 @@ class VisitOut(Schema):
     room_code: str
     visited_on: datetime.date
     visitors: str
+    round: int = Field(..., description="which visit of the household this is: 1 for its first (by visit date)")
     answers: dict[str, str]
     concerns: str
     follow_up: str
@@ -45,6 +48,10 @@ class VisitOut(Schema):
     @staticmethod
     def resolve_room_code(obj: Visit) -> str:
         return obj.household.room_code
+
+    @staticmethod
+    def resolve_round(obj: Visit) -> int:
+        return queries.visit_round(obj)
 
     @staticmethod
     def resolve_answers(obj: Visit) -> dict[str, str]:
@@ -58,13 +65,14 @@ class HouseholdRef(Schema):
 
 
 @router.get("/visits", response=list[VisitOut], operation_id=operation_id("list_visits"))
-def list_visits(request: HttpRequest, compound_id: Id | None = None, household_id: Id | None = None) -> list[Visit]:
-    qs = Visit.objects.visible_to(request.user).select_related("household__unit__building")
-    if compound_id:
-        qs = qs.filter(compound_id=compound_id)
-    if household_id:
-        qs = qs.filter(household_id=household_id)
-    return list(qs[:1000])
+def list_visits(request: HttpRequest, response: HttpResponse, compound_id: Id | None = None, building_id: Id | None = None,
+                household_id: Id | None = None, visit_round: Annotated[Id | None, Query(alias="round")] = None,
+                limit: limit(1000) = 200, offset: Offset = 0) -> list[Visit]:
+    """Visit records newest first, filtered like the compound's visits page (`round` 1 is each household's first
+    visit); the X-Total-Count header says how many match."""
+    rows = queries.visits_for(scope_of(request.user), compound_id=compound_id, building_id=building_id,
+                              household_id=household_id, visit_round=visit_round)
+    return paging.window(rows, limit=limit, offset=offset, response=response)
 
 
 @router.post("/visits", response={201: VisitOut}, operation_id=operation_id("create_visit"))
