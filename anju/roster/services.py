@@ -157,11 +157,16 @@ def household_create(*, unit: Unit, floor: int, room: str, exclusive_area: Decim
 @transaction.atomic
 def household_update(*, household: Household, actor: Actor, **changes: Any) -> Household:
     """Change floor, room, exclusive_area or occupancy; unchanged values leave no audit record."""
-    return household_change(household, changes, action="update", actor=actor)
+    changed = household_change(household, changes)
+    if changed:
+        audit.record(actor=actor, action="update", obj=household, before=changed[0], after=changed[1],
+                     subdistrict_id=household.compound.subdistrict_id)
+    return household
 
 
-def household_change(household: Household, changes: dict[str, Any], *, action: str, actor: Actor) -> Household:
-    """The one checked path of every household change (call inside a transaction); audited as `action`."""
+def household_change(household: Household, changes: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """The one checked path of every household change (call inside a transaction, then audit): saves it and
+    returns the snapshots before and after, or None if nothing changed."""
     allowed = {"floor", "room", "exclusive_area", "occupancy", "note"}
     unknown = set(changes) - allowed
     if unknown:
@@ -182,11 +187,10 @@ def household_change(household: Household, changes: dict[str, Any], *, action: s
         setattr(household, key, value)
     household_check(unit=household.unit, floor=household.floor, room=household.room, exclude_pk=household.pk)
     after = _snapshot_household(household)
-    if after != before:
-        household.save()
-        audit.record(actor=actor, action=action, obj=household, before=before, after=after,
-                     subdistrict_id=household.compound.subdistrict_id)
-    return household
+    if after == before:
+        return None
+    household.save()
+    return before, after
 
 
 def normalise_identity(*, id_number: str = "", phone: str = "") -> tuple[str, str]:
@@ -234,11 +238,16 @@ def person_create(*, subdistrict: Subdistrict, actor: Actor, **fields: Any) -> P
 
 @transaction.atomic
 def person_update(*, person: Person, actor: Actor, **changes: Any) -> Person:
-    return person_change(person, changes, action="update", actor=actor)
+    changed = person_change(person, changes)
+    if changed:
+        audit.record(actor=actor, action="update", obj=person, before=changed[0], after=changed[1],
+                     subdistrict_id=person.subdistrict_id)
+    return person
 
 
-def person_change(person: Person, changes: dict[str, Any], *, action: str, actor: Actor) -> Person:
-    """The one checked path of every change to a person (call inside a transaction); audited as `action`."""
+def person_change(person: Person, changes: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """The one checked path of every change to a person (call inside a transaction, then audit): saves it and
+    returns the masked snapshots before and after, or None if nothing changed."""
     changes = dict(changes)
     before = snapshot_person(person)
     id_number = changes.pop("id_number", None)
@@ -275,10 +284,10 @@ def person_change(person: Person, changes: dict[str, Any], *, action: str, actor
     else:
         identity_changed = False
     after = snapshot_person(person)
-    if after != before or identity_changed:
-        person.save()
-        audit.record(actor=actor, action=action, obj=person, before=before, after=after, subdistrict_id=person.subdistrict_id)
-    return person
+    if after == before and not identity_changed:
+        return None
+    person.save()
+    return before, after
 
 
 @transaction.atomic

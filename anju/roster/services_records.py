@@ -84,13 +84,21 @@ def household_edit(*, household: Household, exclusive_area: Any = None, occupanc
         changes["occupancy"] = occupancy
     if note is not None:
         changes["note"] = note
-    return household_change(household, changes, action="household_edit", actor=actor)
+    changed = household_change(household, changes)
+    if changed:
+        audit.record(actor=actor, action="household_edit", obj=household, before=changed[0], after=changed[1],
+                     subdistrict_id=household.compound.subdistrict_id)
+    return household
 
 
 @transaction.atomic
 def person_edit(*, person: Person, actor: Actor, **changes: Any) -> Person:
     """修改人员信息: name, sex, birth year, ID number, phone, the two flags; a value left out is kept."""
-    return person_change(person, changes, action="person_edit", actor=actor)
+    changed = person_change(person, changes)
+    if changed:
+        audit.record(actor=actor, action="person_edit", obj=person, before=changed[0], after=changed[1],
+                     subdistrict_id=person.subdistrict_id)
+    return person
 
 
 @transaction.atomic

@@ -334,3 +334,48 @@ def test_a_transfer_to_a_new_owner_without_an_id_number_puts_them_on_the_roster(
                                new_owners=[records.NewOwner(name="李明")])
     assert set(Person.objects.filter(ownerships__household=world.household_a).values_list("name", flat=True)) == {"李明"}
     assert Person.objects.get(name="李明").subdistrict == world.subdistrict
+
+
+# ------------------------------------------------------------------ the API takes the same path
+
+
+def test_the_api_edits_a_household_through_the_same_service(client, world, staff_a, volunteer_a):
+    url = f"/api/roster/households/{world.household_a.pk}"
+    client.force_login(volunteer_a)
+    assert client.patch(url, {"exclusive_area": "80"}, content_type="application/json").status_code == 403
+    client.force_login(staff_a)
+    response = client.patch(url, {"exclusive_area": "-1"}, content_type="application/json")
+    assert response.status_code == 400 and response.json()["field"] == "exclusive_area"
+    response = client.patch(url, {"exclusive_area": "80", "occupancy": "vacant"}, content_type="application/json")
+    assert response.status_code == 200 and response.json()["occupancy"] == "vacant"
+    assert _audit("household_edit", world.household_a)[0].after["exclusive_area"] == "80.00"
+
+
+def test_the_api_edits_a_person_and_answers_masked(client, world, staff_a):
+    client.force_login(staff_a)
+    url = f"/api/roster/people/{world.owner_a.pk}"
+    response = client.patch(url, {"id_number": _wrong_check_digit(id_number(7, 1951))}, content_type="application/json")
+    assert response.status_code == 400 and response.json()["field"] == "id_number"
+    response = client.patch(url, {"phone": "13700001234", "party_member": True}, content_type="application/json")
+    assert response.status_code == 200
+    assert response.json()["phone"] == "137****1234" and response.json()["party_member"] is True
+    assert Person.objects.get(pk=world.owner_a.pk).phone == "13700001234"
+
+
+def test_the_api_records_a_move_out_a_transfer_and_a_death(client, world, staff_a):
+    client.force_login(staff_a)
+    base = f"/api/roster/households/{world.household_a.pk}"
+    response = client.post(f"{base}/move-out", {"person_id": world.owner_a.pk, "ended_on": TOMORROW.isoformat()},
+                           content_type="application/json")
+    assert response.status_code == 400 and response.json()["field"] == "ended_on"
+    response = client.post(f"{base}/move-out", {"person_id": world.owner_a.pk, "ended_on": YESTERDAY.isoformat()},
+                           content_type="application/json")
+    assert response.status_code == 200 and response.json()["residents"] == []
+    response = client.post(f"{base}/transfer", {"on": YESTERDAY.isoformat(), "new_owners": [{"name": "李明"}]},
+                           content_type="application/json")
+    assert response.status_code == 200 and [o["name"] for o in response.json()["owners"]] == ["李明"]
+    # The former owner stays reachable to community staff through the ended tie.
+    response = client.post(f"/api/roster/people/{world.owner_a.pk}/death", {"died_on": YESTERDAY.isoformat()},
+                           content_type="application/json")
+    assert response.status_code == 200
+    assert Person.objects.get(pk=world.owner_a.pk).died_on == YESTERDAY

@@ -127,3 +127,16 @@ def test_the_log_page_is_paged(client, world, subdistrict_staff):
     first = client.get(reverse("roster:reveal_log")).context["page"]
     assert (len(first), first.paginator.num_pages) == (50, 2)
     assert len(client.get(reverse("roster:reveal_log"), {"page": 2}).context["page"]) == 10
+
+
+def test_the_api_reveals_through_the_same_service_and_log(client, world, staff_a, volunteer_a):
+    url = f"/api/roster/people/{world.owner_a.pk}/reveal"
+    client.force_login(volunteer_a)
+    assert client.post(url, {"field": "phone"}, content_type="application/json").status_code == 403
+    assert client.get(f"/api/roster/people/{world.owner_a.pk}").json()["phone"] == "138****5678"
+    client.force_login(staff_a)
+    response = client.post(url, {"field": "phone"}, content_type="application/json")
+    assert response.status_code == 200 and response.json()["value"] == PHONE_A
+    [row] = client.get("/api/roster/personal-data-views").json()
+    assert (row["viewer"], row["person_id"], row["field"]) == ("staff_a", world.owner_a.pk, "phone")
+    assert PHONE_A not in str(row)
