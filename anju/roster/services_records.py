@@ -189,6 +189,9 @@ def ownership_transfer(*, household: Household, on: Any, new_owners: Sequence[Ne
     for tie in current:
         _not_before(day, tie.since, field="on", what_zh="原业主取得产权的日期", what_en="date the previous owner acquired it")
     before = sorted(t.person_id for t in current)
+    if before and set(before) == keep:
+        raise ValidationFailed("新业主与现业主相同，无需登记产权转移", "The new owners are the current owners; nothing to transfer",
+                               field="new_owner")
     for tie in current:
         if tie.person_id not in keep:
             _end(tie, kind=TieKind.OWNER, on=day, reason=EndReason.TRANSFERRED)

@@ -379,3 +379,11 @@ def test_the_api_records_a_move_out_a_transfer_and_a_death(client, world, staff_
                            content_type="application/json")
     assert response.status_code == 200
     assert Person.objects.get(pk=world.owner_a.pk).died_on == YESTERDAY
+
+
+def test_a_transfer_to_the_current_owner_is_refused(world):
+    with pytest.raises(ValidationFailed) as caught:
+        records.ownership_transfer(household=world.household_a, on=YESTERDAY, actor=SYSTEM,
+                                   new_owners=[records.NewOwner(person=world.owner_a)])
+    assert caught.value.field == "new_owner"
+    assert not EndedTie.objects.exists() and not _audit("transfer", world.household_a)
