@@ -348,6 +348,16 @@ class RevealField(models.TextChoices):
     PHONE = "phone", _("联系电话")
 
 
+class RevealLogQuerySet(ScopedQuerySet):
+    """Looks at personal data in the scope: a sub-district's all, below it only looks at people the scope reaches."""
+
+    def within(self, scope: Scope) -> Self:
+        qs = super().within(scope)
+        if scope.everything or (scope.community_id is None and scope.compound_id is None):
+            return qs
+        return qs.filter(person__in=Person.objects.within(scope))
+
+
 class RevealLog(models.Model):
     """One look at a person's full ID number or phone: who, whose, which, when. Never the value itself."""
 
@@ -360,7 +370,7 @@ class RevealLog(models.Model):
     at = models.DateTimeField(_("查看时间"), default=timezone.now)
 
     scope_paths = ScopePaths(subdistrict="subdistrict_id", community=None, compound=None)
-    objects = ScopedQuerySet.as_manager()
+    objects = RevealLogQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("个人信息查看记录")

@@ -202,10 +202,7 @@ def units_with_households(building: Building) -> list[tuple[Unit, int, list[tupl
 def reveal_log(scope: Scope) -> QuerySet[RevealLog]:
     """Who looked at whose full ID number or phone, newest first: the sub-district's, or below it only the
     looks at people the scope reaches (a community sees looks at its own residents)."""
-    logs = RevealLog.objects.within(scope).select_related("person")
-    if scope.community_id is not None or scope.compound_id is not None:
-        logs = logs.filter(person__in=Person.objects.within(scope))
-    return logs.order_by("-at", "-id")
+    return RevealLog.objects.within(scope).select_related("person").order_by("-at", "-id")
 
 
 def ended_ties(household: Household) -> QuerySet[EndedTie]:

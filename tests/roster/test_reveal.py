@@ -140,3 +140,20 @@ def test_the_api_reveals_through_the_same_service_and_log(client, world, staff_a
     [row] = client.get("/api/roster/personal-data-views").json()
     assert (row["viewer"], row["person_id"], row["field"]) == ("staff_a", world.owner_a.pk, "phone")
     assert PHONE_A not in str(row)
+
+
+def test_the_log_page_takes_as_many_queries_for_many_rows_as_for_few(client, world, subdistrict_staff):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(subdistrict_staff)
+
+    def queries_for(rows: int) -> int:
+        RevealLog.objects.all().delete()
+        RevealLog.objects.bulk_create(RevealLog(subdistrict=world.subdistrict, viewer=subdistrict_staff, viewer_label="jiedao",
+                                                person=p, field="phone") for p in [world.owner_a, world.owner_b] * rows)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("roster:reveal_log")).status_code == 200
+        return len(captured)
+
+    assert queries_for(2) == queries_for(20)
