@@ -32,7 +32,7 @@ from anju.roster.models import (
     RevealLog,
     TieKind,
 )
-from anju.roster.services import build_person, household_change, person_change
+from anju.roster.services import build_person, household_change, person_change, snapshot_person
 
 # A staff member phoning households looks up a few dozen numbers an hour; far more is a harvest.
 REVEAL_LIMIT = ratelimit.Limit("reveal-personal", 60, 3600)
@@ -105,6 +105,10 @@ def person_edit(*, person: Person, actor: Actor, **changes: Any) -> Person:
 def residence_end(*, residence: Residence, ended_on: Any, actor: Actor) -> EndedTie:
     """登记迁出: the person no longer lives in the household from `ended_on` (not in the future, not before move-in)."""
     on = parse_date(ended_on, field="ended_on")
+    locked = Residence.objects.select_for_update().select_related("household", "person").filter(pk=residence.pk).first()
+    if locked is None:  # a second click, or someone else recorded it first
+        raise Conflict("该居民的迁出已经登记", "This move-out is already recorded")
+    residence = locked
     _not_before(on, residence.since, field="ended_on", what_zh="迁入日期", what_en="move-in date")
     household, person = residence.household, residence.person
     ended = _end(residence, kind=TieKind.RESIDENT, on=on, reason=EndReason.MOVED_OUT)
@@ -147,7 +151,7 @@ class NewOwner:
     phone: str = ""
 
 
-def _owner_person(household: Household, new: NewOwner) -> Person:
+def _owner_person(household: Household, new: NewOwner, *, actor: Actor) -> Person:
     subdistrict_id = household.compound.subdistrict_id
     if new.person is not None:
         if new.person.subdistrict_id != subdistrict_id:
@@ -165,6 +169,8 @@ def _owner_person(household: Household, new: NewOwner) -> Person:
                                    field="id_number")
         if known is None:
             built.save()
+            audit.record(actor=actor, action="create", obj=built, before=None, after=snapshot_person(built),
+                         subdistrict_id=subdistrict_id)
             known = built
         person = known
     if person.died_on is not None:
@@ -183,7 +189,7 @@ def ownership_transfer(*, household: Household, on: Any, new_owners: Sequence[Ne
     if not new_owners:
         raise ValidationFailed("请填写新业主", "Please enter the new owner", field="new_owner")
     household = Household.objects.select_for_update().select_related("compound__subdistrict").get(pk=household.pk)
-    people = [_owner_person(household, new) for new in new_owners]
+    people = [_owner_person(household, new, actor=actor) for new in new_owners]
     keep = {p.pk for p in people}
     current = list(Ownership.objects.filter(household=household))
     for tie in current:

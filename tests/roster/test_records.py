@@ -13,7 +13,7 @@ from django.utils import timezone
 from anju.consultations import services as consultations
 from anju.consultations.models import Elector
 from anju.core.audit import Actor
-from anju.core.errors import ValidationFailed
+from anju.core.errors import Conflict, ValidationFailed
 from anju.core.models import AuditEvent
 from anju.roster import services_records as records
 from anju.roster.models import EndedTie, EndReason, Household, Ownership, Person, Residence, TieKind
@@ -387,3 +387,19 @@ def test_a_transfer_to_the_current_owner_is_refused(world):
                                    new_owners=[records.NewOwner(person=world.owner_a)])
     assert caught.value.field == "new_owner"
     assert not EndedTie.objects.exists() and not _audit("transfer", world.household_a)
+
+
+def test_a_second_move_out_of_the_same_resident_is_refused(world):
+    residence = Residence.objects.get(household=world.household_a)
+    records.residence_end(residence=residence, ended_on=YESTERDAY, actor=SYSTEM)
+    with pytest.raises(Conflict):
+        records.residence_end(residence=residence, ended_on=YESTERDAY, actor=SYSTEM)
+    assert EndedTie.objects.count() == 1
+
+
+def test_a_new_owner_put_on_the_roster_by_a_transfer_is_audited(world):
+    records.ownership_transfer(household=world.household_a, on=YESTERDAY, actor=SYSTEM,
+                               new_owners=[records.NewOwner(name="李明", phone="13600002222")])
+    person = Person.objects.get(name="李明")
+    [event] = _audit("create", person)
+    assert event.after["phone"] == "136****2222"
