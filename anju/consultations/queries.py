@@ -27,7 +27,9 @@ from anju.consultations.models import (
     QuestionKind,
     Status,
 )
-from anju.core.scoping import Scope
+from anju.core.household_links import HouseholdLink
+from anju.core.household_links import register as register_household_links
+from anju.core.scoping import Scope, scope_of
 from anju.domain.consent import Household as EngineHousehold
 from anju.domain.consent import Result, Vote, evaluate
 from anju.domain.consent import jsonio as consent_cli
@@ -512,3 +514,26 @@ def ballots_of(consultation: Consultation, *, channel: str = "", state: str = ""
     if state in BallotState.values:
         ballots = ballots.filter(state=state)
     return ballots.order_by("-id")
+
+
+def household_ballots(scope: Scope, household_id: int) -> list[tuple[Elector, Ballot | None]]:
+    """The consultations a household is (frozen) an elector of, newest first, with its counted ballot if any."""
+    electors = list(Elector.objects.within(scope).filter(household_id=household_id)
+                    .select_related("consultation").order_by("-consultation_id"))
+    counted = {b.elector_id: b for b in Ballot.objects.filter(elector__in=electors, state=BallotState.COUNTED)}
+    return [(e, counted.get(e.pk)) for e in electors]
+
+
+def _household_links(user: object, household: Any) -> list[HouseholdLink]:
+    """The household page's lines about its votes (see `anju.core.household_links`)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    scope = scope_of(user)  # type: ignore[arg-type]  # the registry passes the request's user
+    return [HouseholdLink("ballots", e.consultation.title,
+                          f"{e.consultation.get_status_display()} · {_('已表决') if ballot else _('未表决')}",
+                          reverse("consultations:detail", args=[e.consultation_id]))
+            for e, ballot in household_ballots(scope, household.pk)]
+
+
+register_household_links("consultations", _household_links)

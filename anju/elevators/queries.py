@@ -15,7 +15,9 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import get_language
 
-from anju.core.scoping import Scope
+from anju.core.household_links import HouseholdLink
+from anju.core.household_links import register as register_household_links
+from anju.core.scoping import Scope, scope_of
 from anju.domain import costshare
 from anju.domain.costshare import Allocation, plain_yuan
 from anju.domain.errors import DomainError
@@ -420,3 +422,37 @@ def _running_quote(project: ElevatorProject, plan: CostPlan | None) -> costshare
         return costshare.quote_from_json(quote_document(project, method_key(project), Scenario()))
     except DomainError:
         return costshare.quote_from_json(quote_document(project, "area", Scenario()))
+
+
+def household_shares(scope: Scope, household_id: int) -> list[tuple[ProjectHousehold, CostPlan | None, int | None]]:
+    """The elevator projects a household is part of, with the latest saved cost plan and its share (fen) in it."""
+    rows = list(ProjectHousehold.objects.filter(household_id=household_id, project__in=ElevatorProject.objects.within(scope))
+                .select_related("project__unit__building").order_by("-project_id"))
+    found = []
+    for row in rows:
+        plan = CostPlan.objects.filter(project_id=row.project_id).order_by("-version").first()
+        share = next((s.get("amount") for s in plan.shares if s.get("household") == household_id), None) if plan else None
+        found.append((row, plan, share))
+    return found
+
+
+def _household_links(user: object, household: Any) -> list[HouseholdLink]:
+    """The household page's lines about elevator cost shares (see `anju.core.household_links`)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from anju.core.formatting import money
+
+    scope = scope_of(user)  # type: ignore[arg-type]  # the registry passes the request's user
+    links = []
+    for row, plan, share in household_shares(scope, household.pk):
+        if share is not None and plan is not None:
+            detail = _("第 %(v)s 版方案：%(amount)s") % {"v": plan.version, "amount": money(share)}
+        else:
+            detail = _("尚无分摊方案")
+        links.append(HouseholdLink("shares", _("加装电梯") + f" · {row.project.get_status_display()}", detail,
+                                   reverse("elevators:project", args=[row.project_id])))
+    return links
+
+
+register_household_links("elevators", _household_links)

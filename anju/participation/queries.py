@@ -16,7 +16,9 @@ from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
-from anju.core.scoping import Scope
+from anju.core.household_links import HouseholdLink
+from anju.core.household_links import register as register_household_links
+from anju.core.scoping import Scope, scope_of
 from anju.domain.workdays import add_workdays, calendar_covers
 from anju.participation.models import (
     QUESTIONS,
@@ -422,3 +424,33 @@ def linkable_objects(compound: Compound) -> dict[str, Model]:
         for row in rows:
             found[f"{row._meta.label_lower}:{row.pk}"] = row
     return found
+
+
+def household_visits_of(scope: Scope, household: Household) -> QuerySet[Visit]:
+    """A household's visit records (一户一策) in the scope, the latest first."""
+    return Visit.objects.within(scope).filter(household=household).order_by("-visited_on", "-id")
+
+
+def household_suggestions(scope: Scope, household: Household, *, limit: int = 5) -> list[Suggestion]:
+    """The latest suggestions about the household's building (a suggestion names a building, not a flat)."""
+    return list(suggestions_for(scope).filter(building_id=household.unit.building_id).order_by("-id")[:limit])
+
+
+def _household_links(user: object, household: Model) -> list[HouseholdLink]:
+    """The household page's lines about visits and suggestions (see `anju.core.household_links`)."""
+    from django.utils.translation import gettext as _
+
+    assert isinstance(household, Household)
+    scope = scope_of(user)  # type: ignore[arg-type]  # the registry passes the request's user
+    visits = household_visits_of(scope, household)
+    count, latest = visits.count(), visits.first()
+    links = [HouseholdLink(
+        "visits", _("走访记录"),
+        (_("%(n)s 次，最近一次 %(day)s") % {"n": count, "day": latest.visited_on.isoformat()}) if latest else _("尚未走访"),
+        reverse("participation:household_visits", args=[household.pk]))]
+    links += [HouseholdLink("suggestions", s.title, s.get_status_display(), reverse("participation:suggestion", args=[s.pk]))
+              for s in household_suggestions(scope, household)]
+    return links
+
+
+register_household_links("participation", _household_links)

@@ -71,3 +71,21 @@ def access_import_job(user: User, pk: int, *, action: Action) -> Job:
         require_importer(user)
     return found
 
+
+
+def access_person_reveal(user: User, pk: int) -> Person:
+    """A person whose full ID number or phone the user may look at: staff whose role needs it, in their scope."""
+    found = access_person(user, pk, action=Action.VIEW)
+    if not scope_of(user).sees_personal_data:
+        raise Forbidden("只有街道和社区工作人员可以查看完整的身份证号和电话。",
+                        "Only sub-district and community staff may see full ID numbers and phones.")
+    return found
+
+
+def require_reveal_auditor(user: User) -> Scope:
+    """The scope of a user who may read the log of who looked at personal data (staff who may look themselves)."""
+    scope = scope_of(user)
+    if not scope.sees_personal_data:
+        raise Forbidden("只有街道和社区工作人员可以查看个人信息查看记录。",
+                        "Only sub-district and community staff may read the personal-data view log.")
+    return scope

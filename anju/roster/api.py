@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
+from anju.core.audit import Actor
 from anju.core.bounds import Id, Offset, limit
-from anju.core.errors import AnjuError
+from anju.core.errors import AnjuError, NotFound, ValidationFailed
 from anju.core.scoping import scope_of
-from anju.roster import queries
-from anju.roster.access import Action, access_compound, access_household, access_subdistrict
-from anju.roster.models import Building, Community, Compound, Household, Person, Subdistrict, Unit
+from anju.roster import queries, services_records
+from anju.roster.access import (
+    Action,
+    access_compound,
+    access_household,
+    access_person,
+    access_person_reveal,
+    access_subdistrict,
+    require_reveal_auditor,
+)
+from anju.roster.models import Building, Community, Compound, Household, Person, Residence, Subdistrict, Unit
 
 router = Router(tags=["roster 摸底台账"])
 
@@ -184,9 +194,143 @@ def search_households(request: HttpRequest, body: SearchIn):
 
 @router.get("/households/{pk}", response=HouseholdDetailOut)
 def get_household(request: HttpRequest, pk: Id):
-    h = access_household(request.user, pk, action=Action.VIEW)
+    return _detail(access_household(request.user, pk, action=Action.VIEW))
+
+
+# ---------------------------------------------------------------- corrections (same services as the pages)
+
+
+class HouseholdPatch(Schema):
+    exclusive_area: Decimal | None = None
+    occupancy: str | None = Field(None, max_length=10)
+    note: str | None = Field(None, max_length=200)
+
+
+class PersonPatch(Schema):
+    name: str | None = Field(None, max_length=40)
+    sex: str | None = Field(None, max_length=1)
+    birth_year: int | None = Field(None, ge=1900, le=2100)
+    id_number: str | None = Field(None, max_length=40)
+    phone: str | None = Field(None, max_length=40)
+    limited_mobility: bool | None = None
+    party_member: bool | None = None
+
+
+class MoveOutIn(Schema):
+    person_id: Id
+    ended_on: datetime.date
+
+
+class DeathIn(Schema):
+    died_on: datetime.date
+
+
+class NewOwnerIn(Schema):
+    person_id: Id | None = None
+    name: str = Field("", max_length=40)
+    id_number: str = Field("", max_length=40)
+    phone: str = Field("", max_length=40)
+
+
+class TransferIn(Schema):
+    on: datetime.date
+    new_owners: list[NewOwnerIn] = Field(min_length=1, max_length=10)
+
+
+class RevealIn(Schema):
+    field: str = Field(max_length=20)
+
+
+class RevealOut(Schema):
+    person_id: int
+    field: str
+    value: str
+
+
+class RevealLogOut(Schema):
+    id: int
+    at: datetime.datetime
+    viewer: str
+    person_id: int
+    person_name: str
+    field: str
+
+
+def _detail(h: Household) -> HouseholdDetailOut:
     return HouseholdDetailOut(
         **_household(h).dict(),
         owners=[_person(p) for p in Person.objects.filter(ownerships__household=h)],
         residents=[_person(p) for p in Person.objects.filter(residences__household=h)],
     )
+
+
+@router.patch("/households/{pk}", response=HouseholdOut)
+def edit_household(request: HttpRequest, pk: Id, body: HouseholdPatch):
+    """修改户信息: exclusive area, occupancy, note (a field left out is kept)."""
+    h = access_household(request.user, pk, action=Action.EDIT)
+    return _household(services_records.household_edit(household=h, actor=Actor.of(request.user), **body.dict()))
+
+
+@router.post("/households/{pk}/move-out", response=HouseholdDetailOut)
+def move_out(request: HttpRequest, pk: Id, body: MoveOutIn):
+    """登记迁出: one resident of the household no longer lives there from `ended_on`."""
+    h = access_household(request.user, pk, action=Action.EDIT)
+    residence = Residence.objects.select_related("person", "household").filter(household=h, person_id=body.person_id).first()
+    if residence is None:
+        raise ValidationFailed("该居民不住在本户", "This person does not live in this household", field="person_id")
+    services_records.residence_end(residence=residence, ended_on=body.ended_on, actor=Actor.of(request.user))
+    return _detail(h)
+
+
+@router.post("/households/{pk}/transfer", response=HouseholdDetailOut)
+def transfer(request: HttpRequest, pk: Id, body: TransferIn):
+    """登记产权转移: the current owners' ownership ends on `on`; each new owner is a roster person or a new one."""
+    h = access_household(request.user, pk, action=Action.EDIT)
+    owners = []
+    for new in body.new_owners:
+        person = None
+        if new.person_id is not None:
+            try:
+                person = access_person(request.user, new.person_id, action=Action.VIEW)
+            except NotFound:
+                raise ValidationFailed("找不到该新业主", "No such new owner", field="new_owners") from None
+        owners.append(services_records.NewOwner(person=person, name=new.name, id_number=new.id_number, phone=new.phone))
+    services_records.ownership_transfer(household=h, on=body.on, new_owners=owners, actor=Actor.of(request.user))
+    return _detail(h)
+
+
+@router.get("/people/{pk}", response=PersonOut)
+def get_person(request: HttpRequest, pk: Id):
+    return _person(access_person(request.user, pk, action=Action.VIEW))
+
+
+@router.patch("/people/{pk}", response=PersonOut)
+def edit_person(request: HttpRequest, pk: Id, body: PersonPatch):
+    """修改人员信息: a field left out is kept; ID number and phone come back masked."""
+    p = access_person(request.user, pk, action=Action.EDIT)
+    changes = {key: value for key, value in body.dict().items() if value is not None}
+    return _person(services_records.person_edit(person=p, actor=Actor.of(request.user), **changes))
+
+
+@router.post("/people/{pk}/death", response=PersonOut)
+def death(request: HttpRequest, pk: Id, body: DeathIn):
+    """登记死亡: ends the person's residences and ownerships on `died_on`."""
+    p = access_person(request.user, pk, action=Action.EDIT)
+    services_records.person_death(person=p, died_on=body.died_on, actor=Actor.of(request.user))
+    return _person(Person.objects.get(pk=p.pk))
+
+
+@router.post("/people/{pk}/reveal", response=RevealOut)
+def reveal(request: HttpRequest, pk: Id, body: RevealIn):
+    """显示: one person's full ID number (`field` "id_number") or phone ("phone"); the look is logged."""
+    p = access_person_reveal(request.user, pk)
+    value = services_records.personal_data_reveal(person=p, field=body.field, actor=Actor.of(request.user))
+    return RevealOut(person_id=p.pk, field=body.field, value=value)
+
+
+@router.get("/personal-data-views", response=list[RevealLogOut])
+def reveal_log(request: HttpRequest, limit: limit(500) = 100, offset: Offset = 0):
+    """个人信息查看记录: who looked at whose number and when, newest first (never the number)."""
+    scope = require_reveal_auditor(request.user)
+    return [RevealLogOut(id=r.pk, at=r.at, viewer=r.viewer_label, person_id=r.person_id, person_name=r.person.name,
+                         field=r.field) for r in queries.reveal_log(scope)[offset:offset + limit]]

@@ -11,4 +11,10 @@ AUDIT_ACTIONS = {
     "import_create": _("导入新增住户"),
     "import_update": _("导入更新住户"),
     "load_demo": _("载入演示数据"),
+    "household_edit": _("修改户信息"),
+    "person_edit": _("修改人员信息"),
+    "move_out": _("登记迁出"),
+    "death": _("登记死亡"),
+    "transfer": _("登记产权转移"),
+    "reveal": _("查看个人信息"),
 }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Self
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -193,7 +194,7 @@ class Household(models.Model):
 
 
 class PersonQuerySet(ScopedQuerySet):
-    """People are scoped through the households they own or live in, below sub-district level."""
+    """People are scoped through the households they own or live in (or did), below sub-district level."""
 
     def within(self, scope: Scope) -> Self:
         if scope.everything:
@@ -206,7 +207,7 @@ class PersonQuerySet(ScopedQuerySet):
         households = Household.objects.within(scope)
         linked = Exists(Ownership.objects.filter(person=OuterRef("pk"), household__in=households)) | Exists(
             Residence.objects.filter(person=OuterRef("pk"), household__in=households)
-        )
+        ) | Exists(EndedTie.objects.filter(person=OuterRef("pk"), household__in=households))  # former ones too
         return qs.filter(linked)
 
 
@@ -228,6 +229,7 @@ class Person(models.Model):
     phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     limited_mobility = models.BooleanField(_("行动不便"), default=False)
     party_member = models.BooleanField(_("党员"), default=False)
+    died_on = models.DateField(_("死亡日期"), null=True, blank=True)
     households_owned = models.ManyToManyField(Household, through="Ownership", related_name="owners", blank=True)
     households_lived = models.ManyToManyField(Household, through="Residence", related_name="residents", blank=True)
 
@@ -279,6 +281,7 @@ class Person(models.Model):
 class Ownership(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="ownerships", verbose_name=_("业主"))
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="ownerships", verbose_name=_("户"))
+    since = models.DateField(_("取得产权日期"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("产权关系")
@@ -292,6 +295,7 @@ class Ownership(models.Model):
 class Residence(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="residences", verbose_name=_("居民"))
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="residences", verbose_name=_("户"))
+    since = models.DateField(_("迁入日期"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("居住关系")
@@ -300,3 +304,79 @@ class Residence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id}→{self.household_id}"
+
+
+class TieKind(models.TextChoices):
+    OWNER = "owner", _("产权")
+    RESIDENT = "resident", _("居住")
+
+
+class EndReason(models.TextChoices):
+    MOVED_OUT = "moved_out", _("迁出")
+    DIED = "died", _("死亡")
+    TRANSFERRED = "transferred", _("产权转移")
+
+
+class EndedTie(models.Model):
+    """An ownership or residence that has ended, with its dates and why.
+
+    The current ties stay in `Ownership` and `Residence`, so every count, tally and freeze that reads
+    them keeps meaning "now"; an ended one moves here and is read only as the household's history.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="ended_ties", verbose_name=_("人员"))
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="ended_ties", verbose_name=_("户"))
+    kind = models.CharField(_("关系"), max_length=10, choices=TieKind.choices)
+    since = models.DateField(_("开始日期"), null=True, blank=True)
+    ended_on = models.DateField(_("结束日期"))
+    reason = models.CharField(_("原因"), max_length=12, choices=EndReason.choices)
+    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("已结束的关系")
+        verbose_name_plural = _("已结束的关系")
+        ordering = ["-ended_on", "-id"]
+        constraints = [models.CheckConstraint(condition=models.Q(since__isnull=True) | models.Q(since__lte=models.F("ended_on")),
+                                              name="ended_tie_dates_in_order")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}→{self.household_id} {self.ended_on}"
+
+
+class RevealField(models.TextChoices):
+    ID_NUMBER = "id_number", _("身份证号")
+    PHONE = "phone", _("联系电话")
+
+
+class RevealLogQuerySet(ScopedQuerySet):
+    """Looks at personal data in the scope: a sub-district's all, below it only looks at people the scope reaches."""
+
+    def within(self, scope: Scope) -> Self:
+        qs = super().within(scope)
+        if scope.everything or (scope.community_id is None and scope.compound_id is None):
+            return qs
+        return qs.filter(person__in=Person.objects.within(scope))
+
+
+class RevealLog(models.Model):
+    """One look at a person's full ID number or phone: who, whose, which, when. Never the value itself."""
+
+    subdistrict = models.ForeignKey(Subdistrict, on_delete=models.PROTECT, related_name="+", verbose_name=_("街道"))
+    viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+                               verbose_name=_("查看人"))
+    viewer_label = models.CharField(_("查看人"), max_length=120)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="reveals", verbose_name=_("被查看人"))
+    field = models.CharField(_("查看内容"), max_length=10, choices=RevealField.choices)
+    at = models.DateTimeField(_("查看时间"), default=timezone.now)
+
+    scope_paths = ScopePaths(subdistrict="subdistrict_id", community=None, compound=None)
+    objects = RevealLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("个人信息查看记录")
+        verbose_name_plural = _("个人信息查看记录")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["subdistrict", "-at"], name="reveal_subdistrict_at")]
+
+    def __str__(self) -> str:
+        return f"{self.viewer_label} {self.person_id} {self.field}"

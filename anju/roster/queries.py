@@ -19,7 +19,17 @@ from anju.core.scoping import Scope
 from anju.domain.errors import DomainError
 from anju.domain.ids import normalize_id_number, normalize_phone
 from anju.domain.roomcode import looks_like_room_code, parse_room_code
-from anju.roster.models import ELDERLY_AGE, STRANDED_FROM_FLOOR, Building, Household, Person, Residence, Unit
+from anju.roster.models import (
+    ELDERLY_AGE,
+    STRANDED_FROM_FLOOR,
+    Building,
+    EndedTie,
+    Household,
+    Person,
+    Residence,
+    RevealLog,
+    Unit,
+)
 
 Level = Literal["community", "compound", "building", "unit"]
 
@@ -187,3 +197,14 @@ def units_with_households(building: Building) -> list[tuple[Unit, int, list[tupl
         width = max((len(hs) for hs in floors.values()), default=1)
         drawn.append((unit, width, sorted(floors.items(), reverse=True)))
     return drawn
+
+
+def reveal_log(scope: Scope) -> QuerySet[RevealLog]:
+    """Who looked at whose full ID number or phone, newest first: the sub-district's, or below it only the
+    looks at people the scope reaches (a community sees looks at its own residents)."""
+    return RevealLog.objects.within(scope).select_related("person").order_by("-at", "-id")
+
+
+def ended_ties(household: Household) -> QuerySet[EndedTie]:
+    """A household's former owners and residents, the latest ended first."""
+    return EndedTie.objects.filter(household=household).select_related("person").order_by("-ended_on", "-id")

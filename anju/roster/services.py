@@ -51,7 +51,8 @@ def _area(value: Any, *, field: str, label_zh: str, label_en: str) -> Decimal:
 
 
 def _snapshot_household(h: Household) -> dict[str, Any]:
-    return {"unit": h.unit_id, "floor": h.floor, "room": h.room, "exclusive_area": str(h.exclusive_area), "occupancy": h.occupancy}
+    return {"unit": h.unit_id, "floor": h.floor, "room": h.room, "exclusive_area": str(h.exclusive_area),
+            "occupancy": h.occupancy, "note": h.note}
 
 
 def snapshot_person(p: Person) -> dict[str, Any]:
@@ -156,6 +157,16 @@ def household_create(*, unit: Unit, floor: int, room: str, exclusive_area: Decim
 @transaction.atomic
 def household_update(*, household: Household, actor: Actor, **changes: Any) -> Household:
     """Change floor, room, exclusive_area or occupancy; unchanged values leave no audit record."""
+    changed = household_change(household, changes)
+    if changed:
+        audit.record(actor=actor, action="update", obj=household, before=changed[0], after=changed[1],
+                     subdistrict_id=household.compound.subdistrict_id)
+    return household
+
+
+def household_change(household: Household, changes: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """The one checked path of every household change (call inside a transaction, then audit): saves it and
+    returns the snapshots before and after, or None if nothing changed."""
     allowed = {"floor", "room", "exclusive_area", "occupancy", "note"}
     unknown = set(changes) - allowed
     if unknown:
@@ -165,15 +176,21 @@ def household_update(*, household: Household, actor: Actor, **changes: Any) -> H
         changes["exclusive_area"] = _area(changes["exclusive_area"], field="exclusive_area", label_zh="专有部分面积", label_en="Exclusive area")
     if "room" in changes:
         changes["room"] = str(changes["room"]).strip()
+    if "occupancy" in changes and changes["occupancy"] not in Occupancy.values:
+        raise ValidationFailed(f"居住状态“{changes['occupancy']}”无效", f"Unknown occupancy “{changes['occupancy']}”",
+                               field="occupancy")
+    if "note" in changes:
+        changes["note"] = str(changes["note"]).strip()
+        if len(changes["note"]) > Household._meta.get_field("note").max_length:  # type: ignore[operator]
+            raise ValidationFailed("备注不能超过200字", "The note is at most 200 characters", field="note")
     for key, value in changes.items():
         setattr(household, key, value)
     household_check(unit=household.unit, floor=household.floor, room=household.room, exclude_pk=household.pk)
     after = _snapshot_household(household)
-    if after != before:
-        household.save()
-        audit.record(actor=actor, action="update", obj=household, before=before, after=after,
-                     subdistrict_id=household.compound.subdistrict_id)
-    return household
+    if after == before:
+        return None
+    household.save()
+    return before, after
 
 
 def normalise_identity(*, id_number: str = "", phone: str = "") -> tuple[str, str]:
@@ -221,25 +238,56 @@ def person_create(*, subdistrict: Subdistrict, actor: Actor, **fields: Any) -> P
 
 @transaction.atomic
 def person_update(*, person: Person, actor: Actor, **changes: Any) -> Person:
+    changed = person_change(person, changes)
+    if changed:
+        audit.record(actor=actor, action="update", obj=person, before=changed[0], after=changed[1],
+                     subdistrict_id=person.subdistrict_id)
+    return person
+
+
+def person_change(person: Person, changes: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """The one checked path of every change to a person (call inside a transaction, then audit): saves it and
+    returns the masked snapshots before and after, or None if nothing changed."""
+    changes = dict(changes)
     before = snapshot_person(person)
     id_number = changes.pop("id_number", None)
     phone = changes.pop("phone", None)
+    if "name" in changes:
+        changes["name"] = str(changes["name"] or "").strip()
+        if not changes["name"]:
+            raise ValidationFailed("姓名不能为空", "Name is required", field="name")
+        if len(changes["name"]) > Person._meta.get_field("name").max_length:  # type: ignore[operator]
+            raise ValidationFailed("姓名不能超过40字", "The name is at most 40 characters", field="name")
+    if changes.get("birth_year") is not None and not 1900 <= changes["birth_year"] <= timezone.localdate().year:
+        raise ValidationFailed(f"出生年份 {changes['birth_year']} 不合理", f"Birth year {changes['birth_year']} is out of range",
+                               field="birth_year")
+    if changes.get("sex") and changes["sex"] not in Sex.values:
+        raise ValidationFailed(f"性别“{changes['sex']}”无效", f"Unknown sex “{changes['sex']}”", field="sex")
     for key in ("name", "sex", "birth_year", "limited_mobility", "party_member"):
         if key in changes:
             setattr(person, key, changes.pop(key))
     if changes:
         raise ValidationFailed(f"不能修改字段：{', '.join(sorted(changes))}", f"Cannot change: {', '.join(sorted(changes))}")
+    old_id, old_phone = person.id_number, person.phone
     if id_number is not None or phone is not None:
         new_id, new_phone = normalise_identity(
-            id_number=person.id_number if id_number is None else id_number,
-            phone=person.phone if phone is None else phone,
+            id_number=old_id if id_number is None else id_number,
+            phone=old_phone if phone is None else phone,
         )
-        _set_identity(person, new_id, new_phone)
+        if new_id != old_id or new_phone != old_phone:
+            _set_identity(person, new_id, new_phone)
+        if new_id and new_id != old_id and Person.objects.filter(
+                subdistrict_id=person.subdistrict_id, id_number_hash=person.id_number_hash).exclude(pk=person.pk).exists():
+            raise ValidationFailed("该身份证号已登记在本街道的另一人名下", "This ID number is already registered to another person "
+                                   "in this sub-district", field="id_number")
+        identity_changed = (new_id, new_phone) != (old_id, old_phone)
+    else:
+        identity_changed = False
     after = snapshot_person(person)
-    if after != before or id_number is not None or phone is not None:
-        person.save()
-        audit.record(actor=actor, action="update", obj=person, before=before, after=after, subdistrict_id=person.subdistrict_id)
-    return person
+    if after == before and not identity_changed:
+        return None
+    person.save()
+    return before, after
 
 
 @transaction.atomic

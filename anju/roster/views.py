@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from anju.core import paging
+from anju.core import household_links, paging
 from anju.core.bounds import parse_id
 from anju.core.models import AuditEvent
 from anju.core.scoping import scope_of
@@ -92,6 +92,9 @@ def household(request: HttpRequest, pk: int) -> HttpResponse:
         "residents": Person.objects.filter(residences__household=node),
         "history": history,
         "sees_personal_data": scope.sees_personal_data,
+        "can_edit": scope.can_edit,
+        "ended": queries.ended_ties(node),
+        "links": household_links.links_for(request.user, node),
     })
 
 
@@ -104,7 +107,9 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
         "node": node,
         "owned": visible.filter(ownerships__person=node),
         "lived": visible.filter(residences__person=node),
+        "ended": node.ended_ties.filter(household__in=visible).select_related("household__unit__building"),
         "sees_personal_data": scope.sees_personal_data,
+        "can_edit": scope.can_edit,
     })
 
 

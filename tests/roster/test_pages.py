@@ -28,10 +28,13 @@ def test_stranded_elderly_stop_counting_once_the_unit_has_an_elevator(client, wo
     assert response.context["total"].stranded_elderly == 0
 
 
-def test_staff_see_full_phone_volunteers_see_it_masked(client, world, staff_a, volunteer_a):
+def test_phones_are_masked_for_everyone_until_staff_ask(client, world, staff_a, volunteer_a):
+    """Staff see the mask too and a "显示" action (tests/roster/test_reveal.py); volunteers only the mask."""
     url = reverse("roster:household", args=[world.household_a.pk])
     client.force_login(staff_a)
-    assert "13812345678" in client.get(url).content.decode()
+    page = client.get(url).content.decode()
+    assert "13812345678" not in page
+    assert "138****5678" in page and reverse("roster:person_reveal", args=[world.owner_a.pk]) in page
     client.force_login(volunteer_a)
     page = client.get(url).content.decode()
     assert "13812345678" not in page
