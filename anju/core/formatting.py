@@ -158,6 +158,8 @@ def long_datetime(value: dt.datetime | None, language: str | None = None) -> str
     if _is_empty(value):
         return EMPTY
     moment = _local(value)  # type: ignore[arg-type]
+    if not isinstance(moment, dt.datetime):  # a bare date has no time to show
+        return long_date(moment, language)
     return f"{long_date(moment, language)} {moment.hour:02d}:{moment.minute:02d}"
 
 
@@ -168,7 +170,7 @@ def duration(value: dt.timedelta | int | None) -> str:
     """
     if _is_empty(value):
         return EMPTY
-    seconds = int(value.total_seconds()) if isinstance(value, dt.timedelta) else int(value)  # type: ignore[union-attr]
+    seconds = int(value.total_seconds()) if isinstance(value, dt.timedelta) else int(value or 0)
     sign = "-" if seconds < 0 else ""
     seconds = abs(seconds)
     labels = ("d", "h", "min", "s") if _english() else ("天", "小时", "分", "秒")
