@@ -15,6 +15,8 @@ fails on any violation of impact serious or critical and prints the rule, the pa
 
 from __future__ import annotations
 
+import datetime
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -22,6 +24,7 @@ import pytest
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import PASSWORD, SYSTEM
 
@@ -114,13 +117,19 @@ def resident_pages(side) -> dict[str, str]:
 def cast(live_server, settings, tmp_path):
     from anju.consultations import services as consultations
     from anju.participation import services as participation
+    from anju.participation.models import Suggestion
+    from anju.programme import services as programme
     from tests.test_permission_matrix import build_cast
 
     settings.MEDIA_ROOT = tmp_path / "media"
     users, sides = build_cast()
-    # What residents see besides: a closed vote's public ballot list, a published notice.
+    # States that bring their own page parts: a closed vote (its correction form, residents' public
+    # ballot list), a published notice, a stage signed off (a green row), a suggestion overdue (a pink row).
     consultations.consultation_close(consultation=sides["b"].consultation, actor=SYSTEM)
     participation.notice_publish(notice=sides["a"].notice, actor=SYSTEM)
+    programme.stage_sign_off(stage=sides["a"].stage, actual_end=datetime.date.today(), actor=SYSTEM)
+    Suggestion.objects.filter(pk=sides["b"].suggestion.pk).update(
+        created=timezone.now() - datetime.timedelta(days=90))
     return users, sides
 
 
@@ -141,10 +150,12 @@ def test_no_serious_or_critical_accessibility_violation_on_any_page(browser, liv
     base = live_server.url
     audit = Audit()
     staff = staff_pages(a)
+    staff["consultations:detail (closed)"] = reverse("consultations:detail", kwargs={"pk": b.consultation.pk})
     public = resident_pages(a)
     public["consultations:public"] = reverse("consultations:public", kwargs={"pk": b.consultation.pk})
     public["participation:notice"] = reverse("participation:notice", kwargs={"pk": a.notice.pk})
     assert len(staff) > 50 and len(public) > 8, (staff, public)
+    started = time.monotonic()
     electors = list(a.consultation.electors.order_by("-key")[:len(SIZES)])  # one who has not voted, per size
     for size, elector in zip(SIZES, electors, strict=True):
         context, page = new_page(browser, size)
@@ -182,6 +193,6 @@ def test_no_serious_or_critical_accessibility_violation_on_any_page(browser, liv
         page.wait_for_selector("#receipt")
         audit.check(page, size, "consultations:vote_receipt (cast)")
         context.close()
-    print(f"pages checked: {audit.pages}")
+    print(f"pages checked: {audit.pages} in {time.monotonic() - started:.0f} s")
     print(audit.report())
     assert not audit.found, audit.report()
