@@ -167,6 +167,10 @@ def test_no_serious_or_critical_accessibility_violation_on_any_page(browser, liv
         page.fill("#id_password", PASSWORD)
         page.click("main button[type=submit]")
         page.wait_for_url(lambda url: "/accounts/login/" not in url)
+        if page.locator(".navbar-toggler").is_visible():  # on the phone the menu is folded: open it once
+            page.click(".navbar-toggler")
+            page.wait_for_selector("#mainnav.show")
+            audit.check(page, size, "menu (opened)")
         for name, url in staff.items():
             audit.visit(page, size, name, base + url)
         context.close()
