@@ -198,8 +198,7 @@
     b.type = "button";
     b.className = "btn btn-outline-secondary rich-btn";
     b.textContent = label;
-    b.title = title;
-    b.setAttribute("aria-label", title);
+    b.title = title;  // a hint (the description); the visible label stays the button's name
     b.dataset.action = action;
     // Keep the selection in the editor: a button press must not take the focus away first.
     b.addEventListener("mousedown", function (e) { e.preventDefault(); });
