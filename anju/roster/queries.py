@@ -186,20 +186,17 @@ class Found:
 
     def __getitem__(self, window: slice) -> list[Hit]:
         start, stop = window.start or 0, window.stop if window.stop is not None else self.count()
-        hits: list[Hit] = []
-        offset = 0
-        for qs, size in zip((self._compounds, self._households, self._people), self._sizes(), strict=True):
+        n_compounds, n_households, n_people = self._sizes()
+
+        def rows(qs: QuerySet[Any], offset: int, size: int) -> list[Any]:
             lo, hi = max(start - offset, 0), min(stop - offset, size)
-            if lo < hi:
-                rows = list(qs[lo:hi])
-                if qs.model is Compound:
-                    hits += [Hit("compound", compound=c) for c in rows]
-                elif qs.model is Household:
-                    hits += [Hit("household", household=h) for h in rows]
-                else:
-                    hits += self._people_hits(rows)
-            offset += size
-        return hits
+            return list(qs[lo:hi]) if lo < hi else []
+
+        compounds = rows(self._compounds, 0, n_compounds)
+        households = rows(self._households, n_compounds, n_households)
+        people = rows(self._people, n_compounds + n_households, n_people)
+        return ([Hit("compound", compound=c) for c in compounds] + [Hit("household", household=h) for h in households]
+                + self._people_hits(people))
 
     def _people_hits(self, people: list[Person]) -> list[Hit]:
         owns: dict[int, list[Household]] = defaultdict(list)

@@ -209,3 +209,42 @@ def test_a_page_of_results_costs_a_fixed_number_of_queries(client, garden, staff
             client.post(reverse("roster:search"), {"q": typed})
 
 
+
+
+# The API answers with the same query function, one page at a time with the total.
+def _api(client, user, **body):
+    client.force_login(user)
+    return client.post("/api/roster/search", body, content_type="application/json")
+
+
+def test_the_api_pages_the_same_results_with_their_total(client, garden, staff_a):
+    first = _api(client, staff_a, q="世纪花园3栋").json()
+    assert first["kind"] == "room" and first["total"] == 54 and first["pages"] == 3 and len(first["results"]) == 20
+    everything = [hit["household"]["id"] for p in (1, 2, 3)
+                  for hit in _api(client, staff_a, q="世纪花园3栋", page=p).json()["results"]]
+    page = [hit.household.pk for hit in _hits(_search(client, staff_a, q="世纪花园3栋"))]
+    assert everything == page and len(set(everything)) == 54
+    assert _api(client, staff_a, q="世纪花园3栋", page=9).json()["results"] == []
+
+
+def test_the_api_shows_a_person_with_role_and_household_and_a_masked_phone(client, world, garden, staff_a):
+    [hit] = _api(client, staff_a, q="李桂英").json()["results"]
+    person = hit["person"]
+    assert hit["kind"] == "person" and person["resident"] and not person["owner"] and person["limited_mobility"]
+    assert person["phone"] == "137****2222"
+    assert person["households"] == [{"id": garden.households[("2", "501")].pk, "compound_id": garden.compound.pk,
+                                     "compound_name": "世纪花园", "room_code": "3栋2单元501", "room_label": "3栋2单元501室"}]
+
+
+def test_the_api_filters_by_compound_and_keeps_to_scope(client, world, garden, staff_a, subdistrict_staff):
+    only = _api(client, staff_a, q="501", compound_id=garden.compound.pk).json()
+    assert {hit["household"]["compound_id"] for hit in only["results"]} == {garden.compound.pk} and only["total"] == 3
+    assert _api(client, staff_a, q="501", compound_id=world.compound_b.pk).json()["total"] == 0
+    names = [hit["person"]["id"] for hit in _api(client, subdistrict_staff, q="王秀兰").json()["results"]]
+    assert names == [world.owner_a.pk]
+
+
+@pytest.mark.parametrize("body", [{"q": "x" * 2000}, {"q": "501", "page": 0}, {"q": "501", "page_size": 1000},
+                                  {"q": "501", "compound_id": -1}, {}])
+def test_the_api_refuses_bad_input_with_4xx(client, garden, staff_a, body):
+    assert 400 <= _api(client, staff_a, **body).status_code < 500
