@@ -225,7 +225,8 @@ def search(scope: Scope, text: str, *, compound_id: int | None = None) -> Found:
     keyed hash); a place (`世纪花园3栋2单元501`, `3栋2单元`, `3-2-501`, `501`: households, every part
     given must match, the compound by a part of its name); otherwise a name (compounds whose name holds
     it, and people whose name starts with it; two characters or more also match inside a name, so
-    秀兰 finds 王秀兰). People are limited to the scope before any name is compared.
+    秀兰 finds 王秀兰, except for a city-wide scope without a compound). People are limited to the
+    scope before any name is compared.
     Raises ValidationFailed (field "q") for text longer than MAX_QUERY_LENGTH.
     """
     text = text.strip()
@@ -271,7 +272,10 @@ def search(scope: Scope, text: str, *, compound_id: int | None = None) -> Found:
             match = match.filter(room=place.room)
         return Found("room", households=match.order_by("compound__name", "compound_id", "unit_id", "floor", "room"),
                      visible=visible)
-    names = people.filter(name__contains=text) if len(text) >= 2 else people.filter(name__startswith=text)
+    # Inside a name only where the scope bounds the people compared (a sub-district, a compound); the
+    # city-wide superuser compares the start of names, which the name index serves.
+    inside = len(text) >= 2 and (not scope.everything or compound_id is not None)
+    names = people.filter(name__contains=text) if inside else people.filter(name__startswith=text)
     ranked = names.annotate(rank=Case(When(name=text, then=0), When(name__startswith=text, then=1), default=2))
     return Found("name", compounds=compounds.filter(name__icontains=text).order_by("name", "id"),
                  people=ranked.order_by("rank", "name", "id"), visible=visible)

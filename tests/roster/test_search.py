@@ -26,8 +26,16 @@ def test_a_room_code_without_unit_finds_it_in_every_unit(world):
 
 
 def test_search_by_owner_name(world):
-    found, kind = queries.search_households(EVERYTHING, "秀兰")
+    found, kind = queries.search_households(Scope(everything=False, subdistrict_id=world.subdistrict.pk), "秀兰")
     assert kind == "name" and list(found) == [world.household_a]
+
+
+def test_a_city_wide_search_compares_the_start_of_names(world):
+    # Inside names only where a scope bounds the people compared (issue 15 brings indexes for the rest).
+    assert list(queries.search_households(EVERYTHING, "秀兰")[0]) == []
+    assert list(queries.search_households(EVERYTHING, "王秀")[0]) == [world.household_a]
+    found = queries.search(EVERYTHING, "秀兰", compound_id=world.compound_a.pk)
+    assert [hit.person for hit in found[0:10]] == [world.owner_a]
 
 
 @pytest.mark.parametrize("text", ["13812345678", "138 1234 5678", "+86 138-1234-5678"])

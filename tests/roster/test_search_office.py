@@ -136,6 +136,12 @@ def test_a_family_name_pages_every_person_with_it(client, garden, staff_a):
     assert page.paginator.count == 54 and all(h.person.name.startswith("张") for h in page.object_list)
 
 
+def test_one_character_is_a_family_name_two_may_be_a_given_name(client, garden, staff_a):
+    assert _hits(_search(client, staff_a, q="桂")) == []
+    assert [h.person for h in _hits(_search(client, staff_a, q="桂英"))] == [garden.tenant]
+    assert [h.person for h in _hits(_search(client, staff_a, q="李"))] == [garden.tenant]
+
+
 def test_the_compound_filter_keeps_to_that_compound(client, world, garden, staff_a):
     everywhere = _households(_search(client, staff_a, q="501"))
     only_garden = _households(_search(client, staff_a, q="501", compound=str(garden.compound.pk)))
