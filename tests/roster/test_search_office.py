@@ -262,3 +262,16 @@ def test_the_api_filters_by_compound_and_keeps_to_scope(client, world, garden, s
                                   {"q": "501", "compound_id": -1}, {}])
 def test_the_api_refuses_bad_input_with_4xx(client, garden, staff_a, body):
     assert 400 <= _api(client, staff_a, **body).status_code < 500
+
+
+def test_the_household_list_api_refuses_a_long_query_naming_the_field(client, garden, staff_a):
+    client.force_login(staff_a)
+    response = client.get("/api/roster/households", {"q": "x" * 2000})
+    assert response.status_code == 400 and response.json()["field"] == "q"
+
+
+def test_the_household_list_api_pages_a_search(client, garden, staff_a):
+    client.force_login(staff_a)
+    first = client.get("/api/roster/households", {"q": "世纪花园3栋", "limit": 50}).json()
+    rest = client.get("/api/roster/households", {"q": "世纪花园3栋", "limit": 50, "offset": 50}).json()
+    assert len(first) == 50 and len(rest) == 4 and not {h["id"] for h in first} & {h["id"] for h in rest}
