@@ -160,6 +160,7 @@ PAGES: dict[str, Row] = {
     "consultations:detail": Row(pk("consultation"), "view", "view"),
     "consultations:tally": Row(pk("consultation"), "view", "view"),
     "consultations:paper": Row(pk("consultation"), "no_login", "edit_form"),
+    "consultations:elector_choices": Row(pk("consultation"), "edit", "no_login"),
     "consultations:question_new": Row(pk("consultation"), "no_login", "edit"),
     "consultations:correct": Row(pk("consultation"), "no_login", "edit_form"),
     "consultations:resolve": Row(lambda s: {"pk": s.consultation.pk, "ballot": MISSING}, "no_login", "edit_form"),
@@ -395,6 +396,7 @@ API: dict[str, tuple[str | None, str]] = {
     "GET /api/roster/units": (None, "signed_in"),
     "GET /api/roster/households": (None, "signed_in"),
     "POST /api/roster/households/search": (None, "signed_in"),
+    "POST /api/roster/search": (None, "signed_in"),
     "GET /api/roster/households/{pk}": ("household", "view"),
     "PATCH /api/roster/households/{pk}": ("household", "edit"),
     "POST /api/roster/households/{pk}/move-out": ("household", "edit"),
@@ -491,6 +493,7 @@ API_BODY: dict[str, Callable[[Side], dict[str, Any]]] = {
     "POST /api/roster/households/{pk}/transfer": lambda s: {"on": "2001-01-01", "new_owners": [{"name": "李明"}]},
     "POST /api/roster/people/{pk}/death": lambda s: {"died_on": "2001-01-01"},
     "POST /api/roster/people/{pk}/reveal": lambda s: {"field": "phone"},
+    "POST /api/roster/search": lambda s: {"q": "501"},
     "POST /api/participation/party/activities": lambda s: {
         "person_id": s.person.pk, "compound_id": s.compound.pk, "on": "2021-03-01", "kind": "visit", "hours": "2"},
     "POST /api/participation/party/volunteers": lambda s: {

@@ -4,6 +4,7 @@ and its digest, households not yet heard from, and approval rates for the dashbo
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from anju.consultations.models import (
     QuestionKind,
     Status,
 )
+from anju.core.errors import ValidationFailed
 from anju.core.household_links import HouseholdLink
 from anju.core.household_links import register as register_household_links
 from anju.core.scoping import Scope, scope_of
@@ -35,6 +37,7 @@ from anju.domain.consent import Result, Vote, evaluate
 from anju.domain.consent import jsonio as consent_cli
 from anju.domain.consent import owner_conflicts as engine_owner_conflicts
 from anju.domain.errors import DomainError
+from anju.domain.roomcode import parse_room_query
 from anju.roster.models import Unit
 
 if TYPE_CHECKING:
@@ -537,3 +540,44 @@ def _household_links(user: object, household: Any) -> list[HouseholdLink]:
 
 
 register_household_links("consultations", _household_links)
+ROOM_TEXT_LENGTH = 40  # longer than any room code with its compound's name
+
+
+def electors_by_room(consultation: Consultation, text: str) -> QuerySet[Elector]:
+    """The households of `consultation`'s electorate at the room `text` names (3-2-501, 3栋2单元501, 501):
+    every part given must match; a compound name before the code must be part of the consultation's
+    compound's name. Empty when `text` is not a room."""
+    electors = consultation.electors.select_related("household__unit__building").order_by("key")
+    place = parse_room_query(text[:ROOM_TEXT_LENGTH])
+    if place is None or len(text) > ROOM_TEXT_LENGTH:
+        return electors.none()
+    if place.compound and place.compound not in unicodedata.normalize("NFKC", consultation.compound.name).upper():
+        return electors.none()
+    if place.building is not None:
+        electors = electors.filter(household__unit__building__number=place.building)
+    if place.unit is not None:
+        electors = electors.filter(household__unit__number=place.unit)
+    if place.room is not None:
+        electors = electors.filter(household__room=place.room)
+    return electors
+
+
+def elector_by_room(consultation: Consultation, text: str) -> Elector:
+    """The one household of the electorate at the room `text` names; ValidationFailed (field "room")
+    when the text is not a room, no household of the electorate is there, or several are."""
+    typed = text.strip()[:ROOM_TEXT_LENGTH]
+    if parse_room_query(typed) is None:
+        raise ValidationFailed(
+            f"无法识别房号“{typed}”，请按 3-2-501、3栋2单元501 或 501 的格式填写。",
+            f"The room “{typed}” is not recognised: write it as 3-2-501, 3栋2单元501 or 501.", field="room")
+    found = list(electors_by_room(consultation, typed)[:2])
+    if not found:
+        raise ValidationFailed(f"房号“{typed}”不在本次表决范围内。", f"The room “{typed}” is not in this consultation.",
+                               field="room")
+    if len(found) > 1:
+        count = electors_by_room(consultation, typed).count()
+        raise ValidationFailed(
+            f"房号“{typed}”在本次表决范围内有 {count} 户，请写明楼栋和单元，如 3-2-501。",
+            f"{count} households of this consultation are at “{typed}”: give the building and unit, e.g. 3-2-501.",
+            field="room")
+    return found[0]

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<id:pk>/", views.detail, name="detail"),
     path("<id:pk>/tally/", views.tally, name="tally"),
     path("<id:pk>/paper/", views.paper, name="paper"),
+    path("<id:pk>/paper/electors/", views.elector_choices, name="elector_choices"),
     path("<id:pk>/questions/", views.question_new, name="question_new"),
     path("<id:pk>/correct/", views.correct, name="correct"),
     path("<id:pk>/resolve/<id:ballot>/", views.resolve, name="resolve"),

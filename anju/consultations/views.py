@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from anju.consultations import jobs, letters, queries, question_templates, services
 from anju.consultations.access import (
@@ -29,14 +29,24 @@ from anju.consultations.access import (
     consultations_for,
     require_edit,
 )
-from anju.consultations.models import BallotState, Channel, Consultation, QuestionKind, SettledVote, Status
+from anju.consultations.models import (
+    BallotState,
+    Channel,
+    Consultation,
+    Elector,
+    QuestionKind,
+    SettledVote,
+    Status,
+)
 from anju.core import jobs as jobs_core
 from anju.core import paging
 from anju.core.audit import Actor
 from anju.core.errors import AnjuError, NotFound, ValidationFailed, user_message
 from anju.core.pages import attempt
 from anju.core.scoping import scope_of
+from anju.domain.roomcode import parse_room_query
 from anju.roster.models import Building, Compound, Person, Unit
+from anju.roster.queries import is_personal_number
 
 VIEW, EDIT = Action.VIEW, Action.EDIT
 
@@ -125,7 +135,9 @@ def _answers(request: HttpRequest, c: Consultation) -> dict:
 def paper(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff enter a paper or door-to-door ballot for a named household, with a scan of the signed paper."""
     c = access_consultation(request.user, pk, action=EDIT)
-    elector = access_elector(request.user, _int(request.POST.get("elector")), action=EDIT, consultation=c)
+    elector = _picked_elector(request, c)
+    if elector is None:
+        return redirect("consultations:detail", c.pk)
     upload = request.FILES.get("scan")
     ballot = attempt(request, lambda: services.paper_ballot_cast(
         consultation=c, household=elector, answers=_answers(request, c),
@@ -137,6 +149,34 @@ def paper(request: HttpRequest, pk: int) -> HttpResponse:
     if ballot is not None and ballot.state == "conflict":
         messages.warning(request, _("该户已有网上表决，两张票均暂不计入，请在下方“冲突”中选择以哪张为准。"))
     return redirect("consultations:detail", c.pk)
+
+
+def _picked_elector(request: HttpRequest, c: Consultation) -> Elector | None:
+    """The household the paper-ballot form names: picked from the choices, or found by the room code typed
+    (without a script the choices never show); None, with the reason shown, when the room names none or several."""
+    room = request.POST.get("room", "")
+    if room.strip() and not request.POST.get("elector"):
+        return attempt(request, lambda: queries.elector_by_room(c, room))
+    return access_elector(request.user, _int(request.POST.get("elector")), action=EDIT, consultation=c)
+
+
+ELECTOR_CHOICES = 12  # shown at once; more means the room typed is not yet precise enough
+
+
+@login_required
+@require_GET
+def elector_choices(request: HttpRequest, pk: int) -> HttpResponse:
+    """The paper-ballot picker: the households of the electorate at the room code typed (an htmx fragment)."""
+    c = access_consultation(request.user, pk, action=EDIT)
+    room = request.GET.get("room", "")
+    if is_personal_number(room):
+        return render(request, "consultations/_elector_choices.html", {"refused": True}, status=400)
+    found = queries.electors_by_room(c, room)
+    choices = list(found[:ELECTOR_CHOICES])
+    total = len(choices) if len(choices) < ELECTOR_CHOICES else found.count()
+    return render(request, "consultations/_elector_choices.html", {
+        "room": room.strip(), "choices": choices, "total": total, "more": total - len(choices),
+        "readable": parse_room_query(room[:queries.ROOM_TEXT_LENGTH]) is not None})
 
 
 RULE_PRESETS = {

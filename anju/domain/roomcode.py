@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from anju.domain.errors import DomainError
 
-__all__ = ["RoomCode", "floor_from_room", "looks_like_room_code", "parse_room_code"]
+__all__ = ["RoomCode", "RoomQuery", "floor_from_room", "looks_like_room_code", "parse_room_code", "parse_room_query"]
 
 ACCEPTED_FORMS = "3栋2单元501、3号楼2单元501室、3幢2单元501号、3栋501、3-2-501、3-501、A栋2单元501、A-2-501"
 
@@ -115,3 +115,70 @@ def floor_from_room(room: str) -> int:
             field="room",
         )
     return int(digits[:-2])
+
+
+@dataclass(frozen=True, slots=True)
+class RoomQuery:
+    """What a search box entry says about where a dwelling is: the leading text naming a compound
+    ("" if none), and whichever of building, unit and room it gives (None: not given). At least one
+    of building and room is given; numbers are normalised as in `RoomCode`."""
+
+    compound: str
+    building: str | None
+    unit: str | None
+    room: str | None
+
+
+# Partial codes a search box accepts besides the full ones: 3栋2单元, 3栋, 2单元501, 501 (a bare room
+# needs its floor: 3 digits or more, so "12" stays unread rather than guessed as a building).
+_BUILDING_ONLY = re.compile(rf"{_BUILDING}{_BUILDING_SUFFIX}(?:-?{_UNIT}单元)?")
+_UNIT_ROOM = re.compile(rf"{_UNIT}单元-?{_ROOM}{_ROOM_SUFFIX}")
+_BARE_ROOM = re.compile(r"(?P<room>\d{3,5}[A-Z]?)(?:室|号|房)?")
+# Longest room part worth trying ("B12号楼十二单元12345室" is 18 characters): keeps the split linear.
+_LONGEST_CODE = 24
+
+
+def _partial(code: str) -> RoomQuery | None:
+    """A room query for `code` alone (no compound name), or None."""
+    full = _try_parse(code)
+    if full is not None:
+        return RoomQuery("", full.building, full.unit, full.room)
+    for pattern in (_BUILDING_ONLY, _UNIT_ROOM, _BARE_ROOM):
+        match = pattern.fullmatch(code)
+        if match is None:
+            continue
+        parts = match.groupdict()
+        try:
+            values = {k: _number(v) if v else None for k, v in parts.items()}
+        except (ValueError, KeyError):
+            return None
+        if "0" in values.values():
+            return None
+        return RoomQuery("", values.get("building"), values.get("unit"), values.get("room"))
+    return None
+
+
+def _is_cn_numeral(char: str) -> bool:
+    return bool(char) and (char in _CN_DIGITS or char == "十")
+
+
+def parse_room_query(text: str) -> RoomQuery | None:
+    """Read a search box entry as a place: `世纪花园3栋2单元501`, `3栋2单元`, `3-2-501`, `501`,
+    `世纪花园501`; None when it is not one (a name, a phone number, a compound name alone).
+
+    The room part is the longest tail that reads as a (partial) room code; what comes before it is
+    the compound's name (dashes between them dropped), and must not end in a digit or a Latin letter:
+    that would cut a number in two ("13812345678" is not compound "138123", room 45678).
+    """
+    cleaned = _clean(text)
+    start = max(0, len(cleaned) - _LONGEST_CODE)
+    for i in range(start, len(cleaned)):
+        head, tail = cleaned[:i].rstrip("-"), cleaned[i:]
+        if head[-1:].isascii() and head[-1:].isalnum():
+            continue
+        if _is_cn_numeral(head[-1:]) and _is_cn_numeral(tail[:1]):
+            continue  # 十二栋 is one number: not 十 and 二栋
+        found = _partial(tail)
+        if found is not None:
+            return RoomQuery(head, found.building, found.unit, found.room)
+    return None

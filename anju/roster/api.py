@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from anju.core.audit import Actor
-from anju.core.bounds import Id, Offset, limit
+from anju.core.bounds import MAX_INT32, Id, Offset, limit
 from anju.core.errors import AnjuError, NotFound, ValidationFailed
 from anju.core.scoping import scope_of
 from anju.roster import queries, services_records
@@ -150,8 +150,51 @@ def list_units(request: HttpRequest, building_id: Id):
 
 
 class SearchIn(Schema):
-    q: str = Field(max_length=200)
+    q: str = Field(max_length=queries.MAX_QUERY_LENGTH)
     limit: int = Field(50, ge=1, le=200)
+    offset: Offset = 0
+
+
+class FindIn(Schema):
+    q: str = Field(max_length=queries.MAX_QUERY_LENGTH, description="房号（世纪花园3栋2单元501、3栋2单元、3-2-501、501）、小区名称、姓名、电话或身份证号")
+    compound_id: Id | None = None
+    page: int = Field(1, ge=1, le=MAX_INT32)
+    page_size: int = Field(20, ge=1, le=100)
+
+
+class HitHouseholdOut(Schema):
+    id: int
+    compound_id: int
+    compound_name: str
+    room_code: str
+    room_label: str
+
+
+class HitPersonOut(Schema):
+    id: int
+    name: str
+    phone: str
+    owner: bool
+    resident: bool
+    elderly: bool
+    party_member: bool
+    limited_mobility: bool
+    households: list[HitHouseholdOut]
+
+
+class HitOut(Schema):
+    kind: str
+    compound: NodeOut | None = None
+    household: HitHouseholdOut | None = None
+    person: HitPersonOut | None = None
+
+
+class FoundOut(Schema):
+    kind: str
+    total: int
+    page: int
+    pages: int
+    results: list[HitOut]
 
 
 class RefusedOut(Schema):
@@ -175,7 +218,7 @@ def list_households(request: HttpRequest, compound_id: Id | None = None, unit_id
     if q:
         if queries.is_personal_number(q):
             raise PERSONAL_NUMBER_IN_URL
-        found, _kind = queries.search_households(scope, q, limit=min(limit, 200))
+        found, _kind = queries.search_households(scope, q, limit=min(limit, 200), offset=offset)
         return [_household(h) for h in found]
     qs = Household.objects.within(scope).select_related("unit__building")
     if compound_id is not None:
@@ -188,8 +231,38 @@ def list_households(request: HttpRequest, compound_id: Id | None = None, unit_id
 @router.post("/households/search", response=list[HouseholdOut])
 def search_households(request: HttpRequest, body: SearchIn):
     """Households in scope whose room code, owner's or resident's name, phone or ID number is `q`."""
-    found, _kind = queries.search_households(scope_of(request.user), body.q, limit=body.limit)
+    found, _kind = queries.search_households(scope_of(request.user), body.q, limit=body.limit, offset=body.offset)
     return [_household(h) for h in found]
+
+
+@router.post("/search", response=FoundOut)
+def search(request: HttpRequest, body: FindIn):
+    """What the search page finds, one page at a time with the total: compounds, households and people
+    (phones masked) in scope; `q` in the body, so a phone or an ID number stays out of URLs."""
+    found = queries.search(scope_of(request.user), body.q, compound_id=body.compound_id)
+    total = found.count()
+    start = (body.page - 1) * body.page_size
+    hits = found[start:start + body.page_size] if start < total else []
+    return FoundOut(kind=found.kind, total=total, page=body.page, pages=-(-total // body.page_size),
+                    results=[_hit(hit) for hit in hits])
+
+
+def _hit_household(h: Household) -> HitHouseholdOut:
+    return HitHouseholdOut(id=h.pk, compound_id=h.compound_id, compound_name=h.compound.name,
+                           room_code=h.room_code, room_label=h.room_label)
+
+
+def _hit(hit: queries.Hit) -> HitOut:
+    if hit.compound is not None:
+        return HitOut(kind=hit.kind, compound=NodeOut(id=hit.compound.pk, name=hit.compound.name))
+    if hit.household is not None:
+        return HitOut(kind=hit.kind, household=_hit_household(hit.household))
+    p = hit.person
+    assert p is not None
+    return HitOut(kind=hit.kind, person=HitPersonOut(
+        id=p.pk, name=p.name, phone=p.phone_masked, owner=hit.is_owner, resident=hit.is_resident,
+        elderly=p.is_elderly, party_member=p.party_member, limited_mobility=p.limited_mobility,
+        households=[_hit_household(h) for h in hit.households]))
 
 
 @router.get("/households/{pk}", response=HouseholdDetailOut)

@@ -8,23 +8,26 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Sum, When
 from django.utils import timezone
 
 from anju.core import crypto
+from anju.core.errors import ValidationFailed
 from anju.core.logging import contains_personal_number
 from anju.core.scoping import Scope
 from anju.domain.errors import DomainError
 from anju.domain.ids import normalize_id_number, normalize_phone
-from anju.domain.roomcode import looks_like_room_code, parse_room_code
+from anju.domain.roomcode import parse_room_query
 from anju.roster.models import (
     ELDERLY_AGE,
     STRANDED_FROM_FLOOR,
     Building,
+    Compound,
     EndedTie,
     Household,
+    Ownership,
     Person,
     Residence,
     RevealLog,
@@ -126,39 +129,166 @@ def stranded_elderly(scope: Scope) -> QuerySet[Residence]:
     )
 
 
-def search_households(scope: Scope, text: str, *, limit: int = 50) -> tuple[QuerySet[Household], str]:
-    """Households matching a room code (3栋2单元501, 3-2-501), an owner's or resident's name, a phone or an ID number.
+MAX_QUERY_LENGTH = 100  # longer than any name, compound name plus room code, or phone an office types
 
-    Returns the households and what the text was understood as ("room", "phone", "id", "name").
-    Phone and ID searches match the exact normalised value through its keyed hash.
+HitKind = Literal["compound", "household", "person"]
+
+
+@dataclass
+class Hit:
+    """One search result: a compound, a household, or a person with the households they own or live in
+    (only those the caller may see)."""
+
+    kind: HitKind
+    compound: Compound | None = None
+    household: Household | None = None
+    person: Person | None = None
+    owns: list[Household] = field(default_factory=list)
+    lives: list[Household] = field(default_factory=list)
+
+    @property
+    def is_owner(self) -> bool:
+        return bool(self.owns)
+
+    @property
+    def is_resident(self) -> bool:
+        return bool(self.lives)
+
+    @property
+    def households(self) -> list[Household]:
+        """Owned and lived-in households, each once, owned first."""
+        seen = {h.pk for h in self.owns}
+        return self.owns + [h for h in self.lives if h.pk not in seen]
+
+
+class Found:
+    """The results of one search, in order: compounds, then households or people. Sliceable and
+    countable, so a `Paginator` pages it with its total; each slice costs a fixed number of queries."""
+
+    def __init__(self, kind: str, *, compounds: QuerySet[Compound] | None = None,
+                 households: QuerySet[Household] | None = None, people: QuerySet[Person] | None = None,
+                 visible: QuerySet[Household] | None = None) -> None:
+        self.kind = kind  # how the text was read: room, name, phone, id, empty, invalid
+        self._compounds = compounds if compounds is not None else Compound.objects.none()
+        self._households = households if households is not None else Household.objects.none()
+        self._people = people if people is not None else Person.objects.none()
+        self._visible = visible if visible is not None else Household.objects.none()
+        self._counts: tuple[int, int, int] | None = None
+
+    def _sizes(self) -> tuple[int, int, int]:
+        if self._counts is None:
+            self._counts = (self._compounds.count(), self._households.count(), self._people.count())
+        return self._counts
+
+    def count(self) -> int:
+        return sum(self._sizes())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[Hit]:
+        start, stop = window.start or 0, window.stop if window.stop is not None else self.count()
+        n_compounds, n_households, n_people = self._sizes()
+
+        def rows(qs: QuerySet[Any], offset: int, size: int) -> list[Any]:
+            lo, hi = max(start - offset, 0), min(stop - offset, size)
+            return list(qs[lo:hi]) if lo < hi else []
+
+        compounds = rows(self._compounds, 0, n_compounds)
+        households = rows(self._households, n_compounds, n_households)
+        people = rows(self._people, n_compounds + n_households, n_people)
+        return ([Hit("compound", compound=c) for c in compounds] + [Hit("household", household=h) for h in households]
+                + self._people_hits(people))
+
+    def _people_hits(self, people: list[Person]) -> list[Hit]:
+        owns: dict[int, list[Household]] = defaultdict(list)
+        lives: dict[int, list[Household]] = defaultdict(list)
+        ids = [p.pk for p in people]
+        for through, into in ((Ownership, owns), (Residence, lives)):
+            links = (through.objects.filter(person_id__in=ids, household__in=self._visible)
+                     .select_related("household__unit__building", "household__compound")
+                     .order_by("household__compound_id", "household__unit_id", "household__room"))
+            for link in links:
+                into[link.person_id].append(link.household)
+        return [Hit("person", person=p, owns=owns[p.pk], lives=lives[p.pk]) for p in people]
+
+    def households(self) -> QuerySet[Household]:
+        """The households found, or those of the people found: what a household list (API) shows."""
+        if self.kind == "room":
+            return self._households
+        people = self._people.values("pk")
+        return _households_of(self._visible, people)
+
+
+def search(scope: Scope, text: str, *, compound_id: int | None = None) -> Found:
+    """Compounds, households and people in `scope` (and in compound `compound_id`, when given) that `text` names.
+
+    `text` is read as, in this order: a phone or an ID number (the exact normalised value, through its
+    keyed hash); a place (`世纪花园3栋2单元501`, `3栋2单元`, `3-2-501`, `501`: households, every part
+    given must match, the compound by a part of its name); otherwise a name (compounds whose name holds
+    it, and people whose name starts with it; two characters or more also match inside a name, so
+    秀兰 finds 王秀兰, except for a city-wide scope without a compound). People are limited to the
+    scope before any name is compared.
+    Raises ValidationFailed (field "q") for text longer than MAX_QUERY_LENGTH.
     """
     text = text.strip()
-    visible = Household.objects.within(scope).select_related("unit__building", "compound")
+    if len(text) > MAX_QUERY_LENGTH:
+        raise ValidationFailed(
+            f"查找内容太长（{len(text)} 个字），请不超过 {MAX_QUERY_LENGTH} 个字：输入房号、小区名称、姓名或电话即可。",
+            f"The search text is too long ({len(text)} characters); at most {MAX_QUERY_LENGTH}: "
+            "type a room code, a compound name, a name or a phone.",
+            field="q",
+        )
+    compounds = Compound.objects.within(scope)
+    visible = Household.objects.within(scope)
+    if compound_id is not None:
+        compounds = compounds.filter(pk=compound_id)
+        visible = visible.filter(compound_id=compound_id)
+    people = Person.objects.within(scope)
+    if compound_id is not None:
+        people = people.filter(Exists(Ownership.objects.filter(person=OuterRef("pk"), household__in=visible))
+                               | Exists(Residence.objects.filter(person=OuterRef("pk"), household__in=visible)))
+    people = people.order_by("name", "id")
     if not text:
-        return visible.none(), "empty"
+        return Found("empty")
     if _reads_as_number(text):
         digits = "".join(ch for ch in text if ch.isdigit())
         try:
             if len(digits) >= 15 or text[-1:] in "Xx":
-                key, kind = crypto.search_hash("id", normalize_id_number(text)), "id"
-                people = Person.objects.filter(id_number_hash=key)
-            else:
-                key, kind = crypto.search_hash("phone", normalize_phone(text)), "phone"
-                people = Person.objects.filter(phone_hash=key)
+                return Found("id", people=people.filter(id_number_hash=crypto.search_hash("id", normalize_id_number(text))),
+                             visible=visible)
+            return Found("phone", people=people.filter(phone_hash=crypto.search_hash("phone", normalize_phone(text))),
+                         visible=visible)
         except DomainError:
-            return visible.none(), "invalid"
-        return _households_of(visible, people)[:limit], kind
-    if looks_like_room_code(text):
-        try:
-            code = parse_room_code(text)
-        except DomainError:
-            return visible.none(), "invalid"
-        match = visible.filter(unit__building__number=code.building, room=code.room)
-        if code.unit is not None:
-            match = match.filter(unit__number=code.unit)
-        return match.order_by("compound_id", "unit_id")[:limit], "room"
-    people = Person.objects.filter(name__contains=text)
-    return _households_of(visible, people)[:limit], "name"
+            return Found("invalid")
+    place = parse_room_query(text)
+    if place is not None:
+        match = visible.select_related("unit__building", "compound")
+        if place.compound:
+            match = match.filter(compound__in=compounds.filter(name__icontains=place.compound))
+        if place.building is not None:
+            match = match.filter(unit__building__number=place.building)
+        if place.unit is not None:
+            match = match.filter(unit__number=place.unit)
+        if place.room is not None:
+            match = match.filter(room=place.room)
+        return Found("room", households=match.order_by("compound__name", "compound_id", "unit_id", "floor", "room"),
+                     visible=visible)
+    # Inside a name only where the scope bounds the people compared (a sub-district, a compound); the
+    # city-wide superuser compares the start of names, which the name index serves.
+    inside = len(text) >= 2 and (not scope.everything or compound_id is not None)
+    names = people.filter(name__contains=text) if inside else people.filter(name__startswith=text)
+    ranked = names.annotate(rank=Case(When(name=text, then=0), When(name__startswith=text, then=1), default=2))
+    return Found("name", compounds=compounds.filter(name__icontains=text).order_by("name", "id"),
+                 people=ranked.order_by("rank", "name", "id"), visible=visible)
+
+
+def search_households(scope: Scope, text: str, *, limit: int = 50, offset: int = 0) -> tuple[QuerySet[Household], str]:
+    """The households `search` finds for `text` (for a person: the households they own or live in),
+    as a window of `limit` from `offset`, and how the text was read."""
+    found = search(scope, text)
+    households = found.households().select_related("unit__building", "compound")
+    return households[offset:offset + limit], found.kind
 
 
 def _reads_as_number(text: str) -> bool:
@@ -172,7 +302,7 @@ def is_personal_number(text: str) -> bool:
     return _reads_as_number(text.strip()) or contains_personal_number(text)
 
 
-def _households_of(visible: QuerySet[Household], people: QuerySet[Person]) -> QuerySet[Household]:
+def _households_of(visible: QuerySet[Household], people: QuerySet[Any]) -> QuerySet[Household]:
     return visible.filter(Q(ownerships__person__in=people) | Q(residences__person__in=people)).distinct().order_by("compound_id", "unit_id", "room")
 
 

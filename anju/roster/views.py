@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -8,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from anju.core import household_links, paging
 from anju.core.bounds import parse_id
+from anju.core.errors import AnjuError, user_message
 from anju.core.models import AuditEvent
 from anju.core.scoping import scope_of
 from anju.roster import queries
@@ -113,19 +115,40 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
+SEARCH_PAGE_SIZE = 20
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def search(request: HttpRequest) -> HttpResponse:
-    """The search box posts its query; a GET may still carry a room code or a name, never a personal number."""
+    """The search box posts its query; a GET may still carry a room code or a name, never a personal number.
+    Results are paged with their total and may be limited to one compound of the caller's scope."""
     scope = scope_of(request.user)
     template = "roster/_search_results.html" if request.headers.get("HX-Request") else "roster/search.html"
-    q = (request.POST if request.method == "POST" else request.GET).get("q", "")
+    data = request.POST if request.method == "POST" else request.GET
+    q = data.get("q", "")
+    context: dict[str, object] = {
+        "compounds": Compound.objects.within(scope).order_by("name", "id"),
+        "sees_personal_data": scope.sees_personal_data,
+    }
     if request.method == "GET" and queries.is_personal_number(q):
         # Not echoed, not even in the language switch's return address; the page says how to search instead.
-        context = {"q": "", "refused": True, "households": Household.objects.none(), "language_next": request.path}
+        context.update(q="", refused=True, language_next=request.path)
         return render(request, template, context, status=400)
-    households, kind = queries.search_households(scope, q)
-    return render(request, template, {"q": q, "households": households, "kind": kind})
+    compound_id = _positive_int(data.get("compound"))
+    context.update(q=q[:queries.MAX_QUERY_LENGTH], compound_id=compound_id)
+    try:
+        found = queries.search(scope, q, compound_id=compound_id)
+    except AnjuError as error:
+        context.update(error=user_message(error))
+        return render(request, template, context, status=400)
+    page = Paginator(found, SEARCH_PAGE_SIZE).get_page(data.get("page"))
+    context.update(kind=found.kind, page=page, hits=page.object_list)
+    return render(request, template, context)
+
+
+def _positive_int(value: str | None) -> int | None:
+    return int(value) if value and value.isascii() and value.isdigit() and 0 < int(value) < 2**31 else None
 
 
 @login_required

@@ -41,7 +41,8 @@ def test_a_resident_votes_from_a_letter_and_staff_see_the_tally_change(phone, de
     desktop.wait_for_selector("#tally:has-text('已表态 1 / 6 户')", timeout=15000)
 
     first = c.electors.get(key="3-2-101")
-    desktop.select_option("#elector", str(first.pk))
+    desktop.fill("#paper-room", "3栋2单元101")  # the room as it reads on the paper
+    desktop.wait_for_selector(f"#elector-{first.pk}:checked")
     desktop.check("#paper-form input[value=no]")
     desktop.fill("#signer", "业主1")
     desktop.click("#paper-form button[type=submit]")

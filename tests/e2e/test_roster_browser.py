@@ -52,6 +52,18 @@ def test_a_search_by_phone_keeps_the_number_out_of_every_url(desktop, live_serve
     assert requested and not [url for url in requested if "1234" in url]
 
 
+def test_a_volunteer_on_a_phone_finds_a_person_with_role_and_a_masked_phone(phone, live_server, world, volunteer_a):
+    log_in(phone, live_server, "volunteer_a")
+    phone.wait_for_selector("h1:has-text('甲小区')")
+    phone.goto(f"{live_server.url}/roster/search/")
+    phone.fill("input[name=q]", "王秀兰")
+    phone.wait_for_selector("[data-kind=person]")
+    hit = phone.locator("[data-kind=person]").inner_text()
+    assert "王秀兰" in hit and "业主" in hit and "138****5678" in hit and "3栋1单元501室" in hit
+    assert "13812345678" not in phone.content()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+
 def test_a_volunteer_on_a_phone_sees_masked_phones(phone, live_server, world, volunteer_a):
     log_in(phone, live_server, "volunteer_a")
     phone.wait_for_selector("h1:has-text('甲小区')")

@@ -61,7 +61,7 @@ def test_search_never_returns_the_other_communitys_households(client, world, sta
     # The same room code exists in both communities.
     response = client.get(reverse("roster:search"), {"q": "3-1-501"})
     assert response.status_code == 200
-    assert list(response.context["households"]) == [world.household_a]
+    assert [hit.household for hit in response.context["hits"]] == [world.household_a]
 
 
 def test_home_lands_each_role_on_its_level(client, world, staff_a, volunteer_a, subdistrict_staff):
