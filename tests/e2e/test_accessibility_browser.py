@@ -39,6 +39,7 @@ NOT_PAGES = {
     "roster:transfer_template", "programme:progress_template", "participation:notice_pdf",
     "participation:meeting_signin", "dashboard:report", "participation:notice_image",
     "consultations:tally",  # the live tally, swapped into consultations:detail by htmx
+    "consultations:elector_choices",  # the paper-ballot picker's choices, swapped into the form by htmx
     "accounts:logout",
 }
 # Pages left with serious/critical violations on purpose: name → reason. The goal is none.

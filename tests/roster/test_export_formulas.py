@@ -71,9 +71,9 @@ def test_the_problem_report_copies_formula_shaped_cells_as_text(tmp_path, world,
 
 
 def test_dashboard_and_progress_sheets_write_formula_shaped_text_as_text(tmp_path):
-    table = tables.Table("悬空老人", ["小区", "户", "姓名", "年龄"], rows=[["甲小区", "3栋1单元501", n, -2] for n in NAMES])
+    table = tables.Table("悬空老人", ["小区", "户", "姓名", "年龄"], source=NAMES, row=lambda n: (["甲小区", "3栋1单元501室", n, -2], None))
     dashboard = tmp_path / "dashboard.xlsx"
-    dashboard.write_bytes(tables.to_xlsx(table, provenance=PROVENANCE))
+    dashboard.write_bytes(tables.to_xlsx(table, table.lines(), provenance=PROVENANCE))
     assert formula_cells(dashboard) == 0
     assert [r[2] for r in load_workbook(dashboard).active.iter_rows(min_row=2, values_only=True)] == NAMES
     assert [r[3] for r in load_workbook(dashboard).active.iter_rows(min_row=2, values_only=True)] == [-2] * 4
