@@ -241,7 +241,6 @@ def rules(request: HttpRequest) -> HttpResponse:
     return render(request, "stewardship/rules.html", {
         "rules": current, "rows": _rows(current), "bases": RuleSetVersion.Base.choices, "bars": BARS,
         "versions": RuleSetVersion.objects.filter(subdistrict_id=scope.subdistrict_id).select_related("chosen_by"),
-        "current_base": queries.current_version(scope.subdistrict_id).base
-        if queries.current_version(scope.subdistrict_id) else "national",
+        "current_base": current.base or current.key,
         "can_edit": scope.can_edit and scope.community_id is None and scope.compound_id is None,
     })
