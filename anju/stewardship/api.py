@@ -65,7 +65,7 @@ class ContractOut(Schema):
     filing_state: str | None
 
 
-class CompoundOut(Schema):
+class StewardshipOut(Schema):
     id: int
     name: str
     current: ManagementOut | None
@@ -150,12 +150,12 @@ def _compound_out(request: HttpRequest, pk: int) -> dict[str, Any]:
             "contracts": [_contract(c, today) for c in queries.contracts_of(node).select_related("compound")]}
 
 
-@router.get("/compounds/{pk}", response=CompoundOut)
+@router.get("/compounds/{pk}", response=StewardshipOut)
 def compound(request: HttpRequest, pk: Id):
     return _compound_out(request, pk)
 
 
-@router.post("/compounds/{pk}/management", response={201: CompoundOut})
+@router.post("/compounds/{pk}/management", response={201: StewardshipOut})
 def management_set(request: HttpRequest, pk: Id, body: ManagementIn):
     node = access_compound(request.user, pk, action=Action.EDIT)
     company = access_company(request.user, body.company_id, action=Action.VIEW) if body.company_id else None
@@ -164,7 +164,7 @@ def management_set(request: HttpRequest, pk: Id, body: ManagementIn):
     return Status(201, _compound_out(request, pk))
 
 
-@router.post("/compounds/{pk}/contracts", response={201: CompoundOut})
+@router.post("/compounds/{pk}/contracts", response={201: StewardshipOut})
 def contract_create(request: HttpRequest, pk: Id, body: ContractIn):
     node = access_compound(request.user, pk, action=Action.EDIT)
     services.contract_create(compound=node, company=access_company(request.user, body.company_id, action=Action.VIEW),
@@ -174,7 +174,7 @@ def contract_create(request: HttpRequest, pk: Id, body: ContractIn):
     return Status(201, _compound_out(request, pk))
 
 
-@router.post("/contracts/{pk}/filing", response=CompoundOut)
+@router.post("/contracts/{pk}/filing", response=StewardshipOut)
 def contract_file(request: HttpRequest, pk: Id, body: FilingIn):
     contract = access_contract(request.user, pk, action=Action.EDIT)
     services.contract_file(contract=contract, filed_on=body.filed_on, late_reason=body.late_reason,

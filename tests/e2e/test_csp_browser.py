@@ -51,8 +51,13 @@ NOT_PAGES = {
     "participation:organisation_act", "participation:suggestion_act", "programme:attachment_upload",
     "programme:beneficiaries_refresh", "programme:inspection_photos", "programme:item_progress",
     "programme:progress_upload", "programme:stage_sign_off", "programme:stage_edit", "participation:meeting_new", "roster:transfer_confirm", "roster:transfer_export",
+    "roster:household_move_out", "roster:household_transfer", "roster:person_death", "roster:person_reveal",
+    "stewardship:management_set", "stewardship:contract_create", "stewardship:contract_file",
+    "stewardship:contract_terminate", "stewardship:handover", "stewardship:formation_applicant",
+    "stewardship:formation_member", "stewardship:formation_candidate", "stewardship:formation_seats",
+    "stewardship:formation_step",
     # polled fragments, seen inside their pages (job status, tally) or reached only after an upload
-    "core:job", "roster:transfer_job", "consultations:tally",
+    "core:job", "roster:transfer_job", "consultations:tally", "consultations:elector_choices",
     # a redirect to the roster
     "index",
 }
