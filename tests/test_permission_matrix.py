@@ -161,6 +161,7 @@ PAGES: dict[str, Row] = {
     "consultations:tally": Row(pk("consultation"), "view", "view"),
     "consultations:paper": Row(pk("consultation"), "no_login", "edit_form"),
     "consultations:elector_choices": Row(pk("consultation"), "edit", "no_login"),
+    "consultations:describe": Row(pk("consultation"), "no_login", "edit"),
     "consultations:question_new": Row(pk("consultation"), "no_login", "edit"),
     "consultations:correct": Row(pk("consultation"), "no_login", "edit_form"),
     "consultations:resolve": Row(lambda s: {"pk": s.consultation.pk, "ballot": MISSING}, "no_login", "edit_form"),
@@ -177,6 +178,11 @@ PAGES: dict[str, Row] = {
     "consultations:letter_unlock": Row(lambda s: {"pk": s.consultation.pk, "letter": s.letter.pk}, "no_login", "edit"),
     "consultations:vote": Row(NONE, "public", "public"),
     "consultations:vote_receipt": Row(lambda s: {"receipt": "NOSUCHRECEIPT"}, "public", "public"),
+    # without a confirmed letter in the session both send the browser to the code page (the household
+    # comes from the session, never from the URL; another household's statement is 404: test_my_home.py)
+    "consultations:vote_home": Row(NONE, "public", "public"),
+    "consultations:vote_home_suggest": Row(NONE, "no", "public"),
+    "consultations:vote_statement": Row(lambda s: {"plan": MISSING}, "public", "public"),
     "consultations:vote_link": Row(lambda s: {"code": "NOSUCHCODE"}, "missing_public", "missing_public"),
     "programme:index": Row(NONE, "signed_in", "signed_in"),
     "programme:project": Row(pk("project"), "view", "view"),
@@ -419,6 +425,7 @@ API: dict[str, tuple[str | None, str]] = {
     "GET /api/consultations/consultations/{pk}": ("consultation", "view"),
     "GET /api/consultations/consultations/{pk}/questions": ("consultation", "view"),
     "POST /api/consultations/consultations/{pk}/questions": ("consultation", "body"),
+    "POST /api/consultations/consultations/{pk}/description": ("consultation", "body"),
     "POST /api/consultations/consultations/{pk}/open": ("consultation", "edit"),
     "POST /api/consultations/consultations/{pk}/close": ("consultation", "edit"),
     "POST /api/consultations/consultations/{pk}/next-round": ("consultation", "edit"),

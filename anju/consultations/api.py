@@ -44,6 +44,7 @@ class ConsultationOut(Schema):
     open_ballots: bool
     opens_at: str | None
     closes_at: str | None
+    description: str = Field("", description="what residents read on the vote page: sanitised HTML")
 
 
 class QuestionOut(Schema):
@@ -56,12 +57,16 @@ class QuestionOut(Schema):
     rule: Any = None
 
 
+DESCRIPTION_IN = ("what residents read on the vote page: HTML is kept to the notices' allowlist (no script, "
+                  "handler or style), plain text becomes paragraphs")
+
+
 class ConsultationIn(Schema):
     compound_id: Id
     building_id: Id | None = None
     unit_id: Id | None = None
     title: str
-    description: str = ""
+    description: str = Field("", description=DESCRIPTION_IN)
     open_ballots: bool = Field(False, description="publish the ballot list by room (only where the owners' rules "
                                                   "require open ballots); default: by receipt alias")
     template: str | None = Field(None, description="household5 | renovation_items | elevator")
@@ -115,7 +120,7 @@ def _c(c: Consultation) -> dict:
             "building_id": c.building_id, "unit_id": c.unit_id, "scope": c.scope_label, "round": c.round,
             "predecessor_id": c.predecessor_id, "status": c.status, "open_ballots": c.open_ballots,
             "opens_at": c.opens_at.isoformat() if c.opens_at else None,
-            "closes_at": c.closes_at.isoformat() if c.closes_at else None}
+            "closes_at": c.closes_at.isoformat() if c.closes_at else None, "description": c.description}
 
 
 def _b(b: Ballot) -> dict:
@@ -177,6 +182,17 @@ def open_consultation(request: HttpRequest, pk: Id):
 def close_consultation(request: HttpRequest, pk: Id):
     c, actor = _edit(request, pk)
     return _c(services.consultation_close(consultation=c, actor=actor))
+
+
+class DescriptionIn(Schema):
+    description: str = Field(..., description=DESCRIPTION_IN)
+
+
+@router.post("/consultations/{pk}/description", response=ConsultationOut)
+def describe(request: HttpRequest, pk: Id, data: DescriptionIn):
+    """Write or change the proposal residents read on the vote page (refused once the consultation closed)."""
+    c, actor = _edit(request, pk)
+    return _c(services.consultation_describe(consultation=c, description=data.description, actor=actor))
 
 
 class NextRoundIn(Schema):

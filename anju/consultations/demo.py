@@ -22,11 +22,33 @@ from anju.consultations import services
 from anju.consultations.models import Channel, Consultation
 from anju.core.audit import Actor
 from anju.elevators import queries as elevator_queries
+from anju.elevators import services as elevator_services
 from anju.roster.models import Subdistrict, Unit
 
 TZ = datetime.timezone(datetime.timedelta(hours=8))
 SEED = 278
-DEMO_NOTE = "（演示数据）"
+DEMO_NOTE = "<p>（演示数据）</p>"
+
+# What residents read on the vote page and (its beginning) on the letter: written as an office would.
+ELEVATOR_PROPOSAL = (
+    "<h2>加装电梯方案</h2>"
+    "<p>本单元拟在楼栋北侧加装一部电梯，每层停靠、平层入户，由有资质的单位设计、施工和维保，工期约四个月。</p>"
+    "<h3>费用怎么分</h3>"
+    "<ul><li>工程费用先扣除政府补贴，余下部分由本单元业主按楼层分摊，住得越高分摊越多；"
+    "本户的出资额和每一步的算法见下方“本户出资”和本户明白账。</li>"
+    "<li>电梯投入使用后，电费、维保、年检和保险由使用电梯的住户分摊。</li></ul>"
+    "<h3>怎样算通过</h3>"
+    "<p>依据《民法典》第二百七十八条：参与表决的业主所占专有部分面积和人数均达到三分之二以上，"
+    "且参与表决者中同意的面积和人数均达到四分之三以上，方案通过。</p>"
+)
+RENOVATION_PROPOSAL = (
+    "<h2>2021 年老旧小区改造</h2>"
+    "<p>本小区列入 2021 年老旧小区改造计划。现就以下改造项目逐项征求全体住户意见，"
+    "同意的住户超过九成的项目纳入改造，其余项目再征求一轮。</p>"
+    "<ul><li>基础类：燃气管道、下水道、楼顶防水、消防安全；</li>"
+    "<li>完善类：无障碍通道、节能设施、路灯、停车位、围墙修缮。</li></ul>"
+    "<p>施工按楼栋分批进行，具体时间另行公示。您对改造还有其他意见，可以写在最后一题里。</p>"
+)
 
 
 def closing_time(now: datetime.datetime) -> datetime.datetime:
@@ -56,10 +78,20 @@ def _vote_all(c: Consultation, answer_of, rng: random.Random, actor: Actor) -> N
 
 def _elevator_vote(unit: Unit, actor: Actor, rng: random.Random, *, title: str) -> Consultation:
     c = services.consultation_create(compound=unit.building.compound, unit=unit, title=title, actor=actor,
-                                     description="本单元拟加装电梯，依据《民法典》第二百七十八条表决。" + DEMO_NOTE)
+                                     description=ELEVATOR_PROPOSAL + DEMO_NOTE)
     services.questions_from_template(consultation=c, template="elevator", actor=actor)
     services.consultation_open(consultation=c, actor=actor)
     return c
+
+
+def _proposed_plan(unit: Unit, actor: Actor) -> None:
+    """The plan the open vote is about: the unit's project saved once with its own method, so each household
+    reads its share on the vote page and the letter (the elevators demo leaves the project without one)."""
+    project = elevator_queries.active_project(unit.pk)
+    if project is not None and not project.plans.exists():
+        elevator_services.plan_save(project=project, method=elevator_queries.method_key(project),
+                                    scenario=elevator_queries.Scenario(), reason="征求意见稿，随表决告知书送达各户（演示数据）",
+                                    actor=actor)
 
 
 def load_demo(subdistrict: Subdistrict) -> list[Consultation]:
@@ -84,6 +116,7 @@ def load_demo(subdistrict: Subdistrict) -> list[Consultation]:
     live = elevator_queries.unit_in_consultation(subdistrict) or units.filter(
         building__compound__name="世纪花园", has_elevator=False).order_by("building_id", "id").first()
     if live is not None:
+        _proposed_plan(live, actor)
         c = _elevator_vote(live, actor, rng,
                            title=f"{live.building.compound.name}{live.building.number}栋{live.number}单元加装电梯表决")
         Consultation.objects.filter(pk=c.pk).update(closes_at=closing_time(timezone.now()))
@@ -101,7 +134,7 @@ def _renovation_rounds(subdistrict: Subdistrict, actor: Actor, rng: random.Rando
     if compound is None:
         return []
     first = services.consultation_create(compound=compound, title="锦绣花园改造项目意见征求（第一轮）", actor=actor,
-                                         description="2021 年老旧小区改造，逐项征求全体住户意见。" + DEMO_NOTE)
+                                         description=RENOVATION_PROPOSAL + DEMO_NOTE)
     services.questions_from_template(consultation=first, template="renovation_items", actor=actor)
     services.consultation_open(consultation=first, actor=actor)
     # Round 1: 96% heard; 停车位 and 无障碍通道 split opinions, the rest well above 90%.

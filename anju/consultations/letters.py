@@ -11,11 +11,15 @@ from collections.abc import Callable
 from django.urls import reverse
 from django.utils import translation
 
-from anju.consultations import queries, services
+from anju.consultations import queries, queries_resident, services
 from anju.consultations.models import Consultation, Elector
 from anju.core.audit import Actor
 from anju.core.pdf import issuing_unit, qr_svg, render_pdf
+from anju.core.sanitise import html_to_text
+from anju.elevators import queries as elevators
 from anju.roster.models import Household
+
+LETTER_SUMMARY_CHARS = 90  # one paragraph, so the letter stays one A4 page; the vote page has all of it
 
 
 def letter_url(base_url: str, code: str) -> str:
@@ -31,15 +35,21 @@ def render_letters(consultation: Consultation, base_url: str, *, electors: list[
     services.letters_printable(consultation)
     issued = services.letter_codes(electors)
     homes = Household.objects.select_related("unit__building").in_bulk([e.household_id for e in electors])
+    elevator = queries_resident.asks_about_elevator(consultation)
+    with translation.override("zh-hans"):  # the letter is Chinese: so is the method's name on it
+        shares = elevators.household_shares(homes) if elevator else {}
+    full = " ".join(html_to_text(consultation.description).splitlines())  # one paragraph on paper
+    summary = full if len(full) <= LETTER_SUMMARY_CHARS else full[:LETTER_SUMMARY_CHARS].rstrip() + "……"
     pages = []
     for i, (e, code) in enumerate(issued, 1):
         url = letter_url(base_url, code)
         pages.append({"elector": e, "room": homes[e.household_id].room_label, "url": url, "qr": qr_svg(url, size_mm=38),
-                      "code": services.format_code(code)})
+                      "code": services.format_code(code), "share": shares.get(e.household_id)})
         if progress:
             progress(i, len(issued))
     pdf = render_pdf("consultations/print/letters.html", {
         "consultation": consultation, "pages": pages, "questions": list(consultation.questions.all()),
+        "summary": summary, "summary_cut": summary != full, "elevator": elevator,
         "subdistrict": consultation.subdistrict, **issuing_unit(consultation.compound),
         "entry_url": base_url.rstrip("/") + reverse("consultations:vote"),
     })

@@ -56,7 +56,7 @@ class Consultation(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="consultations",
                              verbose_name=_("单元"))
     title = models.CharField(_("标题"), max_length=120)
-    description = models.TextField(_("说明"), blank=True)
+    description = models.TextField(_("说明"), blank=True)  # sanitised HTML (anju.core.sanitise.rich_text)
     round = models.PositiveSmallIntegerField(_("轮次"), default=1)
     predecessor = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="successors", verbose_name=_("上一轮"))
@@ -292,3 +292,22 @@ class OwnerSettlement(models.Model):
 
     def __str__(self) -> str:
         return f"settlement {self.pk}"
+
+
+class HomeSuggestion(models.Model):
+    """A suggestion (建言献策) a household sent from 我的家, by its receipt code, so 我的家 can list the
+    household's own suggestions with their replies. The suggestion itself belongs to participation; a
+    suggestion sent from the anonymous box stays anonymous and is not listed here."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="home_suggestions",
+                                  verbose_name=_("户"))
+    receipt_code = models.CharField(_("回执码"), max_length=12, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("本户建议")
+        verbose_name_plural = _("本户建议")
+        ordering = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return self.receipt_code

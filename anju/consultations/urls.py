@@ -10,6 +10,7 @@ urlpatterns = [
     path("<id:pk>/tally/", views.tally, name="tally"),
     path("<id:pk>/paper/", views.paper, name="paper"),
     path("<id:pk>/paper/electors/", views.elector_choices, name="elector_choices"),
+    path("<id:pk>/describe/", views.describe, name="describe"),
     path("<id:pk>/questions/", views.question_new, name="question_new"),
     path("<id:pk>/correct/", views.correct, name="correct"),
     path("<id:pk>/resolve/<id:ballot>/", views.resolve, name="resolve"),
@@ -26,5 +27,8 @@ urlpatterns = [
     path("<id:pk>/letters/<id:letter>/unlock/", views.letter_unlock, name="letter_unlock"),
     path("v/", views_resident.vote, name="vote"),
     path("v/receipt/<str:receipt>/", views_resident.vote_receipt, name="vote_receipt"),
+    path("v/home/", views_resident.home, name="vote_home"),
+    path("v/home/suggest/", views_resident.home_suggest, name="vote_home_suggest"),
+    path("v/statement/<id:plan>.pdf", views_resident.statement, name="vote_statement"),
     path("v/<str:code>/", views_resident.vote_link, name="vote_link"),
 ]

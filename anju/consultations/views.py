@@ -177,6 +177,15 @@ def elector_choices(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "consultations/_elector_choices.html", {
         "room": room.strip(), "choices": choices, "total": total, "more": total - len(choices),
         "readable": parse_room_query(room[:queries.ROOM_TEXT_LENGTH]) is not None})
+@login_required
+@require_POST
+def describe(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff write or change the proposal residents read on the vote page (sanitised when saved)."""
+    c = access_consultation(request.user, pk, action=EDIT)
+    attempt(request, lambda: services.consultation_describe(
+        consultation=c, description=request.POST.get("description", ""), actor=Actor.of(request.user)),
+        done=_("已保存表决事项说明。"))
+    return redirect("consultations:detail", c.pk)
 
 
 RULE_PRESETS = {

@@ -1,24 +1,30 @@
-"""Pages without login: a household's voting pages (from its letter) and the public ballot list.
+"""Pages without login: a household's voting pages and 我的家 (from its letter) and the public ballot list.
 
 The letter's QR link carries its random code once: the first request puts the letter in the
 session and redirects to a page without the code, so the code stays out of later URLs, referrers
 and logs. The owner then confirms their name and full ID number (or, registered without one, their
-mobile number); too many failures lock the letter until staff unlock it.
+mobile number); too many failures lock the letter until staff unlock it. Once confirmed, the same
+session opens 我的家 and the household's own statements (明白账), never another household's.
 """
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.conf import settings
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
-from anju.consultations import queries, services
+from anju.consultations import queries, queries_resident, services
 from anju.consultations.models import Ballot, BallotState, Channel, Consultation, Letter, Status
 from anju.core import ratelimit
 from anju.core.audit import Actor
 from anju.core.errors import AnjuError, NotFound, user_message
+from anju.elevators import queries as elevators
 
 SESSION_KEY = "anju-vote"
 RESIDENT = Actor.system("居民本人（网上）")
@@ -73,7 +79,8 @@ def vote(request: HttpRequest) -> HttpResponse:
         return render(request, "consultations/vote_code.html", {})
     elector = letter.elector
     consultation = services.close_if_due(elector.consultation)
-    ctx = {"consultation": consultation, "elector": elector, "accepting": services.is_accepting(consultation)}
+    ctx = {"consultation": consultation, "elector": elector, "accepting": services.is_accepting(consultation),
+           "proposal": queries_resident.proposal(consultation, elector.household_id)}
     if letter.locked_at is not None:
         ctx["error"] = _("这封告知书因多次核对不符已被锁定。请联系社区工作人员核实后解锁，或用纸质表决票表决。")
         return render(request, "consultations/vote_identity.html", ctx | {"locked": True}, status=423)
@@ -94,7 +101,7 @@ def vote(request: HttpRequest) -> HttpResponse:
             ctx.update(error=user_message(error), posted=answers)
             return render(request, "consultations/vote.html", ctx, status=error.status)
         return redirect("consultations:vote_receipt", receipt=ballot.receipt)
-    ctx["recorded"] = _recorded(questions, current.answers) if current else []
+    ctx["recorded"] = queries_resident.answers_read(questions, current.answers) if current else []
     return render(request, "consultations/vote.html", ctx)
 
 
@@ -125,17 +132,6 @@ def _identity(request: HttpRequest, letter: Letter, ctx: dict) -> HttpResponse:
     return render(request, template, ctx, status=400)
 
 
-def _recorded(questions, answers: dict) -> list[tuple[object, object]]:
-    labels = {"yes": _("同意"), "no": _("不同意"), "abstain": _("弃权")}
-    out = []
-    for q in questions:
-        a = answers.get(str(q.pk))
-        if isinstance(a, list):
-            a = "、".join(a)
-        out.append((q, labels.get(a, a) if a else _("未作答")))
-    return out
-
-
 @never_cache
 def vote_receipt(request: HttpRequest, receipt: str) -> HttpResponse:
     letter, verified = _held(request)
@@ -145,7 +141,53 @@ def vote_receipt(request: HttpRequest, receipt: str) -> HttpResponse:
     questions = list(letter.elector.consultation.questions.all())
     return render(request, "consultations/vote_receipt.html", {
         "ballot": ballot, "consultation": letter.elector.consultation, "elector": letter.elector,
-        "recorded": _recorded(questions, ballot.answers)})
+        "recorded": queries_resident.answers_read(questions, ballot.answers)})
+
+
+@never_cache
+def home(request: HttpRequest) -> HttpResponse:
+    """我的家: the household's consultations with its own answers, its statements and the notices of its
+    building and compound, for the owner the letter session confirmed."""
+    letter, verified = _held(request)
+    if not verified or letter.locked_at is not None:
+        return redirect("consultations:vote")
+    return _home(request, letter)
+
+
+def _home(request: HttpRequest, letter: Letter, ctx: dict | None = None, status: int = 200) -> HttpResponse:
+    household = letter.elector.household
+    return render(request, "consultations/vote_home.html", {
+        "home": queries_resident.home(household, letter_elector_id=letter.elector_id),
+        "room": household.room_label, "compound": household.compound, **(ctx or {})}, status=status)
+
+
+@never_cache
+@require_POST
+def home_suggest(request: HttpRequest) -> HttpResponse:
+    """A suggestion sent from 我的家: for the household's compound and building, listed there with its reply."""
+    letter, verified = _held(request)
+    if not verified or letter.locked_at is not None:
+        return redirect("consultations:vote")
+    fields = {k: request.POST.get(k, "") for k in ("category", "title", "body")}
+    try:
+        ratelimit.per_address(request, "suggest", settings.ANJU_PARTICIPATION_RATE_LIMITS["suggest"])
+        link = services.home_suggestion_submit(household=letter.elector.household, actor=RESIDENT, **fields)
+    except AnjuError as error:
+        return _home(request, letter, {"suggest_error": user_message(error), "posted": fields}, status=error.status)
+    messages.success(request, _("已提交，回执码 %(code)s。社区答复后会显示在下面。") % {"code": link.receipt_code})
+    return redirect("consultations:vote_home")
+
+
+@never_cache
+def statement(request: HttpRequest, plan: int) -> HttpResponse:
+    """The confirmed household's own statement (明白账) under one saved plan; any other plan is 404."""
+    letter, verified = _held(request)
+    if not verified or letter.locked_at is not None:
+        return redirect("consultations:vote")
+    pdf, filename = elevators.household_statement_pdf(plan, letter.elector.household_id)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
+    return response
 
 
 def public(request: HttpRequest, pk: int) -> HttpResponse:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -24,6 +25,7 @@ from anju.participation.models import (
     QUESTIONS,
     Activity,
     Answer,
+    Category,
     FollowUp,
     Meeting,
     Membership,
@@ -171,6 +173,16 @@ _DIGITS = re.compile(r"\d[\d\s-]{5,}\d")
 def scrub(text: str) -> str:
     """Hide long digit runs (phones, ID numbers) a resident may have typed into a public text."""
     return _DIGITS.sub("****", text)
+
+
+def suggestion_categories() -> list[tuple[str, str]]:
+    """The categories a resident chooses from when sending a suggestion (value, label)."""
+    return [(value, str(label)) for value, label in Category.choices]
+
+
+def suggestions_by_receipt(codes: Iterable[str]) -> QuerySet[Suggestion]:
+    """The suggestions with these receipt codes (what their senders may read: status, reply), newest first."""
+    return Suggestion.objects.filter(receipt_code__in=list(codes)).select_related("compound", "building").order_by("-created")
 
 
 def notices_for_place(compound: Compound, building: Building | None = None) -> QuerySet[Notice]:

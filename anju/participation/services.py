@@ -16,6 +16,7 @@ from django.utils import timezone
 from anju.core import audit, crypto
 from anju.core.audit import Actor
 from anju.core.errors import Conflict, ValidationFailed
+from anju.core.sanitise import plain_to_html, sanitise_html
 from anju.domain.ids import mask_phone
 from anju.participation import queries
 from anju.participation.images import MAX_PHOTOS, clean_image
@@ -44,7 +45,6 @@ from anju.participation.models import (
     Volunteer,
     VolunteerRole,
 )
-from anju.participation.sanitise import plain_to_html, sanitise_html
 from anju.roster.models import Building, Community, Compound, Household, Person
 from anju.roster.services import normalise_identity
 

@@ -67,3 +67,15 @@ def test_loading_twice_changes_nothing(demo_db):
     sd, made = demo_db
     assert sorted(c.pk for c in demo.load_demo(sd)) == sorted(c.pk for c in made)
     assert Consultation.objects.count() == len(made) == 4
+
+
+def test_every_demo_consultation_tells_residents_what_is_decided(demo_db):
+    from anju.consultations import queries_resident
+
+    for c in Consultation.objects.all():
+        assert "<h2>" in c.description and "（演示数据）" in c.description, c.title
+    live = Consultation.objects.get(status=Status.OPEN, unit__isnull=False)
+    household = live.electors.order_by("key").first().household_id
+    proposal = queries_resident.proposal(live, household)
+    assert proposal.elevator and proposal.summary.startswith("加装电梯方案")
+    assert proposal.share is not None and proposal.share.amount >= 0  # the unit in consultation has a plan

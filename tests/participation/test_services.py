@@ -12,11 +12,11 @@ from PIL import Image
 
 from anju.core.errors import Conflict, ValidationFailed
 from anju.core.models import AuditEvent
+from anju.core.sanitise import sanitise_html
 from anju.core.scoping import Scope
 from anju.participation import queries, services
 from anju.participation.images import clean_image
 from anju.participation.models import OrgLevel, PledgeStatus, Suggestion, SuggestionStatus
-from anju.participation.sanitise import sanitise_html
 from tests.factories import SYSTEM
 from tests.participation.conftest import jpeg_bytes
 

@@ -20,6 +20,7 @@ from anju.consultations.services.ballots import (
     scan_store,
 )
 from anju.consultations.services.corrections import correction_append, owner_conflict_settle
+from anju.consultations.services.home import home_suggestion_submit
 from anju.consultations.services.letters import (
     CODE_ALPHABET,
     CODE_LENGTH,
@@ -50,6 +51,7 @@ from anju.consultations.services.lifecycle import (
     close_if_due,
     consultation_close,
     consultation_create,
+    consultation_describe,
     consultation_open,
     elector_key,
     households_of,
@@ -66,8 +68,8 @@ __all__ = [
     "ALIAS_LENGTH", "ANY", "AUTO_CLOSE", "CODE_ALPHABET", "CODE_LENGTH", "FORBIDDEN_IN_CHOICES",
     "SCAN_FORMATS", "SCAN_MAX_BYTES", "STAFF_CHANNELS", "IdentityFormat", "OwnerVotesUnsettled",
     "answers_validate", "ballot_cast", "close_due", "close_if_due", "code_hash", "conflict_resolve",
-    "consultation_close", "consultation_create", "consultation_open", "correction_append", "elector_key",
-    "elector_of", "format_code", "households_of", "identity_matches", "is_accepting", "is_due",
+    "consultation_close", "consultation_create", "consultation_describe", "consultation_open", "correction_append", "elector_key",
+    "elector_of", "format_code", "home_suggestion_submit", "households_of", "identity_matches", "is_accepting", "is_due",
     "letter_codes", "letter_for_code", "letter_limit", "letter_lock", "letter_replacement_check",
     "letter_unlock", "letter_valid", "letters_due", "letters_printable", "letters_record", "next_round",
     "normalise_code", "notice_check", "owner_conflict_settle", "owner_keys", "paper_ballot_cast",

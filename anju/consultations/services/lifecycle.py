@@ -21,6 +21,7 @@ from anju.consultations.services.letters import random_code
 from anju.core import audit
 from anju.core.audit import Actor
 from anju.core.errors import Conflict, ValidationFailed
+from anju.core.sanitise import rich_text
 from anju.domain.consent import jsonio as consent_cli
 from anju.domain.errors import DomainError
 from anju.roster.models import Building, Compound, Household, Ownership, Unit
@@ -47,11 +48,42 @@ def consultation_create(*, compound: Compound, title: str, actor: Actor, buildin
         raise ValidationFailed("截止时间须晚于开始时间", "The closing time must be after the opening time",
                                field="closes_at")
     c = Consultation.objects.create(subdistrict_id=compound.subdistrict_id, compound=compound, building=building,
-                                    unit=unit, title=title.strip(), description=description,
+                                    unit=unit, title=title.strip(), description=_description(description),
                                     opens_at=opens_at, closes_at=closes_at, open_ballots=open_ballots)
     audit.record(actor=actor, action="consultation.create", obj=c, before=None,
                  after={"title": c.title, "scope": c.scope_label, "open_ballots": open_ballots}, subdistrict_id=c.subdistrict_id)
     return c
+
+
+DESCRIPTION_MAX = 20_000  # characters of stored HTML: a few pages of text with lists and a table
+
+
+def _description(text: str) -> str:
+    clean = rich_text(text)
+    if len(clean) > DESCRIPTION_MAX:
+        raise ValidationFailed(f"说明太长（最多 {DESCRIPTION_MAX} 个字符）",
+                               f"The description is too long (at most {DESCRIPTION_MAX} characters)", field="description")
+    return clean
+
+
+@transaction.atomic
+def consultation_describe(*, consultation: Consultation, description: str, actor: Actor) -> Consultation:
+    """Replace the proposal residents read on the vote page (rich text, sanitised before it is stored).
+
+    Refused once the consultation has closed: the result was reached on what it said then. Letters
+    already printed keep the summary they were printed with."""
+    locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if locked.status == Status.CLOSED:
+        raise Conflict("意见征求已截止，说明不能再改", "The consultation has closed; its description can no longer change")
+    clean = _description(description)
+    if clean == locked.description:
+        return locked
+    before = locked.description
+    locked.description = clean
+    locked.save(update_fields=["description"])
+    audit.record(actor=actor, action="consultation.describe", obj=locked, before={"description": before},
+                 after={"description": clean}, subdistrict_id=locked.subdistrict_id)
+    return locked
 
 
 def rule_validate(rule: Any) -> dict[str, Any]:

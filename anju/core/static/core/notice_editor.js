@@ -4,14 +4,14 @@
  * Without JavaScript the textarea works as before. With it, staff edit in a contenteditable box with a
  * toolbar (heading, bold, lists, link, image, undo); the HTML goes back into the textarea on every
  * change, so the form posts as it always did. Pasting (from Word, WPS, a web page) keeps only what the
- * server's allowlist keeps (anju/participation/sanitise.py); the server sanitises again regardless.
+ * server's allowlist keeps (anju/core/sanitise.py); the server sanitises again regardless.
  * No library: document.execCommand is deprecated on paper but is what every browser implements for
  * contenteditable, and it keeps the browser's own undo history working.
  */
 (function () {
   "use strict";
 
-  // Mirrors ALLOWED_TAGS / ALLOWED_ATTRS / DROP_CONTENT of anju/participation/sanitise.py.
+  // Mirrors ALLOWED_TAGS / ALLOWED_ATTRS / DROP_CONTENT of anju/core/sanitise.py.
   var ALLOWED = {
     p: [], br: [], strong: [], b: [], em: [], i: [], u: [], s: [], ul: [], ol: [], li: [], h2: [], h3: [], h4: [],
     blockquote: [], a: ["href", "title"], img: ["src", "alt", "width", "height"], table: [], thead: [], tbody: [],

@@ -6,6 +6,7 @@ that runs (scripts, event handlers, javascript: links, styles, frames) may survi
 
 from __future__ import annotations
 
+import re
 from html import escape
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
@@ -95,3 +96,47 @@ def plain_to_html(text: str) -> str:
     """Paragraphs from plain text (blank line between them), for notices typed without formatting."""
     paragraphs = [p.strip() for p in (text or "").replace("\r\n", "\n").split("\n\n") if p.strip()]
     return "".join("<p>" + escape(p).replace("\n", "<br>") + "</p>" for p in paragraphs)
+
+
+_TAG = re.compile(r"<[A-Za-z!/]")
+
+
+def rich_text(text: str) -> str:
+    """What a rich-text box posted, made safe to store: HTML (anything with a tag) through the allowlist,
+    plain text (a "<3" or "面积<60㎡" is not a tag) as paragraphs."""
+    return sanitise_html(text) if _TAG.search(text or "") else plain_to_html(text)
+
+
+class _Text(HTMLParser):
+    BREAKS = {"p", "br", "li", "h2", "h3", "h4", "blockquote", "tr", "div", "hr"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.dropping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in DROP_CONTENT:
+            self.dropping += 1
+        elif tag in self.BREAKS:
+            self.out.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in DROP_CONTENT:
+            self.dropping = max(0, self.dropping - 1)
+
+    def handle_data(self, data: str) -> None:
+        if not self.dropping:
+            self.out.append(data)
+
+
+def html_to_text(html: str, *, limit: int | None = None) -> str:
+    """The words of an HTML text, one line per paragraph or list item; cut at `limit` characters with "……"."""
+    parser = _Text()
+    parser.feed(html or "")
+    parser.close()
+    lines = [" ".join(line.split()) for line in "".join(parser.out).split("\n")]
+    text = "\n".join(line for line in lines if line)
+    if limit is not None and len(text) > limit:
+        text = text[:limit].rstrip() + "……"
+    return text
