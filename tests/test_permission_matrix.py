@@ -85,6 +85,11 @@ RULES = {
     "body": rule("login", "422", "422", "422", "422", "422"),
     "public_body": rule("422", "422", "422", "422", "422", "422"),
     "logout": rule("login", "login", "login", "login", "login", "login"),
+    # setting up an office: a new sub-district is the superuser's; its set-up page is its staff's (volunteers read
+    # only: 403), communities are added by sub-district staff only (b: another sub-district)
+    "superuser": rule("login", "403", "403", "403", "403", "ok"),
+    "setup": rule("login", "403 404", "ok 404", "ok 404", "ok 404", "ok"),
+    "add_communities": rule("login", "403 404", "403 404", "403 404", "ok 404", "ok"),
     "no": rule("405", "405", "405", "405", "405", "405"),
     "no_login": rule("login", "405", "405", "405", "405", "405"),
     # work inside one sub-district (a superuser belongs to none): read by all of it, written by editors
@@ -119,6 +124,7 @@ PAGES: dict[str, Row] = {
     "accounts:logout": Row(NONE, "no", "logout"),
     "accounts:locked": Row(NONE, "subdistrict", "no_login"),
     "accounts:unlock": Row(pk("lock"), "no_login", "unlock"),
+    "accounts:invitation": Row(lambda s: {"key": "NOSUCHKEY"}, "missing_public", "missing_public"),
     "roster:home": Row(NONE, "signed_in", "signed_in"),
     "roster:subdistrict": Row(pk("subdistrict"), "view_subdistrict", "view_subdistrict"),
     "roster:community": Row(pk("community"), "view", "view"),
@@ -140,6 +146,13 @@ PAGES: dict[str, Row] = {
     "roster:person_death": Row(pk("person"), "no_login", "edit"),
     "roster:person_reveal": Row(pk("person"), "no_login", "staff_view"),
     "roster:reveal_log": Row(NONE, "editors", "no_login"),
+    "roster:setup": Row(NONE, "editors", "editors"),
+    "roster:setup_subdistrict": Row(NONE, "no_login", "superuser"),
+    "roster:setup_detail": Row(pk("subdistrict"), "setup", "setup"),
+    "roster:setup_communities": Row(pk("subdistrict"), "no_login", "add_communities"),
+    "roster:setup_structure": Row(pk("subdistrict"), "no_login", "setup"),
+    "roster:setup_structure_confirm": Row(pk("subdistrict"), "no_login", "setup"),
+    "roster:setup_invite": Row(pk("subdistrict"), "no_login", "setup"),
     "elevators:index": Row(NONE, "signed_in", "signed_in"),
     "elevators:project_new": Row(NONE, "editors", "editors"),
     "elevators:project": Row(pk("elevator"), "view", "view"),

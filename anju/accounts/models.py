@@ -117,3 +117,28 @@ class AccountLock(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class Invitation(models.Model):
+    """A one-time link to set the password of an account made with its role and scope (see accounts.invitations).
+
+    Only the key's hash is stored; the key is shown to the inviter once (and mailed if an address is given).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations",
+                             verbose_name=_("受邀账号"))
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="invitations_sent", verbose_name=_("邀请人"))
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+    expires = models.DateTimeField(_("到期"))
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("邀请")
+        verbose_name_plural = _("邀请")
+        ordering = ["-created", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created:%Y-%m-%d})"

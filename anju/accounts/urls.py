@@ -10,4 +10,5 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("locked/", views.locked_accounts, name="locked"),
     path("locked/<id:pk>/unlock/", views.unlock_account, name="unlock"),
+    path("invitation/<str:key>/", views.accept_invitation, name="invitation"),
 ]

@@ -10,10 +10,11 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from anju.accounts import lockout
+from anju.accounts import invitations, lockout
 from anju.accounts.access import Action, access_account_lock, require_unlocker
 from anju.accounts.forms import LoginForm
 from anju.core.audit import Actor
+from anju.core.errors import ValidationFailed
 
 REFUSED_STATUS = {lockout.THROTTLED: 429, lockout.LOCKED: 403}
 
@@ -55,3 +56,19 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         response = super().form_valid(form)
         messages.success(self.request, _("密码已修改。"))
         return response
+
+
+def accept_invitation(request: HttpRequest, key: str) -> HttpResponse:
+    """The one-time link of an invitation: set a password, then log in. A wrong key is 404, a used or expired one 410."""
+    invitation = invitations.invitation_for(key)
+    context = {"invitation": invitation, "profile": getattr(invitation.user, "anju_profile", None)}
+    if request.method == "POST":
+        try:
+            invitations.invitation_accept(key=key, password1=request.POST.get("new_password1", ""),
+                                          password2=request.POST.get("new_password2", ""))
+        except ValidationFailed as error:
+            context["error"] = error
+            return render(request, "accounts/invitation.html", context, status=400)
+        messages.success(request, _("密码已设置，请用用户名 %(username)s 登录。") % {"username": invitation.user.get_username()})
+        return redirect("accounts:login")
+    return render(request, "accounts/invitation.html", context)

@@ -17,4 +17,6 @@ AUDIT_ACTIONS = {
     "death": _("登记死亡"),
     "transfer": _("登记产权转移"),
     "reveal": _("查看个人信息"),
+    "structure_import": _("导入小区楼栋台账"),
+    "import_create_place": _("导入住户时新建小区楼栋"),
 }

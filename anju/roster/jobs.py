@@ -76,7 +76,7 @@ class _FileProgress:
 
 @jobs.handler(IMPORT)
 def run_import(job: Job, progress: jobs.Progress) -> dict[str, Any]:
-    """params: path (under MEDIA_ROOT), name (as uploaded), dry_run."""
+    """params: path (under MEDIA_ROOT), name (as uploaded), dry_run, create_missing."""
     source = Path(settings.MEDIA_ROOT) / job.params["path"]
     total = count_rows(source)
     file_progress = _FileProgress(job, total)
@@ -86,6 +86,7 @@ def run_import(job: Job, progress: jobs.Progress) -> dict[str, Any]:
         result = import_roster(
             source, actor=Actor.of(job.actor), scope=scope_of(job.actor), dry_run=dry_run,
             progress=file_progress, label=job.params.get("name", ""),
+            create_missing=bool(job.params.get("create_missing")),
         )
         if result.problems:
             write_report(job, source, result.problems, progress.output_path(REPORT_NAME))

@@ -21,4 +21,5 @@ urlpatterns = [
     path("person/<id:pk>/death/", views_records.death, name="person_death"),
     path("person/<id:pk>/reveal/", views_records.reveal, name="person_reveal"),
     path("personal-data-views/", views_records.reveal_log, name="reveal_log"),
+    path("setup/", include("anju.roster.urls_setup")),
 ]

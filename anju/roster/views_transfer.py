@@ -50,7 +50,8 @@ def upload(request: HttpRequest) -> HttpResponse:
                 out.write(chunk)
         job = jobs.job_start(
             kind=roster_jobs.IMPORT, label=f"试导入 {upload.name}", actor=Actor.of(request.user),
-            params={"path": str(relative), "name": upload.name[:120], "dry_run": True},
+            params={"path": str(relative), "name": upload.name[:120], "dry_run": True,
+                    "create_missing": request.POST.get("create_missing") == "on"},
             subdistrict_id=scope.subdistrict_id,
         )
         return redirect("roster:transfer_job", job.pk)

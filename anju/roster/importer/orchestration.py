@@ -23,7 +23,9 @@ from anju.core.errors import AnjuError
 from anju.core.scoping import Scope
 from anju.domain.rostersheet import Problem, RosterRow, read_roster
 from anju.domain.rostersheet.source import Source
+from anju.domain.rostersheet.storeys import stated_storeys
 from anju.roster.import_reader import chunks
+from anju.roster.importer.creator import Creator
 from anju.roster.importer.masked import masked_problem, unmasked_copies
 from anju.roster.importer.resolver import DatabaseResolver
 from anju.roster.importer.result import ImportResult, ProgressCallback
@@ -71,16 +73,20 @@ def import_roster(
     dry_run: bool = False,
     progress: ProgressCallback | None = None,
     label: str = "",
+    create_missing: bool = False,
 ) -> ImportResult:
     """Check `source` completely and, if it has no problem and this is not a dry run, apply it.
 
     Returns the result in either case; `result.problems` lists every problem (the database is then
-    unchanged). Raises AnjuError when the user may not edit the roster at all.
+    unchanged). Raises AnjuError when the user may not edit the roster at all. With
+    `create_missing`, compounds, buildings and units the rows name but the database lacks are
+    created (see `importer.creator`); `result.created` lists them.
     """
     if not scope.can_edit or not (scope.everything or scope.subdistrict_id is not None):
         raise AnjuError("您没有导入台账的权限。", "You may not import rosters.")
     started = time.monotonic()
-    result = _run(source, actor=actor, scope=scope, dry_run=dry_run, progress=progress, label=label)
+    result = _run(source, actor=actor, scope=scope, dry_run=dry_run, progress=progress, label=label,
+                  create_missing=create_missing)
     masked = [p for p in result.problems if masked_problem(p)]
     if masked and len(masked) < len(result.problems):
         # Stars are not a mistake: report only the real problems (the file is not imported anyway).
@@ -92,7 +98,8 @@ def import_roster(
             sheets = unmasked_copies(source, Path(tmp))
             masked_cells = sum(count for _, _, _, count in sheets)
             result = _run_many(
-                [s[:3] for s in sheets], actor=actor, scope=scope, dry_run=dry_run, progress=progress, label=label
+                [s[:3] for s in sheets], actor=actor, scope=scope, dry_run=dry_run, progress=progress, label=label,
+                create_missing=create_missing,
             )
             result.masked_cells = masked_cells
     result.seconds = time.monotonic() - started
@@ -111,10 +118,19 @@ def _run_many(
     dry_run: bool,
     progress: ProgressCallback | None,
     label: str,
+    create_missing: bool = False,
 ) -> ImportResult:
     """Read each (sheet name, file, original row numbers) and apply them in one transaction."""
     result = ImportResult(dry_run=dry_run)
-    resolver = DatabaseResolver(scope)
+    creator = None
+    if create_missing:
+        stated: dict[tuple[str, str, str], int] = {}
+        for sheet_name, source, numbers in sources:
+            found = _stated(source)
+            stated.update(found.storeys)
+            result.problems.extend(_renumbered(iter(found.problems), sheet_name, numbers))
+        creator = Creator(actor=actor, write=not dry_run, stated=stated)
+    resolver = DatabaseResolver(scope, creator=creator)
     thresholds = gc.get_threshold()
     # A million-row import keeps many long-lived objects; the default thresholds would scan them
     # over and over. Rarer collections save ~8% and leave memory as it was (few cycles here).
@@ -123,7 +139,7 @@ def _run_many(
         # A dry run writes nothing, so it takes no transaction (on SQLite: no write lock held
         # while a big file is read).
         with nullcontext() if dry_run else transaction.atomic(), _page_cache(not dry_run):
-            writer = Writer(resolver, actor=actor, result=result, write=not dry_run)
+            writer = Writer(resolver, actor=actor, result=result, write=not dry_run and not result.problems)
 
             def read() -> Iterator[RosterRow | Problem]:
                 for sheet_name, source, numbers in sources:
@@ -148,9 +164,13 @@ def _run_many(
                     if progress is not None:
                         progress(result.rows)
             result.not_in_file = writer.not_in_file()
-            result.compound_ids = set(writer.matched_by_compound) | set(writer.added_by_compound)
+            result.compound_ids = {pk for pk in set(writer.matched_by_compound) | set(writer.added_by_compound) if pk > 0}
+            if creator is not None:
+                result.created = creator.listing()
             if result.problems or dry_run:
                 raise _Rollback
+            if creator is not None:
+                creator.finish()
             writer.summary_event(label)
             # Whoever keeps figures derived from the roster (the programme's beneficiaries) hears of it
             # once this transaction commits; the roster does not know who listens.
@@ -160,6 +180,16 @@ def _run_many(
     finally:
         gc.set_threshold(*thresholds)
     return result
+
+
+def _stated(source: Source) -> Any:
+    """The 总层数 the file states per building; a file object is rewound for the reader."""
+    position = source.tell() if hasattr(source, "tell") else None
+    try:
+        return stated_storeys(source)
+    finally:
+        if position is not None:
+            source.seek(position)
 
 
 @contextmanager

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from anju.core.scoping import Scope
 from anju.domain.rostersheet import Location, RosterRow, RowIssue
+from anju.roster.importer.creator import Creator
 from anju.roster.models import Building, Community, Compound, Unit
 
 
@@ -19,13 +20,20 @@ class Place:
     compound_id: int
     subdistrict_id: int
     label: str  # 甲小区3栋1单元, for audit records
+    building_id: int = 0
 
 
 class DatabaseResolver:
-    """The rostersheet Resolver against the database, limited to a scope, memoised per location."""
+    """The rostersheet Resolver against the database, limited to a scope, memoised per location.
 
-    def __init__(self, scope: Scope) -> None:
+    With a `creator`, a compound, building or unit the database does not have is no problem: the
+    creator makes it (or, in a dry run, plans it) when the first row placed there needs it.
+    Communities are never created here (they are set up on their page).
+    """
+
+    def __init__(self, scope: Scope, *, creator: Creator | None = None) -> None:
         self.scope = scope
+        self.creator = creator
         communities = Community.objects.within(scope) if not scope.everything else Community.objects.all()
         self.communities: dict[str, list[tuple[int, int]]] = {}
         for pk, name, subdistrict_id in communities.values_list("id", "name", "subdistrict_id"):
@@ -78,7 +86,9 @@ class DatabaseResolver:
             known = self._known[key] = self._building(location)
         if not known or isinstance(known[0], RowIssue):
             return known
-        _, storeys, units = known
+        building_id, storeys, units = known
+        if self.creator is not None and (building_id < 0 or self.creator.made_building(building_id)):
+            return tuple(self.creator.check_floor(location))  # a building this import creates
         if (location.unit is None and len(units) == 1 or location.unit in units) and location.floor <= storeys:
             return ()
         return tuple(self._unit_and_floor(location, storeys, units))
@@ -89,21 +99,49 @@ class DatabaseResolver:
         found = self._places.get(key)
         if found is None:
             community_id, subdistrict_id = self.communities[row.community][0]
+            if self.creator is not None:
+                self._make_missing(row, community_id, subdistrict_id)
             compound_id, _ = self._compounds[community_id][row.compound]
             building_id, _ = self._buildings[compound_id][row.building]
             units = self._units[building_id]
             unit_number = row.unit if row.unit is not None else next(iter(units))
             found = Place(
                 units[unit_number], compound_id, subdistrict_id,
-                f"{row.compound}{row.building}栋{unit_number}单元",
+                f"{row.compound}{row.building}栋{unit_number}单元", building_id,
             )
             self._places[key] = found
+        if self.creator is not None:
+            self.creator.saw(found.building_id, row)
         return found
+
+    def _make_missing(self, row: RosterRow, community_id: int, subdistrict_id: int) -> None:
+        """Create (or plan) the row's compound, building and unit where the database has none."""
+        assert self.creator is not None
+        compounds = self._compounds_of(community_id)
+        if row.compound not in compounds:
+            pk = self.creator.compound(community_id, subdistrict_id, row.community, row.compound)
+            compounds[row.compound] = (pk, row.compound)
+            self._buildings[pk] = {}
+        compound_id = compounds[row.compound][0]
+        buildings = self._buildings_of(compound_id) if compound_id > 0 else self._buildings[compound_id]
+        if row.building not in buildings:
+            key = (row.community, row.compound, row.building)
+            pk, storeys = self.creator.building(compound_id, subdistrict_id, key, row)
+            buildings[row.building] = (pk, storeys)
+            self._units[pk] = {}
+        building_id = buildings[row.building][0]
+        units = self._units[building_id]
+        number = row.unit if row.unit is not None else (None if units else "1")
+        if number is not None and number not in units:
+            units[number] = self.creator.unit(building_id, subdistrict_id, number,
+                                              f"{row.compound}{row.building}栋{number}单元")
 
     def _building(self, loc: Location) -> tuple[RowIssue, ...] | tuple[int, int, dict[str, int]]:
         """(building id, storeys, units by number), or the issues that make the building unknown."""
         issues = tuple(self._find(loc))
         if issues:
+            if self.creator is not None and all(i.key in ("compound", "building") for i in issues):
+                return -1, 0, {}  # created when the first row is placed
             return issues
         community_id = self.communities[loc.community][0][0]
         compound_id = self._compounds_of(community_id)[loc.compound][0]
@@ -153,7 +191,7 @@ class DatabaseResolver:
                 f"{loc.building}栋有{len(units)}个单元，请填写单元号。",
                 f"Building {loc.building} has {len(units)} units; please fill in the unit.",
             )
-        elif loc.unit is not None and loc.unit not in units:
+        elif loc.unit is not None and loc.unit not in units and self.creator is None:
             yield RowIssue(
                 "unit",
                 f"{loc.building}栋没有{loc.unit}单元。",

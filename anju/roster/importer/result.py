@@ -32,6 +32,7 @@ class ImportResult:
     seconds: float = 0.0
     compound_ids: set[int] = field(default_factory=set)  # compounds the file's rows are in
     announced: Delivery | None = None  # the roster.imported announcement of an applied import
+    created: dict[str, Any] | None = None  # compounds, buildings, units made (or planned) from the rows
 
     @property
     def followers_failed(self) -> bool:
@@ -58,6 +59,7 @@ class ImportResult:
             "dry_run": self.dry_run,
             "applied": self.applied,
             "seconds": round(self.seconds, 2),
+            **({"created": self.created} if self.created else {}),
         }
 
 
