@@ -154,6 +154,17 @@ ANJU_JOB_TIME_LIMIT = int(os.environ.get("ANJU_JOB_TIME_LIMIT", "600"))  # secon
 ANJU_JOB_MEMORY_MB = int(os.environ.get("ANJU_JOB_MEMORY_MB", "2048"))  # beyond what the worker has loaded
 # Exports, letters and problem reports hold personal data: deleted this many days after the job ends.
 ANJU_JOB_FILE_DAYS = int(os.environ.get("ANJU_JOB_FILE_DAYS", "7"))
+# Outgoing mail (staff invitations): through the SMTP relay named by ANJU_EMAIL_HOST; without one nothing
+# is sent (the inviter hands over the link shown on the page) rather than trying a local port 25.
+EMAIL_HOST = os.environ.get("ANJU_EMAIL_HOST", "")
+EMAIL_BACKEND = ("django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
+                 else "django.core.mail.backends.dummy.EmailBackend")
+EMAIL_PORT = int(os.environ.get("ANJU_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("ANJU_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("ANJU_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("ANJU_EMAIL_TLS", "1") == "1"
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("ANJU_EMAIL_FROM", "anju@localhost")
 # The web server (`anju serve`): gunicorn processes and threads per process.
 ANJU_WORKERS = int(os.environ.get("ANJU_WORKERS", "2"))
 ANJU_WEB_THREADS = int(os.environ.get("ANJU_WEB_THREADS", "16"))
