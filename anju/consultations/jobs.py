@@ -1,4 +1,4 @@
-"""Background jobs: the letters of a whole consultation as one PDF, one page per household."""
+"""Background jobs: the letters of a whole consultation as one PDF, one letter (numbered on its own) per household."""
 
 from __future__ import annotations
 

@@ -14,9 +14,9 @@ from django.utils import translation
 from anju.consultations import queries, queries_resident, services
 from anju.consultations.models import Consultation, Elector
 from anju.core.audit import Actor
-from anju.core.pdf import issuing_unit, qr_svg, render_pdf
+from anju.core.pdf import issuing_unit, qr_svg, render_pdf, render_pdf_each
 from anju.core.sanitise import html_to_text
-from anju.elevators import queries as elevators
+from anju.elevators.queries import household as elevators
 from anju.roster.models import Household
 
 LETTER_SUMMARY_CHARS = 90  # one paragraph, so the letter stays one A4 page; the vote page has all of it
@@ -29,7 +29,8 @@ def letter_url(base_url: str, code: str) -> str:
 
 def render_letters(consultation: Consultation, base_url: str, *, electors: list[Elector], actor: Actor,
                    reason: str = "", progress: Callable[[int, int], None] | None = None) -> bytes:
-    """One A4 page per household: the questions, its QR code, link and code, and how to vote on paper.
+    """One letter per household (an A4 page, numbered on its own): the questions, its QR code, link and code,
+    and how to vote on paper.
 
     The households' earlier letters stop working once this returns (a reprint revokes them)."""
     services.letters_printable(consultation)
@@ -41,18 +42,19 @@ def render_letters(consultation: Consultation, base_url: str, *, electors: list[
     full = " ".join(html_to_text(consultation.description).splitlines())  # one paragraph on paper
     summary = full if len(full) <= LETTER_SUMMARY_CHARS else full[:LETTER_SUMMARY_CHARS].rstrip() + "……"
     pages = []
-    for i, (e, code) in enumerate(issued, 1):
+    for e, code in issued:
         url = letter_url(base_url, code)
         pages.append({"elector": e, "room": homes[e.household_id].room_label, "url": url, "qr": qr_svg(url, size_mm=38),
                       "code": services.format_code(code), "share": shares.get(e.household_id)})
-        if progress:
-            progress(i, len(issued))
-    pdf = render_pdf("consultations/print/letters.html", {
-        "consultation": consultation, "pages": pages, "questions": list(consultation.questions.all()),
+    shared = {
+        "consultation": consultation, "questions": list(consultation.questions.all()),
         "summary": summary, "summary_cut": summary != full, "elevator": elevator,
         "subdistrict": consultation.subdistrict, **issuing_unit(consultation.compound),
         "entry_url": base_url.rstrip("/") + reverse("consultations:vote"),
-    })
+    }
+    # Each household gets its own letter: its pages read 第 1 页 共 M 页 from its start, not the batch's.
+    pdf, _pages = render_pdf_each("consultations/print/letters.html", ({**shared, "pages": [page]} for page in pages),
+                                 progress=progress)
     services.letters_record(consultation=consultation, issued=issued, actor=actor, reason=reason)
     return pdf
 

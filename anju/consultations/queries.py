@@ -28,6 +28,7 @@ from anju.consultations.models import (
     QuestionKind,
     Status,
 )
+from anju.core.actor_names import USER_RELATED
 from anju.core.errors import ValidationFailed
 from anju.core.household_links import HouseholdLink
 from anju.core.household_links import register as register_household_links
@@ -100,6 +101,9 @@ class ElectorRow(NamedTuple):
     area: Decimal
     owner_key: str
     alias: str
+
+
+ROOM = "household__unit__building"  # what `room_label` reads, joined for lists that name rooms
 
 
 def electors(consultation: Consultation) -> list[ElectorRow]:
@@ -274,7 +278,13 @@ def not_heard(consultation: Consultation) -> QuerySet[Elector]:
 
 def conflicts(consultation: Consultation) -> QuerySet[Ballot]:
     return Ballot.objects.filter(consultation=consultation, state=BallotState.CONFLICT).select_related(
-        "elector").order_by("elector__key", "online")
+        f"elector__{ROOM}", f"entered_by__{USER_RELATED}").order_by("elector__key", "online")
+
+
+def room_labels(consultation: Consultation, elector_ids: set[int]) -> dict[int, str]:
+    """Elector pk -> the room as people read it (3栋2单元301室), for the electors a page names."""
+    found = Elector.objects.filter(consultation=consultation, pk__in=elector_ids).select_related(ROOM)
+    return {e.pk: e.room_label for e in found}
 
 
 # --- owners whose flats voted differently (SPC interpretation art. 9) --------------------------
@@ -337,7 +347,7 @@ def settlements(consultation: Consultation) -> list[tuple[OwnerSettlement, bool]
     """Every settlement, newest first, with whether it still holds on the ballots as they now count."""
     base = current_answers(consultation)  # settling keeps receipts: the check sees the ballots as cast
     return [(s, settlement_holds(s.basis, base))
-            for s in consultation.settlements.select_related("question").order_by("-id")]
+            for s in consultation.settlements.select_related("question", f"made_by__{USER_RELATED}").order_by("-id")]
 
 
 # --- the canonical ballot list and its digest --------------------------------------------------
@@ -424,7 +434,7 @@ class LetterStatus:
 def letter_status(consultation: Consultation) -> LetterStatus:
     valid = Letter.objects.filter(elector__consultation=consultation, revoked_at__isnull=True)
     return LetterStatus(households=consultation.electors.count(), printed=valid.count(),
-                        locked=list(valid.filter(locked_at__isnull=False).select_related("elector")
+                        locked=list(valid.filter(locked_at__isnull=False).select_related(f"elector__{ROOM}")
                                     .order_by("locked_at")))
 
 
@@ -511,7 +521,7 @@ CHANNEL_LABELS = dict(Channel.choices) | {"correction": "更正"}
 def ballots_of(consultation: Consultation, *, channel: str = "", state: str = "") -> QuerySet[Ballot]:
     """Every ballot of a consultation as cast, history included (replaced and set-aside ones keep their
     state), newest first; `channel` and `state` keep one of each (an unknown value keeps them all)."""
-    ballots = consultation.ballots.select_related("elector")
+    ballots = consultation.ballots.select_related(f"elector__{ROOM}", f"entered_by__{USER_RELATED}")
     if channel in Channel.values:
         ballots = ballots.filter(channel=channel)
     if state in BallotState.values:

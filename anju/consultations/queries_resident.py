@@ -25,7 +25,7 @@ from anju.consultations.models import (
 )
 from anju.core.pdf import issuing_unit
 from anju.core.sanitise import html_to_text
-from anju.elevators import queries as elevators
+from anju.elevators.queries import household as elevators
 from anju.participation import queries as participation
 from anju.roster.models import Household
 

@@ -40,6 +40,7 @@ from anju.consultations.models import (
 )
 from anju.core import jobs as jobs_core
 from anju.core import paging
+from anju.core.actor_names import USER_RELATED
 from anju.core.audit import Actor
 from anju.core.errors import AnjuError, NotFound, ValidationFailed, user_message
 from anju.core.pages import attempt
@@ -90,13 +91,13 @@ def new(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_ctx(request: HttpRequest, c: Consultation) -> dict:
-    people = list(c.electors.order_by("key")) if c.status != Status.DRAFT else []
+    people = list(c.electors.select_related(queries.ROOM).order_by("key")) if c.status != Status.DRAFT else []
     return {
         "consultation": c, "tally": queries.tally(c), "not_heard": queries.not_heard(c)[:300],
         "conflicts": queries.conflicts(c), "electors": people, "letters": queries.letter_status(c),
         "can_edit": scope_of(request.user).can_edit, "accepting": services.is_accepting(c),
         "questions": list(c.questions.all()), "channels": [(Channel.PAPER, _("纸质")), (Channel.DOOR, _("上门"))],
-        "corrections": c.corrections.select_related("elector").order_by("-id")[:50],
+        "corrections": c.corrections.select_related(f"elector__{queries.ROOM}", f"made_by__{USER_RELATED}").order_by("-id")[:50],
         **_ballots(request, c),
         "channel_labels": queries.CHANNEL_LABELS, "kinds": QuestionKind.choices,
     }
@@ -145,7 +146,7 @@ def paper(request: HttpRequest, pk: int) -> HttpResponse:
         scan_data=upload.read() if upload else None, scan_name=upload.name if upload else "",
         signer=request.POST.get("signer", "")),
         done=lambda b: _("已录入 %(room)s 的表决票，回执码 %(receipt)s，公示编号 %(alias)s（请告知该户，公示清单凭它核对）") % {
-            "room": elector.key, "receipt": b.receipt, "alias": elector.alias})
+            "room": elector.room_label, "receipt": b.receipt, "alias": elector.alias})
     if ballot is not None and ballot.state == "conflict":
         messages.warning(request, _("该户已有网上表决，两张票均暂不计入，请在下方“冲突”中选择以哪张为准。"))
     return redirect("consultations:detail", c.pk)
@@ -245,8 +246,12 @@ def owner_conflicts(request: HttpRequest, pk: int) -> HttpResponse:
         rows = [(part, [(labels.get(v, "—") if v else "—", q.pk in disputed)
                         for q, v in zip(found.questions, part.votes, strict=True)]) for part in o.parts]
         owners.append({"conflict": o, "names": names, "rows": rows})
-    keys = dict(c.electors.values_list("pk", "key"))
-    history = [(s, ok, [keys.get(int(eid), "") for eid in s.basis]) for s, ok in queries.settlements(c)]
+    settled = queries.settlements(c)
+    rooms = queries.room_labels(c, {part.elector.pk for o in found.owners for part in o.parts}
+                                | {int(eid) for s, _ok in settled for eid in s.basis})
+    for o in owners:
+        o["rows"] = [(part, rooms.get(part.elector.pk, part.elector.key), cells) for part, cells in o["rows"]]
+    history = [(s, ok, [rooms.get(int(eid), "") for eid in s.basis]) for s, ok in settled]
     return render(request, "consultations/owner_conflicts.html", {
         "consultation": c, "questions": found.questions, "owners": owners, "history": history,
         "can_edit": scope.can_edit, "votes": SettledVote.choices, "channel_labels": queries.CHANNEL_LABELS})
@@ -331,7 +336,7 @@ def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
                                                  reason=request.POST.get("reason", ""))))
     if pdf is None:
         return redirect("consultations:detail", c.pk)
-    response = _pdf(pdf, f"表决告知书-{e.key}.pdf")
+    response = _pdf(pdf, f"表决告知书-{e.room_label}.pdf")
     response["Cache-Control"] = "no-store"  # the code is printed once; no copy stays in a cache
     return response
 
@@ -344,7 +349,7 @@ def letter_unlock(request: HttpRequest, pk: int, letter: int) -> HttpResponse:
     found = access_letter(request.user, letter, action=EDIT, consultation=c)
     attempt(request, lambda: services.letter_unlock(letter=found, actor=Actor.of(request.user),
                                                     reason=request.POST.get("reason", "")),
-            done=_("已解锁 %(room)s 的告知书。") % {"room": found.elector.key})
+            done=_("已解锁 %(room)s 的告知书。") % {"room": found.elector.room_label})
     return redirect("consultations:detail", c.pk)
 
 

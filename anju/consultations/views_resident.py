@@ -24,7 +24,7 @@ from anju.consultations.models import Ballot, BallotState, Channel, Consultation
 from anju.core import ratelimit
 from anju.core.audit import Actor
 from anju.core.errors import AnjuError, NotFound, user_message
-from anju.elevators import queries as elevators
+from anju.elevators.queries import household as elevators
 
 SESSION_KEY = "anju-vote"
 RESIDENT = Actor.system("居民本人（网上）")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -78,6 +79,28 @@ def issuing_unit(place: Any, *, issued: dt.date | dt.datetime | None = None, nam
 def render_pdf(template_name: str, context: dict[str, Any], *, request: Any = None) -> bytes:
     """Render a template that extends `core/print_base.html` to PDF bytes."""
     return html_to_pdf(render_to_string(template_name, print_context(context), request=request))
+
+
+def render_pdf_each(template_name: str, contexts: Iterable[dict[str, Any]], *,
+                    progress: Callable[[int, int], None] | None = None) -> tuple[bytes, int]:
+    """Several documents of one template in one PDF (and its page count), each numbered on its own.
+
+    A household's letter or statement is a document of its own: its pages read 第 1 页 共 M 页 from its start,
+    whatever else is printed with it. Each context is laid out separately (so `progress(done, total)` can be
+    reported document by document) and the pages are then written out together."""
+    from weasyprint import HTML  # imported late: it loads Pango
+
+    contexts = list(contexts)
+    documents = []
+    for done, context in enumerate(contexts, start=1):
+        html = render_to_string(template_name, print_context(context))
+        documents.append(HTML(string=html, base_url=str(settings.BASE_DIR)).render())
+        if progress is not None:
+            progress(done, len(contexts))
+    if not documents:
+        return b"", 0
+    pages = [page for document in documents for page in document.pages]
+    return documents[0].copy(pages).write_pdf(), len(pages)
 
 
 def print_context(context: dict[str, Any]) -> dict[str, Any]:

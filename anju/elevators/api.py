@@ -77,7 +77,9 @@ class ElevatorProjectOut(Schema):
     planned_completion: str | None
     actual_completion: str | None
     method: dict
+    method_label: str = Field(description="分摊方法的名称，供显示（method 为机器可读的设置）")
     subsidy_mode: str
+    subsidy_mode_label: str
     latest_plan: int | None
 
 
@@ -156,7 +158,8 @@ def _project(p: ElevatorProject) -> dict:
         "storeys": p.storeys, "status": p.status, "status_label": p.get_status_display(),
         "planned_completion": p.planned_completion.isoformat() if p.planned_completion else None,
         "actual_completion": p.actual_completion.isoformat() if p.actual_completion else None,
-        "method": p.method, "subsidy_mode": p.subsidy_mode, "latest_plan": plans[0].pk if plans else None,
+        "method": p.method, "method_label": queries.method_label(p),
+        "subsidy_mode": p.subsidy_mode, "subsidy_mode_label": p.get_subsidy_mode_display(), "latest_plan": plans[0].pk if plans else None,
     }
 
 

@@ -6,11 +6,8 @@ from collections.abc import Callable
 from itertools import zip_longest
 from typing import Any
 
-from django.conf import settings
-from django.template.loader import render_to_string
-
-from anju.core.pdf import issuing_unit, print_context, render_pdf
-from anju.elevators import queries
+from anju.core.pdf import issuing_unit, render_pdf, render_pdf_each
+from anju.elevators import glossary, queries
 from anju.elevators.models import CostPlan
 from anju.roster.models import Household, Person
 
@@ -20,10 +17,8 @@ METHOD_EXPLAINED = {
     "coefficients": "按楼层系数分摊：每户的份额与其所在楼层的系数成正比{area}。",
     "table": "按参考系数表分摊：每户的份额与参考表中该楼层的系数成正比{area}。",
     "area": "按专有部分面积分摊（民法典第二百八十三条）：每户的份额与其专有部分面积成正比。",
-    "shapley": "按机场博弈 Shapley 值分摊：电梯从地面到各层分成若干段，每一段的费用由需要用到这一段的住户{split}分担，"
-               "住得越高，用到的段越多。",
-    "nucleolus": "按机场博弈核仁分摊：在每户都不多于单独加装所需费用的前提下，逐轮让最吃亏的住户组合节省得尽可能多。",
 }
+GAME_EXPLAINED = "按机场博弈{name}分摊：{sentence}{area}"  # the sentence is the calculator's help, word for word
 
 
 RUNNING_BASIS = {"coefficients": "按本方案的楼层系数分摊", "equal": "由使用电梯的住户平均分摊",
@@ -34,8 +29,11 @@ def method_explained(plan: CostPlan) -> str:
     method = plan.inputs.get("method", {})
     kind = method.get("kind", "")
     by_area = method.get("weight_by_area", False)
-    text = METHOD_EXPLAINED.get(kind, "")
-    return text.format(area="，并乘以面积" if by_area else "", split="按面积" if by_area else "平均")
+    if kind in glossary.BY_KEY:
+        term = glossary.BY_KEY[kind]
+        return GAME_EXPLAINED.format(name=f" {term.name}" if term.name[0].isascii() else term.name, sentence=term.sentence,
+                                     area="（本方案中每一段按住户面积分担。）" if by_area else "")
+    return METHOD_EXPLAINED.get(kind, "").format(area="，并乘以面积" if by_area else "")
 
 
 def paying_rides(plan: CostPlan) -> dict[int, int]:
@@ -77,6 +75,7 @@ def _context(plan: CostPlan, pages: list[dict[str, Any]]) -> dict[str, Any]:
         "pages": pages, "costs": doc.get("costs", []),
         "subsidies": doc.get("subsidies", []),
         "money_rows": list(zip_longest(doc.get("costs", []), doc.get("subsidies", []))), "method_explained": method_explained(plan),
+        "glossary": [glossary.BY_KEY["rounding"]],  # the game of the method is explained in section 二
         "running_items": [(i["name"], i["amount"]) for i in project.running_costs],
         "running_total": sum(i["amount"] for i in project.running_costs),
         "running_basis": RUNNING_BASIS[queries.running_estimate(project, plan)[0]],
@@ -90,21 +89,5 @@ def render_statement(plan: CostPlan, household_id: int) -> bytes:
 
 
 def render_unit(plan: CostPlan, progress: Callable[[int, int], None] | None = None) -> tuple[bytes, int]:
-    """Every household's statement in one PDF (and its page count), page numbers counted per household.
-
-    Each household is laid out as its own document, so progress can be reported household by household;
-    the pages are then written out together.
-    """
-    from weasyprint import HTML  # late: loads Pango
-
-    pages = statement_pages(plan)
-    documents = []
-    for done, page in enumerate(pages, start=1):
-        html = render_to_string(TEMPLATE, print_context(_context(plan, [page])))
-        documents.append(HTML(string=html, base_url=str(settings.BASE_DIR)).render())
-        if progress is not None:
-            progress(done, len(pages))
-    if not documents:
-        return b"", 0
-    all_pages = [p for document in documents for p in document.pages]
-    return documents[0].copy(all_pages).write_pdf(), len(all_pages)
+    """Every household's statement in one PDF (and its page count), page numbers counted per household."""
+    return render_pdf_each(TEMPLATE, (_context(plan, [page]) for page in statement_pages(plan)), progress=progress)

@@ -13,13 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from anju.core import jobs as jobs_core
+from anju.core.actor_names import USER_RELATED
 from anju.core.audit import Actor
 from anju.core.errors import NotFound, ValidationFailed, user_message
 from anju.core.models import AuditEvent
 from anju.core.pages import attempt
 from anju.core.scoping import scope_of
 from anju.domain.errors import DomainError
-from anju.elevators import forms, jobs, negotiation, queries, rides, services, statements
+from anju.elevators import forms, glossary, jobs, negotiation, queries, rides, services, statements
 from anju.elevators.access import (
     Action,
     access_plan,
@@ -50,15 +51,16 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def project(request: HttpRequest, pk: int) -> HttpResponse:
     node = access_project(request.user, pk, action=VIEW)
-    history = AuditEvent.objects.filter(object_type="elevators.elevatorproject", object_id=str(node.pk))[:20]
+    history = (AuditEvent.objects.filter(object_type="elevators.elevatorproject", object_id=str(node.pk))
+               .select_related(f"actor__{USER_RELATED}")[:20])
     rows = queries.project_rows(node)
     return render(request, "elevators/project.html", {
         "node": node, "rows": rows, "running": _running(node, rows), "costs": node.costs.all(), "subsidies": node.subsidies.all(),
         "compensations": node.compensations.select_related("household__unit__building"),
-        "gross": queries.gross_of(node), "plans": node.plans.all(), "history": history,
+        "gross": queries.gross_of(node), "plans": node.plans.select_related(f"created_by__{USER_RELATED}"), "history": history,
         "can_edit": scope_of(request.user).can_edit, "statuses": Status.choices,
         "money": forms.money_initial(node),
-        "method_label": next((c.label for c in queries.method_columns(node) if c.key == queries.method_key(node)), ""),
+        "method_label": queries.method_label(node),
     })
 
 
@@ -93,6 +95,7 @@ def _calculator_context(request: HttpRequest, node: ElevatorProject) -> dict:
         "reach": sorted(comparison.reach_costs.items()), "floors": range(1, node.storeys + 1),
         "field_names": ("subsidy", "subsidy_mode", "exempt", "reach_costs", "costs", "reason"),
         "can_edit": scope_of(request.user).can_edit, "oob": bool(request.headers.get("HX-Request")),
+        "glossary": [term.translated() for term in glossary.TERMS],
     }
 
 
@@ -132,7 +135,7 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
     node = access_plan(request.user, pk, action=VIEW)
     previous = node.project.plans.filter(version__lt=node.version).order_by("-version").first()
     changes, share_changes = queries.plan_diff(previous, node) if previous else ([], [])
-    versions = node.project.plans.all()
+    versions = node.project.plans.select_related(f"created_by__{USER_RELATED}")
     running = queries.running_estimate(node.project, node)[1]
     return render(request, "elevators/plan.html", {
         "plan": node, "project": node.project, "previous": previous, "changes": changes,

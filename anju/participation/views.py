@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from anju.core import paging
 from anju.core.access import Action, require_edit
+from anju.core.actor_names import USER_RELATED
 from anju.core.audit import Actor
 from anju.core.bounds import parse_id
 from anju.core.errors import Forbidden, ValidationFailed
@@ -92,7 +93,8 @@ def suggestion(request: HttpRequest, pk: int) -> HttpResponse:
         "assign_form": _assign_form(request), "reply_form": forms.ReplyForm(initial={"reply": s.reply, "show_on_board": s.show_on_board}),
         "can_edit": scope.can_edit, "sees_personal_data": scope.sees_personal_data, "meetings_here": meetings_here,
         "history": [(e, HISTORY_LABELS.get(e.action, e.action)) for e in
-                    AuditEvent.objects.filter(object_type="participation.suggestion", object_id=str(s.pk)).order_by("at", "id")],
+                    AuditEvent.objects.filter(object_type="participation.suggestion", object_id=str(s.pk))
+                    .select_related(f"actor__{USER_RELATED}").order_by("at", "id")],
     })
 
 

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from anju.core import household_links, paging
+from anju.core.actor_names import USER_RELATED
 from anju.core.bounds import parse_id
 from anju.core.errors import AnjuError, user_message
 from anju.core.models import AuditEvent
@@ -87,7 +88,8 @@ def building(request: HttpRequest, pk: int) -> HttpResponse:
 def household(request: HttpRequest, pk: int) -> HttpResponse:
     scope = scope_of(request.user)
     node = access_household(request.user, pk, action=Action.VIEW)
-    history = AuditEvent.objects.filter(object_type="roster.household", object_id=str(node.pk))[:20]
+    history = (AuditEvent.objects.filter(object_type="roster.household", object_id=str(node.pk))
+               .select_related(f"actor__{USER_RELATED}")[:20])
     return render(request, "roster/household.html", {
         "node": node,
         "owners": Person.objects.filter(ownerships__household=node),

@@ -139,7 +139,7 @@ def test_failed_owner_checks_lock_the_letter_until_staff_unlock_it(client, vote6
     staff = client.__class__()
     login(staff, staff_a)
     page = staff.get(reverse("consultations:detail", args=[c.pk])).content.decode()
-    assert "locked-letters" in page and "3-2-301" in page
+    assert "locked-letters" in page and "3栋2单元301室" in page
     letter = Letter.objects.get(elector=e, revoked_at__isnull=True)
     staff.post(reverse("consultations:letter_unlock", args=[c.pk, letter.pk]), {"reason": ""})
     assert Letter.objects.get(pk=letter.pk).locked_at is not None  # a reason is required

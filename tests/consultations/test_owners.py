@@ -168,7 +168,7 @@ def test_the_conflict_page_is_linked_from_the_tally_and_settles_with_a_reason(cl
     assert "owner-conflicts-alert" in tally_html and page_url in tally_html
     page = client.get(page_url).content.decode()
     assert "李大成" in page and "李小梅" in page and "13900000001" in page  # staff call the owner
-    assert "3-2-101" in page and "3-2-102" in page and "settle-form" in page
+    assert "3栋2单元101室" in page and "3栋2单元102室" in page and "settle-form" in page
     key = c.electors.get(key="3-2-101").owner_key
     question = c.questions.get(order=1)
     refused = client.post(reverse("consultations:owner_settle", args=[c.pk]),
@@ -188,7 +188,7 @@ def test_volunteers_see_the_conflicts_masked_and_cannot_settle(client, joint, vo
     page_url = reverse("consultations:owner_conflicts", args=[c.pk])
     login(client, volunteer_a)
     page = client.get(page_url).content.decode()
-    assert "3-2-102" in page and "13900000001" not in page and "139****0001" in page
+    assert "3栋2单元102室" in page and "13900000001" not in page and "139****0001" in page
     assert "settle-form" not in page
     key = c.electors.get(key="3-2-101").owner_key
     r = client.post(reverse("consultations:owner_settle", args=[c.pk]),

@@ -89,7 +89,7 @@ def test_staff_enter_a_paper_ballot_with_a_scan_and_the_tally_changes(client, vo
     shown = client.get(reverse("consultations:scan", args=[c.pk, ballot.pk]))
     assert shown.status_code == 200 and b"".join(shown.streaming_content) == (tmp_path / ballot.scan).read_bytes()
     detail = client.get(reverse("consultations:detail", args=[c.pk])).content.decode()
-    assert "3-2-201" in detail and "/consultations/v/" not in detail  # codes exist only on printed letters
+    assert "3栋2单元201室" in detail and "/consultations/v/" not in detail  # codes exist only on printed letters
 
 
 def test_a_fake_scan_is_refused_with_a_message(client, vote6, staff_a):
@@ -123,6 +123,19 @@ def test_staff_create_open_and_close_a_consultation(client, world, staff_a):
     client.post(reverse("consultations:open", args=[c.pk]))
     c.refresh_from_db()
     assert c.status == "open" and c.electors.count() == 1
+
+
+def test_the_buttons_that_cannot_be_undone_ask_first(client, world, staff_a):
+    """Opening freezes the electorate and a reprint voids the household's letter: both ask before they act."""
+    login(client, staff_a)
+    client.post(reverse("consultations:new"), {"title": "一户一策五问", "compound": world.compound_a.pk,
+                                               "template": "household5"})
+    c = Consultation.objects.get()
+    draft = client.get(reverse("consultations:detail", args=[c.pk])).content.decode()
+    assert re.search(r'action="[^"]*/open/"[^>]*data-confirm="开始后表决户名单即冻结', draft)
+    client.post(reverse("consultations:open", args=[c.pk]))
+    opened = client.get(reverse("consultations:detail", args=[c.pk])).content.decode()
+    assert re.search(r'data-confirm="打印新告知书后，该户原来的告知书和二维码立即作废[^"]*">打印（原告知书作废）', opened)
 
 
 def test_the_notice_pdf_and_the_public_list_carry_the_same_digest(client, vote6, staff_a):

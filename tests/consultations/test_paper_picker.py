@@ -90,7 +90,7 @@ def test_a_room_typed_without_a_script_enters_the_ballot_for_that_household(clie
     client.force_login(staff_a)
     c = vote6.consultation
     response = _paper(client, c, room="3栋2单元501")
-    assert response.status_code == 200 and "已录入 3-2-501 的表决票" in response.content.decode()
+    assert response.status_code == 200 and "已录入 3栋2单元501室 的表决票" in response.content.decode()
     assert Ballot.objects.get().elector == c.electors.get(key="3-2-501")
 
 

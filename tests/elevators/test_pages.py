@@ -227,7 +227,7 @@ def test_negotiation_stays_close_to_the_projects_method_and_names_bad_fields(cli
     # everyone accepts anything, so the shares are the project's own method's (Guangzhou 2025 table)
     own = queries.compare(project_a, queries.Scenario())
     guangzhou = next(r for r in own.results if r.column.key == "table:guangzhou-2025").allocation
-    row = page.split("<td>601</td>")[1].split("</tr>")[0]
+    row = page.split("<td>3栋1单元601室</td>")[1].split("</tr>")[0]
     from anju.domain.costshare import format_yuan
 
     assert format_yuan(guangzhou.share("601").amount) in row

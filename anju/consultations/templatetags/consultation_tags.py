@@ -74,8 +74,8 @@ def condition_gap(cond: Any) -> str:
     # A surplus is rounded down and a shortfall up, so the figure never overstates the margin.
     if unit == "m2":
         hundredths = math.floor(abs(slack) * 100) if slack >= 0 else math.ceil(abs(slack) * 100)
-        amount = f"{hundredths // 100}.{hundredths % 100:02d}"
+        amount = f"{hundredths // 100:,}.{hundredths % 100:02d}"
     else:
-        amount = str(math.floor(slack) if slack >= 0 else math.ceil(-slack))
+        amount = f"{math.floor(slack) if slack >= 0 else math.ceil(-slack):,}"
     sign = "+" if slack >= 0 else "−"
     return f"{sign}{amount} {labels[unit]}"

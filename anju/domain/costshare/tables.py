@@ -47,8 +47,8 @@ class CoefficientTable:
         """k(floor) for floors 1..storeys; DomainError if the table does not exist for that height."""
         if self.storeys is not None and storeys != self.storeys:
             raise DomainError(
-                f"参考表 {self.name} 只适用于 {self.storeys} 层住宅, 本单元为 {storeys} 层; 请选择其他方法或自定义系数",
-                f"table {self.name} only exists for {self.storeys}-storey buildings, this unit has {storeys}; "
+                f"参考表“{self.title_zh}”只适用于 {self.storeys} 层住宅, 本单元为 {storeys} 层; 请选择其他方法或自定义系数",
+                f"table \"{self.title_en}\" only exists for {self.storeys}-storey buildings, this unit has {storeys}; "
                 "choose another method or your own coefficients",
                 field="method.table",
             )

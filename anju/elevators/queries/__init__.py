@@ -15,15 +15,14 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import get_language
 
-from anju.core.errors import NotFound
 from anju.core.household_links import HouseholdLink
 from anju.core.household_links import register as register_household_links
 from anju.core.scoping import Scope, scope_of
 from anju.domain import costshare
 from anju.domain.costshare import Allocation, plain_yuan
 from anju.domain.errors import DomainError
-from anju.elevators.models import CostPlan, ElevatorProject, ProjectHousehold, SavedTable, Status
-from anju.roster.models import Household, Subdistrict, Unit
+from anju.elevators.models import CostPlan, ElevatorProject, ProjectHousehold, SavedTable, Status, SubsidyMode
+from anju.roster.models import Subdistrict, Unit
 
 # Share of the gross that an elevator stopping at 2F already costs (shaft, pit, machine, first door);
 # each floor above adds an equal part of the rest. Used when a project has no reach costs of its own.
@@ -106,6 +105,7 @@ class Comparison:
     rows: list[Row]
     errors: dict[str, str]
     reach_costs: dict[int, int]
+    adopted: str = ""  # the column key of the project's method (shown first)
 
     def totals(self) -> list[int | None]:
         return [None if r.allocation is None else sum(s.amount for s in r.allocation.shares) for r in self.results]
@@ -170,17 +170,24 @@ def reach_costs_of(project: ElevatorProject, scenario: Scenario | None = None) -
     return default_reach_costs(project.storeys, gross_of(project))
 
 
+FIXED_COLUMNS = {column.key: column for column in (
+    MethodColumn("coefficients", "本项目系数", "project coefficients"), MethodColumn("area", "按面积", "by area"),
+    MethodColumn("shapley", "Shapley 值", "Shapley value"), MethodColumn("nucleolus", "核仁", "nucleolus"),
+)}
+
+
+def _table_columns() -> list[MethodColumn]:
+    return [MethodColumn(f"table:{name}", table.title_zh, table.title_en, *SHORT_TITLES.get(name, ("", "")))
+            for name, table in costshare.reference_tables().items()]
+
+
 def method_columns(project: ElevatorProject) -> list[MethodColumn]:
     """The calculator's columns: the project's own coefficients, each reference table, area, games, saved tables."""
     columns = []
     if project.method.get("kind") == "coefficients":
-        columns.append(MethodColumn("coefficients", "本项目系数", "project coefficients"))
-    for name, table in costshare.reference_tables().items():
-        short_zh, short_en = SHORT_TITLES.get(name, ("", ""))
-        columns.append(MethodColumn(f"table:{name}", table.title_zh, table.title_en, short_zh, short_en))
-    columns.append(MethodColumn("area", "按面积", "by area"))
-    columns.append(MethodColumn("shapley", "Shapley 值", "Shapley value"))
-    columns.append(MethodColumn("nucleolus", "核仁", "nucleolus"))
+        columns.append(FIXED_COLUMNS["coefficients"])
+    columns.extend(_table_columns())
+    columns.extend(FIXED_COLUMNS[key] for key in ("area", "shapley", "nucleolus"))
     subdistrict_id = project.unit.building.compound.subdistrict_id
     for saved in SavedTable.objects.filter(subdistrict_id=subdistrict_id):
         columns.append(MethodColumn(f"saved:{saved.pk}", saved.name, saved.name))
@@ -209,6 +216,15 @@ def method_json(project: ElevatorProject, key: str, scenario: Scenario) -> dict[
         by_floor = {f: k for f, k in table.by_floor.items() if str(f).isdigit() and int(f) <= project.storeys}
         return {"kind": "coefficients", "by_floor": by_floor, "weight_by_area": by_area}
     raise DomainError(f"未知分摊方法: {key}", f"unknown method: {key}", field="method")
+
+
+def method_label(project: ElevatorProject) -> str:
+    """The project's chosen method as people read it (杭州六层住宅实践比例, never `table:hangzhou-6`)."""
+    key = method_key(project)
+    known = {c.key: c for c in _table_columns()} | FIXED_COLUMNS
+    if key in known:
+        return known[key].label
+    return next((c.label for c in method_columns(project) if c.key == key), "")
 
 
 def method_key(project: ElevatorProject) -> str:
@@ -278,13 +294,14 @@ def calculator_field(error: DomainError) -> str | None:
 
 
 def compare(project: ElevatorProject, scenario: Scenario) -> Comparison:
-    """All methods side by side for one scenario; each column's total equals the net exactly."""
+    """All methods side by side for one scenario, the project's adopted one first; each column's total is the net."""
     language = get_language() or "zh-hans"
     rows = project_rows(project)
     results: list[ColumnResult] = []
     errors: dict[str, str] = {}
     mode = scenario.subsidy_mode or project.subsidy_mode
-    for column in method_columns(project):
+    adopted = method_key(project)
+    for column in sorted(method_columns(project), key=lambda c: c.key != adopted):  # the adopted method first
         note = ""
         if mode == "common_first" and column.key not in AIRPORT:
             note = "补贴按比例抵减" if language.startswith("zh") else "subsidy applied in proportion"
@@ -315,7 +332,7 @@ def compare(project: ElevatorProject, scenario: Scenario) -> Comparison:
         compensation = sum(c.amount for c in project.compensations.all())
         net = gross - subsidy + compensation
     return Comparison(project, scenario, gross, subsidy, compensation, net, results, table_rows, errors,
-                      reach_costs_of(project, scenario))
+                      reach_costs_of(project, scenario), adopted)
 
 
 def with_defaults(project: ElevatorProject, scenario: Scenario) -> Scenario:
@@ -337,39 +354,61 @@ class Change:
     after: str
 
 
+def _room_labels(plan: CostPlan) -> dict[str, str]:
+    """Room number -> the room as people read it (3栋1单元501室), from the plan's stored shares."""
+    return {s["room"]: f"{s['room_code']}室" for s in plan.shares if s.get("room_code")}
+
+
 def _describe_inputs(plan: CostPlan) -> dict[str, str]:
+    """The plan's inputs as (what, value) lines people read, in the active language."""
+    zh = _zh()
+
+    def say(chinese: str, english: str) -> str:
+        return chinese if zh else english
+
     doc = plan.inputs
+    method = doc.get("method", {})
+    modes = dict(SubsidyMode.choices)
     out = {
-        "方法 / method": plan.method_label,
-        "费用合计 / costs": costshare.format_yuan(plan.gross),
-        "补贴合计 / subsidies": costshare.format_yuan(plan.subsidy),
-        "补偿合计 / compensation": costshare.format_yuan(plan.compensation),
-        "净额 / net": costshare.format_yuan(plan.net),
-        "补贴抵减方式 / subsidy mode": doc.get("subsidy_mode", ""),
-        "按面积加权 / weight by area": str(doc.get("method", {}).get("weight_by_area", False)),
+        say("分摊方法", "method"): plan.method_label,
+        say("费用合计（元）", "costs (yuan)"): costshare.format_yuan(plan.gross),
+        say("补贴合计（元）", "subsidies (yuan)"): costshare.format_yuan(plan.subsidy),
+        say("补偿合计（元）", "compensation (yuan)"): costshare.format_yuan(plan.compensation),
+        say("业主分摊净额（元）", "net (yuan)"): costshare.format_yuan(plan.net),
+        say("补贴抵减方式", "subsidy mode"): str(modes.get(doc.get("subsidy_mode", ""), doc.get("subsidy_mode", ""))),
+        say("系数再乘以面积", "weighted by area"): say("是", "yes") if method.get("weight_by_area") else say("否", "no"),
     }
+
+    def yuan(text: str) -> str:
+        return costshare.format_yuan(costshare.to_fen(text, field="amount"))
+
     for item in doc.get("costs", []):
-        out[f"费用 / cost: {item['name']}"] = item["amount"]
+        out[say(f"费用：{item['name']}（元）", f"cost: {item['name']} (yuan)")] = yuan(item["amount"])
     for item in doc.get("subsidies", []):
-        out[f"补贴 / subsidy: {item['name']}"] = item["amount"]
-    for floor, amount in doc.get("method", {}).get("reach_costs", {}).items():
-        out[f"到达 {floor} 层费用 / reach {floor}F"] = amount
-    for floor, k in doc.get("method", {}).get("by_floor", {}).items():
-        out[f"{floor} 层系数 / coefficient {floor}F"] = k
+        out[say(f"补贴：{item['name']}（元）", f"subsidy: {item['name']} (yuan)")] = yuan(item["amount"])
+    for floor, amount in method.get("reach_costs", {}).items():
+        out[say(f"到达 {floor} 层的费用（元）", f"reach {floor}F (yuan)")] = yuan(amount)
+    for floor, k in method.get("by_floor", {}).items():
+        out[say(f"{floor} 层系数", f"coefficient {floor}F")] = str(k)
+    rooms = _room_labels(plan)
     for h in doc.get("households", []):
-        flags = ("免缴" if h.get("exempt") else "") + ("" if h.get("participates", True) else "不参与")
-        out[f"{h['id']} 状态 / status"] = flags or "分摊"
+        flags = [say("免缴", "exempt")] if h.get("exempt") else []
+        if not h.get("participates", True):
+            flags.append(say("不参与", "not taking part"))
+        room = rooms.get(h["id"], h["id"])
+        out[say(f"{room}状态", f"{room} status")] = say("、", ", ").join(flags) or say("分摊", "pays")
     return out
 
 
 def plan_diff(old: CostPlan, new: CostPlan) -> tuple[list[Change], list[tuple[str, int, int]]]:
-    """What changed between two versions: inputs (label, before, after) and shares (room, before, after fen)."""
+    """What changed between two versions: inputs (label, before, after) and shares (room label, before, after fen)."""
     a, b = _describe_inputs(old), _describe_inputs(new)
     changes = [Change(k, a.get(k, "—"), b.get(k, "—")) for k in dict.fromkeys([*a, *b]) if a.get(k) != b.get(k)]
     before = {s["room"]: s["amount"] for s in old.shares}
     after = {s["room"]: s["amount"] for s in new.shares}
-    shares = [(room, before.get(room, 0), after.get(room, 0)) for room in dict.fromkeys([*before, *after])
-              if before.get(room, 0) != after.get(room, 0)]
+    rooms = _room_labels(old) | _room_labels(new)
+    shares = [(rooms.get(room, room), before.get(room, 0), after.get(room, 0))
+              for room in dict.fromkeys([*before, *after]) if before.get(room, 0) != after.get(room, 0)]
     return changes, shares
 
 
@@ -462,100 +501,3 @@ def _household_links(user: object, household: Any) -> list[HouseholdLink]:
 
 
 register_household_links("elevators", _household_links)
-# --- what one household reads about its own share (the resident's vote page and 我的家) -------------
-
-
-@dataclass(frozen=True)
-class HouseholdShare:
-    """One household's share under one saved plan: fen, its floor, the method, its yearly running cost."""
-
-    plan_id: int
-    version: int
-    project_id: int
-    unit_label: str
-    amount: int  # fen, after subsidies and compensation
-    floor: int
-    method: str  # the method's name in the page's language
-    running_per_year: int | None  # fen a year; None when the project has no running costs yet
-    saved: Any  # when the plan was saved (datetime)
-    latest: bool  # the project's newest version: the plan the project has adopted
-
-
-def _method_name(plan: CostPlan) -> str:
-    if _zh():
-        return plan.method_label
-    try:
-        return next(c.label for c in method_columns(plan.project) if c.label_zh == plan.method_label)
-    except (StopIteration, DomainError):
-        return plan.method_label
-
-
-def _share_of(plan: CostPlan, household_id: int, *, latest: bool,
-              running: dict[str, int] | None = None) -> HouseholdShare | None:
-    share = next((s for s in plan.shares if s["household"] == household_id), None)
-    if share is None:
-        return None
-    yearly: int | None = None
-    if plan.project.running_costs:
-        yearly = (running if running is not None else running_estimate(plan.project, plan)[1]).get(share["room"], 0)
-    unit = plan.project.unit
-    return HouseholdShare(plan_id=plan.pk, version=plan.version, project_id=plan.project_id,
-                          unit_label=f"{unit.building.number}栋{unit.number}单元", amount=int(share["amount"]),
-                          floor=int(share["floor"]), method=_method_name(plan), running_per_year=yearly,
-                          saved=plan.created, latest=latest)
-
-
-def household_shares(household_ids: Iterable[int]) -> dict[int, HouseholdShare]:
-    """Each household's share under the newest saved plan of its unit's active elevator project; a household
-    whose unit has no such project, whose project has no saved plan, or that the plan leaves out is absent.
-    The running costs are worked out once per plan, so a whole unit's letters cost one estimate."""
-    wanted = set(household_ids)
-    units = Household.objects.filter(pk__in=wanted).values("unit_id")
-    plans = (CostPlan.objects.filter(project__active=True, project__unit_id__in=units)
-             .select_related("project__unit__building").order_by("project_id", "-version"))
-    newest: dict[int, CostPlan] = {}
-    for plan in plans:
-        newest.setdefault(plan.project_id, plan)
-    found: dict[int, HouseholdShare] = {}
-    for plan in newest.values():
-        running = running_estimate(plan.project, plan)[1] if plan.project.running_costs else {}
-        for s in plan.shares:
-            if s["household"] in wanted:
-                share = _share_of(plan, s["household"], latest=True, running=running)
-                if share is not None:
-                    found[s["household"]] = share
-    return found
-
-
-def household_share(household_id: int) -> HouseholdShare | None:
-    """The household's share under the newest saved plan of its unit's elevator project, or None (no share yet)."""
-    return household_shares([household_id]).get(household_id)
-
-
-def household_statements(household_id: int) -> list[HouseholdShare]:
-    """Every saved plan version with a share for this household (its 明白账), newest first."""
-    plans = (CostPlan.objects.filter(project__unit_id__in=Household.objects.filter(pk=household_id).values("unit_id"))
-             .select_related("project__unit__building").order_by("-project__active", "-project_id", "-version"))
-    newest: dict[int, int] = {}
-    found = []
-    for plan in plans:
-        newest.setdefault(plan.project_id, plan.version)
-        share = _share_of(plan, household_id, latest=plan.project.active and newest[plan.project_id] == plan.version)
-        if share is not None:
-            found.append(share)
-    return found
-
-
-def household_statement_pdf(plan_id: int, household_id: int) -> tuple[bytes, str]:
-    """The household's own statement (明白账) under plan `plan_id`, as PDF bytes and a file name.
-
-    NotFound when the plan does not exist or has no share for this household, so a resident's session
-    opens its own household's statements and no other's."""
-    from anju.elevators import statements  # late: statements reads this module
-
-    plan = (CostPlan.objects.select_related("project__unit__building__compound__community__subdistrict")
-            .filter(pk=plan_id).first())
-    share = next((s for s in plan.shares if s["household"] == household_id), None) if plan is not None else None
-    if plan is None or share is None:
-        raise NotFound("找不到本户的明白账", "No such statement for this household")
-    return statements.render_statement(plan, household_id), f"明白账-{share['room_code']}-v{plan.version}.pdf"
