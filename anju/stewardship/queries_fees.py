@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 from django.db.models import Count, F, Max, Q, QuerySet, Sum
@@ -81,11 +82,24 @@ def arrears_rates(bills: QuerySet[Bill], period: Period, *, by_household: bool =
     return fees.rates((billed[h] - paid_before.get(h, 0), paid_within.get(h, 0)) for h in billed)
 
 
+def bar(value: Fraction | None) -> str:
+    """A ratio as a <meter> value ("0.6250"); 0 when there is nothing to measure."""
+    return f"{float(value or 0):.4f}"
+
+
 @dataclass(frozen=True)
 class TrendPoint:
     period: Period
     current: Rates
     arrears: Rates
+
+    @property
+    def current_bar(self) -> str:
+        return bar(self.current.by_amount)
+
+    @property
+    def arrears_bar(self) -> str:
+        return bar(self.arrears.by_amount)
 
 
 def trend(bills: QuerySet[Bill], last: Period, months: int = TREND_MONTHS) -> list[TrendPoint]:
