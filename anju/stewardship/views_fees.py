@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from anju.core import jobs
 from anju.core.audit import Actor
@@ -265,6 +265,7 @@ def pledge(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def pledge_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     node = access_compound(request.user, pk, action=Action.VIEW)
     year, half = _half(request)

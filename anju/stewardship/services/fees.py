@@ -401,7 +401,7 @@ def payments_import(*, compound: Compound, source: Source, actor: Actor, dry_run
             _lock(compound)
             if FeePayment.objects.filter(compound=compound, receipt__in=[p[4] for p in parsed]).exists():
                 raise _Rollback  # another import got there first: check again from the start
-            _write_import(compound, parsed, actor, label)
+            payments_write(compound=compound, rows=[p[1:] for p in parsed], actor=actor, label=label)
     except _Rollback:
         result.problems.append(FeeProblem(None, None, None, "导入期间有人登记了同一收据号，请重新导入。",
                                           "A receipt was recorded meanwhile; import again."))
@@ -458,11 +458,14 @@ def _check_row(number: int, cells: list[str], columns: dict[str, int], rooms: di
     return number, household, day, fen, receipt, channel
 
 
-def _write_import(compound: Compound, parsed: list[tuple[int, int, datetime.date, int, str, str]], actor: Actor,
-                  label: str) -> None:
+def payments_write(*, compound: Compound, rows: list[tuple[int, datetime.date, int, str, str]], actor: Actor,
+                   label: str = "", source: str = FeePayment.Source.IMPORT) -> list[FeePayment]:
+    """Write checked payments (household id, day, fen, receipt, channel) in bulk, each settling its
+    household's oldest bills in the order of the days; audited per payment and once for the whole.
+    The caller holds the transaction and has checked every row (payments_import does)."""
     payments = [FeePayment(compound=compound, household_id=h, paid_on=day, amount_fen=fen, credit_fen=fen,
-                           channel=channel, receipt=receipt, source=FeePayment.Source.IMPORT, recorded_by=actor.user)
-                for _row, h, day, fen, receipt, channel in sorted(parsed, key=lambda p: (p[2], p[0]))]
+                           channel=channel, receipt=receipt, source=source, recorded_by=actor.user)
+                for h, day, fen, receipt, channel in sorted(rows, key=lambda p: p[1])]
     FeePayment.objects.bulk_create(payments, batch_size=2000)
     if any(p.pk is None for p in payments):  # a backend that does not return ids from bulk inserts
         ids = dict(FeePayment.objects.filter(compound=compound, receipt__in=[p.receipt for p in payments])
@@ -477,11 +480,12 @@ def _write_import(compound: Compound, parsed: list[tuple[int, int, datetime.date
                                   object_type=FeePayment._meta.label_lower, object_id=str(p.pk), object_label=p.receipt,
                                   subdistrict_id=compound.subdistrict_id, before=None,
                                   after={"household": p.household_id, "paid_on": str(p.paid_on), "amount_fen": p.amount_fen,
-                                         "receipt": p.receipt, "source": "import"})
+                                         "receipt": p.receipt, "source": source})
                        for p in payments])
     audit.record(actor=actor, action="fee_payments_import", obj=compound, before=None,
                  after={"file": label[:200], "payments": len(payments), "total_fen": sum(p.amount_fen for p in payments),
                         "settled_bills": len(touched)}, subdistrict_id=compound.subdistrict_id)
+    return payments
 
 
 # --- demand letters (Civil Code art. 944 ¶2) ------------------------------------------------------------
