@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from anju.core import jobs
 from anju.core.audit import Actor
-from anju.core.errors import AnjuError, ValidationFailed
+from anju.core.errors import ValidationFailed
 from anju.core.models import Job
 from anju.core.pages import attempt
 from anju.core.pdf import issuing_unit, render_pdf
@@ -97,7 +97,7 @@ def _compound_context(request: HttpRequest, node: Compound) -> dict[str, Any]:
                     "trend": queries.trend(bills, period)}
     job_id = request.GET.get("job", "")
     if job_id.isdigit():
-        context["job"] = Job.objects.filter(pk=int(job_id), actor=request.user, kind=jobs_fees.IMPORT).first()
+        context["job"] = Job.objects.filter(pk=int(job_id), actor_id=request.user.pk, kind=jobs_fees.IMPORT).first()
     return context
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -458,7 +458,7 @@ def _check_row(number: int, cells: list[str], columns: dict[str, int], rooms: di
     return number, household, day, fen, receipt, channel
 
 
-def payments_write(*, compound: Compound, rows: list[tuple[int, datetime.date, int, str, str]], actor: Actor,
+def payments_write(*, compound: Compound, rows: Sequence[tuple[int, datetime.date, int, str, str]], actor: Actor,
                    label: str = "", source: str = FeePayment.Source.IMPORT) -> list[FeePayment]:
     """Write checked payments (household id, day, fen, receipt, channel) in bulk, each settling its
     household's oldest bills in the order of the days; audited per payment and once for the whole.
