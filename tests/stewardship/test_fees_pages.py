@@ -106,3 +106,33 @@ def test_the_pledge_list_names_party_members_and_their_payments(client, world, s
     assert "王秀兰" in _pdf_text(pdf.content)
     # Households' amounts are for staff: the volunteer is refused the compound's fee page.
     assert client.get(reverse("stewardship:fees_compound", args=[world.compound_a.pk])).status_code == 403
+
+
+def test_the_api_bills_records_payments_and_reports_rates_through_the_same_services(client, world, staff_a,
+                                                                                     volunteer_a, setup):
+    last = setup
+    client.force_login(staff_a)
+    base = f"/api/stewardship/fees/compounds/{world.compound_a.pk}"
+    made = client.post(f"{base}/bills", {"period": str(last)}, content_type="application/json")
+    assert made.status_code == 201 and made.json()["bills"] == 2 and made.json()["total_yuan"] == "106.00"
+    again = client.post(f"{base}/bills", {"period": str(last)}, content_type="application/json")
+    assert again.status_code == 400 and again.json()["field"] == "period"
+    assert client.post(f"{base}/bills", {"period": "三月"}, content_type="application/json").status_code == 400
+    body = {"household_id": world.household_a.pk, "paid_on": last.first.isoformat(), "amount_yuan": "58.00",
+            "receipt": "API-1", "channel": "wechat"}
+    paid = client.post(f"{base}/payments", body, content_type="application/json")
+    assert paid.status_code == 201 and paid.json()["settled_bills"] == 1
+    twice = client.post(f"{base}/payments", body, content_type="application/json")
+    assert twice.status_code == 409 and "不能重复登记" in twice.json()["detail"]
+    nobody = client.post(f"{base}/payments", body | {"household_id": 987_654, "receipt": "API-2"},
+                         content_type="application/json")
+    assert nobody.status_code == 404
+    rates = client.get(f"/api/stewardship/fees/rates?period={last}").json()
+    assert rates["current"]["by_household"] == "0.5000" and rates["rows"][0]["name"] == "甲小区"
+    assert "停止供电" in rates["collection_note_zh"]
+    detail = client.get(base).json()
+    assert [d["room_code"] for d in detail["debtors"]] == ["3栋1单元101"]  # last month's bill, unpaid
+    assert detail["ageing_yuan"]["m0_3"] == "48.00"
+    client.force_login(volunteer_a)
+    assert client.get(base).status_code == 403
+    assert client.get(f"{base}/pledge").status_code == 200
