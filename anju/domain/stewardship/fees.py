@@ -133,25 +133,44 @@ class BillAmount:
 
 
 def bill_amount(*, area: Decimal | Fraction, rate_fen: int, period: Period, vacant: bool, vacant_share: Fraction,
-                served: int | None = None, parking_fen: int = 0, parking_days: Sequence[int] = ()) -> BillAmount:
+                served: int | None = None, parking_fen: int = 0, parking_days: Sequence[int] = (),
+                segments: Sequence[tuple[int, int]] = ()) -> BillAmount:
     """One household's bill for `period`.
 
-    Property fee: area (㎡) × rate (分/㎡·月) × (vacant_share if vacant, else 1) × served/month days.
-    Parking: `parking_fen` (分/个·月) for each space, for the days its lease covers. Each part is
-    rounded half up to the fen once.
+    Property fee: area (㎡) × rate (分/㎡·月) × (vacant_share if vacant, else 1) × served/month days;
+    `segments` [(rate, days)] instead when the standard changes within the month (each rate for its
+    days). Parking: `parking_fen` (分/个·月) for each space, for the days its lease covers. Each part
+    is rounded half up to the fen once, after the parts of the month are added.
     """
-    if rate_fen < 0 or rate_fen > MAX_RATE_FEN:
-        raise DomainError(f"物业费标准应在 0 到 {MAX_RATE_FEN // 100} 元/㎡·月之间。",
-                          f"The rate must be between 0 and {MAX_RATE_FEN // 100} yuan/㎡/month.", field="rate")
+    parts = list(segments) or [(rate_fen, period.days if served is None else served)]
+    for rate, _days in parts:
+        if rate < 0 or rate > MAX_RATE_FEN:
+            raise DomainError(f"物业费标准应在 0 到 {MAX_RATE_FEN // 100} 元/㎡·月之间。",
+                              f"The rate must be between 0 and {MAX_RATE_FEN // 100} yuan/㎡/month.", field="rate")
+    if sum(days for _rate, days in parts) > period.days:
+        raise DomainError("计费天数超出该月天数。", "Days served exceed the month.", field="days")
     if Fraction(area) <= 0:
         raise DomainError("专有部分面积须大于 0。", "The exclusive area must be above 0.", field="area")
     if not 0 <= vacant_share <= 1:
         raise DomainError("空置房收费比例应在 0 到 1 之间。", "The vacant share is between 0 and 1.", field="vacant_share")
-    days = period.days if served is None else served
-    monthly = Fraction(area) * rate_fen * (vacant_share if vacant else 1)
-    property_fen = round_fen(prorate(monthly, days, period.days))
+    share = vacant_share if vacant else Fraction(1)
+    exact = sum((prorate(Fraction(area) * rate * share, days, period.days) for rate, days in parts), Fraction(0))
     parking = sum((prorate(Fraction(parking_fen), d, period.days) for d in parking_days), Fraction(0))
-    return BillAmount(property_fen, round_fen(parking))
+    return BillAmount(round_fen(exact), round_fen(parking))
+
+
+def segments_of(period: Period, standards: Sequence[tuple[datetime.date, int]]) -> list[tuple[int, int]]:
+    """[(rate, days)] of `period` under standards [(since, rate)]: each from its day to the next one's.
+
+    Days before the first standard are not billed (there was no fee yet)."""
+    ordered = sorted(standards)
+    out = []
+    for i, (since, rate) in enumerate(ordered):
+        until = ordered[i + 1][0] - datetime.timedelta(days=1) if i + 1 < len(ordered) else None
+        days = days_served(period, since, until)
+        if days:
+            out.append((rate, days))
+    return out
 
 
 # --- payments against bills -------------------------------------------------------------------------

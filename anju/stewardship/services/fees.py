@@ -141,9 +141,8 @@ def bill_month(*, compound: Compound, period: Period, actor: Actor, today: datet
         raise ValidationFailed(f"{period.zh}没有适用的物业费标准，请先登记标准。",
                                f"No fee standard applies in {period}; set one first.", field="period")
     standard = standards[0]
-    # Days of the month under the standard: all of it unless it starts within the month and nothing came before.
-    served = period.days if len(standards) > 1 or standard.since <= period.first else fees.days_served(
-        period, standard.since, None)
+    # The standards in force within the month, each for its days (a new one may start mid-month).
+    segments = fees.segments_of(period, [(s.since, s.rate_fen) for s in standards])
     share = _vacant_share(compound, standard)
     spaces: dict[int, list[int]] = defaultdict(list)
     for space in ParkingSpace.objects.filter(compound=compound, since__lte=period.last).filter(
@@ -155,7 +154,7 @@ def bill_month(*, compound: Compound, period: Period, actor: Actor, today: datet
                                                                                           "occupancy"):
             vacant = occupancy == Occupancy.VACANT
             amount = fees.bill_amount(area=area, rate_fen=standard.rate_fen, period=period, vacant=vacant,
-                                      vacant_share=share, served=served, parking_fen=standard.parking_fen,
+                                      vacant_share=share, segments=segments, parking_fen=standard.parking_fen,
                                       parking_days=spaces.get(pk, ()))
             if amount.total == 0:
                 continue

@@ -177,3 +177,23 @@ def test_rates_lie_between_zero_and_one_and_add_up(pairs):
     for value in (r.by_amount, r.by_household):
         assert value is None or 0 <= value <= 1
     assert r.paid_households <= r.households
+
+
+def test_a_new_standard_from_the_sixteenth_splits_the_month_by_day():
+    # June 2025: 0.80 for 15 days, 1.00 for 15 days on 90 ㎡: 90×0.80×15/30 + 90×1.00×15/30 = 36 + 45 = 81.00 元
+    segments = fees.segments_of(Period(2025, 6), [(D(2021, 2, 1), 80), (D(2025, 6, 16), 100)])
+    assert segments == [(80, 15), (100, 15)]
+    bill = fees.bill_amount(area=Decimal("90"), rate_fen=100, period=Period(2025, 6), vacant=False, vacant_share=F(1),
+                            segments=segments)
+    assert bill.property_fen == 8100
+    assert fees.segments_of(Period(2025, 7), [(D(2021, 2, 1), 80), (D(2025, 6, 16), 100)]) == [(100, 31)]
+
+
+@given(areas, rate_fens, periods, st.data())
+def test_splitting_a_month_at_one_rate_changes_nothing(area, rate, period, data):
+    cut = data.draw(st.integers(2, period.days))
+    segments = fees.segments_of(period, [(period.first, rate), (period.first.replace(day=cut), rate)])
+    assert sum(days for _r, days in segments) == period.days
+    whole = fees.bill_amount(area=area, rate_fen=rate, period=period, vacant=False, vacant_share=F(1))
+    split = fees.bill_amount(area=area, rate_fen=rate, period=period, vacant=False, vacant_share=F(1), segments=segments)
+    assert split == whole
