@@ -25,7 +25,7 @@ from anju.core.audit import Actor
 from anju.core.errors import ValidationFailed
 from anju.core.models import Job
 from anju.core.pages import attempt
-from anju.core.pdf import issuing_unit, render_pdf
+from anju.core.pdf import Issuer, issuing_unit, render_pdf
 from anju.core.scoping import Scope, scope_of
 from anju.domain.errors import DomainError
 from anju.domain.stewardship import fees
@@ -36,6 +36,7 @@ from anju.stewardship import forms_fees as forms
 from anju.stewardship import jobs_fees
 from anju.stewardship import queries_fees as queries
 from anju.stewardship.access_fees import Action, access_compound, access_fee_compound, access_letter
+from anju.stewardship.models import Management
 from anju.stewardship.models_fees import Channel, DemandLetter
 from anju.stewardship.queries import rules_for
 from anju.stewardship.services import fees as services
@@ -195,8 +196,18 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{redirect('stewardship:fees_compound', pk).url}?job={job.pk}#import")
 
 
+def _letter_issuer(node: Compound) -> dict[str, Issuer]:
+    """Civil Code art. 944 ¶2: the demand is the manager's (物业服务人), so its company signs when there is one."""
+    unit = issuing_unit(node)
+    current = Management.objects.filter(compound=node, until__isnull=True).select_related("company").first()
+    if current is None or current.company is None:
+        return unit
+    return {"issuer": Issuer(name=current.company.name, issued=unit["issuer"].issued,
+                             phone=current.company.phone or unit["issuer"].phone)}
+
+
 def _letters_pdf(letters: list[DemandLetter], node: Compound) -> HttpResponse:
-    context = {"letters": letters, "compound": node, **issuing_unit(node), **_ban()}
+    context = {"letters": letters, "compound": node, **_letter_issuer(node), **_ban()}
     pdf = render_pdf("stewardship/print/fees_letters.html", context)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="demand-letters-{node.pk}.pdf"'

@@ -82,11 +82,18 @@ def test_letters_print_as_a4_and_the_legal_list_offers_only_the_court(client, wo
     last = setup
     for p in (last + -2, last + -1, last):
         services.bill_month(compound=world.compound_a, period=p, actor=SYSTEM)
+    from anju.stewardship import services as stewardship
+
+    company = stewardship.company_create(subdistrict=world.subdistrict, name="安心物业服务有限公司",
+                                         credit_code="91350100M0001TGQX1", actor=SYSTEM)
+    stewardship.management_set(compound=world.compound_a, mode="market", company=company,
+                               since=datetime.date(2021, 1, 1), actor=SYSTEM)
     client.force_login(staff_a)
     response = client.post(reverse("stewardship:fees_letters", args=[world.compound_a.pk]), {"min_months": "2"})
     assert response["Content-Type"] == "application/pdf"
     text = _pdf_text(response.content)
     assert "物业费催缴通知" in text and "3栋1单元501室" in text and "不得采取停止供电" in text
+    assert "安心物业服务有限公司" in text  # the demand is the manager's (民法典 944)
     letter = DemandLetter.objects.first()
     assert client.get(reverse("stewardship:fees_letter", args=[letter.pk]))["Content-Type"] == "application/pdf"
     DemandLetter.objects.update(issued_on=datetime.date(2020, 1, 1), pay_by=datetime.date(2020, 2, 1))
