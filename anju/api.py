@@ -18,6 +18,7 @@ from anju.participation.api import router as participation_router
 from anju.programme.api import router as programme_router
 from anju.roster.api import router as roster_router
 from anju.stewardship.api import router as stewardship_router
+from anju.stewardship.api_fees import router as stewardship_fees_router
 
 api = NinjaAPI(
     title="Anju 安居 API",
@@ -56,4 +57,5 @@ api.add_router("/consultations/", consultations_router)
 api.add_router("/programme/", programme_router)
 api.add_router("/participation/", participation_router)
 api.add_router("/stewardship/", stewardship_router)
+api.add_router("/stewardship/fees/", stewardship_fees_router)
 api.add_router("/dashboard/", dashboard_router)

@@ -24,10 +24,12 @@ from anju.programme import demo as programme
 from anju.roster import demo as roster
 from anju.roster.models import Subdistrict
 from anju.stewardship import demo as stewardship
+from anju.stewardship import demo_fees as stewardship_fees
 
 # Order matters: the roster first, then projects, then what refers to them. Each loader is safe to run twice.
 LOADERS: tuple[Callable[[Subdistrict], object], ...] = (
     programme.load_demo, elevators.load_demo, consultations.load_demo, participation.load_demo, stewardship.load_demo,
+    stewardship_fees.load_demo,
 )
 
 

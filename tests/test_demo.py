@@ -69,3 +69,31 @@ def test_stewardship_after_the_works_reads_as_the_article_says(demo_db):
     total, rows = queries.coverage(scope)
     assert total.managed_compounds == len(PROGRAMME_2020)  # eight 2020 compounds and 旺角家园
     assert sum(r.managed_households for _, _, r in rows) == total.managed_households
+
+
+def test_property_fees_rise_from_not_paying_to_paying(demo_db):
+    """世纪花园: a year of bills; the on-time rate climbs from about 60% to above 90% (由不交物业费到主动交物业费)."""
+    from django.db.models import F, Sum
+    from django.utils import timezone
+
+    from anju.core.scoping import Scope
+    from anju.roster.models import Compound
+    from anju.stewardship import queries_fees
+    from anju.stewardship.models_fees import Allocation, Bill, FeePayment
+
+    compound = Compound.objects.get(name="世纪花园")
+    scope = Scope(everything=False, subdistrict_id=compound.subdistrict_id, sees_personal_data=True)
+    bills = queries_fees.bills_in(scope).filter(compound=compound)
+    last = queries_fees.latest_period(bills)
+    points = queries_fees.trend(bills, last)
+    assert len(points) == 12
+    first_rate, last_rate = points[0].current.by_household, points[-1].current.by_household
+    assert 0.55 <= first_rate <= 0.7 and last_rate > 0.9
+    assert points[-1].current.by_amount > 0.9
+    # The ledgers balance: every bill's paid is its allocations, every payment is allocated or credit.
+    assert Bill.objects.filter(compound=compound).aggregate(s=Sum("paid_fen"))["s"] == \
+        Allocation.objects.filter(bill__compound=compound).aggregate(s=Sum("amount_fen"))["s"]
+    assert not FeePayment.objects.filter(compound=compound).exclude(credit_fen=0).exclude(
+        credit_fen__lte=F("amount_fen")).exists()
+    # Letters went out forty days ago with thirty days to pay: who has not paid since is on the list for court.
+    assert queries_fees.legal_list(compound, timezone.localdate()) != []

@@ -245,3 +245,19 @@ class Candidate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}:{self.person_id}"
+
+
+# 物业费 (issue 14, point 3) lives in its own module; imported here so Django finds its models.
+from anju.stewardship.models_fees import (  # noqa: E402
+    Allocation,
+    Bill,
+    Channel,
+    DemandLetter,
+    FeePayment,
+    FeeStandard,
+    ParkingSpace,
+)
+
+__all__ = ["Allocation", "Applicant", "Bill", "Candidate", "Channel", "Contract", "DemandLetter", "FeePayment",
+           "FeeStandard", "FormationCase", "GroupMember", "Management", "Mode", "ParkingSpace", "PropertyCompany",
+           "RuleSetVersion"]

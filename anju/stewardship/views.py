@@ -46,7 +46,7 @@ def figure_text(figure: Figure, zh: bool = True) -> str:
     if unit == "bars":
         return "、".join(BARS[b][0] if zh else BARS[b][1] for b in value)
     if unit in ("ratio", "strict_ratio"):
-        return f"{value.numerator}/{value.denominator}"
+        return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
     return (_UNITS if zh else _UNITS_EN)[unit].format(f"{value:,}")
 
 
@@ -57,6 +57,7 @@ SECTIONS = {
     "committee_members_min": ("业主委员会", "The owners' committee"),
     "interim_committee_members_min": ("物业管理委员会与应急物业", "Interim committee and emergency management"),
     "contract_filing_days": ("物业服务合同", "Property service contracts"),
+    "vacant_fee_share": ("物业费", "Property fees"),
 }
 
 

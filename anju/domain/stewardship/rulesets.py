@@ -110,6 +110,16 @@ CATALOGUE: dict[str, Meaning] = {
                                          "Notice to end an open-ended contract"),
     "renewal_decision_months": Meaning("months", "合同期满前组织业主决定续聘或另聘的提前月数",
                                        "Months before a contract ends that owners decide on renewal"),
+    # Property fees (anju.domain.stewardship.fees).
+    "vacant_fee_share": Meaning("ratio", "空置房屋交纳物业费的比例（合同另有约定的从其约定）",
+                                "Share of the fee a vacant home pays (unless the contract agrees otherwise)"),
+    "fee_demand_days": Meaning("calendar_days", "书面催告后支付物业费的合理期限",
+                               "Days a written demand gives to pay the fee"),
+    "utility_cutoff_forbidden": Meaning("flag", "禁止以停止供电、供水、供热、供燃气等方式催交物业费",
+                                        "Cutting power, water, heating or gas to collect fees is forbidden",
+                                        fixed=True),
+    "committee_fee_publication_months": Meaning("months", "公示业主委员会委员交纳物业费情况的周期",
+                                                "Months between publications of committee members' own fee payments"),
 }
 
 
