@@ -57,6 +57,7 @@ SECTIONS = {
     "committee_members_min": ("业主委员会", "The owners' committee"),
     "interim_committee_members_min": ("物业管理委员会与应急物业", "Interim committee and emergency management"),
     "contract_filing_days": ("物业服务合同", "Property service contracts"),
+    "fund_topup_share": ("专项维修资金", "The maintenance fund"),
 }
 
 
