@@ -245,3 +245,16 @@ class Candidate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}:{self.person_id}"
+
+
+# The maintenance fund's models live in their own module (issue 14); imported here so Django finds them.
+from anju.stewardship.models_fund import (  # noqa: E402, F401
+    CaseKind,
+    DocumentKind,
+    EntryKind,
+    FundAccount,
+    FundCase,
+    FundEntry,
+    FundLedger,
+    FundShare,
+)
