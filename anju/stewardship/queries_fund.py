@@ -18,6 +18,7 @@ from django.db.models import Count, QuerySet, Sum
 from anju.consultations.models import Consultation
 from anju.consultations.queries import question_result
 from anju.domain.consent import Result
+from anju.domain.costshare.money import format_yuan
 from anju.domain.stewardship import fund
 from anju.domain.stewardship.fund import EmergencyDue, Line
 from anju.domain.stewardship.rulesets import RuleSet
@@ -200,7 +201,7 @@ def case_view(case: FundCase, rules: RuleSet, today: datetime.date) -> CaseView:
                  Step("业主委员会审核同意", case.committee_approved_on),
                  Step("区房屋管理部门组织代修", case.escalated_on)]
     last = payments[-1].booked_on if payments else None
-    steps += [Step("支付", last if paid else None, f"已付 {paid / 100:,.2f} 元" if paid else ""),
+    steps += [Step("支付", last if paid else None, f"已付 {format_yuan(paid)} 元" if paid else ""),
               Step("竣工验收", case.accepted_on, case.acceptance_note),
               Step("使用情况公示" if case.kind == CaseKind.ORDINARY else "事后公示", case.published_on)]
     return CaseView(case, shares, payments, paid, vote, consultation, steps, emergency, due)
