@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from anju.core.audit import Actor
 from anju.core.bounds import parse_id
@@ -179,6 +179,7 @@ def entry_reverse(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def case(request: HttpRequest, pk: int) -> HttpResponse:
     """One use of the fund, printable: scope, shares per household, vote, approvals, payments, publication."""
     found = access_fund_case(request.user, pk, action=Action.VIEW)

@@ -89,3 +89,34 @@ def test_a_volunteer_reads_the_fund_but_may_not_book(client, world, homes, volun
     assert client.get(reverse("stewardship:fund_account", args=[world.compound_a.pk])).status_code == 200
     response = client.post(reverse("stewardship:fund_entry", args=[world.compound_a.pk]), {})
     assert response.status_code == 403
+
+
+def test_the_api_takes_a_case_through_the_same_services(client, world, homes, staff_a):
+    client.force_login(staff_a)
+    base = f"/api/stewardship/compounds/{world.compound_a.pk}/fund"
+    assert client.get(base).status_code == 404
+    assert client.post(base, {"opened_on": "2021-03-01"}, content_type="application/json").status_code == 201
+    ledger = client.get(base).json()["ledgers"][0]
+    response = client.post(f"{base}/entries", {"ledger_id": ledger["id"], "kind": "opening", "amount": "10000.00",
+                                               "booked_on": "2021-03-02", "document_kind": "bank_slip",
+                                               "document_ref": ""}, content_type="application/json")
+    assert response.status_code == 400 and response.json()["field"] == "document_ref"
+    response = client.post(f"{base}/entries", {"ledger_id": ledger["id"], "kind": "opening", "amount": "10000.00",
+                                               "booked_on": "2021-03-02", "document_kind": "bank_slip",
+                                               "document_ref": "YH-1"}, content_type="application/json")
+    assert response.status_code == 201 and response.json()["amount"] == "10000.00"
+    case = client.post(f"{base}/cases", {"kind": "emergency", "category": "burst_main", "evidence_ref": "查勘 1",
+                                         "title": "主管爆裂", "location": "3栋地下室", "estimate": "7500.00",
+                                         "proposed_on": "2026-03-02", "building_id": world.building_a.pk},
+                       content_type="application/json").json()
+    assert sum(int(s["amount"].replace(".", "")) for s in case["shares"]) == 750_000
+    url = f"/api/stewardship/fund/cases/{case['id']}"
+    assert client.post(f"{url}/vote", {"closes_at": "2099-01-01T10:00:00+08:00"},
+                       content_type="application/json").status_code == 409  # an emergency has no vote
+    client.post(f"{url}/approve", {"by": "committee", "on": "2026-03-03"}, content_type="application/json")
+    paid = client.post(f"{url}/pay", {"amount": "7500.00", "paid_on": "2026-03-05", "document_kind": "invoice",
+                                      "document_ref": "FP-1"}, content_type="application/json")
+    assert paid.status_code == 200 and paid.json()["paid"] == "7500.00"
+    fund = client.get(base).json()
+    assert fund["balance"] == "2500.00" and fund["ledgers"][0]["below_line"] is True
+    assert fund["topup_source"] == "《住宅专项维修资金管理办法》第十七条"
