@@ -15,7 +15,6 @@ from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
 
-from anju.consultations.models import Consultation
 from anju.consultations.queries import question_result
 from anju.domain.consent import Result
 from anju.domain.costshare.money import format_yuan
@@ -170,7 +169,7 @@ class CaseView:
     payments: list[FundEntry]
     paid: int
     vote: Result | None
-    consultation: Consultation | None
+    consultation: Any  # the consultations app's Consultation, or None
     steps: list[Step]
     emergency: fund.Emergency | None
     due: EmergencyDue | None

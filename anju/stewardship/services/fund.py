@@ -23,8 +23,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from anju.consultations import services as consultation_services
-from anju.consultations.models import QuestionKind
-from anju.consultations.models import Status as ConsultationStatus
 from anju.consultations.queries import question_result
 from anju.core import audit
 from anju.core.audit import Actor
@@ -46,6 +44,8 @@ from anju.stewardship.models_fund import (
     FundShare,
 )
 
+# Values of the consultations app's QuestionKind and Status (its models are its own; we go through its services).
+YES_NO, CLOSED = "yes_no", "closed"
 BOOKABLE = (EntryKind.OPENING, EntryKind.TOPUP, EntryKind.INTEREST, EntryKind.COMMON_INCOME)
 
 
@@ -340,7 +340,7 @@ def case_vote_open(*, case: FundCase, closes_at: datetime.datetime | None, actor
         description=(f"维修部位：{case.location}。预算 {total} 元，由{case.scope_label}业主按专有部分面积分摊"
                      "（《中华人民共和国民法典》第二百八十三条）。"))
     consultation_services.question_add(
-        consultation=consultation, kind=QuestionKind.YES_NO, actor=actor, rule="civil-code-278-ordinary",
+        consultation=consultation, kind=YES_NO, actor=actor, rule="civil-code-278-ordinary",
         text=f"是否同意使用专项维修资金 {total} 元用于{case.title}（{case.location}）？")
     consultation_services.consultation_open(consultation=consultation, actor=actor)
     case.consultation = consultation
@@ -352,7 +352,7 @@ def case_vote_open(*, case: FundCase, closes_at: datetime.datetime | None, actor
 def vote_passed(case: FundCase) -> bool:
     """The case's vote is closed, its electorate is exactly the paying households, and it passed."""
     consultation = case.consultation
-    if consultation is None or consultation.status != ConsultationStatus.CLOSED:
+    if consultation is None or consultation.status != CLOSED:
         return False
     question = consultation.questions.order_by("order").first()
     return question is not None and question_result(consultation, question).passed
