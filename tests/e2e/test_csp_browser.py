@@ -56,6 +56,10 @@ NOT_PAGES = {
     "stewardship:contract_terminate", "stewardship:handover", "stewardship:formation_applicant",
     "stewardship:formation_member", "stewardship:formation_candidate", "stewardship:formation_seats",
     "stewardship:formation_step",
+    "stewardship:fund_entry", "stewardship:fund_contributions", "stewardship:fund_unit_ledger",
+    "stewardship:fund_case_create", "stewardship:fund_entry_reverse", "stewardship:fund_case_vote",
+    "stewardship:fund_case_approve", "stewardship:fund_case_escalate", "stewardship:fund_case_pay",
+    "stewardship:fund_case_accept", "stewardship:fund_case_publish",
     # polled fragments, seen inside their pages (job status, tally) or reached only after an upload
     "core:job", "roster:transfer_job", "consultations:tally", "consultations:elector_choices",
     # a redirect to the roster
