@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Count, QuerySet, Sum
 
@@ -42,7 +42,7 @@ def _entries(ledger_ids: list[int]) -> dict[int, list[fund.Entry]]:
     out: dict[int, list[fund.Entry]] = defaultdict(list)
     for pk, ledger_id, kind, amount, rev in (FundEntry.objects.filter(ledger_id__in=ledger_ids).order_by("pk")
                                              .values_list("pk", "ledger_id", "kind", "amount_fen", "reverses_id")):
-        out[ledger_id].append(fund.Entry(str(pk), kind, amount, str(rev) if rev else None))
+        out[ledger_id].append(fund.Entry(str(pk), cast(fund.Kind, kind), amount, str(rev) if rev else None))
     return out
 
 

@@ -241,7 +241,10 @@ def test_every_staff_and_resident_page_passes_the_content_security_policy(browse
     page.set_default_timeout(20000)
     log_in(page, base, "jiedao")
     walker = Walker(page, base)
-    walker.crawl(START)
+    # The demo's fund cases sit in one compound the crawl may not pick among its two per page name.
+    from anju.stewardship.models_fund import FundCase
+
+    walker.crawl(START + [f"/stewardship/fund/cases/{c.pk}/" for c in FundCase.objects.order_by("pk")[:2]])
     problems += walker.problems
     visited.update(walker.visited)
     staff.close()

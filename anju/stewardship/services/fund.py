@@ -18,6 +18,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Sequence
 from fractions import Fraction
+from typing import cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -128,7 +129,7 @@ def _lock_account(ledger: FundLedger) -> None:
 
 
 def _domain_entries(ledger: FundLedger) -> list[fund.Entry]:
-    return [fund.Entry(str(pk), kind, amount, str(rev) if rev else None)
+    return [fund.Entry(str(pk), cast(fund.Kind, kind), amount, str(rev) if rev else None)
             for pk, kind, amount, rev in FundEntry.objects.filter(ledger=ledger).order_by("pk")
             .values_list("pk", "kind", "amount_fen", "reverses_id")]
 
@@ -138,7 +139,7 @@ def _book(ledger: FundLedger, *, kind: str, amount: int, booked_on: datetime.dat
           case: FundCase | None = None, note: str = "") -> FundEntry:
     existing = _domain_entries(ledger)
     try:
-        fund.check_entry(existing, fund.Entry("new", kind, amount, str(reverses.pk) if reverses else None))  # type: ignore[arg-type]
+        fund.check_entry(existing, fund.Entry("new", cast(fund.Kind, kind), amount, str(reverses.pk) if reverses else None))
     except DomainError as error:
         raise _invalid(error) from None
     return FundEntry.objects.create(ledger=ledger, kind=kind, amount_fen=amount, booked_on=booked_on,
