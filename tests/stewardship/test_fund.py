@@ -251,3 +251,29 @@ def test_fund_view_totals_and_balances_are_exact(world, ledger, homes):
     view = queries_fund.fund_view(ledger.account, queries.rules_for(world.subdistrict.pk))
     assert view.balance == 173_457 and view.first == 123_456
     assert view.rows[0].households == 5 and view.rows[0].area == Decimal("372.50")
+
+
+def test_a_repair_of_the_whole_compound_draws_from_each_building_by_its_share(world, homes):
+    other = roster_services.building_create(compound=world.compound_a, number="4", storeys=6, units=1,
+                                            gross_area=Decimal("1000"), actor=SYSTEM)
+    roster_services.household_create(unit=other.units.get(), floor=1, room="101", exclusive_area="127.50", actor=SYSTEM)
+    account = services.fund_open(compound=world.compound_a, opened_on=D(2021, 3, 1), actor=SYSTEM)
+    three, four = account.ledgers.order_by("building__number")
+    credit(three, amount="5000.00")
+    credit(four, amount="5000.00", ref="YH-4")
+    case = vote(ordinary_case(world, building=None, title="小区雨水管网疏通", location="全小区", estimate_yuan="1000.01"),
+                [*homes, world.compound_a.households.get(unit__building=other)])
+    assert case.consultation.scope_label == "甲小区" and case.consultation.electors.count() == 6
+    services.case_approve(case=case, by="committee", on=D(2026, 3, 10), actor=SYSTEM)
+    services.case_approve(case=case, by="subdistrict", on=D(2026, 3, 10), actor=SYSTEM)
+    entries = services.case_pay(case=case, amount_yuan="1000.01", paid_on=D(2026, 3, 20), document_kind="invoice",
+                                document_ref="FP-W", actor=SYSTEM)
+    # Each ledger pays what its households' shares add up to. Quotas of 100,001 fen over 500 ㎡: 14,500.145 (72.50 ㎡),
+    # 12,000.12 (60 ㎡) ×2, 18,000.18 (90 ㎡) ×2 in building 3 and 25,500.255 (127.50 ㎡) in building 4; the one fen
+    # left after rounding down goes to the largest remainder, .255: building 3 pays 745.00, building 4 255.01.
+    assert {e.ledger.label: e.amount_fen for e in entries} == {"3栋": 74_500, "4栋": 25_501}
+    by_building = {s.household.unit.building.number: 0 for s in case.shares.select_related("household__unit__building")}
+    for s in case.shares.select_related("household__unit__building"):
+        by_building[s.household.unit.building.number] += s.amount_fen
+    assert by_building == {"3": 74_500, "4": 25_501}
+    assert sum(e.amount_fen for e in entries) == 100_001
