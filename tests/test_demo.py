@@ -97,3 +97,19 @@ def test_property_fees_rise_from_not_paying_to_paying(demo_db):
         credit_fen__lte=F("amount_fen")).exists()
     # Letters went out forty days ago with thirty days to pay: who has not paid since is on the list for court.
     assert queries_fees.legal_list(compound, timezone.localdate()) != []
+
+
+def test_the_demo_fund_has_its_ledgers_a_voted_roof_repair_and_a_published_emergency(demo_db):
+    from anju.stewardship import queries, queries_fund
+    from anju.stewardship.models_fund import FundCase
+    from anju.stewardship.services import fund
+
+    roof = FundCase.objects.get(compound__name="世纪花园", kind="ordinary")
+    assert fund.vote_passed(roof) and roof.subdistrict_approved_on and queries_fund.case_paid(roof) == 1_458_000
+    assert sum(s.amount_fen for s in roof.shares.all()) == roof.estimate_fen
+    assert set(roof.consultation.electors.values_list("household_id", flat=True)) == set(
+        roof.shares.values_list("household_id", flat=True))
+    emergency = FundCase.objects.get(compound__name="世纪花园", kind="emergency")
+    assert emergency.category == "burst_main" and emergency.published_on and emergency.consultation_id is None
+    view = queries_fund.fund_view(roof.compound.fund_account, queries.rules_for(roof.compound.subdistrict_id))
+    assert view.balance > 0 and not view.below and all(r.line.first for r in view.rows)

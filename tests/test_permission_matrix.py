@@ -255,6 +255,19 @@ PAGES: dict[str, Row] = {
     "stewardship:formation_candidate": Row(pk("case"), "no_login", "edit"),
     "stewardship:formation_seats": Row(pk("case"), "no_login", "edit"),
     "stewardship:formation_step": Row(pk("case"), "no_login", "edit"),
+    "stewardship:fund_account": Row(pk("compound"), "view", "edit"),
+    "stewardship:fund_entry": Row(pk("compound"), "no_login", "edit"),
+    "stewardship:fund_contributions": Row(pk("compound"), "no_login", "edit"),
+    "stewardship:fund_unit_ledger": Row(pk("compound"), "no_login", "edit"),
+    "stewardship:fund_case_create": Row(pk("compound"), "no_login", "edit"),
+    "stewardship:fund_entry_reverse": Row(pk("fund_entry"), "no_login", "edit"),
+    "stewardship:fund_case": Row(pk("fund_case"), "view", "no_login"),
+    "stewardship:fund_case_vote": Row(pk("fund_case"), "no_login", "edit"),
+    "stewardship:fund_case_approve": Row(pk("fund_case"), "no_login", "edit"),
+    "stewardship:fund_case_escalate": Row(pk("fund_case"), "no_login", "edit"),
+    "stewardship:fund_case_pay": Row(pk("fund_case"), "no_login", "edit"),
+    "stewardship:fund_case_accept": Row(pk("fund_case"), "no_login", "edit"),
+    "stewardship:fund_case_publish": Row(pk("fund_case"), "no_login", "edit"),
     "stewardship:companies": Row(NONE, "signed_in", "editors_in_subdistrict"),
     "stewardship:rules": Row(NONE, "in_subdistrict", "subdistrict_only"),
     "stewardship:fees": Row(NONE, "signed_in", "signed_in"),
@@ -300,6 +313,8 @@ class Side:
     lock: Any  # a locked-out account of this side (b: of another sub-district), for accounts:unlock
     contract: Any  # a property service contract of the side's compound
     case: Any  # a formation case (业主大会筹备) of the side's compound
+    fund_entry: Any = None  # an entry of the side's maintenance fund
+    fund_case: Any = None  # a use of the side's maintenance fund (a repair of its building)
 
 
 def build_cast() -> tuple[dict[str, Any], dict[str, Side]]:
@@ -313,6 +328,7 @@ def build_cast() -> tuple[dict[str, Any], dict[str, Side]]:
     from anju.programme.models import ItemKind
     from anju.roster import services as roster
     from anju.stewardship import services as stewardship
+    from anju.stewardship.services import fund
     from tests.consultations.conftest import issue_letter
     from tests.elevators.conftest import fill_unit, make_project
 
@@ -376,6 +392,12 @@ def build_cast() -> tuple[dict[str, Any], dict[str, Side]]:
                 starts_on=datetime.date(2021, 2, 1), ends_on=datetime.date(2024, 1, 31), fee_yuan="0.85", actor=SYSTEM),
             case=stewardship.case_open(compound=compound, applied_on=datetime.date(2021, 3, 1), actor=SYSTEM),
         )
+        account = fund.fund_open(compound=compound, opened_on=datetime.date(2021, 3, 1), actor=SYSTEM)
+        sides[name].fund_entry = fund.entry_book(
+            ledger=account.ledgers.get(), kind="opening", amount_yuan="1000.00", booked_on=datetime.date(2021, 3, 2),
+            document_kind="bank_slip", document_ref="YH-1", actor=SYSTEM)
+        sides[name].fund_case = fund.case_open(compound=compound, title="屋面防水", location="屋面", estimate_yuan="100.00",
+                                               proposed_on=datetime.date(2021, 3, 3), building=building, actor=SYSTEM)
     return users, sides
 
 
@@ -514,6 +536,19 @@ API: dict[str, tuple[str | None, str]] = {
     "POST /api/stewardship/fees/compounds/{pk}/payments": ("compound", "body"),
     "GET /api/stewardship/fees/compounds/{pk}/legal": ("compound", "staff_view"),
     "GET /api/stewardship/fees/compounds/{pk}/pledge": ("compound", "view"),
+    "GET /api/stewardship/compounds/{pk}/fund": ("compound", "view"),
+    "POST /api/stewardship/compounds/{pk}/fund": ("compound", "body"),
+    "GET /api/stewardship/compounds/{pk}/fund/entries": ("compound", "view"),
+    "POST /api/stewardship/compounds/{pk}/fund/entries": ("compound", "body"),
+    "POST /api/stewardship/fund/entries/{pk}/reverse": ("fund_entry", "body"),
+    "POST /api/stewardship/compounds/{pk}/fund/cases": ("compound", "body"),
+    "GET /api/stewardship/fund/cases/{pk}": ("fund_case", "view"),
+    "POST /api/stewardship/fund/cases/{pk}/vote": ("fund_case", "body"),
+    "POST /api/stewardship/fund/cases/{pk}/approve": ("fund_case", "body"),
+    "POST /api/stewardship/fund/cases/{pk}/escalate": ("fund_case", "body"),
+    "POST /api/stewardship/fund/cases/{pk}/pay": ("fund_case", "body"),
+    "POST /api/stewardship/fund/cases/{pk}/accept": ("fund_case", "body"),
+    "POST /api/stewardship/fund/cases/{pk}/publish": ("fund_case", "body"),
     "GET /api/dashboard/figures": (None, "signed_in"),
 }
 

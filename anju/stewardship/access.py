@@ -14,12 +14,13 @@ from anju.core.errors import Forbidden
 from anju.core.scoping import Scope, scope_of
 from anju.roster.access import access_compound
 from anju.stewardship.models import Contract, FormationCase, PropertyCompany
+from anju.stewardship.models_fund import FundCase, FundEntry
 
 if TYPE_CHECKING:
     from anju.core.access import User
 
-__all__ = ["Action", "access_case", "access_company", "access_compound", "access_contract", "require_rules_editor",
-           "require_subdistrict"]
+__all__ = ["Action", "access_case", "access_company", "access_compound", "access_contract", "access_fund_case",
+           "access_fund_entry", "require_rules_editor", "require_subdistrict"]
 
 
 def access_contract(user: User, pk: int, *, action: Action) -> Contract:
@@ -50,3 +51,13 @@ def require_rules_editor(user: User) -> Scope:
     if scope.subdistrict_id is None or scope.community_id is not None or scope.compound_id is not None:
         raise Forbidden("只有街道工作人员可以选择或调整规则", "Only sub-district staff may choose or adjust the rules")
     return scope
+
+
+def access_fund_entry(user: User, pk: int, *, action: Action) -> FundEntry:
+    return fetch(FundEntry.objects.select_related("ledger__account__compound", "ledger__building", "ledger__unit"),
+                 user, pk, action=action, zh="找不到该笔维修资金记账", en="No such fund entry")
+
+
+def access_fund_case(user: User, pk: int, *, action: Action) -> FundCase:
+    return fetch(FundCase.objects.select_related("compound__community", "building", "unit", "consultation"), user, pk,
+                 action=action, zh="找不到该维修资金使用事项", en="No such fund use")

@@ -190,3 +190,9 @@ def rules(request: HttpRequest):
         {"key": f.key, "zh": f.meaning.zh, "en": f.meaning.en, "value": services.as_json(f.value),
          "source_zh": f.source.zh if f.source else None, "source_en": f.source.en if f.source else None,
          "adjusted": f.adjusted, "fixed": f.meaning.fixed} for f in rules.figures.values()]}
+
+
+# The maintenance fund's operations, under the same prefix (/api/stewardship/…), in their own module.
+from anju.stewardship.api_fund import router as fund_router  # noqa: E402
+
+router.add_router("", fund_router)

@@ -11,6 +11,19 @@ AUDIT_ACTIONS = {
     "contract_terminate": _("终止物业服务合同"),
     "contract_handover": _("更新交接清单"),
     "formation_step": _("记录业主大会筹备进展"),
+    # The maintenance fund (专项维修资金).
+    "fund_open": _("建立专项维修资金账户"),
+    "fund_ledger_open": _("设立单元分账"),
+    "fund_entry": _("登记维修资金入账"),
+    "fund_contributions": _("按面积分户登记维修资金交存"),
+    "fund_entry_reverse": _("冲正维修资金记账"),
+    "fund_case_open": _("提出维修资金使用"),
+    "fund_case_vote": _("发起维修资金使用表决"),
+    "fund_case_approve": _("审核维修资金使用"),
+    "fund_case_escalate": _("紧急使用报请代修"),
+    "fund_case_pay": _("支付维修资金"),
+    "fund_case_accept": _("维修竣工验收"),
+    "fund_case_publish": _("公示维修资金使用情况"),
 }
 AUDIT_ACTIONS.update({
     "fee_standard_set": _("登记物业费标准"),

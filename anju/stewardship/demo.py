@@ -38,6 +38,7 @@ def _code(first17: str) -> str:
 
 def load_demo(subdistrict: Subdistrict) -> None:
     """Companies, managements and contracts of the demo sub-district; nothing if companies exist already."""
+    load_fund_demo(subdistrict)
     if PropertyCompany.objects.filter(subdistrict=subdistrict).exists():
         return
     actor = Actor.system("demo")
@@ -68,3 +69,79 @@ def load_demo(subdistrict: Subdistrict) -> None:
             services.management_set(compound=wangjiao, mode=Mode.EMERGENCY, company=fallback,
                                     since=today - datetime.timedelta(days=42), note="原物业服务企业退出，街道确定应急物业",
                                     actor=actor)
+
+
+# --- the maintenance fund (issue 14) ---------------------------------------------------------------
+
+FUND_COMPOUND = "世纪花园"  # 金盾苑 keeps its one consultation (the elevator vote) for the demo's tests
+DEPOSIT_YUAN_PER_M2 = 50  # 首期: 5%–8% of the construction cost per ㎡ (办法 art. 7), about 50 元/㎡ here
+
+
+def load_fund_demo(subdistrict: Subdistrict) -> None:
+    """世纪花园's fund: opening deposits per household by area, interest, common income credited, one
+    roof repair put to its building's vote (passed, approved, first instalment paid) and one burst
+    main repaired as an emergency and published afterwards. Nothing if the fund exists already."""
+    from decimal import Decimal
+
+    from anju.consultations import services as consultation_services
+    from anju.stewardship import queries_fund
+    from anju.stewardship.models_fund import FundAccount
+    from anju.stewardship.services import fund
+
+    compound = Compound.objects.filter(subdistrict=subdistrict, name=FUND_COMPOUND).first()
+    if compound is None or FundAccount.objects.filter(compound=compound).exists():
+        return
+    actor = Actor.system("demo")
+    today = timezone.localdate()
+    with transaction.atomic():
+        account = fund.fund_open(compound=compound, opened_on=D(2021, 2, 1), bank="中国建设银行十堰分行", actor=actor)
+        ledgers = list(account.ledgers.select_related("building").order_by("building__number"))
+        for i, ledger in enumerate(ledgers):
+            area = sum((h.exclusive_area for h in queries_fund.ledger_households(ledger)), Decimal(0))
+            if not area:
+                continue
+            fund.contributions_book(ledger=ledger, kind="opening", total_yuan=str(area * DEPOSIT_YUAN_PER_M2),
+                                    booked_on=D(2021, 2, 5), document_kind="bank_slip",
+                                    document_ref=f"JH2021020500{i + 1}", actor=actor)
+            for year in (2021, 2022, 2023, 2024, 2025):
+                interest = (area * DEPOSIT_YUAN_PER_M2 * Decimal("0.015")).quantize(Decimal("0.01"))
+                fund.entry_book(ledger=ledger, kind="interest", amount_yuan=str(interest), booked_on=D(year, 12, 21),
+                                document_kind="statement", document_ref=f"JH{year}1221-{i + 1}",
+                                note=f"{year}年度利息", actor=actor)
+        fund.entry_book(ledger=ledgers[0], kind="common_income", amount_yuan="6000.00", booked_on=D(2025, 1, 15),
+                        document_kind="decision", document_ref="业委会决定〔2025〕1号",
+                        note="电梯广告位收入（扣除合理成本后）转入", actor=actor)
+        building = ledgers[0].building
+        roof = fund.case_open(compound=compound, title=f"{building.number}栋屋面防水翻新", location=f"{building.number}栋屋面",
+                              estimate_yuan="48600.00", proposed_on=today - datetime.timedelta(days=40),
+                              building=building, quotes="三家报价：4.86 万元、5.12 万元、5.35 万元，取最低价",
+                              description="屋面防水层老化，顶层多户渗漏。", actor=actor)
+        roof = fund.case_vote_open(case=roof, closes_at=None, actor=actor)
+        consultation = roof.consultation
+        assert consultation is not None
+        question = str(consultation.questions.get().pk)
+        electors = list(consultation.electors.order_by("key"))
+        for n, elector in enumerate(electors):
+            if n % 10 == 9:
+                continue  # one household in ten does not take part
+            answer = "no" if n % 10 == 4 else "yes"
+            consultation_services.ballot_cast(consultation=consultation, household=elector, answers={question: answer},
+                                              channel="paper", actor=actor, signer="")
+        consultation_services.consultation_close(consultation=consultation, actor=actor)
+        roof.refresh_from_db()
+        fund.case_approve(case=roof, by="committee", on=today, actor=actor)
+        fund.case_approve(case=roof, by="subdistrict", on=today, actor=actor)
+        fund.case_pay(case=roof, amount_yuan="14580.00", paid_on=today, document_kind="invoice",
+                      document_ref="预付款发票 No.04521", actor=actor)
+        if len(ledgers) > 1:
+            other = ledgers[1].building
+            main = fund.emergency_report(compound=compound, category="burst_main",
+                                         evidence_ref="物业现场查勘记录〔2025〕07号", title="供水主管爆裂抢修",
+                                         location=f"{other.number}栋地下供水主管", estimate_yuan="3860.00",
+                                         reported_on=D(2025, 7, 3), building=other,
+                                         description="主管爆裂，全楼停水，物业当即关阀抢修。", actor=actor)
+            fund.case_approve(case=main, by="committee", on=D(2025, 7, 4), actor=actor)
+            fund.case_pay(case=main, amount_yuan="3860.00", paid_on=D(2025, 7, 8), document_kind="invoice",
+                          document_ref="发票 No.03318", actor=actor)
+            fund.case_accept(case=main, on=D(2025, 7, 6), note="业委会、物业共同验收，恢复供水；现场照片 4 张", actor=actor)
+            fund.case_publish(case=main, on=D(2025, 7, 10), actor=actor)

@@ -261,3 +261,14 @@ from anju.stewardship.models_fees import (  # noqa: E402
 __all__ = ["Allocation", "Applicant", "Bill", "Candidate", "Channel", "Contract", "DemandLetter", "FeePayment",
            "FeeStandard", "FormationCase", "GroupMember", "Management", "Mode", "ParkingSpace", "PropertyCompany",
            "RuleSetVersion"]
+# The maintenance fund's models live in their own module (issue 14); imported here so Django finds them.
+from anju.stewardship.models_fund import (  # noqa: E402, F401
+    CaseKind,
+    DocumentKind,
+    EntryKind,
+    FundAccount,
+    FundCase,
+    FundEntry,
+    FundLedger,
+    FundShare,
+)

@@ -58,6 +58,7 @@ SECTIONS = {
     "interim_committee_members_min": ("物业管理委员会与应急物业", "Interim committee and emergency management"),
     "contract_filing_days": ("物业服务合同", "Property service contracts"),
     "vacant_fee_share": ("物业费", "Property fees"),
+    "fund_topup_share": ("专项维修资金", "The maintenance fund"),
 }
 
 

@@ -19,7 +19,7 @@ from anju.core.models import AuditEvent
 from tests.factories import SYSTEM
 
 ROOT = Path(__file__).resolve().parents[2] / "anju"
-WRITERS = {"record", "AuditEvent"}  # audit.record(action=…) and AuditEvent(action=…) rows
+WRITERS = {"record", "AuditEvent", "_audit"}  # audit.record(action=…), AuditEvent(action=…) rows, a service's _audit(action=…)
 IMPORT_EVENT = "_Event"  # the roster import's rows: _Event("import_update", …) written in bulk
 
 

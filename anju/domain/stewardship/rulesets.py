@@ -120,6 +120,13 @@ CATALOGUE: dict[str, Meaning] = {
                                         fixed=True),
     "committee_fee_publication_months": Meaning("months", "公示业主委员会委员交纳物业费情况的周期",
                                                 "Months between publications of committee members' own fee payments"),
+    # The maintenance fund (专项维修资金).
+    "fund_topup_share": Meaning("ratio", "维修资金余额低于首期交存额的比例时应续交（不足）",
+                                "Top up when the balance falls below this share of the first contribution"),
+    "fund_emergency_approval_days": Meaning("calendar_days", "紧急使用维修资金由业主委员会审核同意的期限",
+                                            "Committee's approval of an emergency draw"),
+    "fund_publication_months": Meaning("months", "维修资金收支情况至少每隔几个月公布一次",
+                                       "Fund accounts published at least every … months"),
 }
 
 
