@@ -31,6 +31,7 @@ from anju.stewardship.models import (
     FormationCase,
     Management,
     Mode,
+    PartyLink,
     RuleSetVersion,
 )
 
@@ -358,6 +359,10 @@ def committee_view(committee: Committee, rules: RuleSet, today: datetime.date) -
 def committee_in_office(compound: Compound) -> Committee | None:
     return (Committee.objects.filter(compound=compound, ended_on__isnull=True)
             .select_related("compound__community", "case").prefetch_related("members", "changes").first())
+
+
+def party_link_of(compound: Compound) -> PartyLink | None:
+    return PartyLink.objects.filter(compound=compound).select_related("organisation").first()
 
 
 def committees_of(compound: Compound) -> QuerySet[Committee]:

@@ -1,0 +1,145 @@
+"""The committee pages, the filing pack PDF and the work lists, as staff and volunteers use them."""
+
+from __future__ import annotations
+
+import datetime
+import subprocess
+
+import pytest
+from django.urls import reverse
+
+from anju.stewardship import services
+from anju.stewardship.models import Committee, CommitteeMember, Mode
+from anju.stewardship.services import NewMember
+from tests.factories import SYSTEM
+from tests.stewardship.test_committee import owners
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+@pytest.fixture
+def committee(world):
+    return services.committee_elect(compound=world.compound_a, elected_on=D(2021, 6, 15), term_years=5,
+                                    members=[NewMember(p) for p in owners(world, 5)],
+                                    election_ref="甲小区业主大会公告〔2021〕2号", actor=SYSTEM)
+
+
+def text_of(pdf: bytes) -> str:
+    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+
+
+def test_staff_register_the_elected_committee_on_its_page(client, world, staff_a):
+    people = owners(world, 5)
+    client.force_login(staff_a)
+    response = client.post(reverse("stewardship:committee_elect", args=[world.compound_a.pk]), {
+        "elected_on": "2026-03-02", "term_years": "5", "members": [p.pk for p in people],
+        "election_ref": "公告1号"}, follow=True)
+    page = response.content.decode()
+    assert "已登记业主委员会" in page and "第 1 届业主委员会" in page
+    assert "2031年3月2日" in page  # the term's last day
+    assert "《业主大会和业主委员会指导规则》第三十二条" in page  # the first meeting's article
+
+
+def test_a_bad_committee_says_why_in_chinese_and_saves_nothing(client, world, staff_a):
+    people = owners(world, 4)
+    client.force_login(staff_a)
+    response = client.post(reverse("stewardship:committee_elect", args=[world.compound_a.pk]), {
+        "elected_on": "2026-03-02", "term_years": "5", "members": [p.pk for p in people]}, follow=True)
+    assert "业主委员会人数须为5 至 11 人，现为 4 人" in response.content.decode()
+    response = client.post(reverse("stewardship:committee_elect", args=[world.compound_a.pk]), {
+        "elected_on": "不是日期", "term_years": "5", "members": [p.pk for p in people]}, follow=True)
+    assert "请填写日期" in response.content.decode()
+    assert not Committee.objects.exists()
+
+
+def test_the_compound_page_shows_overdue_filings_in_red_with_the_article(client, world, committee, staff_a):
+    client.force_login(staff_a)
+    page = client.get(reverse("stewardship:compound", args=[world.compound_a.pk])).content.decode()
+    assert 'data-testid="committee-summary"' in page
+    assert "text-bg-danger" in page and "已逾期" in page
+    assert "《物业管理条例》第十六条" in page  # filing within 30 days
+    # Elected 2021-06-15 for five years: the term ended 2026-06-15 and no one was re-elected.
+    assert "任期已届满" in page and "第二百七十八条第一款第（三）项" in page
+
+
+def test_a_term_ending_within_90_days_shows_the_renewal_reminder(client, world, staff_a):
+    today = datetime.date.today()
+    services.committee_elect(compound=world.compound_a, elected_on=today.replace(year=today.year - 5) + datetime.timedelta(days=30),
+                             term_years=5, members=[NewMember(p) for p in owners(world, 5)], actor=SYSTEM)
+    client.force_login(staff_a)
+    page = client.get(reverse("stewardship:committee", args=[world.compound_a.pk])).content.decode()
+    assert "换届：" in page and "日后任期届满" in page
+
+
+def test_a_volunteer_sees_the_committee_but_changes_nothing(client, world, committee, volunteer_a):
+    client.force_login(volunteer_a)
+    page = client.get(reverse("stewardship:committee", args=[world.compound_a.pk])).content.decode()
+    assert "第 1 届业主委员会" in page and "登记离任" not in page and "打印备案材料" not in page
+    member = committee.members.first()
+    assert client.post(reverse("stewardship:committee_member_leave", args=[member.pk]),
+                       {"on": "2026-01-05", "reason": "resigned"}).status_code == 403
+    assert client.post(reverse("stewardship:committee_file", args=[committee.pk]), {"filed_on": "2021-07-01"}).status_code == 403
+    assert client.get(reverse("stewardship:committee_pack", args=[committee.pk])).status_code == 403
+    assert CommitteeMember.objects.filter(left_on__isnull=False).count() == 0
+
+
+def test_staff_of_another_community_do_not_find_it(client, world, committee, staff_b):
+    client.force_login(staff_b)
+    assert client.get(reverse("stewardship:committee", args=[world.compound_a.pk])).status_code == 404
+    assert client.get(reverse("stewardship:committee_pack", args=[committee.pk])).status_code == 404
+
+
+def test_a_resignation_on_the_page_becomes_a_change_to_file(client, world, committee, staff_a):
+    client.force_login(staff_a)
+    member = committee.members.first()
+    response = client.post(reverse("stewardship:committee_member_leave", args=[member.pk]),
+                           {"on": "2025-05-06", "reason": "resigned"}, follow=True)
+    page = response.content.decode()
+    assert "请在 30 日内办理变更备案" in page and "离任（书面辞职）" in page
+    change = committee.changes.get()
+    response = client.post(reverse("stewardship:committee_change_file", args=[change.pk]), {"filed_on": "2025-07-01"},
+                           follow=True)
+    assert "逾期备案请写明原因" in response.content.decode()
+
+
+def test_the_filing_pack_prints_members_term_election_and_articles(client, world, committee, staff_a):
+    client.force_login(staff_a)
+    response = client.get(reverse("stewardship:committee_pack", args=[committee.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    text = text_of(response.content)
+    for expected in ("甲小区第1届业主委员会备案材料", "业主1", "委员名单", "2026年6月15日", "甲小区业主大会公告〔2021〕2号",
+                     "《业主大会和业主委员会指导规则》第三十一条", "《物业管理条例》第十六条", "街道办事处备案意见", "（盖章）"):
+        assert expected in text, expected
+
+
+def test_the_index_counts_equal_the_drill_down_rows(client, world, committee, subdistrict_staff):
+    company = services.company_create(subdistrict=world.subdistrict, name="安心物业", credit_code="91350100M0001TGQX1",
+                                      actor=SYSTEM)
+    services.management_set(compound=world.compound_b, mode=Mode.EMERGENCY, company=company, since=D(2026, 10, 1),
+                            note="原物业退出", actor=SYSTEM)
+    client.force_login(subdistrict_staff)
+    page = client.get(reverse("stewardship:index")).content.decode()
+    assert "业主自治与临时安排" in page
+    for kind, n in (("committee", 1), ("interim", 0), ("emergency", 1), ("overdue", 1), ("expired", 1), ("ending", 0)):
+        assert f'data-testid="list-{kind}">{n}<' in page, kind
+        listing = client.get(reverse("stewardship:list", args=[kind])).content.decode()
+        assert f'data-testid="count">{n}<' in listing
+    listing = client.get(reverse("stewardship:list", args=["emergency"])).content.decode()
+    assert "乙小区" in listing and "安心物业" in listing
+    assert client.get(reverse("stewardship:list", args=["nonsense"])).status_code == 404
+
+
+def test_the_party_link_and_party_share_show_on_the_committee_page(client, world, committee, staff_a):
+    from anju.participation import services as participation
+    from anju.participation.models import OrgLevel
+
+    top = participation.organisation_create(level=OrgLevel.SUBDISTRICT, name="街道党工委",
+                                            subdistrict_id=world.subdistrict.pk, actor=SYSTEM)
+    org = participation.organisation_create(level=OrgLevel.COMMUNITY, name="甲社区党委", parent=top,
+                                            community=world.community_a, actor=SYSTEM)
+    client.force_login(staff_a)
+    response = client.post(reverse("stewardship:party_link", args=[world.compound_a.pk]),
+                           {"organisation": org.pk, "since": "2024-01-01", "company_branch": "安心物业党支部"}, follow=True)
+    page = response.content.decode()
+    assert "已保存党建引领" in page and "甲社区党委" in page and "其中党员 0 人，占 0%" in page
