@@ -13,7 +13,14 @@ from anju.core.access import Action, fetch, require_edit
 from anju.core.errors import Forbidden, NotFound
 from anju.core.scoping import Scope, scope_of
 from anju.roster.access import access_compound
-from anju.stewardship.models import Committee, CommitteeChange, CommitteeMember, Contract, FormationCase, PropertyCompany
+from anju.stewardship.models import (
+    Committee,
+    CommitteeChange,
+    CommitteeMember,
+    Contract,
+    FormationCase,
+    PropertyCompany,
+)
 
 if TYPE_CHECKING:
     from anju.core.access import User
