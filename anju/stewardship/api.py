@@ -22,9 +22,9 @@ from anju.roster.models import Person
 from anju.stewardship import queries, services
 from anju.stewardship.access import (
     Action,
+    access_committee,
     access_company,
     access_compound,
-    access_committee,
     access_contract,
     access_member,
     require_subdistrict,
