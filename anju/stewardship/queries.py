@@ -422,5 +422,6 @@ def stewardship_lists(scope: Scope, rules_of_subdistrict: Any, today: datetime.d
                    .select_related("compound__community", "management__company")
                    .order_by("compound__community__name", "compound__name"))
     for e in emergencies:
-        out["emergency"].append(ListRow(e.compound, None, e, emergency_deadline(rules_of_subdistrict(e.compound.subdistrict_id), e, today)))
+        rules = rules_of_subdistrict(e.compound.subdistrict_id)
+        out["emergency"].append(ListRow(e.compound, None, e, emergency_deadline(rules, e, today)))
     return out

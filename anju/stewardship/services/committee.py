@@ -66,12 +66,6 @@ def _day(on: datetime.date) -> str:
     return f"{on:%Y年%-m月%-d日}"
 
 
-def _audit(committee: Committee, actor: Actor, action: str, before: dict[str, object] | None,
-           after: dict[str, object]) -> None:
-    audit.record(actor=actor, action=action, obj=committee, before=before, after=after,
-                 subdistrict_id=committee.compound.subdistrict_id)
-
-
 def _not_future(on: datetime.date, field: str) -> None:
     if on > _today():
         raise ValidationFailed("日期不能晚于今天。", "The date cannot be in the future.", field=field)
@@ -164,10 +158,11 @@ def committee_elect(*, compound: Compound, elected_on: datetime.date | None, ter
     if case is not None and not case.closed:
         case.closed = True
         case.save(update_fields=["closed"])
-    _audit(committee, actor, "committee_elect", None, {
+    audit.record(actor=actor, action="committee_elect", obj=committee, before=None, after={
         "kind": committee.kind, "number": committee.number, "elected_on": str(elected_on), "term_years": term_years,
         "members": [m.name for m in committee.members.all()], "case": case.pk if case else None,
-        "replaces": current.pk if current else None})
+        "replaces": current.pk if current else None},
+                 subdistrict_id=committee.compound.subdistrict_id)
     return committee
 
 
@@ -194,9 +189,10 @@ def interim_form(*, compound: Compound, formed_on: datetime.date, term_years: in
         term_ends=term.term_end(formed_on, term_years), led_by=led_by.strip()[:60])
     for new in members:
         _seat(committee, new, formed_on)
-    _audit(committee, actor, "committee_interim", None, {
+    audit.record(actor=actor, action="committee_interim", obj=committee, before=None, after={
         "formed_on": str(formed_on), "term_years": term_years, "led_by": committee.led_by,
-        "members": [m.name for m in committee.members.all()]})
+        "members": [m.name for m in committee.members.all()]},
+                 subdistrict_id=committee.compound.subdistrict_id)
     return committee
 
 
@@ -241,8 +237,9 @@ def officers_set(*, committee: Committee, on: datetime.date, chair: CommitteeMem
         chair_name = next(m.name for m in serving if m.pk == chair.pk)
         CommitteeChange.objects.create(committee=committee, on=on, summary=f"推选{chair_name}为主任"
                                        + (f"，{'、'.join(v.name for v in vices)}为副主任" if vices else ""))
-    _audit(committee, actor, "committee_officers", {"roles": before},
-           {"on": str(on), "first_meeting": first, "roles": {m.name: roles[m.pk] for m in serving}})
+    audit.record(actor=actor, action="committee_officers", obj=committee, before={"roles": before},
+                 after={"on": str(on), "first_meeting": first, "roles": {m.name: roles[m.pk] for m in serving}},
+                 subdistrict_id=committee.compound.subdistrict_id)
     return committee
 
 
@@ -268,8 +265,9 @@ def committee_file(*, committee: Committee, filed_on: datetime.date, late_reason
     committee.filed_on, committee.late_reason = filed_on, late_reason.strip()[:300]
     committee.save(update_fields=["filed_on", "late_reason"])
     _sync_case(committee, "filed_on")
-    _audit(committee, actor, "committee_file", {"filed_on": None},
-           {"filed_on": str(filed_on), "late_reason": committee.late_reason or None})
+    audit.record(actor=actor, action="committee_file", obj=committee, before={"filed_on": None},
+                 after={"filed_on": str(filed_on), "late_reason": committee.late_reason or None},
+                 subdistrict_id=committee.compound.subdistrict_id)
     return committee
 
 
@@ -281,7 +279,8 @@ def report_record(*, committee: Committee, on: datetime.date, actor: Actor) -> C
         raise Conflict("已记录任期届满报告。", "The end-of-term report is recorded already.")
     committee.report_on = on
     committee.save(update_fields=["report_on"])
-    _audit(committee, actor, "committee_report", None, {"report_on": str(on)})
+    audit.record(actor=actor, action="committee_report", obj=committee, before=None, after={"report_on": str(on)},
+                 subdistrict_id=committee.compound.subdistrict_id)
     return committee
 
 
@@ -313,8 +312,9 @@ def member_leave(*, member: CommitteeMember, on: datetime.date, reason: str, rep
         new = _seat(committee, replacement, on, field="replacement")
         summary += f"，补选{new.name}为委员"
     change = CommitteeChange.objects.create(committee=committee, on=on, summary=summary[:300])
-    _audit(committee, actor, "committee_member", {"member": member.name, "role": member.role},
-           {"left_on": str(on), "reason": reason, "replacement": new.name if new else None, "change": change.pk})
+    audit.record(actor=actor, action="committee_member", obj=committee, before={"member": member.name, "role": member.role},
+                 after={"left_on": str(on), "reason": reason, "replacement": new.name if new else None, "change": change.pk},
+                 subdistrict_id=committee.compound.subdistrict_id)
     return change
 
 
@@ -336,7 +336,9 @@ def member_add(*, committee: Committee, new: NewMember, on: datetime.date, actor
             raise ValidationFailed(f"委员已达 {high} 人上限{f'（{zh.zh}）' if zh else ''}。",
                                    f"The committee has its {high} members already.", field="person")
     change = CommitteeChange.objects.create(committee=committee, on=on, summary=f"补选{seated.name}为委员")
-    _audit(committee, actor, "committee_member", None, {"joined": seated.name, "on": str(on), "change": change.pk})
+    audit.record(actor=actor, action="committee_member", obj=committee, before=None,
+                 after={"joined": seated.name, "on": str(on), "change": change.pk},
+                 subdistrict_id=committee.compound.subdistrict_id)
     return change
 
 
@@ -359,8 +361,10 @@ def change_file(*, change: CommitteeChange, filed_on: datetime.date, late_reason
             f"Filing was due by {due.deadline:%Y-%m-%d}; give the reason for the delay.", field="late_reason")
     change.filed_on, change.late_reason = filed_on, late_reason.strip()[:300]
     change.save(update_fields=["filed_on", "late_reason"])
-    _audit(change.committee, actor, "committee_change_file", {"change": change.pk, "filed_on": None},
-           {"change": change.pk, "filed_on": str(filed_on), "late_reason": change.late_reason or None})
+    audit.record(actor=actor, action="committee_change_file", obj=change.committee,
+                 before={"change": change.pk, "filed_on": None},
+                 after={"change": change.pk, "filed_on": str(filed_on), "late_reason": change.late_reason or None},
+                 subdistrict_id=change.committee.compound.subdistrict_id)
     return change
 
 
