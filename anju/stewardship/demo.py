@@ -23,8 +23,8 @@ from django.utils import timezone
 
 from anju.core.audit import Actor
 from anju.domain.ids import credit_check_char
-from anju.roster.demo import PROGRAMME_2020
 from anju.participation import queries as party
+from anju.roster.demo import PROGRAMME_2020
 from anju.roster.models import Compound, Person, Subdistrict
 from anju.stewardship import services
 from anju.stewardship.models import Mode, PropertyCompany
