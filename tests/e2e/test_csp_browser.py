@@ -38,7 +38,7 @@ NOT_PAGES = {
     "consultations:letter_pdf", "consultations:notice", "dashboard:report", "elevators:statement",
     "participation:meeting_signin", "participation:notice_pdf", "participation:notice_image",
     "participation:suggestion_photo", "programme:attachment", "programme:photo", "programme:progress_template",
-    "roster:transfer_template", "core:job_download", "api:openapi-json",
+    "roster:transfer_template", "core:job_download", "api:openapi-json", "stewardship:committee_pack",
     # actions that only take a POST (their forms are on the pages walked)
     "accounts:logout", "set_language", "consultations:close", "consultations:correct", "consultations:open",
     "consultations:next_round", "consultations:owner_settle", "consultations:paper", "consultations:question_new",
@@ -55,7 +55,10 @@ NOT_PAGES = {
     "stewardship:management_set", "stewardship:contract_create", "stewardship:contract_file",
     "stewardship:contract_terminate", "stewardship:handover", "stewardship:formation_applicant",
     "stewardship:formation_member", "stewardship:formation_candidate", "stewardship:formation_seats",
-    "stewardship:formation_step",
+    "stewardship:formation_step", "stewardship:committee_elect", "stewardship:committee_interim",
+    "stewardship:party_link", "stewardship:committee_officers", "stewardship:committee_file",
+    "stewardship:committee_report", "stewardship:committee_member_add", "stewardship:committee_member_leave",
+    "stewardship:committee_change_file",
     # polled fragments, seen inside their pages (job status, tally) or reached only after an upload
     "core:job", "roster:transfer_job", "consultations:tally", "consultations:elector_choices",
     # a redirect to the roster
