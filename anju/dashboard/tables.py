@@ -18,9 +18,9 @@ from typing import Any, cast
 from django.db.models import QuerySet
 from django.http import Http404, QueryDict
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -32,8 +32,8 @@ from anju.dashboard import queries
 from anju.domain.progress import percent
 from anju.domain.sheets import Provenance, stamp, text_cell, xlsx_row
 from anju.programme import queries as programme
-from anju.stewardship import queries as stewardship
 from anju.roster.models import Unit
+from anju.stewardship import queries as stewardship
 
 Line = tuple[list[Any], str | None]  # a row's cells and the page it links to
 
