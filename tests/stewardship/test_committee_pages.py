@@ -143,3 +143,50 @@ def test_the_party_link_and_party_share_show_on_the_committee_page(client, world
                            {"organisation": org.pk, "since": "2024-01-01", "company_branch": "安心物业党支部"}, follow=True)
     page = response.content.decode()
     assert "已保存党建引领" in page and "甲社区党委" in page and "其中党员 0 人，占 0%" in page
+
+
+def test_the_committee_page_reads_in_english(client, world, committee, staff_a):
+    client.force_login(staff_a)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("stewardship:committee", args=[world.compound_a.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Owners' committee no. 1" in page and "Term ended" in page
+
+
+def test_the_formation_case_links_to_the_committee_it_elected(client, world, staff_a):
+    from anju.stewardship.models import FormationCase
+
+    people = owners(world, 5)
+    case = services.case_open(compound=world.compound_a, applied_on=D(2026, 1, 5), actor=SYSTEM)
+    for p in people:
+        services.candidate_add(case=case, person=p, pledge_on=D(2026, 1, 20), actor=SYSTEM)
+    FormationCase.objects.filter(pk=case.pk).update(elected_on=D(2026, 3, 2), seats=5)
+    client.force_login(staff_a)
+    page = client.get(reverse("stewardship:committee", args=[world.compound_a.pk])).content.decode()
+    assert 'data-testid="from-case"' in page  # the election form offers the case's candidates
+    client.post(reverse("stewardship:committee_elect", args=[world.compound_a.pk]),
+                {"case": case.pk, "term_years": "5", "members": [p.pk for p in people]})
+    assert Committee.objects.get().case_id == case.pk
+    page = client.get(reverse("stewardship:formation", args=[world.compound_a.pk])).content.decode()
+    assert 'data-testid="case-committee"' in page and "选举产生业主委员会" in page
+
+
+def test_the_api_reads_and_writes_the_committee_with_the_pages_rules(client, world, committee, staff_a, volunteer_a):
+    url = f"/api/stewardship/compounds/{world.compound_a.pk}/committee"
+    client.force_login(volunteer_a)
+    body = client.get(url).json()
+    assert body["number"] == 1 and body["term_state"] == "expired" and len(body["members"]) == 5
+    assert {d["key"] for d in body["deadlines"]} >= {"first_meeting", "filing"}
+    assert next(d for d in body["deadlines"] if d["key"] == "filing")["source_zh"] == "《物业管理条例》第十六条"
+    assert client.post(f"/api/stewardship/committees/{committee.pk}/filing", {"filed_on": "2021-07-01"},
+                       content_type="application/json").status_code == 403
+    client.force_login(staff_a)
+    late = client.post(f"/api/stewardship/committees/{committee.pk}/filing", {"filed_on": "2021-08-01"},
+                       content_type="application/json")
+    assert late.status_code == 400 and "逾期备案请写明原因" in late.json()["detail"] and late.json()["field"] == "late_reason"
+    done = client.post(f"/api/stewardship/committees/{committee.pk}/filing", {"filed_on": "2021-07-01"},
+                       content_type="application/json")
+    assert done.status_code == 200 and done.json()["filed_on"] == "2021-07-01"
+    rows = client.get("/api/stewardship/lists/expired").json()
+    assert [r["compound"] for r in rows] == ["甲小区"]
+    assert client.get("/api/stewardship/lists/nonsense").status_code == 404
+    assert client.get(f"/api/stewardship/compounds/{world.compound_b.pk}/committee").status_code == 404

@@ -22,6 +22,7 @@ from anju.core.audit import Actor
 from anju.core.errors import AnjuError, Conflict, ValidationFailed
 from anju.domain.errors import DomainError
 from anju.domain.stewardship import bodies, term
+from anju.domain.stewardship.rulesets import RuleSet
 from anju.participation import queries as party
 from anju.roster.models import Building, Compound, Household, Person
 from anju.stewardship import queries
@@ -92,13 +93,12 @@ def _seat(committee: Committee, new: NewMember, since: datetime.date, *, field: 
         owner=owner, party_member=in_party, since=since)
 
 
-def _check_size(committee: Committee, size: int, rules: object, *, field: str = "members") -> None:
+def _check_size(committee: Committee, size: int, rules: RuleSet, *, field: str = "members") -> None:
     compound = committee.compound
     households = Household.objects.filter(compound=compound).count()
     area = sum((b.gross_area or 0 for b in Building.objects.filter(compound=compound)), 0)
     try:
-        bodies.check_committee_size(rules, size, households=households, gross_area=area or None,  # type: ignore[arg-type]
-                                    field=field)
+        bodies.check_committee_size(rules, size, households=households, gross_area=area or None, field=field)
     except DomainError as error:
         raise _invalid(error) from None
 
