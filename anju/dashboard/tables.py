@@ -179,6 +179,9 @@ def governance(scope: Scope, params: QueryDict) -> Table:
     english = (get_language() or "").startswith("en")
 
     def row(r: Any) -> Line:
+        if r.party is not None:
+            return ([r.compound.name, r.compound.community.name, r.party.organisation.name, r.party.since,
+                     r.party.company_branch or "—"], reverse("stewardship:committee", args=[r.compound.pk]))
         if r.committee is not None:
             c = r.committee.committee
             what = c.get_kind_display() if c.interim else _("第 %(n)s 届业主委员会") % {"n": c.number}

@@ -391,6 +391,7 @@ LISTS: dict[str, tuple[str, str]] = {
     "overdue": ("备案逾期的委员会", "Committees with an overdue filing"),
     "ending": ("任期 90 日内届满的委员会", "Terms ending within 90 days"),
     "expired": ("任期已届满、尚未换届的委员会", "Terms ended without re-election"),
+    "party": ("党组织引领的小区（红色物业）", "Compounds led by a party organisation"),
 }
 
 
@@ -400,6 +401,7 @@ class ListRow:
     committee: CommitteeView | None
     emergency: EmergencyCase | None
     emergency_due: Due | None
+    party: PartyLink | None = None
 
 
 def stewardship_lists(scope: Scope, rules_of_subdistrict: Any, today: datetime.date) -> dict[str, list[ListRow]]:
@@ -424,4 +426,8 @@ def stewardship_lists(scope: Scope, rules_of_subdistrict: Any, today: datetime.d
     for e in emergencies:
         rules = rules_of_subdistrict(e.compound.subdistrict_id)
         out["emergency"].append(ListRow(e.compound, None, e, emergency_deadline(rules, e, today)))
+    in_office = {row.compound.pk: row.committee for key in ("committee", "interim") for row in out[key]}
+    links = (PartyLink.objects.within(scope).select_related("compound__community", "organisation")
+             .order_by("compound__community__name", "compound__name"))
+    out["party"] = [ListRow(link.compound, in_office.get(link.compound_id), None, None, link) for link in links]
     return out

@@ -143,6 +143,8 @@ def test_the_party_link_and_party_share_show_on_the_committee_page(client, world
                            {"organisation": org.pk, "since": "2024-01-01", "company_branch": "安心物业党支部"}, follow=True)
     page = response.content.decode()
     assert "已保存党建引领" in page and "甲社区党委" in page and "其中党员 0 人，占 0%" in page
+    listing = client.get(reverse("stewardship:list", args=["party"])).content.decode()
+    assert 'data-testid="count">1<' in listing and "安心物业党支部" in listing and "委员会中党员 0 人（共 5 人）" in listing
 
 
 def test_the_committee_page_reads_in_english(client, world, committee, staff_a):
