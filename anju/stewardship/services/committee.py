@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from anju.core import audit
@@ -96,9 +97,9 @@ def _seat(committee: Committee, new: NewMember, since: datetime.date, *, field: 
 def _check_size(committee: Committee, size: int, rules: RuleSet, *, field: str = "members") -> None:
     compound = committee.compound
     households = Household.objects.filter(compound=compound).count()
-    area = sum((b.gross_area or 0 for b in Building.objects.filter(compound=compound)), 0)
+    area = Building.objects.filter(compound=compound).aggregate(a=Sum("gross_area"))["a"]
     try:
-        bodies.check_committee_size(rules, size, households=households, gross_area=area or None, field=field)
+        bodies.check_committee_size(rules, size, households=households, gross_area=area, field=field)
     except DomainError as error:
         raise _invalid(error) from None
 
