@@ -192,3 +192,20 @@ def test_the_api_reads_and_writes_the_committee_with_the_pages_rules(client, wor
     assert [r["compound"] for r in rows] == ["甲小区"]
     assert client.get("/api/stewardship/lists/nonsense").status_code == 404
     assert client.get(f"/api/stewardship/compounds/{world.compound_b.pk}/committee").status_code == 404
+
+
+def test_the_street_forms_an_interim_committee_on_the_page_in_beijing(client, world, staff_a):
+    services.rules_choose(subdistrict=world.subdistrict, base="beijing", changes={}, reason="北京", actor=SYSTEM)
+    people = owners(world, 4)
+    client.force_login(staff_a)
+    url = reverse("stewardship:committee_interim", args=[world.compound_a.pk])
+    response = client.post(url, {"formed_on": "2026-09-01", "term_years": "3", "led_by": "甲社区居民委员会",
+                                 "members": [p.pk for p in people],
+                                 "representatives": "李梅，居民委员会代表\n张强，居民委员会代表\n刘洋 街道办事处代表"}, follow=True)
+    page = response.content.decode()
+    assert "已登记物业管理委员会" in page and "《北京市物业管理条例》第五十四条" in page
+    assert "《北京市物业管理条例》第五十五条" in page  # its filing within 30 days
+    body = Committee.objects.get()
+    assert body.interim and body.members.count() == 7 and body.members.filter(owner=True).count() == 4
+    response = client.post(url, {"formed_on": "2026-09-01", "term_years": "三年", "led_by": "居委会"}, follow=True)
+    assert "请填写任期（年）" in response.content.decode()

@@ -104,3 +104,20 @@ def test_roles_pass_only_with_exactly_one_chair(roles):
         assert roles.count(CHAIR) != 1 or (roles.count(VICE) and roles.count(VICE) >= len(roles) - 1)
     else:
         assert roles.count(CHAIR) == 1
+
+
+@given(dates)
+def test_a_filing_is_due_30_days_on_moved_only_past_rest_days(elected):
+    # 条例 art. 16 / 规则 art. 33: within 30 days (Civil Code art. 201: from the next day); a last day that
+    # is a rest day moves to the next working day (art. 203), never by more than the longest holiday.
+    from anju.domain.stewardship.deadlines import deadline_after, due
+
+    last = deadline_after(NATIONAL, "committee_filing_days", elected)
+    assert 30 <= (last - elected).days <= 30 + 9
+    assert due(last, last, last).state == "done" and due(last, last, last + datetime.timedelta(days=1)).state == "done_late"
+
+
+def test_a_change_is_filed_within_30_days_in_every_shipped_rule_set():
+    # 指导规则 art. 34, 北京 art. 50, 上海 art. 33: 30 days.
+    for rules, cited in ((NATIONAL, "第三十四条"), (BEIJING, "第五十条"), (SHANGHAI, "第三十三条")):
+        assert rules.value("committee_change_filing_days") == 30 and cited in rules.figure("committee_change_filing_days").source.zh
