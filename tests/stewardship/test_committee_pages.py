@@ -209,3 +209,12 @@ def test_the_street_forms_an_interim_committee_on_the_page_in_beijing(client, wo
     assert body.interim and body.members.count() == 7 and body.members.filter(owner=True).count() == 4
     response = client.post(url, {"formed_on": "2026-09-01", "term_years": "三年", "led_by": "居委会"}, follow=True)
     assert "请填写任期（年）" in response.content.decode()
+
+
+def test_the_rules_page_lists_a_version_the_demo_chose_without_a_user(client, world, subdistrict_staff):
+    # The demo's adjustment is made by the system actor: no user to name (it was a 500).
+    services.rules_choose(subdistrict=world.subdistrict, base="national", changes={"interim_committee_members_min": 7},
+                          reason="参照北京", actor=SYSTEM)
+    client.force_login(subdistrict_staff)
+    page = client.get(reverse("stewardship:rules")).content.decode()
+    assert "参照北京" in page
