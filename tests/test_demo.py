@@ -113,3 +113,28 @@ def test_the_demo_fund_has_its_ledgers_a_voted_roof_repair_and_a_published_emerg
     assert emergency.category == "burst_main" and emergency.published_on and emergency.consultation_id is None
     view = queries_fund.fund_view(roof.compound.fund_account, queries.rules_for(roof.compound.subdistrict_id))
     assert view.balance > 0 and not view.below and all(r.line.first for r in view.rows)
+
+
+def test_the_committees_of_the_demo_read_as_the_issue_says(demo_db):
+    from django.utils import timezone
+
+    from anju.core.scoping import Scope
+    from anju.roster.models import Subdistrict
+    from anju.stewardship import queries
+    from anju.stewardship.models import Committee, EmergencyCase
+
+    sd = Subdistrict.objects.get(name="南庄坪街道")
+    scope = Scope(everything=False, subdistrict_id=sd.pk, can_edit=True, sees_personal_data=True)
+    today = timezone.localdate()
+    shiji = Committee.objects.get(compound__name="世纪花园", ended_on__isnull=True)
+    # Elected in 2021 at the end of its formation case, which reads to the filing.
+    assert shiji.elected_on.year == 2021 and shiji.case is not None and shiji.case.closed
+    assert shiji.case.filed_on == shiji.filed_on and shiji.filed_on is not None
+    view = queries.committee_view(shiji, queries.rules_for(sd.pk), today)
+    assert len(view.serving) == 7 and view.party_members >= 1 and shiji.changes.get().filed_on
+    assert queries.party_link_of(shiji.compound).organisation.name == "世纪花园小区党支部"
+    lists = queries.stewardship_lists(scope, queries.rules_for, today)
+    assert [r.compound.name for r in lists["interim"]] == ["旺角家园"]
+    assert [r.compound.name for r in lists["emergency"]] == ["旺角家园"]
+    assert "金盾苑" in [r.compound.name for r in lists["overdue"]]
+    assert EmergencyCase.objects.get(compound__name="旺角家园").successor is None

@@ -268,6 +268,18 @@ PAGES: dict[str, Row] = {
     "stewardship:fund_case_pay": Row(pk("fund_case"), "no_login", "edit"),
     "stewardship:fund_case_accept": Row(pk("fund_case"), "no_login", "edit"),
     "stewardship:fund_case_publish": Row(pk("fund_case"), "no_login", "edit"),
+    "stewardship:committee": Row(pk("compound"), "view", "view"),
+    "stewardship:committee_elect": Row(pk("compound"), "no_login", "edit"),
+    "stewardship:committee_interim": Row(pk("compound"), "no_login", "edit"),
+    "stewardship:party_link": Row(pk("compound"), "no_login", "edit"),
+    "stewardship:committee_officers": Row(pk("committee"), "no_login", "edit"),
+    "stewardship:committee_file": Row(pk("committee"), "no_login", "edit"),
+    "stewardship:committee_report": Row(pk("committee"), "no_login", "edit"),
+    "stewardship:committee_member_add": Row(pk("committee"), "no_login", "edit"),
+    "stewardship:committee_pack": Row(pk("committee"), "staff_view", "staff_view"),
+    "stewardship:committee_member_leave": Row(pk("member"), "no_login", "edit"),
+    "stewardship:committee_change_file": Row(pk("change"), "no_login", "edit"),
+    "stewardship:list": Row(lambda s: {"kind": "overdue"}, "signed_in", "signed_in"),
     "stewardship:companies": Row(NONE, "signed_in", "editors_in_subdistrict"),
     "stewardship:rules": Row(NONE, "in_subdistrict", "subdistrict_only"),
     "stewardship:fees": Row(NONE, "signed_in", "signed_in"),
@@ -315,6 +327,9 @@ class Side:
     case: Any  # a formation case (业主大会筹备) of the side's compound
     fund_entry: Any = None  # an entry of the side's maintenance fund
     fund_case: Any = None  # a use of the side's maintenance fund (a repair of its building)
+    committee: Any = None  # the side's owners' committee in office
+    member: Any = None  # a member of it
+    change: Any = None  # a change to it, not yet filed
 
 
 def build_cast() -> tuple[dict[str, Any], dict[str, Side]]:
@@ -391,6 +406,7 @@ def build_cast() -> tuple[dict[str, Any], dict[str, Side]]:
                 compound=compound, company=company, signed_on=datetime.date(2021, 1, 5),
                 starts_on=datetime.date(2021, 2, 1), ends_on=datetime.date(2024, 1, 31), fee_yuan="0.85", actor=SYSTEM),
             case=stewardship.case_open(compound=compound, applied_on=datetime.date(2021, 3, 1), actor=SYSTEM),
+            **_committee_of(compound, person),
         )
         account = fund.fund_open(compound=compound, opened_on=datetime.date(2021, 3, 1), actor=SYSTEM)
         sides[name].fund_entry = fund.entry_book(
@@ -399,6 +415,19 @@ def build_cast() -> tuple[dict[str, Any], dict[str, Side]]:
         sides[name].fund_case = fund.case_open(compound=compound, title="屋面防水", location="屋面", estimate_yuan="100.00",
                                                proposed_on=datetime.date(2021, 3, 3), building=building, actor=SYSTEM)
     return users, sides
+
+
+def _committee_of(compound: Any, person: Any) -> dict[str, Any]:
+    """A committee with one member and one unfiled change, built directly: the matrix tests the gates,
+    tests/stewardship the rules that build it."""
+    from anju.stewardship.models import Committee, CommitteeChange, CommitteeMember
+
+    committee = Committee.objects.create(compound=compound, elected_on=datetime.date(2021, 6, 1), term_years=5,
+                                         term_ends=datetime.date(2026, 6, 1))
+    member = CommitteeMember.objects.create(committee=committee, person=person, name=person.name, owner=True,
+                                            since=datetime.date(2021, 6, 1))
+    change = CommitteeChange.objects.create(committee=committee, on=datetime.date(2021, 9, 1), summary="补选委员")
+    return {"committee": committee, "member": member, "change": change}
 
 
 def page_routes() -> dict[str, str]:
@@ -549,6 +578,11 @@ API: dict[str, tuple[str | None, str]] = {
     "POST /api/stewardship/fund/cases/{pk}/pay": ("fund_case", "body"),
     "POST /api/stewardship/fund/cases/{pk}/accept": ("fund_case", "body"),
     "POST /api/stewardship/fund/cases/{pk}/publish": ("fund_case", "body"),
+    "GET /api/stewardship/compounds/{pk}/committee": ("compound", "view"),
+    "POST /api/stewardship/compounds/{pk}/committee": ("compound", "body"),
+    "POST /api/stewardship/committees/{pk}/filing": ("committee", "edit"),
+    "POST /api/stewardship/committee-members/{pk}/leave": ("member", "edit"),
+    "GET /api/stewardship/lists/{kind}": (None, "signed_in"),
     "GET /api/dashboard/figures": (None, "signed_in"),
 }
 
@@ -560,6 +594,8 @@ API_QUERY: dict[str, Callable[[Side], dict[str, Any]]] = {
 API_BODY: dict[str, Callable[[Side], dict[str, Any]]] = {
     "POST /api/stewardship/compounds/{pk}/management": lambda s: {"mode": "self", "since": "2021-01-01"},
     "POST /api/stewardship/contracts/{pk}/filing": lambda s: {"filed_on": "2021-01-20"},
+    "POST /api/stewardship/committees/{pk}/filing": lambda s: {"filed_on": "2021-06-20"},
+    "POST /api/stewardship/committee-members/{pk}/leave": lambda s: {"on": "2021-07-01", "reason": "resigned"},
     "POST /api/roster/households/search": lambda s: {"q": "501"},
     "POST /api/roster/households/{pk}/move-out": lambda s: {"person_id": s.person.pk, "ended_on": "2001-01-01"},
     "POST /api/roster/households/{pk}/transfer": lambda s: {"on": "2001-01-01", "new_owners": [{"name": "李明"}]},
@@ -651,7 +687,8 @@ def test_permission_matrix(_media):
             objects = sides[side]
             target = MISSING if obj == "missing" else getattr(objects, obj).pk if obj else None
             url = (path.replace("{pk}", str(target)).replace("{ballot_id}", str(MISSING))
-                   .replace("{action_id}", str(MISSING)).replace("{code}", objects.suggestion.receipt_code))
+                   .replace("{action_id}", str(MISSING)).replace("{code}", objects.suggestion.receipt_code)
+                   .replace("{kind}", "overdue"))
             for role in ROLES:
                 if method == "GET":
                     query = API_QUERY.get(key, lambda s: {})(objects)

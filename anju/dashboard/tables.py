@@ -7,6 +7,7 @@ Each figure gives its whole filtered list (`Table.source`) and how one entry rea
 from __future__ import annotations
 
 import datetime
+import functools
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -17,8 +18,9 @@ from typing import Any, cast
 from django.db.models import QuerySet
 from django.http import Http404, QueryDict
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -31,6 +33,7 @@ from anju.domain.progress import percent
 from anju.domain.sheets import Provenance, stamp, text_cell, xlsx_row
 from anju.programme import queries as programme
 from anju.roster.models import Unit
+from anju.stewardship import queries as stewardship
 
 Line = tuple[list[Any], str | None]  # a row's cells and the page it links to
 
@@ -165,9 +168,38 @@ def years(scope: Scope, params: QueryDict) -> Table:
                                        _("完成投资（万元）"), _("进度（%）")], list(programme.plan_vs_done(scope)), row)
 
 
+def governance(scope: Scope, params: QueryDict) -> Table:
+    """长效管理: the compounds on one of the stewardship work lists (?kind=committee, interim, emergency,
+    overdue, ending, expired), the same list the stewardship index counts."""
+    kind = params.get("kind") or "committee"
+    if kind not in stewardship.LISTS:
+        raise Http404
+    today = timezone.localdate()
+    rows = stewardship.stewardship_lists(scope, functools.cache(stewardship.rules_for), today)[kind]
+    english = (get_language() or "").startswith("en")
+
+    def row(r: Any) -> Line:
+        if r.party is not None:
+            return ([r.compound.name, r.compound.community.name, r.party.organisation.name, r.party.since,
+                     r.party.company_branch or "—"], reverse("stewardship:committee", args=[r.compound.pk]))
+        if r.committee is not None:
+            c = r.committee.committee
+            what = c.get_kind_display() if c.interim else _("第 %(n)s 届业主委员会") % {"n": c.number}
+            state = ("; " if english else "；").join(d.en if english else d.zh for d in r.committee.overdue) \
+                or r.committee.term_state
+            state = {"in_office": _("在任"), "ending": _("90 日内届满"), "expired": _("任期已届满")}.get(state, state)
+            return ([r.compound.name, r.compound.community.name, what, c.term_ends, state],
+                    reverse("stewardship:committee", args=[r.compound.pk]))
+        due = r.emergency_due
+        return ([r.compound.name, r.compound.community.name, _("应急物业"), due.deadline if due else "—",
+                 r.emergency.management.company.name], reverse("stewardship:compound", args=[r.compound.pk]))
+
+    return Table(stewardship.LISTS[kind][1 if english else 0], [_("小区"), _("社区"), _("委员会"), _("期限"), _("情况")], rows, row)
+
+
 FIGURES: dict[str, Callable[[Scope, QueryDict], Table]] = {
     "projects": projects, "overdue": overdue, "items": items, "elevators": elevators, "stranded": stranded,
-    "approvals": approvals, "years": years,
+    "approvals": approvals, "years": years, "stewardship": governance,
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -9,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anju.consultations.queries import ApprovalRate
@@ -23,6 +25,7 @@ from anju.dashboard import queries, tables
 from anju.domain.progress import percent
 from anju.programme import queries as programme
 from anju.roster.models import Community, Compound, Subdistrict
+from anju.stewardship import queries as stewardship
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESSION_SUBDISTRICT = "dashboard_subdistrict"  # the sub-district last chosen by a user who sees several
@@ -148,6 +151,9 @@ def _context(level: Level) -> dict:
         "charts": _charts(level, years, stages, overdue, items), "q": level.query,
         "years_pct": {y.year: percent(y.progress) for y in years},
         "approvals": approvals, "approval_counts": approval_counts,
+        "governance": [(key, zh, en, len(found)) for (key, (zh, en)), found in zip(
+            stewardship.LISTS.items(), stewardship.stewardship_lists(
+                scope, functools.cache(stewardship.rules_for), timezone.localdate()).values(), strict=True)],
     }
 
 

@@ -448,6 +448,17 @@ def household_suggestions(scope: Scope, household: Household, *, limit: int = 5)
     return list(suggestions_for(scope).filter(building_id=household.unit.building_id).order_by("-id")[:limit])
 
 
+def party_member_ids(person_ids: list[int]) -> set[int]:
+    """Which of these people are party members (a membership of any organisation): 交叉任职 counts."""
+    return set(Membership.objects.filter(person_id__in=person_ids).values_list("person_id", flat=True))
+
+
+def organisations_leading(compound: Compound) -> QuerySet[PartyOrganisation]:
+    """The party organisations that may lead a compound: its own branch, or its community's committee."""
+    return (PartyOrganisation.objects.filter(Q(compound=compound) | Q(level="community", community_id=compound.community_id))
+            .order_by("level", "name"))
+
+
 def _household_links(user: object, household: Model) -> list[HouseholdLink]:
     """The household page's lines about visits and suggestions (see `anju.core.household_links`)."""
     from django.utils.translation import gettext as _

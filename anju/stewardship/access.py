@@ -10,17 +10,25 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from anju.core.access import Action, fetch, require_edit
-from anju.core.errors import Forbidden
+from anju.core.errors import Forbidden, NotFound
 from anju.core.scoping import Scope, scope_of
 from anju.roster.access import access_compound
-from anju.stewardship.models import Contract, FormationCase, PropertyCompany
+from anju.stewardship.models import (
+    Committee,
+    CommitteeChange,
+    CommitteeMember,
+    Contract,
+    FormationCase,
+    PropertyCompany,
+)
 from anju.stewardship.models_fund import FundCase, FundEntry
 
 if TYPE_CHECKING:
     from anju.core.access import User
 
-__all__ = ["Action", "access_case", "access_company", "access_compound", "access_contract", "access_fund_case",
-           "access_fund_entry", "require_rules_editor", "require_subdistrict"]
+__all__ = ["Action", "access_case", "access_change", "access_committee", "access_company", "access_compound",
+           "access_contract", "access_fund_case", "access_fund_entry", "access_member", "require_rules_editor",
+           "require_subdistrict"]
 
 
 def access_contract(user: User, pk: int, *, action: Action) -> Contract:
@@ -31,6 +39,28 @@ def access_contract(user: User, pk: int, *, action: Action) -> Contract:
 def access_case(user: User, pk: int, *, action: Action) -> FormationCase:
     return fetch(FormationCase.objects.select_related("compound__community"), user, pk, action=action,
                  zh="找不到该业主大会筹备记录", en="No such formation case")
+
+
+def access_committee(user: User, pk: int, *, action: Action) -> Committee:
+    return fetch(Committee.objects.select_related("compound__community", "case"), user, pk, action=action,
+                 zh="找不到该委员会", en="No such committee")
+
+
+def access_member(user: User, pk: int, *, action: Action) -> CommitteeMember:
+    """A member through their committee's scope (outside it, or no such member: not found alike)."""
+    member = CommitteeMember.objects.filter(pk=pk).first()
+    if member is None:
+        raise NotFound("找不到该委员", "No such member")
+    member.committee = access_committee(user, member.committee_id, action=action)
+    return member
+
+
+def access_change(user: User, pk: int, *, action: Action) -> CommitteeChange:
+    change = CommitteeChange.objects.filter(pk=pk).first()
+    if change is None:
+        raise NotFound("找不到该变更记录", "No such change")
+    change.committee = access_committee(user, change.committee_id, action=action)
+    return change
 
 
 def access_company(user: User, pk: int, *, action: Action) -> PropertyCompany:

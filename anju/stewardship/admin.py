@@ -1,7 +1,15 @@
 from django.contrib import admin
 
 from anju.core.admin import ReadOnlyScopedAdmin
-from anju.stewardship.models import Contract, Management, PropertyCompany, RuleSetVersion
+from anju.stewardship.models import (
+    Committee,
+    Contract,
+    EmergencyCase,
+    Management,
+    PartyLink,
+    PropertyCompany,
+    RuleSetVersion,
+)
 
 
 @admin.register(PropertyCompany)
@@ -25,3 +33,19 @@ class ContractAdmin(ReadOnlyScopedAdmin):
 class RuleSetVersionAdmin(ReadOnlyScopedAdmin):
     list_display = ("subdistrict", "base", "version", "created_at")
     readonly_fields = ("subdistrict", "base", "version", "changes", "reason", "chosen_by", "created_at")
+
+
+@admin.register(Committee)
+class CommitteeAdmin(ReadOnlyScopedAdmin):
+    list_display = ("compound", "kind", "number", "elected_on", "term_ends", "filed_on", "ended_on")
+    list_filter = ("kind",)
+
+
+@admin.register(EmergencyCase)
+class EmergencyCaseAdmin(ReadOnlyScopedAdmin):
+    list_display = ("compound", "decided_on", "management", "successor")
+
+
+@admin.register(PartyLink)
+class PartyLinkAdmin(ReadOnlyScopedAdmin):
+    list_display = ("compound", "organisation", "company_branch", "since")

@@ -6,6 +6,7 @@ Scoped like the pages (404 outside the scope, 403 for a read-only role); fees in
 from __future__ import annotations
 
 import datetime
+import functools
 from typing import Annotated, Any
 
 from django.http import HttpRequest
@@ -14,17 +15,21 @@ from ninja import Field, Router, Schema, Status
 
 from anju.core.audit import Actor
 from anju.core.bounds import Id
+from anju.core.errors import NotFound
 from anju.core.formatting import yuan
 from anju.core.scoping import scope_of
+from anju.roster.models import Person
 from anju.stewardship import queries, services
 from anju.stewardship.access import (
     Action,
+    access_committee,
     access_company,
     access_compound,
     access_contract,
+    access_member,
     require_subdistrict,
 )
-from anju.stewardship.models import Contract, Management
+from anju.stewardship.models import Committee, Contract, FormationCase, Management
 
 router = Router(tags=["stewardship 长效管理"])
 Text = Annotated[str, Field(max_length=200)]
@@ -196,3 +201,143 @@ def rules(request: HttpRequest):
 from anju.stewardship.api_fund import router as fund_router  # noqa: E402
 
 router.add_router("", fund_router)
+# --- the committee over its term (the committee page's reads and writes) ---------------------------
+
+
+class CommitteeDeadlineOut(Schema):
+    key: str
+    zh: str
+    en: str
+    deadline: datetime.date
+    state: str
+    source_zh: str | None
+
+
+class CommitteeMemberOut(Schema):
+    id: int
+    name: str
+    role: str
+    role_label: str
+    affiliation: str
+    owner: bool
+    party_member: bool
+    since: datetime.date
+    left_on: datetime.date | None
+
+
+class CommitteeOut(Schema):
+    id: int
+    compound_id: int
+    kind: str
+    kind_label: str
+    number: int
+    elected_on: datetime.date
+    term_years: int
+    term_ends: datetime.date
+    term_state: str
+    election_ref: str
+    case_id: int | None
+    first_meeting_on: datetime.date | None
+    filed_on: datetime.date | None
+    party_members: int
+    members: list[CommitteeMemberOut]
+    deadlines: list[CommitteeDeadlineOut]
+
+
+class CommitteeElectIn(Schema):
+    elected_on: datetime.date | None = None
+    term_years: Annotated[int, Field(ge=1, le=20)]
+    member_ids: Annotated[list[Id], Field(max_length=21)]
+    election_ref: Annotated[str, Field(max_length=120)] = ""
+    case_id: Id | None = None
+
+
+class CommitteeFilingIn(Schema):
+    filed_on: datetime.date
+    late_reason: Annotated[str, Field(max_length=300)] = ""
+
+
+class CommitteeLeaveIn(Schema):
+    on: datetime.date
+    reason: Annotated[str, Field(max_length=20)]
+    replacement_id: Id | None = None
+
+
+class ListRowOut(Schema):
+    compound_id: int
+    compound: str
+    community: str
+    committee_id: int | None
+    term_ends: datetime.date | None
+    emergency_deadline: datetime.date | None
+
+
+def _committee_out(body: Committee) -> dict[str, Any]:
+    rules = queries.rules_for(body.compound.subdistrict_id)
+    view = queries.committee_view(body, rules, timezone.localdate())
+
+    def source(key: str | None) -> str | None:
+        found = rules.figures[key].source if key else None
+        return found.zh if found else None
+
+    return {"id": body.pk, "compound_id": body.compound_id, "kind": body.kind, "kind_label": body.get_kind_display(),
+            "number": body.number, "elected_on": body.elected_on, "term_years": body.term_years,
+            "term_ends": body.term_ends, "term_state": view.term_state, "election_ref": body.election_ref,
+            "case_id": body.case_id, "first_meeting_on": body.first_meeting_on, "filed_on": body.filed_on,
+            "party_members": view.party_members,
+            "members": [{"id": m.pk, "name": m.name, "role": m.role, "role_label": m.get_role_display(),
+                         "affiliation": m.affiliation, "owner": m.owner, "party_member": m.party_member,
+                         "since": m.since, "left_on": m.left_on} for m in view.serving + view.former],
+            "deadlines": [{"key": d.key, "zh": d.zh, "en": d.en, "deadline": d.due.deadline, "state": d.due.state,
+                           "source_zh": source(d.figure)} for d in view.deadlines]}
+
+
+@router.get("/compounds/{pk}/committee", response={200: CommitteeOut, 204: None})
+def committee(request: HttpRequest, pk: Id):
+    """The committee in office (owners' or interim), or 204 if there is none."""
+    node = access_compound(request.user, pk, action=Action.VIEW)
+    body = queries.committee_in_office(node)
+    return _committee_out(body) if body else Status(204, None)
+
+
+@router.post("/compounds/{pk}/committee", response={201: CommitteeOut})
+def committee_elect(request: HttpRequest, pk: Id, body: CommitteeElectIn):
+    """Register the elected committee (from its formation case when `case_id` is given)."""
+    node = access_compound(request.user, pk, action=Action.EDIT)
+    case = FormationCase.objects.filter(compound=node, pk=body.case_id).first() if body.case_id else None
+    people = {p.pk: p for p in Person.objects.filter(subdistrict_id=node.subdistrict_id, pk__in=body.member_ids)}
+    created = services.committee_elect(
+        compound=node, case=case, elected_on=body.elected_on, term_years=body.term_years, election_ref=body.election_ref,
+        members=[services.NewMember(people[i]) for i in body.member_ids if i in people], actor=Actor.of(request.user))
+    return Status(201, _committee_out(created))
+
+
+@router.post("/committees/{pk}/filing", response=CommitteeOut)
+def committee_file(request: HttpRequest, pk: Id, body: CommitteeFilingIn):
+    found = access_committee(request.user, pk, action=Action.EDIT)
+    services.committee_file(committee=found, filed_on=body.filed_on, late_reason=body.late_reason,
+                            actor=Actor.of(request.user))
+    return _committee_out(access_committee(request.user, pk, action=Action.VIEW))
+
+
+@router.post("/committee-members/{pk}/leave", response=CommitteeOut)
+def committee_member_leave(request: HttpRequest, pk: Id, body: CommitteeLeaveIn):
+    member = access_member(request.user, pk, action=Action.EDIT)
+    replacement = (Person.objects.filter(subdistrict_id=member.committee.compound.subdistrict_id,
+                                         pk=body.replacement_id).first() if body.replacement_id else None)
+    services.member_leave(member=member, on=body.on, reason=body.reason,
+                          replacement=services.NewMember(replacement) if replacement else None,
+                          actor=Actor.of(request.user))
+    return _committee_out(access_committee(request.user, member.committee_id, action=Action.VIEW))
+
+
+@router.get("/lists/{kind}", response=list[ListRowOut])
+def work_list(request: HttpRequest, kind: Annotated[str, Field(max_length=20)]):
+    """One governance work list of the index (committee, interim, emergency, overdue, ending, expired)."""
+    if kind not in queries.LISTS:
+        raise NotFound("没有这一清单", "No such list")
+    rows = queries.stewardship_lists(scope_of(request.user), functools.cache(queries.rules_for), timezone.localdate())
+    return [{"compound_id": r.compound.pk, "compound": r.compound.name, "community": r.compound.community.name,
+             "committee_id": r.committee.committee.pk if r.committee else None,
+             "term_ends": r.committee.committee.term_ends if r.committee else None,
+             "emergency_deadline": r.emergency_due.deadline if r.emergency_due else None} for r in rows[kind]]

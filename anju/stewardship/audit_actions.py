@@ -24,6 +24,14 @@ AUDIT_ACTIONS = {
     "fund_case_pay": _("支付维修资金"),
     "fund_case_accept": _("维修竣工验收"),
     "fund_case_publish": _("公示维修资金使用情况"),
+    "committee_elect": _("登记业主委员会选举结果"),
+    "committee_interim": _("组建物业管理委员会"),
+    "committee_officers": _("推选业主委员会主任、副主任"),
+    "committee_file": _("登记业主委员会备案"),
+    "committee_report": _("登记任期届满报告"),
+    "committee_member": _("业主委员会委员变动"),
+    "committee_change_file": _("登记委员会变更备案"),
+    "party_link_set": _("设置小区党建引领"),
 }
 AUDIT_ACTIONS.update({
     "fee_standard_set": _("登记物业费标准"),

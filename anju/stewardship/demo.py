@@ -4,7 +4,14 @@ The 2020 compounds are managed, all but one (茂隆新村, still without a manag
 the work list); most by a market-rate company, the smallest by the district's fallback manager. One
 contract ends within the next 90 days and one is not filed yet, so the work lists have something
 to act on whatever day `anju demo` runs. 旺角家园 is under emergency management since its
-manager left six weeks ago. The sub-district follows the national rules.
+manager left six weeks ago, and the 街道 formed an interim 物业管理委员会 there three weeks ago (its
+filing due in days). The sub-district follows the national rules, adjusted to provide the interim
+committee and the emergency manager as its practice follows Beijing's text.
+
+世纪花园's owners elected their first committee in December 2021 at the end of a formation case (the
+case reads from the application to the filing); one member resigned in 2024 and another was elected
+in her place, filed on time; two members are party members of the compound's branch, which leads
+(红色物业). 金盾苑 elected its committee six weeks ago and has not filed it: the overdue list.
 """
 
 from __future__ import annotations
@@ -16,10 +23,12 @@ from django.utils import timezone
 
 from anju.core.audit import Actor
 from anju.domain.ids import credit_check_char
+from anju.participation import queries as party
 from anju.roster.demo import PROGRAMME_2020
-from anju.roster.models import Compound, Subdistrict
+from anju.roster.models import Compound, Person, Subdistrict
 from anju.stewardship import services
 from anju.stewardship.models import Mode, PropertyCompany
+from anju.stewardship.services import NewMember
 
 D = datetime.date
 # Made-up companies registered in 茅箭区 (region code 420302); the check characters are computed.
@@ -34,6 +43,75 @@ FALLBACK_2020 = "安民小区"
 
 def _code(first17: str) -> str:
     return first17 + credit_check_char(first17)
+
+
+# The sub-district's adjustment (versioned, audited): Beijing's figures for the interim bodies.
+INTERIM_RULES = {"interim_committee_members_min": 7, "interim_committee_owner_share_min": "1/2",
+                 "interim_committee_term_years_max": 3, "interim_committee_filing_days": 30,
+                 "emergency_service_months_max": 6}
+INTERIM_REASON = ("本街道不具备成立业主大会条件的小区，参照《北京市物业管理条例》第五十四条、第五十五条、第五十八条"
+                  "组建物业管理委员会；应急物业参照第七十七条，不超过六个月。")
+
+
+def _owners(compound: Compound) -> list[Person]:
+    return list(Person.objects.filter(ownerships__household__compound=compound).distinct().order_by("id"))
+
+
+def _shiji(compound: Compound, actor: Actor) -> None:
+    """世纪花园: the formation case of 2021 and the committee it elected, with one change since."""
+    owners = _owners(compound)
+    in_party = party.party_member_ids([p.pk for p in owners])
+    members = [p for p in owners if p.pk in in_party][:2]
+    members += [p for p in owners if p not in members][: 7 - len(members)]
+    spare = [p for p in owners if p not in members][:2]
+    case = services.case_open(compound=compound, applied_on=D(2021, 9, 6), note="业主联名申请成立业主大会", actor=actor)
+    for person in owners[:3]:
+        services.group_member_add(case=case, person=person, role="业主代表", leader=person == owners[0], actor=actor)
+    services.group_member_add(case=case, person=None, name="刘芳", role="居民委员会代表", actor=actor)
+    services.group_member_add(case=case, person=None, name="陈刚", role="街道办事处代表", actor=actor)
+    for person in [*members, *spare]:
+        services.candidate_add(case=case, person=person, pledge_on=D(2021, 11, 20), actor=actor)
+    services.seats_set(case=case, seats=7, actor=actor)
+    for step, on in (("reviewed_on", D(2021, 9, 27)), ("group_formed_on", D(2021, 10, 15)),
+                     ("group_published_on", D(2021, 10, 18)), ("assembly_planned_on", D(2021, 12, 18)),
+                     ("publicity_on", D(2021, 11, 30)), ("elected_on", D(2021, 12, 18))):
+        services.step_record(case=case, step=step, on=on, actor=actor)
+    committee = services.committee_elect(compound=compound, case=case, elected_on=None, term_years=5,
+                                         members=[NewMember(p) for p in members],
+                                         election_ref="世纪花园业主大会公告〔2021〕第1号", actor=actor)
+    seated = list(committee.members.order_by("id"))
+    services.officers_set(committee=committee, on=D(2021, 12, 22), chair=seated[0], vices=[seated[1]], actor=actor)
+    services.committee_file(committee=committee, filed_on=D(2022, 1, 10), actor=actor)
+    change = services.member_leave(member=seated[-1], on=D(2024, 5, 10), reason="resigned",
+                                   replacement=NewMember(spare[0]), actor=actor)
+    services.change_file(change=change, filed_on=D(2024, 5, 28), actor=actor)
+    branch = party.organisations_leading(compound).filter(compound=compound).first()
+    if branch is not None:
+        services.party_link_set(compound=compound, organisation_id=branch.pk, since=D(2021, 7, 1),
+                                company_branch="十堰安居物业服务有限公司党支部", actor=actor)
+
+
+def _jindun(compound: Compound, today: datetime.date, actor: Actor) -> None:
+    """金盾苑: elected six weeks ago, first meeting held, not yet filed (条例 art. 16: 30 days)."""
+    members = _owners(compound)[:5]
+    committee = services.committee_elect(compound=compound, elected_on=today - datetime.timedelta(days=45),
+                                         term_years=5, members=[NewMember(p) for p in members],
+                                         election_ref="金盾苑业主大会公告第1号", actor=actor)
+    seated = list(committee.members.order_by("id"))
+    services.officers_set(committee=committee, on=today - datetime.timedelta(days=41), chair=seated[0],
+                          vices=[seated[1]], actor=actor)
+
+
+def _wangjiao_interim(compound: Compound, today: datetime.date, actor: Actor) -> None:
+    """旺角家园: an interim committee of seven led by the residents' committee, four of them owners."""
+    representatives = [NewMember(name="黄丽", affiliation="居民委员会代表"), NewMember(name="周强", affiliation="居民委员会代表"),
+                       NewMember(name="吴敏", affiliation="街道办事处代表")]
+    formed = today - datetime.timedelta(days=21)
+    committee = services.interim_form(compound=compound, formed_on=formed, term_years=3,
+                                      members=[*representatives, *(NewMember(p) for p in _owners(compound)[:4])],
+                                      led_by=f"{compound.community.name}居民委员会", actor=actor)
+    seated = list(committee.members.order_by("id"))
+    services.officers_set(committee=committee, on=formed, chair=seated[0], vices=[seated[3]], actor=actor)
 
 
 def load_demo(subdistrict: Subdistrict) -> None:
@@ -64,11 +142,18 @@ def load_demo(subdistrict: Subdistrict) -> None:
                 services="保洁、绿化养护、秩序维护、共用设施设备日常维修养护", actor=actor)
             if i != 1:  # one contract not filed yet
                 services.contract_file(contract=contract, filed_on=D(2021, 1, 25 + i % 4), actor=actor)
+        services.rules_choose(subdistrict=subdistrict, base="national", changes=INTERIM_RULES, reason=INTERIM_REASON,
+                              actor=actor)
         wangjiao = compounds.get("旺角家园")
         if wangjiao is not None:
             services.management_set(compound=wangjiao, mode=Mode.EMERGENCY, company=fallback,
                                     since=today - datetime.timedelta(days=42), note="原物业服务企业退出，街道确定应急物业",
-                                    actor=actor)
+                                    decided_on=today - datetime.timedelta(days=44), actor=actor)
+            _wangjiao_interim(wangjiao, today, actor)
+        if "世纪花园" in compounds:
+            _shiji(compounds["世纪花园"], actor)
+        if "金盾苑" in compounds:
+            _jindun(compounds["金盾苑"], today, actor)
 
 
 # --- the maintenance fund (issue 14) ---------------------------------------------------------------

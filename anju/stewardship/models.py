@@ -247,6 +247,162 @@ class Candidate(models.Model):
         return f"{self.case_id}:{self.person_id}"
 
 
+# --- the committee over its term ------------------------------------------------------------------
+
+
+class CommitteeKind(models.TextChoices):
+    OWNERS = "owners", _("业主委员会")
+    INTERIM = "interim", _("物业管理委员会")
+
+
+class Committee(models.Model):
+    """A compound's owners' committee (业主委员会) for one term, or an interim 物业管理委员会.
+
+    An owners' committee is elected by the assembly: the first one as the result of a formation
+    case (`case`), later ones by re-election (`election_ref` names the published result). An interim
+    committee is formed by the 街道 where owners cannot yet govern (北京 art. 54) and ends when the
+    elected committee takes over (`successor`). One committee in office per compound; records are
+    kept when a term ends (Civil Code art. 280).
+    """
+
+    compound = models.ForeignKey(Compound, on_delete=models.PROTECT, related_name="committees", verbose_name=_("小区"))
+    kind = models.CharField(_("类别"), max_length=10, choices=CommitteeKind.choices, default=CommitteeKind.OWNERS)
+    case = models.OneToOneField(FormationCase, on_delete=models.PROTECT, null=True, blank=True, related_name="committee",
+                                verbose_name=_("业主大会筹备"))
+    number = models.PositiveSmallIntegerField(_("届次"), default=1)
+    elected_on = models.DateField(_("选举（组建）日期"))
+    term_years = models.PositiveSmallIntegerField(_("任期（年）"))
+    term_ends = models.DateField(_("任期届满日期"))
+    election_ref = models.CharField(_("选举结果公告"), max_length=120, blank=True)
+    led_by = models.CharField(_("牵头单位"), max_length=60, blank=True)  # interim: the residents' committee
+    first_meeting_on = models.DateField(_("首次会议日期"), null=True, blank=True)
+    filed_on = models.DateField(_("备案日期"), null=True, blank=True)
+    late_reason = models.CharField(_("逾期原因"), max_length=300, blank=True)
+    report_on = models.DateField(_("任期届满报告日期"), null=True, blank=True)
+    ended_on = models.DateField(_("结束日期"), null=True, blank=True)
+    end_reason = models.CharField(_("结束原因"), max_length=200, blank=True)
+    successor = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="predecessor",
+                                     verbose_name=_("接任的委员会"))
+
+    scope_paths = ScopePaths(subdistrict=_C + "subdistrict_id", community=_C + "community_id", compound="compound_id")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("业主委员会")
+        verbose_name_plural = _("业主委员会")
+        ordering = ["compound_id", "-elected_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["compound"], condition=models.Q(ended_on__isnull=True),
+                                    name="committee_one_in_office_per_compound"),
+            models.CheckConstraint(condition=models.Q(term_ends__gt=models.F("elected_on")),
+                                   name="committee_term_after_election"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.compound} · {self.get_kind_display()}"
+
+    @property
+    def interim(self) -> bool:
+        return self.kind == CommitteeKind.INTERIM
+
+
+class CommitteeMember(models.Model):
+    """A member for as long as they serve: an owner from the roster or a representative (居委会…)."""
+
+    class Role(models.TextChoices):
+        CHAIR = "chair", _("主任")
+        VICE = "vice", _("副主任")
+        MEMBER = "member", _("委员")
+
+    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="members", verbose_name=_("委员会"))
+    person = models.ForeignKey("roster.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                               verbose_name=_("业主"))
+    name = models.CharField(_("姓名"), max_length=40)
+    affiliation = models.CharField(_("身份"), max_length=40, blank=True)  # 业主代表, 居委会代表…
+    owner = models.BooleanField(_("是本小区业主"), default=False)
+    party_member = models.BooleanField(_("中共党员"), default=False)  # from the party roster, or told by staff
+    role = models.CharField(_("职务"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    since = models.DateField(_("任职日期"))
+    left_on = models.DateField(_("离任日期"), null=True, blank=True)
+    left_reason = models.CharField(_("离任原因"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("委员")
+        verbose_name_plural = _("委员")
+        ordering = ["left_on", "role", "pk"]
+        constraints = [models.UniqueConstraint(fields=["committee", "person"],
+                                               condition=models.Q(person__isnull=False, left_on__isnull=True),
+                                               name="committee_member_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CommitteeChange(models.Model):
+    """A change to a filed committee (a member leaves or joins, officers change): filed within the
+    rule set's days (指导规则 art. 34, 北京 art. 50, 上海 art. 33)."""
+
+    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="changes", verbose_name=_("委员会"))
+    on = models.DateField(_("变更日期"))
+    summary = models.CharField(_("变更事项"), max_length=300)
+    filed_on = models.DateField(_("备案日期"), null=True, blank=True)
+    late_reason = models.CharField(_("逾期原因"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("委员会变更")
+        verbose_name_plural = _("委员会变更")
+        ordering = ["-on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.summary
+
+
+class EmergencyCase(models.Model):
+    """应急物业: a manager the 街道 appoints when a compound is left without one (北京 art. 77, 上海
+    art. 52), for at most the rule set's months, until the owners hire one (`successor`)."""
+
+    compound = models.ForeignKey(Compound, on_delete=models.PROTECT, related_name="emergencies", verbose_name=_("小区"))
+    management = models.OneToOneField(Management, on_delete=models.PROTECT, related_name="emergency",
+                                      verbose_name=_("应急物业"))
+    decided_on = models.DateField(_("街道确定日期"))
+    reason = models.CharField(_("原因"), max_length=300, blank=True)
+    successor = models.OneToOneField(Management, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                     verbose_name=_("接续的管理方式"))
+
+    scope_paths = ScopePaths(subdistrict=_C + "subdistrict_id", community=_C + "community_id", compound="compound_id")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("应急物业")
+        verbose_name_plural = _("应急物业")
+        ordering = ["compound_id", "-decided_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.compound} · 应急物业"
+
+
+class PartyLink(models.Model):
+    """红色物业 / 党建引领: the party organisation that leads a compound's governance (its own branch, or
+    the community's), and the property company's own branch if it has one."""
+
+    compound = models.OneToOneField(Compound, on_delete=models.PROTECT, related_name="party_link", verbose_name=_("小区"))
+    organisation = models.ForeignKey("participation.PartyOrganisation", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("党组织"))
+    company_branch = models.CharField(_("物业服务企业党组织"), max_length=80, blank=True)
+    since = models.DateField(_("建立日期"))
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    scope_paths = ScopePaths(subdistrict=_C + "subdistrict_id", community=_C + "community_id", compound="compound_id")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("党建引领")
+        verbose_name_plural = _("党建引领")
+
+    def __str__(self) -> str:
+        return f"{self.compound} · {self.organisation}"
+
+
 # 物业费 (issue 14, point 3) lives in its own module; imported here so Django finds its models.
 from anju.stewardship.models_fees import (  # noqa: E402
     Allocation,

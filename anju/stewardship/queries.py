@@ -18,11 +18,22 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from anju.consultations import services as consultation_services
 from anju.core.scoping import Scope
-from anju.domain.stewardship import deadlines, rulesets
+from anju.domain.stewardship import deadlines, rulesets, term
 from anju.domain.stewardship.deadlines import Due
 from anju.domain.stewardship.rulesets import RuleSet
 from anju.roster.models import Compound, Household, Ownership
-from anju.stewardship.models import Contract, FormationCase, Management, Mode, RuleSetVersion
+from anju.stewardship.models import (
+    Committee,
+    CommitteeChange,
+    CommitteeMember,
+    Contract,
+    EmergencyCase,
+    FormationCase,
+    Management,
+    Mode,
+    PartyLink,
+    RuleSetVersion,
+)
 
 ENDING_WITHIN_DAYS = 90  # the work list of contracts to renew or re-tender (Civil Code art. 947's notice)
 
@@ -251,3 +262,172 @@ def case_timeline(case: FormationCase, rules: RuleSet, today: datetime.date) -> 
 
 def open_cases(scope: Scope) -> QuerySet[FormationCase]:
     return FormationCase.objects.within(scope).filter(closed=False).select_related("compound").order_by("applied_on")
+
+
+# --- the committee over its term ------------------------------------------------------------------
+
+
+def filing_key(committee: Committee) -> str:
+    """The figure for filing this committee: an elected one (条例 art. 16) or an interim one (北京 art. 55)."""
+    return "interim_committee_filing_days" if committee.interim else "committee_filing_days"
+
+
+def committee_filing_due(rules: RuleSet, committee: Committee, today: datetime.date) -> Due | None:
+    key = filing_key(committee)
+    if rules.value(key) is None:
+        return None
+    return deadlines.due(deadlines.deadline_after(rules, key, committee.elected_on), today, committee.filed_on)
+
+
+def change_filing_due(rules: RuleSet, change: CommitteeChange, today: datetime.date) -> Due | None:
+    if rules.value("committee_change_filing_days") is None:
+        return None
+    return deadlines.due(deadlines.deadline_after(rules, "committee_change_filing_days", change.on), today,
+                         change.filed_on)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """One statutory deadline of a committee, with the figure (and so the article) behind it."""
+
+    key: str
+    zh: str
+    en: str
+    due: Due
+    figure: str | None  # None: our own reminder, not a figure of law
+
+
+def committee_deadlines(committee: Committee, rules: RuleSet, today: datetime.date) -> list[Deadline]:
+    """The first meeting, the filing, each change's filing, the end-of-term report and the term itself."""
+    out: list[Deadline] = []
+    if not committee.interim and rules.value("committee_first_meeting_days") is not None:
+        when = deadlines.deadline_after(rules, "committee_first_meeting_days", committee.elected_on)
+        out.append(Deadline("first_meeting", "召开首次会议，推选主任、副主任", "First meeting: choose the chair and vice-chairs",
+                            deadlines.due(when, today, committee.first_meeting_on), "committee_first_meeting_days"))
+    filing = committee_filing_due(rules, committee, today)
+    if filing is not None:
+        out.append(Deadline("filing", "向街道办事处和区房管部门备案", "Filing with the sub-district and the district", filing,
+                            filing_key(committee)))
+    for change in committee.changes.all():
+        due = change_filing_due(rules, change, today)
+        if due is not None:
+            out.append(Deadline(f"change-{change.pk}", f"变更备案：{change.summary}", f"Filing a change: {change.summary}",
+                                due, "committee_change_filing_days"))
+    if committee.ended_on is None:
+        report = term.report_due(rules, committee.term_ends) if not committee.interim else None
+        if report is not None:
+            out.append(Deadline("report", "任期届满前书面报告街道", "Report the end of term to the sub-district",
+                                deadlines.due(report, today, committee.report_on), "term_end_report_months"))
+    return out
+
+
+@dataclass(frozen=True)
+class CommitteeView:
+    """A committee as its pages show it: members serving, deadlines, term state and party members."""
+
+    committee: Committee
+    serving: list[CommitteeMember]
+    former: list[CommitteeMember]
+    deadlines: list[Deadline]
+    term_state: str
+    days_left: int
+
+    @property
+    def overdue(self) -> list[Deadline]:
+        return [d for d in self.deadlines if d.due.state == "overdue"]
+
+    @property
+    def party_members(self) -> int:
+        return sum(m.party_member for m in self.serving)
+
+    @property
+    def party_share(self) -> Fraction:
+        return Fraction(self.party_members, len(self.serving)) if self.serving else Fraction(0)
+
+    @property
+    def party_percent(self) -> int:
+        return round(self.party_share * 100)
+
+
+def committee_view(committee: Committee, rules: RuleSet, today: datetime.date) -> CommitteeView:
+    members = list(committee.members.all())
+    return CommitteeView(committee, [m for m in members if m.left_on is None], [m for m in members if m.left_on],
+                         committee_deadlines(committee, rules, today), term.term_state(committee.term_ends, today),
+                         (committee.term_ends - today).days)
+
+
+def committee_in_office(compound: Compound) -> Committee | None:
+    return (Committee.objects.filter(compound=compound, ended_on__isnull=True)
+            .select_related("compound__community", "case").prefetch_related("members", "changes").first())
+
+
+def party_link_of(compound: Compound) -> PartyLink | None:
+    return PartyLink.objects.filter(compound=compound).select_related("organisation").first()
+
+
+def committees_of(compound: Compound) -> QuerySet[Committee]:
+    return compound.committees.order_by("-elected_on", "-pk")
+
+
+def open_emergency(compound: Compound) -> EmergencyCase | None:
+    return (EmergencyCase.objects.filter(compound=compound, successor__isnull=True)
+            .select_related("management__company", "compound").first())
+
+
+def emergency_deadline(rules: RuleSet, case: EmergencyCase, today: datetime.date) -> Due | None:
+    """At most the rule set's months from the start (北京 art. 77, 上海 art. 52), done when a manager is hired."""
+    if rules.value("emergency_service_months_max") is None:
+        return None
+    last = deadlines.deadline_after(rules, "emergency_service_months_max", case.management.since)
+    done = case.successor.since if case.successor_id else None  # type: ignore[union-attr]
+    return deadlines.due(last, today, done)
+
+
+# The work lists of the index (each a drill-down): key → (zh, en).
+LISTS: dict[str, tuple[str, str]] = {
+    "committee": ("有业主委员会的小区", "Compounds with an owners' committee"),
+    "interim": ("有物业管理委员会的小区", "Compounds with an interim committee"),
+    "emergency": ("应急物业服务中的小区", "Compounds under emergency management"),
+    "overdue": ("备案逾期的委员会", "Committees with an overdue filing"),
+    "ending": ("任期 90 日内届满的委员会", "Terms ending within 90 days"),
+    "expired": ("任期已届满、尚未换届的委员会", "Terms ended without re-election"),
+    "party": ("党组织引领的小区（红色物业）", "Compounds led by a party organisation"),
+}
+
+
+@dataclass(frozen=True)
+class ListRow:
+    compound: Compound
+    committee: CommitteeView | None
+    emergency: EmergencyCase | None
+    emergency_due: Due | None
+    party: PartyLink | None = None
+
+
+def stewardship_lists(scope: Scope, rules_of_subdistrict: Any, today: datetime.date) -> dict[str, list[ListRow]]:
+    """Every work list at once (two queries and one per rule set), so the counts equal their rows."""
+    committees = (Committee.objects.within(scope).filter(ended_on__isnull=True)
+                  .select_related("compound__community").prefetch_related("members", "changes")
+                  .order_by("compound__community__name", "compound__name"))
+    out: dict[str, list[ListRow]] = {key: [] for key in LISTS}
+    for c in committees:
+        view = committee_view(c, rules_of_subdistrict(c.compound.subdistrict_id), today)
+        row = ListRow(c.compound, view, None, None)
+        out["interim" if c.interim else "committee"].append(row)
+        if view.overdue:
+            out["overdue"].append(row)
+        if view.term_state == "ending":
+            out["ending"].append(row)
+        elif view.term_state == "expired":
+            out["expired"].append(row)
+    emergencies = (EmergencyCase.objects.within(scope).filter(successor__isnull=True)
+                   .select_related("compound__community", "management__company")
+                   .order_by("compound__community__name", "compound__name"))
+    for e in emergencies:
+        rules = rules_of_subdistrict(e.compound.subdistrict_id)
+        out["emergency"].append(ListRow(e.compound, None, e, emergency_deadline(rules, e, today)))
+    in_office = {row.compound.pk: row.committee for key in ("committee", "interim") for row in out[key]}
+    links = (PartyLink.objects.within(scope).select_related("compound__community", "organisation")
+             .order_by("compound__community__name", "compound__name"))
+    out["party"] = [ListRow(link.compound, in_office.get(link.compound_id), None, None, link) for link in links]
+    return out

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from anju.stewardship import views, views_fees, views_formation, views_fund
+from anju.stewardship import views, views_committee, views_fees, views_formation, views_fund
 
 app_name = "stewardship"
 urlpatterns = [
@@ -31,6 +31,19 @@ urlpatterns = [
     path("fund/cases/<id:pk>/pay/", views_fund.case_act, {"what": "pay"}, name="fund_case_pay"),
     path("fund/cases/<id:pk>/accept/", views_fund.case_act, {"what": "accept"}, name="fund_case_accept"),
     path("fund/cases/<id:pk>/publish/", views_fund.case_act, {"what": "publish"}, name="fund_case_publish"),
+    path("compound/<id:pk>/committee/", views_committee.committee, name="committee"),
+    path("compound/<id:pk>/committee/elect/", views_committee.compound_act, {"what": "elect"}, name="committee_elect"),
+    path("compound/<id:pk>/committee/interim/", views_committee.compound_act, {"what": "interim"},
+         name="committee_interim"),
+    path("compound/<id:pk>/party/", views_committee.compound_act, {"what": "party"}, name="party_link"),
+    path("committee/<id:pk>/officers/", views_committee.committee_act, {"what": "officers"}, name="committee_officers"),
+    path("committee/<id:pk>/filing/", views_committee.committee_act, {"what": "file"}, name="committee_file"),
+    path("committee/<id:pk>/report/", views_committee.committee_act, {"what": "report"}, name="committee_report"),
+    path("committee/<id:pk>/members/", views_committee.committee_act, {"what": "add"}, name="committee_member_add"),
+    path("committee/<id:pk>/pack.pdf", views_committee.pack, name="committee_pack"),
+    path("members/<id:pk>/leave/", views_committee.member_leave, name="committee_member_leave"),
+    path("changes/<id:pk>/filing/", views_committee.change_file, name="committee_change_file"),
+    path("lists/<slug:kind>/", views_committee.work_list, name="list"),
     path("companies/", views.companies, name="companies"),
     path("rules/", views.rules, name="rules"),
     # 物业费 (issue 14, point 3)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.contrib import messages
@@ -75,7 +76,9 @@ def index(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     rules = queries.rules_for(scope.subdistrict_id)
     total, communities = queries.coverage(scope)
+    lists = queries.stewardship_lists(scope, functools.cache(queries.rules_for), today)
     return render(request, "stewardship/index.html", {
+        "lists": [(key, zh, en, len(lists[key])) for key, (zh, en) in queries.LISTS.items()],
         "total": total, "communities": communities, "modes": Mode.choices, "rules": rules,
         "unmanaged": queries.unmanaged(scope), "ending": queries.contracts_ending(scope, today),
         "unfiled": queries.unfiled_contracts(scope, rules, today), "ending_days": queries.ENDING_WITHIN_DAYS,
@@ -94,7 +97,11 @@ def compound(request: HttpRequest, pk: int) -> HttpResponse:
                   (c.ends_on - today).days if c.ends_on and not c.terminated_on
                   and 0 <= (c.ends_on - today).days <= queries.ENDING_WITHIN_DAYS else None)
                  for c in queries.contracts_of(node)]
+    in_office = queries.committee_in_office(node)
+    emergency = queries.open_emergency(node)
     return render(request, "stewardship/compound.html", {
+        "committee": queries.committee_view(in_office, rules, today) if in_office else None,
+        "emergency": emergency, "emergency_due": queries.emergency_deadline(rules, emergency, today) if emergency else None,
         "compound": node, "current": current, "managements": managements, "contracts": contracts,
         "emergency_ends": services.emergency_ends(current) if current else None, "rules": rules,
         "companies": PropertyCompany.objects.filter(subdistrict_id=node.subdistrict_id),

@@ -37,7 +37,7 @@ FAIL_ON = ("serious", "critical")
 # downloads, and fragments polled into a page (seen there). Every other readable row is walked.
 NOT_PAGES = {
     "roster:transfer_template", "programme:progress_template", "participation:notice_pdf",
-    "participation:meeting_signin", "dashboard:report", "participation:notice_image",
+    "participation:meeting_signin", "dashboard:report", "participation:notice_image", "stewardship:committee_pack",
     "consultations:tally",  # the live tally, swapped into consultations:detail by htmx
     "consultations:elector_choices",  # the paper-ballot picker's choices, swapped into the form by htmx
     "accounts:logout",

@@ -39,7 +39,7 @@ NOT_PAGES = {
     "participation:meeting_signin", "participation:notice_pdf", "participation:notice_image",
     "participation:suggestion_photo", "programme:attachment", "programme:photo", "programme:progress_template",
     "roster:transfer_template", "core:job_download", "api:openapi-json", "stewardship:fees_pledge_pdf",
-    "stewardship:fees_letter",
+    "stewardship:fees_letter", "stewardship:committee_pack",
     # actions that only take a POST (their forms are on the pages walked)
     "accounts:logout", "set_language", "consultations:close", "consultations:correct", "consultations:open",
     "consultations:next_round", "consultations:owner_settle", "consultations:paper", "consultations:question_new",
@@ -62,6 +62,10 @@ NOT_PAGES = {
     "stewardship:fund_case_create", "stewardship:fund_entry_reverse", "stewardship:fund_case_vote",
     "stewardship:fund_case_approve", "stewardship:fund_case_escalate", "stewardship:fund_case_pay",
     "stewardship:fund_case_accept", "stewardship:fund_case_publish",
+    "stewardship:committee_elect", "stewardship:committee_interim",
+    "stewardship:party_link", "stewardship:committee_officers", "stewardship:committee_file",
+    "stewardship:committee_report", "stewardship:committee_member_add", "stewardship:committee_member_leave",
+    "stewardship:committee_change_file",
     # polled fragments, seen inside their pages (job status, tally) or reached only after an upload
     "core:job", "roster:transfer_job", "consultations:tally", "consultations:elector_choices",
     # a redirect to the roster

@@ -99,6 +99,8 @@ CATALOGUE: dict[str, Meaning] = {
     "interim_committee_owner_share_min": Meaning("ratio", "物业管理委员会中业主代表占比（不低于）",
                                                  "Owner members of an interim committee (at least)"),
     "interim_committee_term_years_max": Meaning("years", "物业管理委员会任期最长", "Longest interim committee term"),
+    "interim_committee_filing_days": Meaning("calendar_days", "物业管理委员会成立后申请备案的期限",
+                                             "Filing an interim committee after it is formed"),
     "emergency_service_months_max": Meaning("months", "应急物业服务期限最长", "Longest emergency management"),
     # Managers and their contracts.
     "contract_filing_days": Meaning("calendar_days", "物业服务合同签订后备案的期限", "Filing a property service contract"),

@@ -145,6 +145,9 @@ def step_record(*, case: FormationCase, step: str, on: datetime.date, actor: Act
     case = FormationCase.objects.select_for_update().select_related("compound").get(pk=case.pk)
     if getattr(case, step) is not None and step != PLANNED:
         raise Conflict("这一步骤已记录。", "This step is recorded already.")
+    if step in ("first_meeting_on", "filed_on") and hasattr(case, "committee"):
+        raise Conflict("业主委员会已登记：首次会议和备案请在业主委员会中记录。",
+                       "The committee is recorded: record its first meeting and filing on the committee.")
     _check_step(case, step, on)
     setattr(case, step, on)
     case.save(update_fields=[step])

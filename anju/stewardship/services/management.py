@@ -26,6 +26,7 @@ from anju.stewardship import queries
 from anju.stewardship.models import (
     MODES_WITH_COMPANY,
     Contract,
+    EmergencyCase,
     Management,
     Mode,
     PropertyCompany,
@@ -120,8 +121,11 @@ def _today() -> datetime.date:
 
 @transaction.atomic
 def management_set(*, compound: Compound, mode: str, company: PropertyCompany | None, since: datetime.date,
-                   note: str = "", actor: Actor) -> Management:
-    """From `since`, `compound` is managed this way; the management before it ends the day before."""
+                   note: str = "", decided_on: datetime.date | None = None, actor: Actor) -> Management:
+    """From `since`, `compound` is managed this way; the management before it ends the day before.
+
+    An 应急物业 opens its case (the 街道's decision of `decided_on`, by default `since`); the next
+    management closes it, so the case links the emergency to the manager the owners hired."""
     if mode not in Mode.values:
         raise ValidationFailed("请选择管理方式。", "Choose how the compound is managed.", field="mode")
     if mode in MODES_WITH_COMPANY and company is None:
@@ -142,8 +146,16 @@ def management_set(*, compound: Compound, mode: str, company: PropertyCompany | 
                 f"The start must be after the current management's start ({current.since:%Y-%m-%d}).", field="since")
         current.until = since - datetime.timedelta(days=1)
         current.save(update_fields=["until"])
+    if decided_on is not None and decided_on > since:
+        raise ValidationFailed("街道确定应急物业的日期不能晚于服务起始日期。", "The decision cannot come after the start.",
+                               field="decided_on")
     management = Management.objects.create(compound=compound, mode=mode, company=company, since=since,
                                            note=note.strip()[:200])
+    if current is not None:
+        EmergencyCase.objects.filter(management=current, successor__isnull=True).update(successor=management)
+    if mode == Mode.EMERGENCY:
+        EmergencyCase.objects.create(compound=compound, management=management, decided_on=decided_on or since,
+                                     reason=note.strip()[:300])
     audit.record(actor=actor, action="management_set", obj=management,
                  before={"mode": current.mode, "company": current.company_id, "since": str(current.since)} if current else None,
                  after={"mode": mode, "company": company.pk if company else None, "since": str(since)},

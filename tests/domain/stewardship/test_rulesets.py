@@ -61,6 +61,7 @@ CITED = [
     ("beijing", "interim_committee_members_min", 7, "《北京市物业管理条例》第五十四条"),
     ("beijing", "interim_committee_owner_share_min", F(1, 2), "《北京市物业管理条例》第五十四条"),
     ("beijing", "interim_committee_term_years_max", 3, "《北京市物业管理条例》第五十八条"),
+    ("beijing", "interim_committee_filing_days", 30, "《北京市物业管理条例》第五十五条"),
     ("beijing", "contract_filing_days", 15, "《北京市物业管理条例》第六十三条"),
     ("beijing", "renewal_decision_months", 6, "《北京市物业管理条例》第七十五条"),
     ("beijing", "emergency_service_months_max", 6, "《北京市物业管理条例》第七十七条"),
