@@ -20,7 +20,7 @@ from anju.core.scoping import Scope
 from anju.domain.stewardship import fees
 from anju.domain.stewardship.fees import Period, Rates
 from anju.roster.models import Compound, Household, Ownership, Person
-from anju.stewardship.models import FormationCase
+from anju.stewardship.models import CommitteeMember
 from anju.stewardship.models_fees import Allocation, Bill, DemandLetter, FeePayment, FeeStandard
 
 TREND_MONTHS = 12
@@ -227,10 +227,11 @@ class PledgeRow:
 
 
 def committee_people(compound: Compound) -> set[int]:
-    """The committee as far as the roster knows: the candidates of the compound's latest elected formation case."""
-    case = (FormationCase.objects.filter(compound=compound, elected_on__isnull=False).order_by("-elected_on", "-pk")
-            .first())
-    return set(case.candidates.values_list("person_id", flat=True)) if case else set()
+    """The owners on the compound's committee in office (owners' or interim) who serve today: those whose own
+    payments the committee publishes (北京 art. 44(8)); representatives who own nothing here have no bills."""
+    return set(CommitteeMember.objects.filter(committee__compound=compound, committee__ended_on__isnull=True,
+                                              left_on__isnull=True, person__isnull=False)
+               .values_list("person_id", flat=True))
 
 
 def pledge_rows(compound: Compound, year: int, half: int) -> list[PledgeRow]:

@@ -143,3 +143,20 @@ def test_the_api_bills_records_payments_and_reports_rates_through_the_same_servi
     client.force_login(volunteer_a)
     assert client.get(base).status_code == 403
     assert client.get(f"{base}/pledge").status_code == 200
+
+
+def test_the_pledge_list_names_the_committee_in_office_and_not_a_member_who_left(client, world, staff_a, setup):
+    from anju.stewardship.models import Committee, CommitteeMember
+
+    today = timezone.localdate()
+    body = Committee.objects.create(compound=world.compound_a, elected_on=today - datetime.timedelta(days=400),
+                                    term_years=5, term_ends=today + datetime.timedelta(days=1400))
+    member = CommitteeMember.objects.create(committee=body, person=world.owner_a, name=world.owner_a.name, owner=True,
+                                            since=body.elected_on)
+    client.force_login(staff_a)
+    url = reverse("stewardship:fees_pledge", args=[world.compound_a.pk])
+    page = client.get(url).content.decode()
+    assert "王秀兰" in page and "业主委员会委员" in page
+    member.left_on = today
+    member.save()
+    assert "王秀兰" not in client.get(url).content.decode()  # neither on the committee nor a party member now
