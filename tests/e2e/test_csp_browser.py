@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
-from django.urls import Resolver404, get_resolver, resolve
+from django.urls import Resolver404, get_resolver, resolve, reverse
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -40,6 +40,7 @@ NOT_PAGES = {
     "participation:suggestion_photo", "programme:attachment", "programme:photo", "programme:progress_template",
     "roster:transfer_template", "core:job_download", "api:openapi-json", "stewardship:fees_pledge_pdf",
     "stewardship:fees_letter", "stewardship:committee_pack",
+    "consultations:vote_statement",
     # actions that only take a POST (their forms are on the pages walked)
     "accounts:logout", "set_language", "consultations:close", "consultations:correct", "consultations:open",
     "consultations:next_round", "consultations:owner_settle", "consultations:paper", "consultations:question_new",
@@ -52,6 +53,8 @@ NOT_PAGES = {
     "participation:organisation_act", "participation:suggestion_act", "programme:attachment_upload",
     "programme:beneficiaries_refresh", "programme:inspection_photos", "programme:item_progress",
     "programme:progress_upload", "programme:stage_sign_off", "programme:stage_edit", "participation:meeting_new", "roster:transfer_confirm", "roster:transfer_export",
+    "consultations:describe", "consultations:vote_home_suggest", "roster:setup_subdistrict", "roster:setup_communities",
+    "roster:setup_structure", "roster:setup_structure_confirm", "roster:setup_invite",
     "roster:household_move_out", "roster:household_transfer", "roster:person_death", "roster:person_reveal",
     "stewardship:management_set", "stewardship:contract_create", "stewardship:contract_file",
     "stewardship:contract_terminate", "stewardship:handover", "stewardship:formation_applicant",
@@ -281,6 +284,21 @@ def test_every_staff_and_resident_page_passes_the_content_security_policy(browse
     receipt = page.url
     walker.look(receipt, then=lambda p: p.wait_for_selector("#receipt"))
     walker.visited.setdefault(url_name(receipt), []).append(receipt)
+    home = base + reverse("consultations:vote_home")  # 我的家, behind the same letter session
+    walker.look(home)
+    walker.visited.setdefault("consultations:vote_home", []).append(home)
+    # A new colleague's one-time invitation link, as the office hands it over.
+    from anju.accounts.invitations import invitation_create
+    from anju.accounts.models import Role
+    from anju.core.audit import Actor
+    from anju.core.scoping import Scope
+
+    _invited, key = invitation_create(scope=Scope(everything=True, sees_personal_data=True, can_edit=True), role=Role.SUBDISTRICT_STAFF,
+                                      subdistrict_id=demo.pk, username="csp-invited", link_for=lambda k: k,
+                                      actor=Actor.system("test"))
+    invitation = base + reverse("accounts:invitation", args=[key])
+    walker.look(invitation)
+    walker.visited.setdefault("accounts:invitation", []).append(invitation)
     problems += walker.problems
     for name, urls in walker.visited.items():
         visited.setdefault(name, []).extend(urls)
