@@ -319,7 +319,7 @@ def _case_create(*, compound: Compound, kind: str, title: str, location: str, es
 
 
 def _lock_case(case: FundCase) -> FundCase:
-    return FundCase.objects.select_for_update().select_related("compound", "building", "unit", "consultation").get(
+    return FundCase.objects.select_for_update(of=("self",)).select_related("compound", "building", "unit", "consultation").get(
         pk=case.pk)
 
 
