@@ -222,6 +222,7 @@ PAGES: dict[str, Row] = {
     "participation:index": Row(NONE, "signed_in", "signed_in"),
     "participation:suggestions": Row(NONE, "signed_in", "signed_in"),
     "participation:suggestion": Row(pk("suggestion"), "view", "view"),
+    "participation:suggestion_reveal": Row(pk("suggestion"), "no_login", "staff_view"),
     "participation:suggestion_act": Row(lambda s: {"pk": s.suggestion.pk, "action": "close"}, "no_login", "edit"),
     "participation:suggestion_photo": Row(missing(), "missing", "missing"),
     "participation:notices": Row(NONE, "signed_in", "signed_in"),
@@ -380,7 +381,8 @@ def build_cast() -> tuple[dict[str, Any], dict[str, Side]]:
         item = programme.item_add(project=project, kind=ItemKind.GAS, budget_fen=10_000_000, actor=SYSTEM)
         inspection = programme.inspection_create(project=project, findings="屋面渗水", actor=SYSTEM)
         suggestion = participation.suggestion_submit(compound=compound, building=building, category="safety",
-                                                     title="电线裸露", body="2单元门口", actor=SYSTEM)
+                                                     title="电线裸露", body="2单元门口", contact_phone="13800001111",
+                                                     actor=SYSTEM)
         notice = participation.notice_save(compound=compound, building=None, title="停水通知", body_html="<p>周三停水</p>",
                                            actor=SYSTEM)
         meeting = participation.meeting_create(compound=compound, starts_at=datetime.datetime(2021, 3, 1, 9, 0,
@@ -532,6 +534,7 @@ API: dict[str, tuple[str | None, str]] = {
     "POST /api/participation/suggestions/{pk}/assign": ("suggestion", "edit"),
     "POST /api/participation/suggestions/{pk}/reply": ("suggestion", "body"),
     "POST /api/participation/suggestions/{pk}/close": ("suggestion", "edit"),
+    "POST /api/participation/suggestions/{pk}/reveal": ("suggestion", "staff_view"),
     "GET /api/participation/notices": (None, "signed_in"),
     "POST /api/participation/notices": (None, "body"),
     "POST /api/participation/notices/{pk}/publish": ("notice", "edit"),

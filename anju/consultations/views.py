@@ -240,12 +240,11 @@ def owner_conflicts(request: HttpRequest, pk: int) -> HttpResponse:
     labels = dict(SettledVote.choices)
     owners = []
     for o in found.owners:
-        names = [(people[pid].name, people[pid].phone if scope.sees_personal_data else people[pid].phone_masked)
-                 for pid in o.owner_ids if pid in people]
+        owners_here = [people[pid] for pid in o.owner_ids if pid in people]
         disputed = {q.pk for q in o.questions}
         rows = [(part, [(labels.get(v, "—") if v else "—", q.pk in disputed)
                         for q, v in zip(found.questions, part.votes, strict=True)]) for part in o.parts]
-        owners.append({"conflict": o, "names": names, "rows": rows})
+        owners.append({"conflict": o, "people": owners_here, "rows": rows})
     settled = queries.settlements(c)
     rooms = queries.room_labels(c, {part.elector.pk for o in found.owners for part in o.parts}
                                 | {int(eid) for s, _ok in settled for eid in s.basis})
@@ -254,7 +253,8 @@ def owner_conflicts(request: HttpRequest, pk: int) -> HttpResponse:
     history = [(s, ok, [rooms.get(int(eid), "") for eid in s.basis]) for s, ok in settled]
     return render(request, "consultations/owner_conflicts.html", {
         "consultation": c, "questions": found.questions, "owners": owners, "history": history,
-        "can_edit": scope.can_edit, "votes": SettledVote.choices, "channel_labels": queries.CHANNEL_LABELS})
+        "can_edit": scope.can_edit, "sees_personal_data": scope.sees_personal_data, "votes": SettledVote.choices,
+        "channel_labels": queries.CHANNEL_LABELS})
 
 
 @login_required

@@ -52,6 +52,15 @@ def access_suggestion(user: User, pk: int, *, action: Action) -> Suggestion:
     return found
 
 
+def access_suggestion_contact(user: User, pk: int) -> Suggestion:
+    """A suggestion whose contact phone the user may see in full: staff whose role needs it, in their scope."""
+    found = access_suggestion(user, pk, action=Action.VIEW)
+    if not scope_of(user).sees_personal_data:
+        raise Forbidden("只有街道和社区工作人员可以查看居民留下的完整电话。",
+                        "Only sub-district and community staff may see a resident's full phone number.")
+    return found
+
+
 def access_suggestion_by_code(user: User, code: str, *, action: Action) -> Suggestion:
     """The same, found by its receipt code (as staff type it from a letter or the phone)."""
     found = queries.suggestions_for(scope_of(user)).filter(receipt_code=code.strip().upper()).first()

@@ -8,6 +8,7 @@ AUDIT_ACTIONS = {
     "suggestion_assign": _("转办"),
     "suggestion_reply": _("答复"),
     "suggestion_close": _("办结"),
+    "suggestion_reveal": _("查看联系电话"),
     "notice_save": _("保存公示"),
     "notice_add_image": _("添加公示图片"),
     "notice_publish": _("发布公示"),

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Model
+from django.urls import reverse
 from django.utils import timezone
 
 from anju.core import audit, crypto
@@ -45,7 +46,8 @@ from anju.participation.models import (
     Volunteer,
     VolunteerRole,
 )
-from anju.roster.models import Building, Community, Compound, Household, Person
+from anju.roster import services as roster
+from anju.roster.models import Building, Community, Compound, Household, Person, RevealField
 from anju.roster.services import normalise_identity
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
@@ -169,6 +171,21 @@ def suggestion_close(*, suggestion: Suggestion, actor: Actor, now: datetime.date
     audit.record(actor=actor, action="suggestion_close", obj=suggestion, before=before, after=_snapshot_suggestion(suggestion),
                  subdistrict_id=suggestion.subdistrict_id)
     return suggestion
+
+
+def suggestion_contact_reveal(*, suggestion: Suggestion, actor: Actor) -> str:
+    """显示: the full phone a resident left, logged in the sub-district's 个人信息查看记录 and the suggestion's history."""
+    if not suggestion.contact_phone_encrypted:
+        raise ValidationFailed("该建议没有留下联系电话", "This suggestion left no phone number", field="contact_phone")
+    with transaction.atomic():
+        roster.reveal_record(subdistrict_id=suggestion.subdistrict_id, field=RevealField.PHONE,
+                              compound_id=suggestion.assigned_compound_id or suggestion.compound_id,
+                              subject=f"居民建议「{suggestion.title}」的联系人", link=reverse("participation:suggestion",
+                                                                                   args=[suggestion.pk]),
+                              actor=actor)
+        audit.record(actor=actor, action="suggestion_reveal", obj=suggestion, before=None, after={"field": "phone"},
+                     subdistrict_id=suggestion.subdistrict_id)
+    return suggestion.contact_phone
 
 
 # ---------------------------------------------------------------- notices

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("suggestions/", views.suggestions, name="suggestions"),
     path("suggestions/<id:pk>/", views.suggestion, name="suggestion"),
+    path("suggestions/<id:pk>/reveal/", views.suggestion_reveal, name="suggestion_reveal"),
     path("suggestions/<id:pk>/<str:action>/", views.suggestion_act, name="suggestion_act"),
     path("photos/<id:pk>/", views.suggestion_photo, name="suggestion_photo"),
     path("notices/", views.notices, name="notices"),

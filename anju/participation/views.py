@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from anju.core import paging
@@ -30,6 +31,7 @@ from anju.participation.access import (
     access_meeting,
     access_notice,
     access_suggestion,
+    access_suggestion_contact,
     access_suggestion_photo,
 )
 from anju.participation.models import Category, Meeting, Notice, SuggestionStatus
@@ -96,6 +98,18 @@ def suggestion(request: HttpRequest, pk: int) -> HttpResponse:
                     AuditEvent.objects.filter(object_type="participation.suggestion", object_id=str(s.pk))
                     .select_related(f"actor__{USER_RELATED}").order_by("at", "id")],
     })
+
+
+@never_cache
+@login_required
+@require_POST
+def suggestion_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """显示: the full phone a resident left, for staff whose role needs it; the look is logged."""
+    s = access_suggestion_contact(request.user, pk)
+    phone = services.suggestion_contact_reveal(suggestion=s, actor=Actor.of(request.user))
+    if request.headers.get("HX-Request"):
+        return render(request, "participation/_revealed_phone.html", {"phone": phone})
+    return render(request, "participation/revealed_phone.html", {"s": s, "phone": phone})
 
 
 @login_required

@@ -324,8 +324,10 @@ class RevealLogOut(Schema):
     id: int
     at: datetime.datetime
     viewer: str
-    person_id: int
+    person_id: int | None
     person_name: str
+    # What else was looked at when it was not a person (a resident's contact on a suggestion); never the number.
+    subject: str
     field: str
 
 
@@ -405,5 +407,6 @@ def reveal(request: HttpRequest, pk: Id, body: RevealIn):
 def reveal_log(request: HttpRequest, limit: limit(500) = 100, offset: Offset = 0):
     """个人信息查看记录: who looked at whose number and when, newest first (never the number)."""
     scope = require_reveal_auditor(request.user)
-    return [RevealLogOut(id=r.pk, at=r.at, viewer=r.viewer_label, person_id=r.person_id, person_name=r.person.name,
-                         field=r.field) for r in queries.reveal_log(scope)[offset:offset + limit]]
+    return [RevealLogOut(id=r.pk, at=r.at, viewer=r.viewer_label, person_id=r.person_id,
+                         person_name=r.person.name if r.person else "", subject=r.subject, field=r.field)
+            for r in queries.reveal_log(scope)[offset:offset + limit]]

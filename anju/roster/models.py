@@ -355,17 +355,26 @@ class RevealLogQuerySet(ScopedQuerySet):
         qs = super().within(scope)
         if scope.everything or (scope.community_id is None and scope.compound_id is None):
             return qs
-        return qs.filter(person__in=Person.objects.within(scope))
+        # A look at a person goes with the person; a look at a contact left on something else (a
+        # suggestion's phone) goes with that thing's compound.
+        return qs.filter(models.Q(person__in=Person.objects.within(scope))
+                         | models.Q(person__isnull=True, compound__in=Compound.objects.within(scope)))
 
 
 class RevealLog(models.Model):
-    """One look at a person's full ID number or phone: who, whose, which, when. Never the value itself."""
+    """One look at a full ID number or phone: who, whose (a person, or a contact on a record such as a
+    suggestion, named by `subject`), which, when. Never the value itself."""
 
     subdistrict = models.ForeignKey(Subdistrict, on_delete=models.PROTECT, related_name="+", verbose_name=_("街道"))
     viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
                                verbose_name=_("查看人"))
     viewer_label = models.CharField(_("查看人"), max_length=120)
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="reveals", verbose_name=_("被查看人"))
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, blank=True, related_name="reveals",
+                               verbose_name=_("被查看人"))
+    compound = models.ForeignKey(Compound, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+                                 verbose_name=_("小区"))
+    subject = models.CharField(_("查看对象"), max_length=200, blank=True)
+    link = models.CharField(_("查看对象链接"), max_length=200, blank=True)
     field = models.CharField(_("查看内容"), max_length=10, choices=RevealField.choices)
     at = models.DateTimeField(_("查看时间"), default=timezone.now)
 
@@ -377,6 +386,9 @@ class RevealLog(models.Model):
         verbose_name_plural = _("个人信息查看记录")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["subdistrict", "-at"], name="reveal_subdistrict_at")]
+        constraints = [models.CheckConstraint(condition=models.Q(person__isnull=False)
+                                              | (models.Q(compound__isnull=False) & ~models.Q(subject="")),
+                                              name="reveal_names_whose")]
 
     def __str__(self) -> str:
-        return f"{self.viewer_label} {self.person_id} {self.field}"
+        return f"{self.viewer_label} {self.person_id or self.subject} {self.field}"

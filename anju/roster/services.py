@@ -11,7 +11,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from anju.core import audit, crypto
+from anju.core import audit, crypto, ratelimit
 from anju.core.audit import Actor
 from anju.core.errors import ValidationFailed
 from anju.domain.errors import DomainError
@@ -25,12 +25,15 @@ from anju.roster.models import (
     Ownership,
     Person,
     Residence,
+    RevealLog,
     Sex,
     Structure,
     Subdistrict,
     Unit,
 )
 
+# One per-user limit on looks at full numbers, whichever page or record they are on.
+REVEAL_LIMIT = ratelimit.Limit("reveal-personal", 60, 3600)
 MAX_EXCLUSIVE_AREA = Decimal("1000")  # m²; anything larger in a walk-up is a typing error
 
 
@@ -306,3 +309,17 @@ def residence_add(*, person: Person, household: Household, actor: Actor) -> Resi
         audit.record(actor=actor, action="reside", obj=household, before=None, after={"resident": person.pk},
                      subdistrict_id=person.subdistrict_id)
     return residence
+
+
+def reveal_record(*, subdistrict_id: int, field: str, person: Person | None = None, compound_id: int | None = None,
+                  subject: str = "", link: str = "", actor: Actor) -> RevealLog:
+    """Log one look at a full number, within the caller's transaction and against the one per-user limit.
+
+    Every app that shows a full phone or ID number (a person's, or a contact left on a suggestion) logs it
+    here, so the sub-district's 个人信息查看记录 lists every look and one limit covers them all.
+    `subject` names what was looked at (never the number itself); `link` is the page where it is.
+    """
+    ratelimit.check_use(REVEAL_LIMIT, f"user:{actor.user.pk if actor.user else actor.label}")
+    return RevealLog.objects.create(subdistrict_id=subdistrict_id, viewer=actor.user, viewer_label=actor.label[:120],
+                                    person=person, compound_id=compound_id, subject=subject[:200], link=link[:200],
+                                    field=field)

@@ -17,7 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from anju.core import audit, ratelimit
+from anju.core import audit
 from anju.core.audit import Actor
 from anju.core.errors import Conflict, ValidationFailed
 from anju.roster.models import (
@@ -29,13 +29,11 @@ from anju.roster.models import (
     Person,
     Residence,
     RevealField,
-    RevealLog,
     TieKind,
 )
-from anju.roster.services import build_person, household_change, person_change, snapshot_person
+from anju.roster.services import build_person, household_change, person_change, reveal_record, snapshot_person
 
 # A staff member phoning households looks up a few dozen numbers an hour; far more is a harvest.
-REVEAL_LIMIT = ratelimit.Limit("reveal-personal", 60, 3600)
 
 _DATE_LABELS = {"ended_on": ("迁出日期", "Move-out date"), "died_on": ("死亡日期", "Date of death"),
                 "on": ("产权转移日期", "Transfer date")}
@@ -216,10 +214,9 @@ def personal_data_reveal(*, person: Person, field: str, actor: Actor) -> str:
     """
     if field not in RevealField.values:
         raise ValidationFailed("请选择要显示的身份证号或联系电话", "Choose the ID number or the phone to show", field="field")
-    ratelimit.check_use(REVEAL_LIMIT, f"user:{actor.user.pk if actor.user else actor.label}")
     with transaction.atomic():
-        RevealLog.objects.create(subdistrict_id=person.subdistrict_id, viewer=actor.user, viewer_label=actor.label[:120],
-                                 person=person, field=field)
+        reveal_record(subdistrict_id=person.subdistrict_id, field=field, person=person, actor=actor)
         audit.record(actor=actor, action="reveal", obj=person, before=None, after={"field": field},
                      subdistrict_id=person.subdistrict_id)
     return person.id_number if field == RevealField.ID_NUMBER else person.phone
+

@@ -167,7 +167,8 @@ def test_the_conflict_page_is_linked_from_the_tally_and_settles_with_a_reason(cl
     page_url = reverse("consultations:owner_conflicts", args=[c.pk])
     assert "owner-conflicts-alert" in tally_html and page_url in tally_html
     page = client.get(page_url).content.decode()
-    assert "李大成" in page and "李小梅" in page and "13900000001" in page  # staff call the owner
+    assert "李大成" in page and "李小梅" in page and "139****0001" in page and "13900000001" not in page
+    assert reverse("roster:person_reveal", args=[joint.x.pk]) in page  # staff call the owner after a logged 显示
     assert "3栋2单元101室" in page and "3栋2单元102室" in page and "settle-form" in page
     key = c.electors.get(key="3-2-101").owner_key
     question = c.questions.get(order=1)

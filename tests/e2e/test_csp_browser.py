@@ -55,7 +55,7 @@ NOT_PAGES = {
     "programme:progress_upload", "programme:stage_sign_off", "programme:stage_edit", "participation:meeting_new", "roster:transfer_confirm", "roster:transfer_export",
     "consultations:describe", "consultations:vote_home_suggest", "roster:setup_subdistrict", "roster:setup_communities",
     "roster:setup_structure", "roster:setup_structure_confirm", "roster:setup_invite",
-    "roster:household_move_out", "roster:household_transfer", "roster:person_death", "roster:person_reveal",
+    "roster:household_move_out", "roster:household_transfer", "roster:person_death", "roster:person_reveal", "participation:suggestion_reveal",
     "stewardship:management_set", "stewardship:contract_create", "stewardship:contract_file",
     "stewardship:contract_terminate", "stewardship:handover", "stewardship:formation_applicant",
     "stewardship:formation_member", "stewardship:formation_candidate", "stewardship:formation_seats",

@@ -64,7 +64,7 @@ def test_staff_endpoints_are_scoped(client, world, staff_a, staff_b):
     client.logout()
     login(client, staff_a)
     [row] = client.get(f"{API}/suggestions").json()
-    assert row["contact_phone"] == "13812345678"
+    assert row["contact_phone"] == "138****5678"  # the full number is a logged POST …/reveal
     assert row["reply_due"] == queries.timing(s).reply_due.isoformat() and row["close_due"] > row["reply_due"]
     r = client.post(f"{API}/suggestions/{s.pk}/reply", {"reply": "好的"}, content_type="application/json").json()
     assert r["status"] == "answered" and r["response_hours"] is not None and r["reply_due"] is None

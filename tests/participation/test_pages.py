@@ -112,7 +112,8 @@ def test_staff_triage_reply_and_close_with_overdue_marked(client, world, staff_a
     assert "井盖松动" in listing and "答复超期" in listing
     page = client.get(reverse("participation:suggestion", args=[s.pk])).content.decode()
     assert f"应于 {due.month}月{due.day}日前答复" in page and f"应于 {due.month}月{due.day}日前答复" in listing
-    assert "13812345678" in page  # community staff see the phone to call back
+    assert "138****5678" in page and "13812345678" not in page  # shown in full on 显示, which is logged
+    assert reverse("participation:suggestion_reveal", args=[s.pk]) in page
     client.post(reverse("participation:suggestion_act", args=[s.pk, "assign"]), {"org": "市政公司"})
     client.post(reverse("participation:suggestion_act", args=[s.pk, "reply"]), {"reply": "已加固", "show_on_board": "on"})
     client.post(reverse("participation:suggestion_act", args=[s.pk, "close"]))

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from anju.core.models import AuditEvent
-from anju.roster import services_records as records
+from anju.roster import services as roster_services
 from anju.roster.models import RevealLog
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +85,7 @@ def test_an_unknown_field_is_refused(client, world, staff_a):
 
 
 def test_revealing_is_rate_limited(client, world, staff_a, monkeypatch):
-    monkeypatch.setattr(records, "REVEAL_LIMIT", records.ratelimit.Limit("reveal-test", 3, 3600))
+    monkeypatch.setattr(roster_services, "REVEAL_LIMIT", roster_services.ratelimit.Limit("reveal-test", 3, 3600))
     client.force_login(staff_a)
     assert [_reveal(client, world.owner_a, "phone").status_code for _ in range(4)] == [200, 200, 200, 429]
     assert RevealLog.objects.count() == 3

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
@@ -58,9 +57,9 @@ class SuggestionOut(Schema):
     meeting_ids: list[int]
 
     @staticmethod
-    def resolve_contact_phone(obj: Suggestion, context: dict[str, Any]) -> str:
-        personal = scope_of(context["request"].user).sees_personal_data
-        return obj.contact_phone if personal else obj.contact_phone_masked
+    def resolve_contact_phone(obj: Suggestion) -> str:
+        # Masked for every role: the full number is a logged POST …/reveal, as on the page.
+        return obj.contact_phone_masked
 
     @staticmethod
     def resolve_response_hours(obj: Suggestion) -> Decimal | None:
@@ -139,3 +138,15 @@ def suggestion_reply(request: HttpRequest, pk: Id, data: ReplyIn) -> Suggestion:
 def suggestion_close(request: HttpRequest, pk: Id) -> Suggestion:
     s = access.access_suggestion(request.user, pk, action=Action.EDIT)
     return services.suggestion_close(suggestion=s, actor=Actor.of(request.user))
+
+
+class ContactOut(Schema):
+    id: int
+    contact_phone: str
+
+
+@router.post("/suggestions/{pk}/reveal", response=ContactOut, operation_id=operation_id("suggestion_reveal"))
+def suggestion_reveal(request: HttpRequest, pk: Id) -> ContactOut:
+    """显示: the full phone the resident left, for staff whose role needs it; logged like the page's 显示."""
+    s = access.access_suggestion_contact(request.user, pk)
+    return ContactOut(id=s.pk, contact_phone=services.suggestion_contact_reveal(suggestion=s, actor=Actor.of(request.user)))
