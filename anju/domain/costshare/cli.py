@@ -53,7 +53,7 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None, stdo
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     parser = _Parser(prog="anju costshare", out=stdout,
-                     description="Elevator cost shares from a JSON quote (issue 4 §2). 电梯费用分摊.")
+                     description="Elevator cost shares from a JSON quote (issue 4 §2). 电梯费用分摊。")
     parser.add_argument("--input", required=True, metavar="FILE|-", help="JSON quote, or - for standard input")
     parser.add_argument("--format", choices=("json", "table"), default="json")
     parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the steps")
@@ -67,7 +67,7 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None, stdo
         try:
             data = json.loads(text, parse_float=Decimal)
         except json.JSONDecodeError as error:
-            raise DomainError(f"输入不是有效的 JSON (第 {error.lineno} 行第 {error.colno} 列): {error.msg}",
+            raise DomainError(f"输入不是有效的 JSON（第 {error.lineno} 行第 {error.colno} 列）：{error.msg}",
                               f"input is not valid JSON (line {error.lineno}, column {error.colno}): {error.msg}",
                               field="input") from None
         allocation = allocate_quote(quote_from_json(data))
@@ -88,7 +88,7 @@ def _read(path: str) -> str:
         with open(path, encoding="utf-8-sig") as handle:
             return handle.read()
     except (OSError, UnicodeDecodeError) as error:
-        raise DomainError(f"无法读取输入文件 {path}: {error}", f"cannot read input file {path}: {error}",
+        raise DomainError(f"无法读取输入文件 {path}：{error}", f"cannot read input file {path}: {error}",
                           field="--input") from None
 
 
@@ -104,7 +104,7 @@ def _pad(text: str, width: int, right: bool) -> str:
 def render_table(allocation: Allocation, language: str = "zh-hans") -> str:
     """A plain-text table of the shares with the totals above it, for a terminal or a quick print."""
     zh = language.lower().startswith("zh")
-    head = ["户号", "楼层", "分摊 (元)", "占比 %", "补偿 (元)"] if zh else ["id", "floor", "share (yuan)", "%",
+    head = ["户号", "楼层", "分摊（元）", "占比 %", "补偿（元）"] if zh else ["id", "floor", "share (yuan)", "%",
                                                                        "compensation"]
     rows = [[s.household_id, str(s.floor), format_yuan(s.amount), format_yuan(s.percent_bp), format_yuan(s.compensation)]
             for s in allocation.shares]

@@ -53,7 +53,7 @@ def quote_from_json(data: object) -> Quote:
     )
     mode = doc.get("subsidy_mode", "proportional")
     if mode not in ("proportional", "common_first"):
-        raise DomainError(f"补贴方式应为 proportional 或 common_first: {mode!r}",
+        raise DomainError(f"补贴方式应为 proportional 或 common_first：{mode!r}",
                           f"subsidy_mode must be proportional or common_first: {mode!r}", field="subsidy_mode")
     return Quote(storeys=storeys, households=households, costs=costs, subsidies=subsidies,
                  compensations=compensations, subsidy_mode=mode, method=_method(doc["method"]))
@@ -86,7 +86,7 @@ def _object(value: object, path: str, allowed: set[str]) -> Mapping[str, object]
         raise DomainError(f"{path} 应为 JSON 对象", f"{path} must be a JSON object", field=path)
     for key in value:
         if key not in allowed:
-            raise DomainError(f"未知字段 {key!r}; 可用: {', '.join(sorted(allowed))}",
+            raise DomainError(f"未知字段 {key!r}；可用：{', '.join(sorted(allowed))}",
                               f"unknown field {key!r}; allowed: {', '.join(sorted(allowed))}",
                               field=key if path == "input" else f"{path}.{key}")
     return value
@@ -100,23 +100,23 @@ def _list(value: object, path: str) -> list[object]:
 
 def _integer(value: object, path: str) -> int:
     if isinstance(value, bool):
-        raise DomainError(f"{path} 应为整数: {value!r}", f"{path} must be an integer: {value!r}", field=path)
+        raise DomainError(f"{path} 应为整数：{value!r}", f"{path} must be an integer: {value!r}", field=path)
     if isinstance(value, int):
         return value
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
         return int(value)
-    raise DomainError(f"{path} 应为整数: {value!r}", f"{path} must be an integer: {value!r}", field=path)
+    raise DomainError(f"{path} 应为整数：{value!r}", f"{path} must be an integer: {value!r}", field=path)
 
 
 def _boolean(value: object, path: str) -> bool:
     if not isinstance(value, bool):
-        raise DomainError(f"{path} 应为 true 或 false: {value!r}", f"{path} must be true or false: {value!r}", field=path)
+        raise DomainError(f"{path} 应为 true 或 false：{value!r}", f"{path} must be true or false: {value!r}", field=path)
     return value
 
 
 def _text(value: object, path: str) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int)) or str(value) == "":
-        raise DomainError(f"{path} 应为非空文字: {value!r}", f"{path} must be non-empty text: {value!r}", field=path)
+        raise DomainError(f"{path} 应为非空文字：{value!r}", f"{path} must be non-empty text: {value!r}", field=path)
     return str(value)
 
 
@@ -169,7 +169,7 @@ def _method(value: object) -> Method:
         raise DomainError("method 应为带 kind 的对象", "method must be an object with a kind", field="method.kind")
     kind = value["kind"]
     if kind not in _METHOD_KEYS:
-        raise DomainError(f"未知分摊方法 {kind!r}; 可选: {', '.join(_METHOD_KEYS)}",
+        raise DomainError(f"未知分摊方法 {kind!r}；可选：{', '.join(_METHOD_KEYS)}",
                           f"unknown method kind {kind!r}; known: {', '.join(_METHOD_KEYS)}", field="method.kind")
     doc = _object(value, "method", _METHOD_KEYS[kind])
     by_area = _boolean(doc.get("weight_by_area", False), "method.weight_by_area")

@@ -15,7 +15,7 @@ def _decimal(value: object, *, field: str, what_zh: str, what_en: str) -> Decima
     # bool is an int subclass; `true` as an amount is a typo, not 1 yuan.
     if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
         raise DomainError(
-            f"{what_zh}应写成数字字符串, 例如 \"1200.50\", 收到 {value!r}",
+            f"{what_zh}应写成数字字符串，例如 \"1200.50\"，收到 {value!r}",
             f"{what_en} must be a number written as a string, e.g. \"1200.50\"; got {value!r}",
             field=field,
         )
@@ -23,10 +23,10 @@ def _decimal(value: object, *, field: str, what_zh: str, what_en: str) -> Decima
         number = Decimal(str(value).strip().replace(",", ""))
     except InvalidOperation:
         raise DomainError(
-            f"{what_zh}不是数字: {value!r}", f"{what_en} is not a number: {value!r}", field=field
+            f"{what_zh}不是数字：{value!r}", f"{what_en} is not a number: {value!r}", field=field
         ) from None
     if not number.is_finite():
-        raise DomainError(f"{what_zh}不是有限数字: {value!r}", f"{what_en} is not finite: {value!r}", field=field)
+        raise DomainError(f"{what_zh}不是有限数字：{value!r}", f"{what_en} is not finite: {value!r}", field=field)
     return number
 
 
@@ -34,11 +34,11 @@ def to_fen(value: object, *, field: str) -> Fen:
     """Parse an amount in 元 (string, int or Decimal, at most 2 decimals, not negative) into fen."""
     number = _decimal(value, field=field, what_zh="金额", what_en="amount")
     if number < 0:
-        raise DomainError(f"金额不能为负数: {value}", f"amount must not be negative: {value}", field=field)
+        raise DomainError(f"金额不能为负数：{value}", f"amount must not be negative: {value}", field=field)
     fen = number * FEN_PER_YUAN
     if fen != fen.to_integral_value():
         raise DomainError(
-            f"金额最多保留两位小数 (到分): {value}", f"amount must have at most 2 decimals (fen): {value}", field=field
+            f"金额最多保留两位小数（到分）：{value}", f"amount must have at most 2 decimals (fen): {value}", field=field
         )
     return int(fen)
 
@@ -47,7 +47,7 @@ def to_ratio(value: object, *, field: str, what_zh: str = "数值", what_en: str
     """Parse a non-negative decimal (coefficient, m², percent) exactly into a Fraction."""
     number = _decimal(value, field=field, what_zh=what_zh, what_en=what_en)
     if number < 0:
-        raise DomainError(f"{what_zh}不能为负数: {value}", f"{what_en} must not be negative: {value}", field=field)
+        raise DomainError(f"{what_zh}不能为负数：{value}", f"{what_en} must not be negative: {value}", field=field)
     return Fraction(number)
 
 

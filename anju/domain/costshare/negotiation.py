@@ -96,20 +96,20 @@ def negotiate(
     extra = _min_subsidy(problem, target, statuses)
     missing = max(0, target.min_yes - best_count) if best_count is not None else target.min_yes
     missing_area = max(Fraction(0), target.min_yes_area - best_area) if best_area is not None else target.min_yes_area
-    zh = ["在现有规则下, 没有能覆盖净额并达到同意目标的分摊方案."]
+    zh = ["在现有规则下，没有能覆盖净额并达到同意目标的分摊方案。"]
     en = ["No shares within the rules cover the net and reach the consent target."]
     if extra is not None:
-        zh.append(f"再增加补贴 {format_yuan(extra)} 即可达到目标.")
+        zh.append(f"再增加补贴 {format_yuan(extra)} 即可达到目标。")
         en.append(f"{format_yuan(extra)} more subsidy would reach the target.")
     else:
-        zh.append("仅靠增加补贴无法达到目标 (同意的住户不够).")
+        zh.append("仅靠增加补贴无法达到目标（同意的住户不够）。")
         en.append("No amount of extra subsidy reaches the target (not enough owners would accept at any share).")
     if best_count is not None:
-        zh.append(f"按现有意愿最多 {best_count} 户同意, 还差 {missing} 户、面积 {format_ratio(missing_area)} m².")
+        zh.append(f"按现有意愿最多 {best_count} 户同意，还差 {missing} 户、面积 {format_ratio(missing_area)} m²。")
         en.append(f"At most {best_count} owners would say yes; {missing} more yes votes and "
                   f"{format_ratio(missing_area)} m² more are needed.")
     else:
-        zh.append("各层上限之和不足以覆盖净额.")
+        zh.append("各层上限之和不足以覆盖净额。")
         en.append("The per-floor upper bounds cannot cover the net.")
     return Negotiation(
         feasible=False, shares={}, yes=frozenset(), yes_count=0, yes_area=Fraction(0), target=target,
@@ -128,10 +128,10 @@ def _problem(households: Sequence[Household], net: int, willingness: Mapping[str
         raise DomainError("住户编号重复", "duplicate household ids", field="households")
     for key, value in willingness.items():
         if key not in ids:
-            raise DomainError(f"意愿中的住户不存在: {key}", f"willingness for an unknown household: {key}",
+            raise DomainError(f"意愿中的住户不存在：{key}", f"willingness for an unknown household: {key}",
                               field=f"willingness.{key}")
         if value is not None and value < 0:
-            raise DomainError(f"意愿金额不能为负数: {key}", f"willingness must not be negative: {key}",
+            raise DomainError(f"意愿金额不能为负数：{key}", f"willingness must not be negative: {key}",
                               field=f"willingness.{key}")
     if target.min_yes_area and any(h.area is None for h in households):
         raise DomainError("按面积计算同意需要每户面积", "an area target needs every household's area",
@@ -332,7 +332,7 @@ def _result(problem: _Problem, target: ConsentTarget, payer_shares: Mapping[str,
     return Negotiation(
         feasible=True, shares=shares, yes=yes, yes_count=len(yes), yes_area=yes_area, target=target,
         best_yes_count=best, best_yes_area=yes_area, missing_yes=0, missing_yes_area=Fraction(0), extra_subsidy=0,
-        message_zh=f"找到方案: {len(yes)} 户同意, 面积 {format_ratio(yes_area)} m².",
+        message_zh=f"找到方案：{len(yes)} 户同意，面积 {format_ratio(yes_area)} m²。",
         message_en=f"Shares found: {len(yes)} owners would say yes, {format_ratio(yes_area)} m².",
         solve_statuses=tuple(statuses),
     )

@@ -41,7 +41,7 @@ def largest_remainder(
             zeros = dict.fromkeys(weights, 0)
             return Rounded(zeros, {key: Fraction(0) for key in weights}, frozenset())
         raise DomainError(
-            "没有需要分摊的住户: 所有住户都免缴、不参与或系数为 0",
+            "没有需要分摊的住户：所有住户都免缴、不参与或系数为 0",
             "nobody is left to pay: every household is exempt, not participating or has coefficient 0",
             field=field,
         )

@@ -58,7 +58,7 @@ def share_running_costs(
     users = [h for h in households if h.pays]
     for index, item in enumerate(items):
         if isinstance(item.amount, bool) or not isinstance(item.amount, int) or item.amount < 0:
-            raise DomainError(f"金额应为不小于 0 的整数分: {item.amount!r}", f"amount must be non-negative fen: {item.amount!r}",
+            raise DomainError(f"金额应为不小于 0 的整数分：{item.amount!r}", f"amount must be non-negative fen: {item.amount!r}",
                               field=f"items[{index}].amount")
     weights, describe = _weights(users, basis, coefficients, weight_by_area, rides)
     floors = {h.id: h.floor for h in users}
@@ -80,7 +80,7 @@ def share_running_costs(
             ))
     shares = []
     for h in households:
-        body = steps[h.id] or [("不使用电梯或免缴, 年度费用 0.00", "not a user or exempt: pays 0.00 a year")]
+        body = steps[h.id] or [("不使用电梯或免缴，年度费用 0.00", "not a user or exempt: pays 0.00 a year")]
         amount = sum(by_item[h.id].values())
         body = [*body, (f"年度合计 {format_yuan(amount)}", f"total per year {format_yuan(amount)}")]
         shares.append(RunningShare(h.id, h.floor, amount, by_item[h.id], tuple(zh for zh, _ in body),
@@ -100,7 +100,7 @@ def _weights(users: list[Household], basis: RunningBasis, coefficients: Mapping[
         for h in users:
             count = rides.get(h.id, 0)
             if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-                raise DomainError(f"刷卡次数应为不小于 0 的整数: {h.id}", f"ride count must be a non-negative integer: {h.id}",
+                raise DomainError(f"刷卡次数应为不小于 0 的整数：{h.id}", f"ride count must be a non-negative integer: {h.id}",
                                   field=f"rides.{h.id}")
             weights[h.id] = Fraction(count)
         return weights, lambda h: (f"刷卡 {weights[h.id]} 次", f"{weights[h.id]} rides")
@@ -122,4 +122,4 @@ def _weights(users: list[Household], basis: RunningBasis, coefficients: Mapping[
             return f"系数 {k}", f"coefficient {k}"
 
         return weights, describe
-    raise DomainError(f"未知分摊依据: {basis!r}", f"unknown basis: {basis!r}", field="basis")
+    raise DomainError(f"未知分摊依据：{basis!r}", f"unknown basis: {basis!r}", field="basis")

@@ -47,7 +47,7 @@ class CoefficientTable:
         """k(floor) for floors 1..storeys; DomainError if the table does not exist for that height."""
         if self.storeys is not None and storeys != self.storeys:
             raise DomainError(
-                f"参考表“{self.title_zh}”只适用于 {self.storeys} 层住宅, 本单元为 {storeys} 层; 请选择其他方法或自定义系数",
+                f"参考表“{self.title_zh}”只适用于 {self.storeys} 层住宅，本单元为 {storeys} 层；请选择其他方法或自定义系数",
                 f"table \"{self.title_en}\" only exists for {self.storeys}-storey buildings, this unit has {storeys}; "
                 "choose another method or your own coefficients",
                 field="method.table",
@@ -86,9 +86,9 @@ def custom_table(
         try:
             floor = int(key)
         except (TypeError, ValueError):
-            raise DomainError(f"楼层应为整数: {key!r}", f"floor must be an integer: {key!r}", field=path) from None
+            raise DomainError(f"楼层应为整数：{key!r}", f"floor must be an integer: {key!r}", field=path) from None
         if floor < 1 or (storeys is not None and floor > storeys):
-            raise DomainError(f"楼层不存在: {floor}", f"no such floor: {floor}", field=path)
+            raise DomainError(f"楼层不存在：{floor}", f"no such floor: {floor}", field=path)
         floors[floor] = to_ratio(value, field=path, what_zh="系数", what_en="coefficient")
     return CoefficientTable(
         name=name, title_zh=title_zh or name, title_en=title_en or name, floors=floors,
@@ -131,6 +131,6 @@ def reference_table(name: str) -> CoefficientTable:
     tables = reference_tables()
     if name not in tables:
         known = ", ".join(sorted(tables))
-        raise DomainError(f"未知参考表: {name!r}; 可选: {known}", f"unknown table {name!r}; known: {known}",
+        raise DomainError(f"未知参考表：{name!r}；可选：{known}", f"unknown table {name!r}; known: {known}",
                           field="method.table")
     return tables[name]

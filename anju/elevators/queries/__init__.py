@@ -215,7 +215,7 @@ def method_json(project: ElevatorProject, key: str, scenario: Scenario) -> dict[
         # A table written for taller buildings applies to this one up to its top floor.
         by_floor = {f: k for f, k in table.by_floor.items() if str(f).isdigit() and int(f) <= project.storeys}
         return {"kind": "coefficients", "by_floor": by_floor, "weight_by_area": by_area}
-    raise DomainError(f"未知分摊方法: {key}", f"unknown method: {key}", field="method")
+    raise DomainError(f"未知分摊方法：{key}", f"unknown method: {key}", field="method")
 
 
 def method_label(project: ElevatorProject) -> str:

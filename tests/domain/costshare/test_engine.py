@@ -39,8 +39,8 @@ def test_issue_example_shapley_per_household():
 
 def test_issue_example_steps_show_each_segment_in_both_languages():
     share = allocate_quote(issue_example_quote()).share("301")
-    assert "第 1 段 (地面→2 层): 300,000.00 ÷ 10 户 = 30,000.00" in share.steps_zh
-    assert "第 2 段 (2 层→3 层): 50,000.00 ÷ 8 户 = 6,250.00" in share.steps_zh
+    assert "第 1 段（地面→2 层）：300,000.00 ÷ 10 户 = 30,000.00" in share.steps_zh
+    assert "第 2 段（2 层→3 层）：50,000.00 ÷ 8 户 = 6,250.00" in share.steps_zh
     assert "segment 2 (2F→3F): 50,000.00 ÷ 8 households = 6,250.00" in share.steps_en
     assert share.steps_zh[-1] == "应付 36,250.00"
 
