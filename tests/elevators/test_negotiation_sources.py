@@ -45,9 +45,9 @@ def test_willingness_is_filled_from_the_counted_ballots_of_the_units_consultatio
     page = _page(client, project_a, f"{c.pk}:{q.pk}").content.decode()
     assert 'data-testid="willingness-loaded"' in page
     assert "填入 2 户" in page and "共 12 户" in page and c.title in page
-    assert 'name="will_601" inputmode="decimal" aria-label="601" value="45000.00"' in page
-    assert 'aria-label="502" value="30000.50"' in page
-    assert 'aria-label="201" value=""' in page and 'aria-label="301" value=""' in page
+    assert 'name="will_601" inputmode="decimal" aria-label="3栋1单元601室" value="45000.00"' in page
+    assert 'aria-label="3栋1单元502室" value="30000.50"' in page
+    assert 'aria-label="3栋1单元201室" value=""' in page and 'aria-label="3栋1单元301室" value=""' in page
 
 
 def test_a_compound_wide_survey_fills_the_units_rooms_and_a_correction_counts(client, project_a, unit_a, staff_a):
@@ -60,14 +60,14 @@ def test_a_compound_wide_survey_fills_the_units_rooms_and_a_correction_counts(cl
                                     reason="录入时多写了位数", actor=SYSTEM)
     client.force_login(staff_a)
     page = _page(client, project_a, f"{c.pk}:{q.pk}").content.decode()
-    assert 'aria-label="401" value="20000.00"' in page and 'aria-label="402" value="2.50"' in page
+    assert 'aria-label="3栋1单元401室" value="20000.00"' in page and 'aria-label="3栋1单元402室" value="2.50"' in page
 
 
 def test_amounts_in_ten_thousands_are_read_as_yuan(client, project_a, unit_a, staff_a):
     c, q = _ask(unit_a.building.compound, building=unit_a.building, unit_label="万元")
     _vote(c, q, unit_a.households.get(room="601"), "3.5")
     client.force_login(staff_a)
-    assert 'aria-label="601" value="35000.00"' in _page(client, project_a, f"{c.pk}:{q.pk}").content.decode()
+    assert 'aria-label="3栋1单元601室" value="35000.00"' in _page(client, project_a, f"{c.pk}:{q.pk}").content.decode()
 
 
 def test_only_consultations_that_cover_the_unit_and_ask_an_amount_are_offered(client, project_a, unit_a, world, staff_a):
@@ -103,4 +103,4 @@ def test_loaded_willingness_goes_into_the_negotiation_like_typed_amounts(client,
     result = client.post(reverse("elevators:negotiate", args=[project_a.pk]),
                          {**form, "exempt_floor_1": "on", "target": "3/4"}).content.decode()
     assert 'data-testid="negotiation-shares"' in result and "445,000.00" in result
-    assert 'aria-label="601" value="75000.00"' in result  # the typed amounts stay in the form
+    assert 'aria-label="3栋1单元601室" value="75000.00"' in result  # the typed amounts stay in the form

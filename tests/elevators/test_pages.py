@@ -43,6 +43,15 @@ def test_the_calculator_shows_every_method_with_totals_equal_to_the_net(client, 
     assert len(totals) == 8 and set(totals) == {"445,000.00"}
 
 
+def test_the_calculator_names_each_household_as_it_reads_on_paper(client, project_a, staff_a, unit_a):
+    client.force_login(staff_a)
+    page = client.get(reverse("elevators:calculator", args=[project_a.pk])).content.decode()
+    h601 = unit_a.households.get(room="601")
+    row = page.split('<tr data-room="601">')[1].split("</tr>")[0]
+    assert f"<td>{h601.room_label}</td>" in row and h601.room_label.endswith("单元601室")
+    assert f'aria-label="{h601.room_label} 参与"' in row
+
+
 def test_changing_the_subsidy_with_htmx_returns_only_the_results(client, project_a, staff_a, unit_a):
     client.force_login(staff_a)
     participants = [str(h.pk) for h in unit_a.households.all()]

@@ -82,7 +82,7 @@ def test_staff_choose_rides_and_type_the_counts_on_the_project_page(client, proj
     typed = {f"rides_{h.room}": "" for h in unit_a.households.all()} | {"rides_201": "30", "rides_602": "1,170"}
     page = client.post(reverse("elevators:rides_save", args=[project_a.pk]), typed, follow=True).content.decode()
     assert "已记录 2 户的刷卡次数" in page
-    assert 'name="rides_602" inputmode="numeric" aria-label="602" value="1170"' in page
+    assert 'name="rides_602" inputmode="numeric" aria-label="3栋1单元602室" value="1170"' in page
     # 9,600 元 a year: 201 rides 30 of 1,200 times, so it pays 240.00 and 602 the other 9,360.00
     assert '<tr data-room="201">' in page
     row = page.split('<tr data-room="201">')[1].split("</tr>")[0]
