@@ -206,3 +206,21 @@ def test_no_serious_or_critical_accessibility_violation_on_any_page(browser, liv
     print(f"not failing (moderate/minor): {dict(audit.lesser.most_common())}")
     print(audit.report())
     assert not audit.found, audit.report()
+
+
+def test_the_api_documentation_has_no_serious_or_critical_violation(browser, live_server, subdistrict_staff):
+    """/api/docs (django-ninja's Swagger UI from its own static files) is a page staff open too."""
+    audit = Audit()
+    for size in SIZES:
+        context, page = new_page(browser, size)
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("#id_username", subdistrict_staff.username)
+        page.fill("#id_password", PASSWORD)
+        page.click("main button[type=submit]")
+        page.wait_for_url(lambda url: "/accounts/login/" not in url)
+        page.goto(f"{live_server.url}/api/docs")
+        page.wait_for_selector(".opblock", timeout=20000)  # the operations are drawn by script
+        audit.check(page, size, "api:docs")
+        context.close()
+    print(f"not failing (moderate/minor): {dict(audit.lesser.most_common())}")
+    assert not audit.found, audit.report()
