@@ -21,7 +21,6 @@ from anju.stewardship.api import router as stewardship_router
 from anju.stewardship.api_fees import router as stewardship_fees_router
 
 
-
 class AnjuSwagger(Swagger):
     """/api/docs from ninja's own Swagger UI files, in our page frame: a language, readable contrast."""
 
