@@ -97,6 +97,9 @@ def test_letters_print_as_a4_and_the_legal_list_offers_only_the_court(client, wo
     letter = DemandLetter.objects.first()
     assert client.get(reverse("stewardship:fees_letter", args=[letter.pk]))["Content-Type"] == "application/pdf"
     DemandLetter.objects.update(issued_on=datetime.date(2020, 1, 1), pay_by=datetime.date(2020, 2, 1))
+    # A letter printed again later is dated under its seal the day it was sent, not the day of the reprint.
+    again = _pdf_text(client.get(reverse("stewardship:fees_letter", args=[letter.pk])).content).replace(" ", "")
+    assert again.count("2020年1月1日") == 2 and "2020年2月1日" in again
     page = client.get(reverse("stewardship:fees_legal", args=[world.compound_a.pk])).content.decode()
     assert "提起诉讼或申请仲裁" in page and "3栋1单元501室" in page
     for word in ("停水", "停电", "断水", "断电", "限制用水"):
