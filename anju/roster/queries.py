@@ -20,6 +20,7 @@ from anju.core.scoping import Scope
 from anju.domain.errors import DomainError
 from anju.domain.ids import normalize_id_number, normalize_phone
 from anju.domain.roomcode import parse_room_query
+from anju.roster import namesearch
 from anju.roster.models import (
     ELDERLY_AGE,
     STRANDED_FROM_FLOOR,
@@ -228,7 +229,8 @@ def search(scope: Scope, text: str, *, compound_id: int | None = None) -> Found:
     given must match, the compound by a part of its name); otherwise a name (compounds whose name holds
     it, and people whose name starts with it; two characters or more also match inside a name, so
     秀兰 finds 王秀兰, except for a city-wide scope without a compound). People are limited to the
-    scope before any name is compared.
+    scope before any name is compared, and each kind of name match goes through an index
+    (`anju.roster.namesearch`).
     Raises ValidationFailed (field "q") for text longer than MAX_QUERY_LENGTH.
     """
     text = text.strip()
@@ -277,8 +279,8 @@ def search(scope: Scope, text: str, *, compound_id: int | None = None) -> Found:
     # Inside a name only where the scope bounds the people compared (a sub-district, a compound); the
     # city-wide superuser compares the start of names, which the name index serves.
     inside = len(text) >= 2 and (not scope.everything or compound_id is not None)
-    names = people.filter(name__contains=text) if inside else people.filter(name__startswith=text)
-    ranked = names.annotate(rank=Case(When(name=text, then=0), When(name__startswith=text, then=1), default=2))
+    names = namesearch.people_named(people, text, inside=inside)
+    ranked = names.annotate(rank=Case(When(name=text, then=0), When(namesearch.starting_with(text), then=1), default=2))
     return Found("name", compounds=compounds.filter(name__icontains=text).order_by("name", "id"),
                  people=ranked.order_by("rank", "name", "id"), visible=visible)
 
@@ -303,7 +305,11 @@ def is_personal_number(text: str) -> bool:
 
 
 def _households_of(visible: QuerySet[Household], people: QuerySet[Any]) -> QuerySet[Household]:
-    return visible.filter(Q(ownerships__person__in=people) | Q(residences__person__in=people)).distinct().order_by("compound_id", "unit_id", "room")
+    # From the people found through the (person) indexes of the ownership and residence tables to their
+    # households, never a join from every household in scope (nor a DISTINCT over it).
+    owned = Ownership.objects.filter(person__in=people).values("household_id")
+    lived = Residence.objects.filter(person__in=people).values("household_id")
+    return visible.filter(Q(pk__in=owned) | Q(pk__in=lived)).order_by("compound_id", "unit_id", "room")
 
 
 def units_with_households(building: Building) -> list[tuple[Unit, int, list[tuple[int, list[Household]]]]]:
