@@ -16,7 +16,7 @@ from django.utils import timezone
 from anju.core import crypto
 from anju.core.errors import ValidationFailed
 from anju.core.logging import contains_personal_number
-from anju.core.scoping import Scope
+from anju.core.scoping import Scope, ScopePaths
 from anju.domain.errors import DomainError
 from anju.domain.ids import normalize_id_number, normalize_phone
 from anju.domain.roomcode import parse_room_query
@@ -130,6 +130,10 @@ def stranded_elderly(scope: Scope) -> QuerySet[Residence]:
     )
 
 
+# A household's scope paths as seen from an ownership or a residence.
+_LINK_PATHS = ScopePaths(*(f"household__{path}" if path else None for path in (
+    Household.scope_paths.subdistrict, Household.scope_paths.community, Household.scope_paths.compound)))
+
 MAX_QUERY_LENGTH = 100  # longer than any name, compound name plus room code, or phone an office types
 
 HitKind = Literal["compound", "household", "person"]
@@ -168,12 +172,15 @@ class Found:
 
     def __init__(self, kind: str, *, compounds: QuerySet[Compound] | None = None,
                  households: QuerySet[Household] | None = None, people: QuerySet[Person] | None = None,
-                 visible: QuerySet[Household] | None = None) -> None:
+                 visible: QuerySet[Household] | None = None, links: Q | None = None) -> None:
         self.kind = kind  # how the text was read: room, name, phone, id, empty, invalid
         self._compounds = compounds if compounds is not None else Compound.objects.none()
         self._households = households if households is not None else Household.objects.none()
         self._people = people if people is not None else Person.objects.none()
         self._visible = visible if visible is not None else Household.objects.none()
+        # Which ownerships and residences lead to a visible household, as a condition on the link's own
+        # household: the links are then read from the people found, never from every household in scope.
+        self._links = links if links is not None else Q(household__in=self._visible)
         self._counts: tuple[int, int, int] | None = None
 
     def _sizes(self) -> tuple[int, int, int]:
@@ -206,7 +213,7 @@ class Found:
         lives: dict[int, list[Household]] = defaultdict(list)
         ids = [p.pk for p in people]
         for through, into in ((Ownership, owns), (Residence, lives)):
-            links = (through.objects.filter(person_id__in=ids, household__in=self._visible)
+            links = (through.objects.filter(self._links, person_id__in=ids)
                      .select_related("household__unit__building", "household__compound")
                      .order_by("household__compound_id", "household__unit_id", "household__room"))
             for link in links:
@@ -246,6 +253,7 @@ def search(scope: Scope, text: str, *, compound_id: int | None = None) -> Found:
     if compound_id is not None:
         compounds = compounds.filter(pk=compound_id)
         visible = visible.filter(compound_id=compound_id)
+    links = scope.q(_LINK_PATHS) & (Q() if compound_id is None else Q(household__compound_id=compound_id))
     people = Person.objects.within(scope)
     if compound_id is not None:
         people = people.filter(Exists(Ownership.objects.filter(person=OuterRef("pk"), household__in=visible))
@@ -258,9 +266,9 @@ def search(scope: Scope, text: str, *, compound_id: int | None = None) -> Found:
         try:
             if len(digits) >= 15 or text[-1:] in "Xx":
                 return Found("id", people=people.filter(id_number_hash=crypto.search_hash("id", normalize_id_number(text))),
-                             visible=visible)
+                             visible=visible, links=links)
             return Found("phone", people=people.filter(phone_hash=crypto.search_hash("phone", normalize_phone(text))),
-                         visible=visible)
+                         visible=visible, links=links)
         except DomainError:
             return Found("invalid")
     place = parse_room_query(text)
@@ -275,14 +283,14 @@ def search(scope: Scope, text: str, *, compound_id: int | None = None) -> Found:
         if place.room is not None:
             match = match.filter(room=place.room)
         return Found("room", households=match.order_by("compound__name", "compound_id", "unit_id", "floor", "room"),
-                     visible=visible)
+                     visible=visible, links=links)
     # Inside a name only where the scope bounds the people compared (a sub-district, a compound); the
     # city-wide superuser compares the start of names, which the name index serves.
     inside = len(text) >= 2 and (not scope.everything or compound_id is not None)
     names = namesearch.people_named(people, text, inside=inside)
     ranked = names.annotate(rank=Case(When(name=text, then=0), When(namesearch.starting_with(text), then=1), default=2))
     return Found("name", compounds=compounds.filter(name__icontains=text).order_by("name", "id"),
-                 people=ranked.order_by("rank", "name", "id"), visible=visible)
+                 people=ranked.order_by("rank", "name", "id"), visible=visible, links=links)
 
 
 def search_households(scope: Scope, text: str, *, limit: int = 50, offset: int = 0) -> tuple[QuerySet[Household], str]:
