@@ -248,6 +248,12 @@ def main() -> None:
 
             with psycopg.connect(admin_url, autocommit=True) as admin:
                 admin.execute(f'DROP DATABASE IF EXISTS "{database_url.rsplit("/", 1)[1]}"')
+        if args.cache_url:  # only this run's keys: clearing the cache would empty the whole Redis database
+            import redis
+
+            client = redis.Redis.from_url(args.cache_url)
+            for key in client.scan_iter(os.environ["ANJU_CACHE_KEY_PREFIX"] + ":*"):
+                client.delete(key)
         if not args.keep:
             import shutil
 

@@ -131,8 +131,8 @@ def stranded_elderly(scope: Scope) -> QuerySet[Residence]:
 
 
 # A household's scope paths as seen from an ownership or a residence.
-_LINK_PATHS = ScopePaths(*(f"household__{path}" if path else None for path in (
-    Household.scope_paths.subdistrict, Household.scope_paths.community, Household.scope_paths.compound)))
+_LINK_PATHS = ScopePaths(subdistrict="household__compound__subdistrict_id", community="household__compound__community_id",
+                         compound="household__compound_id")
 
 MAX_QUERY_LENGTH = 100  # longer than any name, compound name plus room code, or phone an office types
 

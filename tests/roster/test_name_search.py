@@ -131,3 +131,18 @@ def test_prefixes_use_the_subdistrict_and_name_index(world, people):
 def test_two_characters_are_compared_in_the_subdistricts_name_index_alone(world, people):
     plan = _plan(*_people_query(world, "秀兰"))
     assert "COVERING INDEX person_subdistrict_name" in plan
+
+
+def test_the_links_read_a_households_scope_as_the_household_itself_does():
+    from anju.roster.models import Household
+
+    assert queries._LINK_PATHS == type(Household.scope_paths)(
+        *(
+            f"household__{path}"
+            for path in (
+                Household.scope_paths.subdistrict,
+                Household.scope_paths.community,
+                Household.scope_paths.compound,
+            )
+        )
+    )
