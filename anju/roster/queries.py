@@ -287,7 +287,7 @@ def search(scope: Scope, text: str, *, compound_id: int | None = None) -> Found:
     # Inside a name only where the scope bounds the people compared (a sub-district, a compound); the
     # city-wide superuser compares the start of names, which the name index serves.
     inside = len(text) >= 2 and (not scope.everything or compound_id is not None)
-    names = namesearch.people_named(people, text, inside=inside)
+    names = namesearch.people_named(people, text, inside=inside, subdistrict_id=scope.subdistrict_id)
     ranked = names.annotate(rank=Case(When(name=text, then=0), When(namesearch.starting_with(text), then=1), default=2))
     return Found("name", compounds=compounds.filter(name__icontains=text).order_by("name", "id"),
                  people=ranked.order_by("rank", "name", "id"), visible=visible, links=links)
