@@ -175,8 +175,8 @@ def searches(names: list[str]) -> list[tuple[str, str]]:
     return [
         ("full name (exact + inside, trigram)", full),
         ("family name, 1 char (prefix)", full[0]),
-        ("given name, 2 chars (inside, name index)", full[1:]),
-        ("family + given, 2 chars (prefix + inside)", full[:2]),
+        ("given name, 2 chars (inside, bigram)", full[1:]),
+        ("family + given, 2 chars (prefix + bigram)", full[:2]),
         ("inside a 4-char name, 3 chars (trigram)", rng.choice(four)[1:] if four else full),
         ("no such name, 3 chars (trigram)", "魑魅魍"),
     ]
