@@ -41,7 +41,9 @@ BUILDINGS_PER_COMPOUND = 5
 PER_COMPOUND = PER_BUILDING * BUILDINGS_PER_COMPOUND  # 120
 COMPOUNDS_PER_COMMUNITY = 20
 GOAL_MS = 150.0
-FAMILY = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+FAMILY = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+)
 GIVEN = "秀兰英华建国明军伟芳丽强磊敏静洋勇艳杰娟涛超平刚桂凤玉珍志红霞波辉斌宇浩凯云飞"
 COMPOUND_FAMILY = ("欧阳", "司马", "诸葛", "上官")  # a few two-character family names: 4-character names
 
@@ -71,7 +73,7 @@ def insert(cursor, model, columns: list[str], rows: list[tuple]) -> None:
     table = model._meta.db_table
     sql = f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES ({", ".join("%s" for _ in columns)})'
     for start in range(0, len(rows), 20_000):
-        cursor.executemany(sql, rows[start:start + 20_000])
+        cursor.executemany(sql, rows[start : start + 20_000])
 
 
 def generate(sizes: list[int]) -> dict:
@@ -99,20 +101,44 @@ def generate(sizes: list[int]) -> dict:
     names_in_scope: list[str] = []
     with transaction.atomic(), connection.cursor() as cursor:
         for s, size in enumerate(sizes, start=1):
-            insert(cursor, Subdistrict, ["id", "name", "district", "city", "issuing_name", "phone"],
-                   [(s, f"第{s}街道", "测试区", "测试市", "", "")])
-            communities, compounds, buildings, units, households, people, owns, lives = [], [], [], [], [], [], [], []
+            insert(
+                cursor,
+                Subdistrict,
+                ["id", "name", "district", "city", "issuing_name", "phone"],
+                [(s, f"第{s}街道", "测试区", "测试市", "", "")],
+            )
+            communities, compounds, buildings, units, households, people, owns, lives = (
+                [],
+                [],
+                [],
+                [],
+                [],
+                [],
+                [],
+                [],
+            )
             for i in range(size):
                 if i % PER_COMPOUND == 0:
                     if (i // PER_COMPOUND) % COMPOUNDS_PER_COMMUNITY == 0:
                         ids["community"] += 1
                         communities.append((ids["community"], s, f"第{ids['community']}社区", "", ""))
                     ids["compound"] += 1
-                    compounds.append((ids["compound"], ids["community"], s, f"小区{ids['compound']}", "", 1995, None))
+                    compounds.append(
+                        (ids["compound"], ids["community"], s, f"小区{ids['compound']}", "", 1995, None)
+                    )
                 if i % PER_BUILDING == 0:
                     ids["building"] += 1
-                    buildings.append((ids["building"], ids["compound"], str(ids["building"]), FLOORS, "masonry", 1995,
-                                      "3000.00"))
+                    buildings.append(
+                        (
+                            ids["building"],
+                            ids["compound"],
+                            str(ids["building"]),
+                            FLOORS,
+                            "masonry",
+                            1995,
+                            "3000.00",
+                        )
+                    )
                     for u in range(UNITS):
                         ids["unit"] += 1
                         units.append((ids["unit"], ids["building"], str(u + 1), False))
@@ -120,39 +146,105 @@ def generate(sizes: list[int]) -> dict:
                 unit, rest = divmod(k, FLOORS * ROOMS)
                 floor, room = divmod(rest, ROOMS)
                 ids["household"] += 1
-                households.append((ids["household"], ids["unit"] - UNITS + 1 + unit, ids["compound"], floor + 1,
-                                   f"{floor + 1}{room + 1:02d}", "72.50", "owner", ""))
+                households.append(
+                    (
+                        ids["household"],
+                        ids["unit"] - UNITS + 1 + unit,
+                        ids["compound"],
+                        floor + 1,
+                        f"{floor + 1}{room + 1:02d}",
+                        "72.50",
+                        "owner",
+                        "",
+                    )
+                )
                 for j in range(2):
                     ids["person"] += 1
                     name = name_of(rng)
                     if s == 1:
                         names_in_scope.append(name)
-                    people.append((ids["person"], s, name, "MF"[j], 1940 + (i * 7 + j * 13) % 65, "", "", "", "",
-                                   False, False))
+                    people.append(
+                        (
+                            ids["person"],
+                            s,
+                            name,
+                            "MF"[j],
+                            1940 + (i * 7 + j * 13) % 65,
+                            "",
+                            "",
+                            "",
+                            "",
+                            False,
+                            False,
+                        )
+                    )
                     lives.append((ids["person"], ids["person"], ids["household"]))
                     if j == 0:
                         owns.append((ids["household"], ids["person"], ids["household"]))
             insert(cursor, Community, ["id", "subdistrict_id", "name", "issuing_name", "phone"], communities)
-            insert(cursor, Compound, ["id", "community_id", "subdistrict_id", "name", "address", "year_built",
-                                      "land_area"], compounds)
-            insert(cursor, Building, ["id", "compound_id", "number", "storeys", "structure", "year_built",
-                                      "gross_area"], buildings)
+            insert(
+                cursor,
+                Compound,
+                ["id", "community_id", "subdistrict_id", "name", "address", "year_built", "land_area"],
+                compounds,
+            )
+            insert(
+                cursor,
+                Building,
+                ["id", "compound_id", "number", "storeys", "structure", "year_built", "gross_area"],
+                buildings,
+            )
             insert(cursor, Unit, ["id", "building_id", "number", "has_elevator"], units)
-            insert(cursor, Household, ["id", "unit_id", "compound_id", "floor", "room", "exclusive_area", "occupancy",
-                                       "note"], households)
-            insert(cursor, Person, ["id", "subdistrict_id", "name", "sex", "birth_year", "id_number_encrypted",
-                                    "id_number_hash", "phone_encrypted", "phone_hash", "limited_mobility",
-                                    "party_member"], people)
+            insert(
+                cursor,
+                Household,
+                ["id", "unit_id", "compound_id", "floor", "room", "exclusive_area", "occupancy", "note"],
+                households,
+            )
+            insert(
+                cursor,
+                Person,
+                [
+                    "id",
+                    "subdistrict_id",
+                    "name",
+                    "sex",
+                    "birth_year",
+                    "id_number_encrypted",
+                    "id_number_hash",
+                    "phone_encrypted",
+                    "phone_hash",
+                    "limited_mobility",
+                    "party_member",
+                ],
+                people,
+            )
             insert(cursor, Ownership, ["id", "person_id", "household_id"], owns)
             insert(cursor, Residence, ["id", "person_id", "household_id"], lives)
         if connection.vendor == "postgresql":
-            for model in (Subdistrict, Community, Compound, Building, Unit, Household, Person, Ownership, Residence):
+            for model in (
+                Subdistrict,
+                Community,
+                Compound,
+                Building,
+                Unit,
+                Household,
+                Person,
+                Ownership,
+                Residence,
+            ):
                 table = model._meta.db_table
-                cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
+                cursor.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
+                )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    return {"names": names_in_scope, "people": ids["person"], "households": ids["household"],
-            "seconds": time.perf_counter() - started}
+    return {
+        "names": names_in_scope,
+        "people": ids["person"],
+        "households": ids["household"],
+        "seconds": time.perf_counter() - started,
+    }
 
 
 def percentiles(times: list[float]) -> tuple[float, float]:
@@ -214,12 +306,18 @@ def time_dashboard(client, n: int, before=None) -> list[float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--households", type=int, default=60_000, help="households in the measured sub-district")
+    parser.add_argument(
+        "--households", type=int, default=60_000, help="households in the measured sub-district"
+    )
     parser.add_argument("--others", type=int, default=3, help="other sub-districts")
     parser.add_argument("--other-households", type=int, default=20_000)
-    parser.add_argument("--city", action="store_true", help="the issue's scale: 1,000,000 in scope + 20 × 50,000")
+    parser.add_argument(
+        "--city", action="store_true", help="the issue's scale: 1,000,000 in scope + 20 × 50,000"
+    )
     parser.add_argument("--requests", type=int, default=30)
-    parser.add_argument("--database-url", help="postgresql://user@host:port (a fresh database is created and dropped)")
+    parser.add_argument(
+        "--database-url", help="postgresql://user@host:port (a fresh database is created and dropped)"
+    )
     parser.add_argument("--cache-url", help="redis://host:port/db (otherwise the database cache)")
     parser.add_argument("--keep", action="store_true", help="keep the generated database")
     args = parser.parse_args()
@@ -273,11 +371,16 @@ def run(args: argparse.Namespace) -> None:
     from anju.roster.models import Subdistrict
 
     sizes = [args.households] + [args.other_households] * args.others
-    print(f"生成 / generating {sum(sizes):,} households in {len(sizes)} sub-districts "
-          f"({args.households:,} in scope) on {connection.vendor}, cache {settings.CACHES['default']['BACKEND']} …",
-          flush=True)
+    print(
+        f"生成 / generating {sum(sizes):,} households in {len(sizes)} sub-districts "
+        f"({args.households:,} in scope) on {connection.vendor}, cache {settings.CACHES['default']['BACKEND']} …",
+        flush=True,
+    )
     info = generate(sizes)
-    print(f"  {info['households']:,} households, {info['people']:,} people in {info['seconds']:.1f} s", flush=True)
+    print(
+        f"  {info['households']:,} households, {info['people']:,} people in {info['seconds']:.1f} s",
+        flush=True,
+    )
     scope = Scope(everything=False, subdistrict_id=1, sees_personal_data=True)
     n = args.requests
     print(f"\n{'search in sub-district 1 (page of 50)':<44}{'p50 ms':>9}{'p95 ms':>9}{'goal':>8}  (found)")
@@ -294,7 +397,9 @@ def run(args: argparse.Namespace) -> None:
         times.append((time.perf_counter() - started) * 1000)
     row("household list API, 2-char given name", times, f"{text} → {found} households")
 
-    user = get_user_model().objects.create_user(username="jiedao", password="bench-only-password", is_staff=True)
+    user = get_user_model().objects.create_user(
+        username="jiedao", password="bench-only-password", is_staff=True
+    )
     Profile.objects.create(user=user, role=Role.SUBDISTRICT_STAFF, subdistrict_id=1)
     client = Client()
     client.force_login(user)
@@ -307,8 +412,11 @@ def run(args: argparse.Namespace) -> None:
 
     print(f"\n{'dashboard of sub-district 1':<44}{'p50 ms':>9}{'p95 ms':>9}{'goal':>8}")
     client.get("/dashboard/")
-    row("cold: a write in its own sub-district first", time_dashboard(client, max(5, n // 3), write_in(ours)),
-        "(needs point 1's kept counts)")
+    row(
+        "cold: a write in its own sub-district first",
+        time_dashboard(client, max(5, n // 3), write_in(ours)),
+        "(needs point 1's kept counts)",
+    )
     row("warm: nothing written", time_dashboard(client, n))
     if other is not None:
         row("warm: a write in sub-district 2 first", time_dashboard(client, n, write_in(other)))
