@@ -13,7 +13,9 @@ token, never as an old value whose figures might still be cached (a counter rest
 
 The version moves twice: at once, so the writing transaction's own later reads (and tests, which never
 commit) see fresh figures, and again after the commit, because a reader between the two may have
-cached the rows of before the commit under the first new token.
+cached the rows of before the commit under the first new token. When the cache cannot be reached the
+first move fails and so does the write (nothing saved; the middleware answers 503, as for the rate
+limits): a change the dashboards could not learn of would stay invisible there until the TTL.
 """
 
 from __future__ import annotations

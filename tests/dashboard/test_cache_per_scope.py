@@ -154,3 +154,19 @@ def test_versions_live_in_redis_when_it_is_configured(settings, world, second, d
     finally:
         for key in client.scan_iter(prefix + "*"):
             client.delete(key)
+
+
+def test_a_write_while_the_cache_is_down_is_refused_and_saves_nothing(settings, world):
+    redis = pytest.importorskip("redis")
+    from anju.roster.models import Household
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    before = Household.objects.count()
+    with pytest.raises(redis.ConnectionError):  # the middleware answers it with the polite 503
+        _write_in(world.subdistrict, "209")
+    assert Household.objects.count() == before
