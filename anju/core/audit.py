@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
 
-from anju.core import audit_names
+from anju.core import audit_names, scopecache
 from anju.core.models import AuditEvent
 
 if TYPE_CHECKING:
@@ -37,9 +37,11 @@ def record(*, actor: Actor, action: str, obj: models.Model, before: dict[str, An
            after: dict[str, Any] | None, subdistrict_id: int | None) -> AuditEvent:
     """Write one audit row; callers pass snapshots whose personal data is already masked.
 
-    `action` is a key some app declares in its `audit_actions.py` (see `core.audit_names`).
+    `action` is a key some app declares in its `audit_actions.py` (see `core.audit_names`). The write's
+    sub-district counts as changed: its cached figures are read afresh (`core.scopecache`).
     """
     audit_names.check(action)
+    scopecache.changed([subdistrict_id])
     return AuditEvent.objects.create(
         actor=actor.user, actor_label=actor.label[:120], action=action,
         object_type=obj._meta.label_lower, object_id=str(obj.pk), object_label=str(obj)[:200],
@@ -50,4 +52,5 @@ def record(*, actor: Actor, action: str, obj: models.Model, before: dict[str, An
 def bulk_record(events: list[AuditEvent]) -> None:
     for action in {e.action for e in events}:
         audit_names.check(action)
+    scopecache.changed({e.subdistrict_id for e in events})
     AuditEvent.objects.bulk_create(events, batch_size=1000)

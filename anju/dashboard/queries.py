@@ -2,9 +2,11 @@
 
 The programme's figures (plan against done, stages, items, areas) are its own queries
 (`anju.programme.queries`), each a fixed number of grouped queries whatever the number of projects. The roster
-aggregates (households, people, stranded elderly) over a city-sized roster are cached under a key
-that changes with the newest audit record, so any audited write (roster services, imports,
-programme services) refreshes them, and a TTL bounds staleness from unaudited bulk loads.
+aggregates (households, people, stranded elderly) and the approval rates are cached per scope, keyed to
+the latest audited write in the scope's own sub-district (`anju.core.scopecache`): a write in one
+sub-district (roster services, imports, ballots, programme services) refreshes that sub-district's
+figures at once and leaves every other sub-district's cached; a TTL bounds staleness from unaudited
+bulk loads.
 """
 
 from __future__ import annotations
@@ -13,13 +15,12 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from anju.consultations.queries import ApprovalRate
 from anju.consultations.queries import approval_rates as consultation_approval_rates
-from anju.core.models import AuditEvent
+from anju.core import scopecache
 from anju.core.scoping import Scope
 from anju.programme import queries as programme
 from anju.roster.models import Building, Compound, Residence, Unit
@@ -44,23 +45,15 @@ def elevators(scope: Scope) -> Elevators:
     return Elevators(units, items.items, items.planned, items.done)
 
 
-def _roster_version() -> int:
-    return AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
-
-
-def _scope_key(scope: Scope) -> str:
-    return f"{int(scope.everything)}:{scope.subdistrict_id}:{scope.community_id}:{scope.compound_id}"
-
-
 def roster_summary(scope: Scope) -> Totals:
     """Households, people, elderly, stranded elderly and areas of the scope (cached, see module docstring)."""
-    key = f"dashboard:roster:{_scope_key(scope)}:{_roster_version()}"
-    cached = cache.get(key)
-    if cached is None:
-        cached = grand_total(totals_by(scope, "community"))
-        cached.compounds = _compounds_in(scope)
-        cache.set(key, cached, ROSTER_CACHE_SECONDS)
-    return cached
+
+    def compute() -> Totals:
+        totals = grand_total(totals_by(scope, "community"))
+        totals.compounds = _compounds_in(scope)
+        return totals
+
+    return scopecache.cached("dashboard:roster", scope, compute, seconds=ROSTER_CACHE_SECONDS)
 
 
 def _compounds_in(scope: Scope) -> int:
@@ -69,13 +62,9 @@ def _compounds_in(scope: Scope) -> int:
 
 def approval_rates(scope: Scope) -> list[ApprovalRate]:
     """The consultations' approval rates within `scope`, newest first (cached, see module docstring)."""
-    # Tallies walk every ballot; ballots are audited writes, so the audit version keys the cache too.
-    key = f"dashboard:approvals:{_scope_key(scope)}:{_roster_version()}"
-    rates = cache.get(key)
-    if rates is None:
-        rates = list(consultation_approval_rates(scope))
-        cache.set(key, rates, ROSTER_CACHE_SECONDS)
-    return rates
+    # Tallies walk every ballot; ballots are audited writes in the consultation's sub-district.
+    return scopecache.cached("dashboard:approvals", scope, lambda: list(consultation_approval_rates(scope)),
+                             seconds=ROSTER_CACHE_SECONDS)
 
 
 PASSED, FAILED, PENDING, OPEN = "passed", "failed", "pending", "open"

@@ -242,6 +242,11 @@ class Person(models.Model):
         verbose_name = _("人员")
         verbose_name_plural = _("人员")
         ordering = ["id"]
+        # Exact and prefix name searches within one sub-district (PostgreSQL: pattern operators, so
+        # LIKE '王%' uses it under any collation); substring searches use the trigram index of
+        # migration 0004 (`anju.roster.namesearch`).
+        indexes = [models.Index(fields=["subdistrict", "name"], name="person_subdistrict_name",
+                                opclasses=["int8_ops", "varchar_pattern_ops"])]
         constraints = [
             models.UniqueConstraint(
                 fields=["subdistrict", "id_number_hash"], condition=~models.Q(id_number_hash=""), name="person_id_number_unique"

@@ -16,10 +16,11 @@ from django.utils import timezone
 from anju.core import crypto
 from anju.core.errors import ValidationFailed
 from anju.core.logging import contains_personal_number
-from anju.core.scoping import Scope
+from anju.core.scoping import Scope, ScopePaths
 from anju.domain.errors import DomainError
 from anju.domain.ids import normalize_id_number, normalize_phone
 from anju.domain.roomcode import parse_room_query
+from anju.roster import namesearch
 from anju.roster.models import (
     ELDERLY_AGE,
     STRANDED_FROM_FLOOR,
@@ -129,6 +130,10 @@ def stranded_elderly(scope: Scope) -> QuerySet[Residence]:
     )
 
 
+# A household's scope paths as seen from an ownership or a residence.
+_LINK_PATHS = ScopePaths(subdistrict="household__compound__subdistrict_id", community="household__compound__community_id",
+                         compound="household__compound_id")
+
 MAX_QUERY_LENGTH = 100  # longer than any name, compound name plus room code, or phone an office types
 
 HitKind = Literal["compound", "household", "person"]
@@ -167,12 +172,15 @@ class Found:
 
     def __init__(self, kind: str, *, compounds: QuerySet[Compound] | None = None,
                  households: QuerySet[Household] | None = None, people: QuerySet[Person] | None = None,
-                 visible: QuerySet[Household] | None = None) -> None:
+                 visible: QuerySet[Household] | None = None, links: Q | None = None) -> None:
         self.kind = kind  # how the text was read: room, name, phone, id, empty, invalid
         self._compounds = compounds if compounds is not None else Compound.objects.none()
         self._households = households if households is not None else Household.objects.none()
         self._people = people if people is not None else Person.objects.none()
         self._visible = visible if visible is not None else Household.objects.none()
+        # Which ownerships and residences lead to a visible household, as a condition on the link's own
+        # household: the links are then read from the people found, never from every household in scope.
+        self._links = links if links is not None else Q(household__in=self._visible)
         self._counts: tuple[int, int, int] | None = None
 
     def _sizes(self) -> tuple[int, int, int]:
@@ -205,7 +213,7 @@ class Found:
         lives: dict[int, list[Household]] = defaultdict(list)
         ids = [p.pk for p in people]
         for through, into in ((Ownership, owns), (Residence, lives)):
-            links = (through.objects.filter(person_id__in=ids, household__in=self._visible)
+            links = (through.objects.filter(self._links, person_id__in=ids)
                      .select_related("household__unit__building", "household__compound")
                      .order_by("household__compound_id", "household__unit_id", "household__room"))
             for link in links:
@@ -228,7 +236,8 @@ def search(scope: Scope, text: str, *, compound_id: int | None = None) -> Found:
     given must match, the compound by a part of its name); otherwise a name (compounds whose name holds
     it, and people whose name starts with it; two characters or more also match inside a name, so
     秀兰 finds 王秀兰, except for a city-wide scope without a compound). People are limited to the
-    scope before any name is compared.
+    scope before any name is compared, and each kind of name match goes through an index
+    (`anju.roster.namesearch`).
     Raises ValidationFailed (field "q") for text longer than MAX_QUERY_LENGTH.
     """
     text = text.strip()
@@ -244,6 +253,7 @@ def search(scope: Scope, text: str, *, compound_id: int | None = None) -> Found:
     if compound_id is not None:
         compounds = compounds.filter(pk=compound_id)
         visible = visible.filter(compound_id=compound_id)
+    links = scope.q(_LINK_PATHS) & (Q() if compound_id is None else Q(household__compound_id=compound_id))
     people = Person.objects.within(scope)
     if compound_id is not None:
         people = people.filter(Exists(Ownership.objects.filter(person=OuterRef("pk"), household__in=visible))
@@ -256,9 +266,9 @@ def search(scope: Scope, text: str, *, compound_id: int | None = None) -> Found:
         try:
             if len(digits) >= 15 or text[-1:] in "Xx":
                 return Found("id", people=people.filter(id_number_hash=crypto.search_hash("id", normalize_id_number(text))),
-                             visible=visible)
+                             visible=visible, links=links)
             return Found("phone", people=people.filter(phone_hash=crypto.search_hash("phone", normalize_phone(text))),
-                         visible=visible)
+                         visible=visible, links=links)
         except DomainError:
             return Found("invalid")
     place = parse_room_query(text)
@@ -273,14 +283,14 @@ def search(scope: Scope, text: str, *, compound_id: int | None = None) -> Found:
         if place.room is not None:
             match = match.filter(room=place.room)
         return Found("room", households=match.order_by("compound__name", "compound_id", "unit_id", "floor", "room"),
-                     visible=visible)
+                     visible=visible, links=links)
     # Inside a name only where the scope bounds the people compared (a sub-district, a compound); the
     # city-wide superuser compares the start of names, which the name index serves.
     inside = len(text) >= 2 and (not scope.everything or compound_id is not None)
-    names = people.filter(name__contains=text) if inside else people.filter(name__startswith=text)
-    ranked = names.annotate(rank=Case(When(name=text, then=0), When(name__startswith=text, then=1), default=2))
+    names = namesearch.people_named(people, text, inside=inside, subdistrict_id=scope.subdistrict_id)
+    ranked = names.annotate(rank=Case(When(name=text, then=0), When(namesearch.starting_with(text), then=1), default=2))
     return Found("name", compounds=compounds.filter(name__icontains=text).order_by("name", "id"),
-                 people=ranked.order_by("rank", "name", "id"), visible=visible)
+                 people=ranked.order_by("rank", "name", "id"), visible=visible, links=links)
 
 
 def search_households(scope: Scope, text: str, *, limit: int = 50, offset: int = 0) -> tuple[QuerySet[Household], str]:
@@ -303,7 +313,11 @@ def is_personal_number(text: str) -> bool:
 
 
 def _households_of(visible: QuerySet[Household], people: QuerySet[Any]) -> QuerySet[Household]:
-    return visible.filter(Q(ownerships__person__in=people) | Q(residences__person__in=people)).distinct().order_by("compound_id", "unit_id", "room")
+    # From the people found through the (person) indexes of the ownership and residence tables to their
+    # households, never a join from every household in scope (nor a DISTINCT over it).
+    owned = Ownership.objects.filter(person__in=people).values("household_id")
+    lived = Residence.objects.filter(person__in=people).values("household_id")
+    return visible.filter(Q(pk__in=owned) | Q(pk__in=lived)).order_by("compound_id", "unit_id", "room")
 
 
 def units_with_households(building: Building) -> list[tuple[Unit, int, list[tuple[int, list[Household]]]]]:
