@@ -428,3 +428,5 @@ from anju.stewardship.models_fund import (  # noqa: E402, F401
     FundLedger,
     FundShare,
 )
+# 公示 (issue 14, point 4): its own module, imported here so Django finds it.
+from anju.stewardship.models_disclosure import Disclosure, DisclosureKind  # noqa: E402, F401
