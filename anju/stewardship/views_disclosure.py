@@ -125,6 +125,7 @@ def _groups(d: Disclosure) -> list[tuple[str, list[dict[str, object]]]]:
 # --- residents ----------------------------------------------------------------------------------
 
 
+@require_GET
 def public(request: HttpRequest, pk: int) -> HttpResponse:
     """A published statement, as the QR code on the posted notice opens it."""
     d = public_disclosure(pk)
@@ -142,8 +143,8 @@ def wrong(request: HttpRequest, pk: int) -> HttpResponse:
     d = public_disclosure(pk)
     key = (request.POST.get("figure") if request.method == "POST" else request.GET.get("figure")) or ""
     row = next((r for r in d.figures if r["key"] == key), None)
-    if row is None:
-        raise ValidationFailed("请从公示中选择有疑问的数字。", "Choose the figure you question.", field="figure")
+    if row is None:  # no figure named (an old link, a typed address): back to the statement to pick one
+        return redirect("stewardship:disclosure_public", d.pk)
     context = {"d": d, "row": row, "body": request.POST.get("body", ""), "contact_name": request.POST.get("contact_name", "")}
     if request.method == "GET":
         return render(request, "stewardship/public/disclosure_wrong.html", context)

@@ -164,7 +164,8 @@ def test_residents_see_a_published_statement_and_say_a_figure_is_wrong(client, w
     assert "利息收入" in suggestion.title
     assert queries_disclosure.suggestion_counts(d) == {"interest": 1}
     assert client.post(reverse("stewardship:disclosure_wrong", args=[d.pk]),
-                       {"figure": "nosuch", "body": "x"}).status_code == 400
+                       {"figure": "nosuch", "body": "x"})["Location"] == public
+    assert Suggestion.objects.count() == 1
 
 
 def test_overdue_statements_are_a_work_list_and_a_dashboard_figure(client, world, ledger, staff_a, staff_b):
