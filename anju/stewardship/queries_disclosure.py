@@ -60,8 +60,11 @@ def _row(key: str, zh: str, en: str, fen: int, group: str = "") -> dict[str, Any
 
 
 def _fund_rows(compound: Compound, period: Period, *, common_income_only: bool) -> list[dict[str, Any]]:
-    entries = (FundEntry.objects.filter(ledger__account__compound=compound, booked_on__lte=period.end)
-               .select_related("ledger__building", "ledger__unit", "case", "reverses__case").order_by("booked_on", "pk"))
+    entries = (
+        FundEntry.objects.filter(ledger__account__compound=compound, booked_on__lte=period.end)
+        .select_related("ledger__building", "ledger__unit", "case", "reverses__case")
+        .order_by("booked_on", "pk")
+    )
     opening, closing = 0, 0
     moved: dict[str, int] = defaultdict(int)
     by_ledger: dict[str, int] = defaultdict(int)
@@ -80,30 +83,49 @@ def _fund_rows(compound: Compound, period: Period, *, common_income_only: bool) 
         if kind == EntryKind.DRAW and case is not None:
             by_case[(case.pk, f"{case.title}（{case.scope_label}）")] -= amount
     if common_income_only:
-        return [_row("common_income", "共有部分经营收入转入维修资金", "Common income credited to the fund",
-                     moved[EntryKind.COMMON_INCOME])]
+        return [
+            _row(
+                "common_income",
+                "共有部分经营收入转入维修资金",
+                "Common income credited to the fund",
+                moved[EntryKind.COMMON_INCOME],
+            )
+        ]
     rows = [
         _row("opening", "期初余额", "Opening balance", opening),
-        _row("deposits", "业主交存（首期及续交）", "Owners' deposits and top-ups",
-             moved[EntryKind.OPENING] + moved[EntryKind.TOPUP]),
+        _row(
+            "deposits",
+            "业主交存（首期及续交）",
+            "Owners' deposits and top-ups",
+            moved[EntryKind.OPENING] + moved[EntryKind.TOPUP],
+        ),
         _row("interest", "利息收入", "Interest", moved[EntryKind.INTEREST]),
-        _row("common_income", "共有部分经营收入转入", "Common income credited", moved[EntryKind.COMMON_INCOME]),
+        _row(
+            "common_income", "共有部分经营收入转入", "Common income credited", moved[EntryKind.COMMON_INCOME]
+        ),
         _row("draws", "使用支出", "Spent on repairs", -moved[EntryKind.DRAW]),
         _row("closing", "期末余额", "Closing balance", closing),
     ]
-    rows += [_row(f"case:{pk}", title, title, fen, "使用支出明细") for (pk, title), fen in sorted(by_case.items())]
-    rows += [_row(f"ledger:{label}", f"{label}分账余额", f"Ledger {label}", fen, "分账余额")
-             for label, fen in by_ledger.items()]
+    rows += [
+        _row(f"case:{pk}", title, title, fen, "使用支出明细") for (pk, title), fen in sorted(by_case.items())
+    ]
+    rows += [
+        _row(f"ledger:{label}", f"{label}分账余额", f"Ledger {label}", fen, "分账余额")
+        for label, fen in by_ledger.items()
+    ]
     return rows
 
 
 def _manager_rows(compound: Compound, period: Period) -> list[dict[str, Any]]:
-    totals = Bill.objects.filter(compound=compound, period__gte=period.start, period__lte=period.end).aggregate(
-        billed=Sum("amount_fen"), paid=Sum("paid_fen"))
+    totals = Bill.objects.filter(
+        compound=compound, period__gte=period.start, period__lte=period.end
+    ).aggregate(billed=Sum("amount_fen"), paid=Sum("paid_fen"))
     billed, paid = totals["billed"] or 0, totals["paid"] or 0
-    return [_row("billed", "物业费应收", "Property fees billed", billed),
-            _row("paid", "物业费实收", "Property fees collected", paid),
-            _row("arrears", "物业费欠收", "Property fees outstanding", billed - paid)]
+    return [
+        _row("billed", "物业费应收", "Property fees billed", billed),
+        _row("paid", "物业费实收", "Property fees collected", paid),
+        _row("arrears", "物业费欠收", "Property fees outstanding", billed - paid),
+    ]
 
 
 def statement_rows(compound: Compound, kind: str, period: Period) -> list[dict[str, Any]]:
@@ -113,12 +135,21 @@ def statement_rows(compound: Compound, kind: str, period: Period) -> list[dict[s
     return _fund_rows(compound, period, common_income_only=kind == DisclosureKind.COMMON_INCOME)
 
 
-def changes(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> list[tuple[str, int | None, int | None]]:
+def changes(
+    before: list[dict[str, Any]], after: list[dict[str, Any]]
+) -> list[tuple[str, int | None, int | None]]:
     """What a correction changes: (figure, before, after) for every figure that differs."""
     old, new = {r["key"]: r for r in before}, {r["key"]: r for r in after}
     keys = [r["key"] for r in after] + [k for k in old if k not in new]
-    return [((new.get(k) or old[k])["zh"], old[k]["fen"] if k in old else None, new[k]["fen"] if k in new else None)
-            for k in keys if (old.get(k) or {}).get("fen") != (new.get(k) or {}).get("fen")]
+    return [
+        (
+            (new.get(k) or old[k])["zh"],
+            old[k]["fen"] if k in old else None,
+            new[k]["fen"] if k in new else None,
+        )
+        for k in keys
+        if (old.get(k) or {}).get("fen") != (new.get(k) or {}).get("fen")
+    ]
 
 
 # --- the calendar -------------------------------------------------------------------------------
@@ -142,8 +173,13 @@ def _versions(compounds: list[int]) -> dict[tuple[int, str, datetime.date], list
     return out
 
 
-def _calendar(compound: Compound, rules: RuleSet, today: datetime.date, starts: dict[str, datetime.date | None],
-              versions: dict[tuple[int, str, datetime.date], list[Disclosure]]) -> list[CalendarRow]:
+def _calendar(
+    compound: Compound,
+    rules: RuleSet,
+    today: datetime.date,
+    starts: dict[str, datetime.date | None],
+    versions: dict[tuple[int, str, datetime.date], list[Disclosure]],
+) -> list[CalendarRow]:
     rows = []
     for kind in KINDS:
         since = starts[kind]
@@ -152,8 +188,13 @@ def _calendar(compound: Compound, rules: RuleSet, today: datetime.date, starts: 
         months = disclosure.months_of(rules, kind)
         if months is None:
             continue
-        found = {p: versions.get((compound.pk, kind, p.start), []) for p in disclosure.ended_periods(months, since, today)}
-        first = {p: min((v.published_on for v in vs if v.published_on), default=None) for p, vs in found.items()}
+        found = {
+            p: versions.get((compound.pk, kind, p.start), [])
+            for p in disclosure.ended_periods(months, since, today)
+        }
+        first = {
+            p: min((v.published_on for v in vs if v.published_on), default=None) for p, vs in found.items()
+        }
         for owed in disclosure.calendar(rules, kind, since, today, {p: d for p, d in first.items() if d}):
             vs = found[owed.period]
             published = [v for v in vs if v.published_on]
@@ -169,16 +210,28 @@ def calendar_of(compound: Compound, rules: RuleSet, today: datetime.date) -> lis
 def overdue_in(scope: Scope, rules_of_subdistrict: Any, today: datetime.date) -> dict[int, list[CalendarRow]]:
     """compound id → its overdue statements, for every compound in scope that has a fund or a contract."""
     accounts = dict(FundAccount.objects.within(scope).values_list("compound_id", "opened_on"))
-    contracts = dict(Contract.objects.within(scope).values("compound_id").annotate(d=Min("starts_on"))
-                     .values_list("compound_id", "d"))
+    contracts = dict(
+        Contract.objects.within(scope)
+        .values("compound_id")
+        .annotate(d=Min("starts_on"))
+        .values_list("compound_id", "d")
+    )
     ids = sorted(set(accounts) | set(contracts))
     versions = _versions(ids)
     out: dict[int, list[CalendarRow]] = {}
     for compound in Compound.objects.filter(pk__in=ids).select_related("community"):
-        starts = {"fund": accounts.get(compound.pk), "common_income": accounts.get(compound.pk),
-                  "manager": contracts.get(compound.pk)}
-        late = [r for r in _calendar(compound, rules_of_subdistrict(compound.subdistrict_id), today, starts, versions)
-                if r.owed.overdue]
+        starts = {
+            "fund": accounts.get(compound.pk),
+            "common_income": accounts.get(compound.pk),
+            "manager": contracts.get(compound.pk),
+        }
+        late = [
+            r
+            for r in _calendar(
+                compound, rules_of_subdistrict(compound.subdistrict_id), today, starts, versions
+            )
+            if r.owed.overdue
+        ]
         if late:
             out[compound.pk] = late
     return out
@@ -190,12 +243,14 @@ def disclosures_of(compound: Compound) -> QuerySet[Disclosure]:
 
 def published_of(compound: Compound) -> QuerySet[Disclosure]:
     """The compound's published statements, newest first, for its residents' page."""
-    return (Disclosure.objects.filter(compound=compound, published_on__isnull=False)
-            .filter(Q(superseded_by__isnull=True) | Q(superseded_by__published_on__isnull=True))
-            .order_by("-period_start", "kind"))
+    return (
+        Disclosure.objects.filter(compound=compound, published_on__isnull=False)
+        .filter(Q(superseded_by__isnull=True) | Q(superseded_by__published_on__isnull=True))
+        .order_by("-period_start", "kind")
+    )
 
 
 def suggestion_counts(d: Disclosure) -> dict[str, int]:
     """figure key → how many residents said "这里不对" about it."""
     prefix = f"disclosure:{d.pk}:"
-    return {k[len(prefix):]: n for k, n in participation.subject_counts(d.compound, prefix).items()}
+    return {k[len(prefix) :]: n for k, n in participation.subject_counts(d.compound, prefix).items()}

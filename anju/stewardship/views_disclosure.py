@@ -37,7 +37,9 @@ def _date(raw: str | None, field: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat((raw or "").strip())
     except ValueError:
-        raise ValidationFailed("请填写日期（年-月-日）。", "Enter a date (year-month-day).", field=field) from None
+        raise ValidationFailed(
+            "请填写日期（年-月-日）。", "Enter a date (year-month-day).", field=field
+        ) from None
 
 
 @login_required
@@ -48,20 +50,33 @@ def calendar(request: HttpRequest, pk: int) -> HttpResponse:
     rules = queries.rules_for(compound.subdistrict_id)
     rows = queries_disclosure.calendar_of(compound, rules, timezone.localdate())
     figures = [(info, rules.figure(info.figure)) for info in KINDS.values()]
-    return render(request, "stewardship/disclosures.html", {
-        "compound": compound, "rows": rows, "figures": figures, "can_edit": scope_of(request.user).can_edit,
-        "overdue": sum(1 for r in rows if r.owed.overdue),
-    })
+    return render(
+        request,
+        "stewardship/disclosures.html",
+        {
+            "compound": compound,
+            "rows": rows,
+            "figures": figures,
+            "can_edit": scope_of(request.user).can_edit,
+            "overdue": sum(1 for r in rows if r.owed.overdue),
+        },
+    )
 
 
 @login_required
 @require_POST
 def generate(request: HttpRequest, pk: int) -> HttpResponse:
     compound = access_compound(request.user, pk, action=Action.EDIT)
-    made = attempt(request, lambda: services.disclosure_generate(
-        compound=compound, kind=request.POST.get("kind", ""), period_start=_date(request.POST.get("period_start"),
-                                                                                 "period_start"),
-        actor=Actor.of(request.user)), done=_("已从账目生成公示草稿，请核对后发布。"))
+    made = attempt(
+        request,
+        lambda: services.disclosure_generate(
+            compound=compound,
+            kind=request.POST.get("kind", ""),
+            period_start=_date(request.POST.get("period_start"), "period_start"),
+            actor=Actor.of(request.user),
+        ),
+        done=_("已从账目生成公示草稿，请核对后发布。"),
+    )
     return redirect("stewardship:disclosure", made.pk) if made else redirect("stewardship:disclosures", pk)
 
 
@@ -73,12 +88,19 @@ def _links(request: HttpRequest, d: Disclosure) -> dict[str, str]:
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     d = access_disclosure(request.user, pk, action=Action.VIEW)
-    return render(request, "stewardship/disclosure.html", {
-        "d": d, "compound": d.compound, "can_edit": scope_of(request.user).can_edit,
-        "counts": queries_disclosure.suggestion_counts(d) if d.is_published else {},
-        "changes": queries_disclosure.changes(d.supersedes.figures, d.figures) if d.supersedes else [],
-        "newer": Disclosure.objects.filter(supersedes=d).first(), **_links(request, d),
-    })
+    return render(
+        request,
+        "stewardship/disclosure.html",
+        {
+            "d": d,
+            "compound": d.compound,
+            "can_edit": scope_of(request.user).can_edit,
+            "counts": queries_disclosure.suggestion_counts(d) if d.is_published else {},
+            "changes": queries_disclosure.changes(d.supersedes.figures, d.figures) if d.supersedes else [],
+            "newer": Disclosure.objects.filter(supersedes=d).first(),
+            **_links(request, d),
+        },
+    )
 
 
 @login_required
@@ -87,11 +109,15 @@ def act(request: HttpRequest, pk: int, what: str) -> HttpResponse:
     d = access_disclosure(request.user, pk, action=Action.EDIT)
     actor = Actor.of(request.user)
     if what == "publish":
-        attempt(request, lambda: services.disclosure_publish(disclosure=d, actor=actor), done=_("已发布公示。"))
+        attempt(
+            request, lambda: services.disclosure_publish(disclosure=d, actor=actor), done=_("已发布公示。")
+        )
         return redirect("stewardship:disclosure", pk)
-    made = attempt(request, lambda: services.disclosure_correct(disclosure=d, note=request.POST.get("note", ""),
-                                                                actor=actor),
-                   done=_("已生成更正版本草稿，请核对后发布。"))
+    made = attempt(
+        request,
+        lambda: services.disclosure_correct(disclosure=d, note=request.POST.get("note", ""), actor=actor),
+        done=_("已生成更正版本草稿，请核对后发布。"),
+    )
     return redirect("stewardship:disclosure", made.pk if made else pk)
 
 
@@ -101,12 +127,18 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The statement as an A4 notice to post, with a QR code to its residents' page."""
     d = access_disclosure(request.user, pk, action=Action.VIEW)
     links = _links(request, d)
-    data = render_pdf("stewardship/print/disclosure.html", {
-        "d": d, "compound": d.compound, "groups": _groups(d),
-        "changes": queries_disclosure.changes(d.supersedes.figures, d.figures) if d.supersedes else [],
-        **issuing_unit(d.compound, issued=d.published_on or timezone.localdate()),
-        "qr": qr_svg(links["public_url"], size_mm=26), **links,
-    })
+    data = render_pdf(
+        "stewardship/print/disclosure.html",
+        {
+            "d": d,
+            "compound": d.compound,
+            "groups": _groups(d),
+            "changes": queries_disclosure.changes(d.supersedes.figures, d.figures) if d.supersedes else [],
+            **issuing_unit(d.compound, issued=d.published_on or timezone.localdate()),
+            "qr": qr_svg(links["public_url"], size_mm=26),
+            **links,
+        },
+    )
     response = HttpResponse(data, content_type="application/pdf")
     name = f"{d.compound.name}{d.get_kind_display()}公示.pdf"
     response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(name)}"
@@ -130,33 +162,54 @@ def public(request: HttpRequest, pk: int) -> HttpResponse:
     """A published statement, as the QR code on the posted notice opens it."""
     d = public_disclosure(pk)
     newer = Disclosure.objects.filter(supersedes=d, published_on__isnull=False).first()
-    return render(request, "stewardship/public/disclosure.html", {
-        "d": d, "groups": _groups(d), "newer": newer,
-        "changes": queries_disclosure.changes(d.supersedes.figures, d.figures) if d.supersedes else [],
-    })
+    return render(
+        request,
+        "stewardship/public/disclosure.html",
+        {
+            "d": d,
+            "groups": _groups(d),
+            "newer": newer,
+            "changes": queries_disclosure.changes(d.supersedes.figures, d.figures) if d.supersedes else [],
+        },
+    )
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def wrong(request: HttpRequest, pk: int) -> HttpResponse:
-    """"这里不对": a suggestion about one figure of a published statement, filed with participation."""
+    """ "这里不对": a suggestion about one figure of a published statement, filed with participation."""
     d = public_disclosure(pk)
     key = (request.POST.get("figure") if request.method == "POST" else request.GET.get("figure")) or ""
     row = next((r for r in d.figures if r["key"] == key), None)
     if row is None:  # no figure named (an old link, a typed address): back to the statement to pick one
         return redirect("stewardship:disclosure_public", d.pk)
-    context = {"d": d, "row": row, "body": request.POST.get("body", ""), "contact_name": request.POST.get("contact_name", "")}
+    context = {
+        "d": d,
+        "row": row,
+        "body": request.POST.get("body", ""),
+        "contact_name": request.POST.get("contact_name", ""),
+    }
     if request.method == "GET":
         return render(request, "stewardship/public/disclosure_wrong.html", context)
     ratelimit.per_address(request, "suggest", settings.ANJU_PARTICIPATION_RATE_LIMITS["suggest"])
     title = f"{d.period_label}{d.get_kind_display()}：{row['zh']}"[:80]
     try:
         suggestion = participation.suggestion_submit(
-            compound=d.compound, building=None, category=CATEGORY, title=title,
-            body=request.POST.get("body", ""), contact_name=request.POST.get("contact_name", ""),
+            compound=d.compound,
+            building=None,
+            category=CATEGORY,
+            title=title,
+            body=request.POST.get("body", ""),
+            contact_name=request.POST.get("contact_name", ""),
             contact_phone=request.POST.get("contact_phone", ""),
-            subject=queries_disclosure.subject_key(d, key), actor=Actor.system("resident"))
+            subject=queries_disclosure.subject_key(d, key),
+            actor=Actor.system("resident"),
+        )
     except ValidationFailed as error:
-        return render(request, "stewardship/public/disclosure_wrong.html", {**context, "error": error.message()},
-                      status=400)
+        return render(
+            request,
+            "stewardship/public/disclosure_wrong.html",
+            {**context, "error": error.message()},
+            status=400,
+        )
     return redirect("participation:receipt", suggestion.receipt_code)

@@ -252,9 +252,8 @@ def test_every_staff_and_resident_page_passes_the_content_security_policy(browse
     log_in(page, base, "jiedao")
     walker = Walker(page, base)
     # The demo's fund cases sit in one compound the crawl may not pick among its two per page name.
-    from anju.stewardship.models_fund import FundCase
-
     from anju.stewardship.models_disclosure import Disclosure
+    from anju.stewardship.models_fund import FundCase
 
     walker.crawl(START + [f"/stewardship/fund/cases/{c.pk}/" for c in FundCase.objects.order_by("pk")[:2]]
                  + [f"/stewardship/disclosures/{d.pk}/" for d in Disclosure.objects.order_by("pk")[:1]])

@@ -11,9 +11,9 @@ import subprocess
 import pytest
 from django.urls import reverse
 
+from anju.core.errors import Conflict, ValidationFailed
 from anju.core.models import AuditEvent
 from anju.core.scoping import scope_of
-from anju.core.errors import Conflict, ValidationFailed
 from anju.participation.models import Suggestion
 from anju.stewardship import queries, queries_disclosure
 from anju.stewardship import services as stewardship
@@ -33,63 +33,103 @@ def ledger(world):
     account = fund.fund_open(compound=world.compound_a, opened_on=D(2024, 3, 1), actor=SYSTEM)
     ledger = account.ledgers.get()
     book = dict(ledger=ledger, document_kind="bank_slip", actor=SYSTEM)
-    fund.entry_book(kind="opening", amount_yuan="100000.00", booked_on=D(2024, 3, 2), document_ref="YH-1", **book)
-    fund.entry_book(kind="interest", amount_yuan="1000.00", booked_on=D(2024, 12, 21), document_ref="YH-2", **book)
-    fund.entry_book(kind="common_income", amount_yuan="600.00", booked_on=D(2025, 8, 1), document_ref="YH-3", **book)
+    fund.entry_book(
+        kind="opening", amount_yuan="100000.00", booked_on=D(2024, 3, 2), document_ref="YH-1", **book
+    )
+    fund.entry_book(
+        kind="interest", amount_yuan="1000.00", booked_on=D(2024, 12, 21), document_ref="YH-2", **book
+    )
+    fund.entry_book(
+        kind="common_income", amount_yuan="600.00", booked_on=D(2025, 8, 1), document_ref="YH-3", **book
+    )
     return ledger
 
 
 def half_yearly(world):
-    stewardship.rules_choose(subdistrict=world.subdistrict, base="shanghai", changes={}, reason="参照上海", actor=SYSTEM)
+    stewardship.rules_choose(
+        subdistrict=world.subdistrict, base="shanghai", changes={}, reason="参照上海", actor=SYSTEM
+    )
 
 
 def test_the_calendar_follows_the_rule_set(world, ledger):
     rows = queries_disclosure.calendar_of(world.compound_a, queries.rules_for(world.subdistrict.pk), TODAY)
     # National: yearly, 2024 and 2025 ended; 2025's is due 30 January 2026 + … and unpublished: overdue.
     assert [(r.owed.kind, r.owed.period.zh, r.owed.overdue) for r in rows] == [
-        ("fund", "2025年度", True), ("fund", "2024年度", True)]
+        ("fund", "2025年度", True),
+        ("fund", "2024年度", True),
+    ]
     half_yearly(world)
     rows = queries_disclosure.calendar_of(world.compound_a, queries.rules_for(world.subdistrict.pk), TODAY)
-    assert {r.owed.period.zh for r in rows if r.owed.kind == "fund"} == {"2024年上半年", "2024年下半年",
-                                                                         "2025年上半年", "2025年下半年"}
+    assert {r.owed.period.zh for r in rows if r.owed.kind == "fund"} == {
+        "2024年上半年",
+        "2024年下半年",
+        "2025年上半年",
+        "2025年下半年",
+    }
     assert len([r for r in rows if r.owed.kind == "common_income"]) == 8  # quarters (上海 art. 66)
 
 
 def test_a_statement_is_the_ledger_to_the_fen(world, ledger):
-    d = services.disclosure_generate(compound=world.compound_a, kind="fund", period_start=D(2024, 1, 1),
-                                     actor=SYSTEM, today=TODAY)
+    d = services.disclosure_generate(
+        compound=world.compound_a, kind="fund", period_start=D(2024, 1, 1), actor=SYSTEM, today=TODAY
+    )
     figures = {r["key"]: r["fen"] for r in d.figures}
     assert figures["opening"] == 0 and figures["deposits"] == 10_000_000 and figures["interest"] == 100_000
     assert figures["closing"] == 10_100_000 and d.due_on == D(2025, 2, 5) and not d.is_published
     assert "第三十六条（条款待核）" in d.basis
-    case = fund.emergency_report(compound=world.compound_a, category="burst_main", evidence_ref="抢修单 2025-7",
-                                 title="供水主管爆裂", location="3栋", estimate_yuan="20000.00",
-                                 reported_on=D(2025, 3, 1), actor=SYSTEM)
+    case = fund.emergency_report(
+        compound=world.compound_a,
+        category="burst_main",
+        evidence_ref="抢修单 2025-7",
+        title="供水主管爆裂",
+        location="3栋",
+        estimate_yuan="20000.00",
+        reported_on=D(2025, 3, 1),
+        actor=SYSTEM,
+    )
     fund.case_approve(case=case, by="committee", on=D(2025, 3, 2), actor=SYSTEM)
-    fund.case_pay(case=case, amount_yuan="20000.00", paid_on=D(2025, 3, 5), document_kind="invoice",
-                  document_ref="FP-9", actor=SYSTEM)
-    d = services.disclosure_generate(compound=world.compound_a, kind="fund", period_start=D(2025, 1, 1),
-                                     actor=SYSTEM, today=TODAY)
+    fund.case_pay(
+        case=case,
+        amount_yuan="20000.00",
+        paid_on=D(2025, 3, 5),
+        document_kind="invoice",
+        document_ref="FP-9",
+        actor=SYSTEM,
+    )
+    d = services.disclosure_generate(
+        compound=world.compound_a, kind="fund", period_start=D(2025, 1, 1), actor=SYSTEM, today=TODAY
+    )
     figures = {r["key"]: r["fen"] for r in d.figures}
     # 101,000.00 + 600.00 common income − 20,000.00 = 81,600.00.
-    assert figures["opening"] == 10_100_000 and figures["draws"] == 2_000_000 and figures["common_income"] == 60_000
+    assert (
+        figures["opening"] == 10_100_000
+        and figures["draws"] == 2_000_000
+        and figures["common_income"] == 60_000
+    )
     assert figures["closing"] == 8_160_000 and figures[f"case:{case.pk}"] == 2_000_000
 
 
 def test_only_an_owed_period_can_be_generated(world, ledger):
     with pytest.raises(ValidationFailed) as error:  # 2026 has not ended
-        services.disclosure_generate(compound=world.compound_a, kind="fund", period_start=D(2026, 1, 1),
-                                     actor=SYSTEM, today=TODAY)
+        services.disclosure_generate(
+            compound=world.compound_a, kind="fund", period_start=D(2026, 1, 1), actor=SYSTEM, today=TODAY
+        )
     assert error.value.field == "period_start"
     with pytest.raises(ValidationFailed):  # the national rules set no period for common income
-        services.disclosure_generate(compound=world.compound_a, kind="common_income", period_start=D(2025, 1, 1),
-                                     actor=SYSTEM, today=TODAY)
+        services.disclosure_generate(
+            compound=world.compound_a,
+            kind="common_income",
+            period_start=D(2025, 1, 1),
+            actor=SYSTEM,
+            today=TODAY,
+        )
     assert not Disclosure.objects.exists()
 
 
 def test_published_is_immutable_and_a_correction_says_what_changed(world, ledger, staff_a):
-    d = services.disclosure_generate(compound=world.compound_a, kind="fund", period_start=D(2024, 1, 1),
-                                     actor=SYSTEM, today=TODAY)
+    d = services.disclosure_generate(
+        compound=world.compound_a, kind="fund", period_start=D(2024, 1, 1), actor=SYSTEM, today=TODAY
+    )
     d = services.disclosure_publish(disclosure=d, actor=SYSTEM)
     assert AuditEvent.objects.filter(action="disclosure_publish").count() == 1
     d.figures = []
@@ -98,19 +138,29 @@ def test_published_is_immutable_and_a_correction_says_what_changed(world, ledger
     with pytest.raises(Immutable):
         Disclosure.objects.get(pk=d.pk).delete()
     with pytest.raises(Conflict):
-        services.disclosure_generate(compound=world.compound_a, kind="fund", period_start=D(2024, 1, 1),
-                                     actor=SYSTEM, today=TODAY)
+        services.disclosure_generate(
+            compound=world.compound_a, kind="fund", period_start=D(2024, 1, 1), actor=SYSTEM, today=TODAY
+        )
     d.refresh_from_db()
     with pytest.raises(ValidationFailed):
         services.disclosure_correct(disclosure=d, note=" ", actor=SYSTEM)
     # The interest was booked twice by the bank's mistake: reversed in the ledger, then corrected in public.
-    wrong = fund.entry_book(ledger=ledger, kind="interest", amount_yuan="50.00", booked_on=D(2024, 12, 22),
-                            document_kind="bank_slip", document_ref="YH-2b", actor=SYSTEM)
+    wrong = fund.entry_book(
+        ledger=ledger,
+        kind="interest",
+        amount_yuan="50.00",
+        booked_on=D(2024, 12, 22),
+        document_kind="bank_slip",
+        document_ref="YH-2b",
+        actor=SYSTEM,
+    )
     new = services.disclosure_correct(disclosure=d, note="补记 12 月 22 日利息", actor=SYSTEM)
     assert new.version == 2 and new.supersedes == d and not new.is_published
-    assert queries_disclosure.changes(d.figures, new.figures) == [("利息收入", 100_000, 105_000),
-                                                                   ("期末余额", 10_100_000, 10_105_000),
-                                                                   ("3栋分账余额", 10_100_000, 10_105_000)]
+    assert queries_disclosure.changes(d.figures, new.figures) == [
+        ("利息收入", 100_000, 105_000),
+        ("期末余额", 10_100_000, 10_105_000),
+        ("3栋分账余额", 10_100_000, 10_105_000),
+    ]
     event = AuditEvent.objects.get(action="disclosure_correct")
     assert event.after["note"] == "补记 12 月 22 日利息" and len(event.after["changed"]) == 3
     with pytest.raises(Conflict):
@@ -118,34 +168,43 @@ def test_published_is_immutable_and_a_correction_says_what_changed(world, ledger
     assert wrong.pk
 
 
-def test_staff_generate_and_publish_on_the_page_and_print_it_with_a_qr(client, world, ledger, staff_a, volunteer_a):
+def test_staff_generate_and_publish_on_the_page_and_print_it_with_a_qr(
+    client, world, ledger, staff_a, volunteer_a
+):
     client.force_login(staff_a)
     url = reverse("stewardship:disclosures", args=[world.compound_a.pk])
     page = client.get(url).content.decode()
     assert "2024年度" in page and "已逾期" in page and "（条款待核）" in page
-    response = client.post(reverse("stewardship:disclosure_generate", args=[world.compound_a.pk]),
-                           {"kind": "fund", "period_start": "2024-01-01"}, follow=True)
+    response = client.post(
+        reverse("stewardship:disclosure_generate", args=[world.compound_a.pk]),
+        {"kind": "fund", "period_start": "2024-01-01"},
+        follow=True,
+    )
     d = Disclosure.objects.get()
     assert "¥101,000.00" in response.content.decode() and "草稿" in response.content.decode()
     client.post(reverse("stewardship:disclosure_publish", args=[d.pk]))
     d.refresh_from_db()
     assert d.is_published and d.published_by == staff_a
     client.force_login(volunteer_a)  # a volunteer reads but does not publish
-    assert client.post(reverse("stewardship:disclosure_correct", args=[d.pk]), {"note": "x"}).status_code == 403
+    assert (
+        client.post(reverse("stewardship:disclosure_correct", args=[d.pk]), {"note": "x"}).status_code == 403
+    )
     client.force_login(staff_a)
     response = client.get(reverse("stewardship:disclosure_pdf", args=[d.pk]))
     assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
     if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", "-", "-"], input=response.content, capture_output=True,
-                              check=True).stdout.decode()
+        text = subprocess.run(
+            ["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True
+        ).stdout.decode()
         assert "101,000.00" in text and "100,000.00" in text and "专项维修资金收支情况" in text
         assert f"/stewardship/d/{d.pk}/" in re.sub(r"\s", "", text)
     assert b"<svg" not in response.content  # the QR is drawn into the PDF, not left as markup
 
 
 def test_residents_see_a_published_statement_and_say_a_figure_is_wrong(client, world, ledger):
-    d = services.disclosure_generate(compound=world.compound_a, kind="fund", period_start=D(2024, 1, 1),
-                                     actor=SYSTEM, today=TODAY)
+    d = services.disclosure_generate(
+        compound=world.compound_a, kind="fund", period_start=D(2024, 1, 1), actor=SYSTEM, today=TODAY
+    )
     public = reverse("stewardship:disclosure_public", args=[d.pk])
     assert client.get(public).status_code == 404  # a draft is not shown
     services.disclosure_publish(disclosure=d, actor=SYSTEM)
@@ -153,18 +212,28 @@ def test_residents_see_a_published_statement_and_say_a_figure_is_wrong(client, w
     assert "¥101,000.00" in page and page.count("这里不对") >= len(d.figures)
     wrong = reverse("stewardship:disclosure_wrong", args=[d.pk]) + "?figure=interest"
     assert "¥1,000.00" in client.get(wrong).content.decode()
-    assert client.post(reverse("stewardship:disclosure_wrong", args=[d.pk]),
-                       {"figure": "interest", "body": ""}).status_code == 400
+    assert (
+        client.post(
+            reverse("stewardship:disclosure_wrong", args=[d.pk]), {"figure": "interest", "body": ""}
+        ).status_code
+        == 400
+    )
     assert not Suggestion.objects.exists()
-    response = client.post(reverse("stewardship:disclosure_wrong", args=[d.pk]),
-                           {"figure": "interest", "body": "银行说利息是 1,050 元"})
+    response = client.post(
+        reverse("stewardship:disclosure_wrong", args=[d.pk]),
+        {"figure": "interest", "body": "银行说利息是 1,050 元"},
+    )
     suggestion = Suggestion.objects.get()
     assert response.status_code == 302 and suggestion.receipt_code in response["Location"]
     assert suggestion.subject == f"disclosure:{d.pk}:interest" and suggestion.compound == world.compound_a
     assert "利息收入" in suggestion.title
     assert queries_disclosure.suggestion_counts(d) == {"interest": 1}
-    assert client.post(reverse("stewardship:disclosure_wrong", args=[d.pk]),
-                       {"figure": "nosuch", "body": "x"})["Location"] == public
+    assert (
+        client.post(reverse("stewardship:disclosure_wrong", args=[d.pk]), {"figure": "nosuch", "body": "x"})[
+            "Location"
+        ]
+        == public
+    )
     assert Suggestion.objects.count() == 1
 
 
@@ -175,4 +244,17 @@ def test_overdue_statements_are_a_work_list_and_a_dashboard_figure(client, world
     page = client.get(reverse("stewardship:list", args=["disclosure"])).content.decode()
     assert world.compound_a.name in page and "2024年度" in page
     client.force_login(staff_b)
-    assert world.compound_a.name not in client.get(reverse("stewardship:list", args=["disclosure"])).content.decode()
+    assert (
+        world.compound_a.name
+        not in client.get(reverse("stewardship:list", args=["disclosure"])).content.decode()
+    )
+
+
+def test_the_dashboard_counts_overdue_statements_and_its_rows_are_them(client, world, ledger, subdistrict_staff):
+    client.force_login(subdistrict_staff)
+    page = client.get(reverse("dashboard:index")).content.decode()
+    figure = re.search(r'data-figure="stewardship-disclosure"[^>]*>(\d+)<', page)
+    assert figure is not None and figure.group(1) == "1"
+    rows = client.get(reverse("dashboard:rows", args=["stewardship"]) + "?kind=disclosure").content.decode()
+    assert reverse("stewardship:disclosures", args=[world.compound_a.pk]) in rows and "2024年度" in rows
+    assert reverse("stewardship:disclosures", args=[world.compound_b.pk]) not in rows and "全部 1 行" in rows

@@ -45,10 +45,12 @@ class KindInfo:
 
 KINDS: dict[str, KindInfo] = {
     "fund": KindInfo("fund_publication_months", "专项维修资金收支情况", "Maintenance fund accounts"),
-    "common_income": KindInfo("common_income_publication_months", "公共收益收支情况",
-                              "Common income and its spending"),
-    "manager": KindInfo("manager_accounts_publication_months", "物业服务项目收支情况",
-                        "The manager's income and spending"),
+    "common_income": KindInfo(
+        "common_income_publication_months", "公共收益收支情况", "Common income and its spending"
+    ),
+    "manager": KindInfo(
+        "manager_accounts_publication_months", "物业服务项目收支情况", "The manager's income and spending"
+    ),
 }
 
 _QUARTERS = "一二三四"
@@ -67,7 +69,7 @@ class Period:
 
     @property
     def zh(self) -> str:
-        """"2025年度", "2025年下半年", "2025年第三季度" or "2025年1月至2月"."""
+        """ "2025年度", "2025年下半年", "2025年第三季度" or "2025年1月至2月"."""
         y, m = self.start.year, self.months
         if m == 12:
             return f"{y}年度"
@@ -93,9 +95,11 @@ class Period:
 
 def _check_months(months: int) -> None:
     if months not in PERIOD_MONTHS:
-        raise DomainError(f"公示周期须为 {'、'.join(map(str, PERIOD_MONTHS))} 个月之一（现为 {months}）",
-                          f"A disclosure period must be one of {PERIOD_MONTHS} months (is {months})",
-                          field="months")
+        raise DomainError(
+            f"公示周期须为 {'、'.join(map(str, PERIOD_MONTHS))} 个月之一（现为 {months}）",
+            f"A disclosure period must be one of {PERIOD_MONTHS} months (is {months})",
+            field="months",
+        )
 
 
 def period_containing(day: datetime.date, months: int) -> Period:
@@ -148,8 +152,14 @@ class Owed:
         return self.due.state == "overdue"
 
 
-def calendar(rules: RuleSet, kind: str, since: datetime.date, today: datetime.date,
-             published: Mapping[Period, datetime.date], cal: Calendar | None = None) -> list[Owed]:
+def calendar(
+    rules: RuleSet,
+    kind: str,
+    since: datetime.date,
+    today: datetime.date,
+    published: Mapping[Period, datetime.date],
+    cal: Calendar | None = None,
+) -> list[Owed]:
     """Every period of `kind` owed since `since`, oldest first, with its state on `today`.
 
     `published` gives the day each period's statement was first published (a correction later does
@@ -159,8 +169,10 @@ def calendar(rules: RuleSet, kind: str, since: datetime.date, today: datetime.da
     if months is None:
         return []
     cal = cal or default_calendar()
-    return [Owed(kind, p, deadlines.due(due_on(rules, p, cal), today, published.get(p)))
-            for p in ended_periods(months, since, today)]
+    return [
+        Owed(kind, p, deadlines.due(due_on(rules, p, cal), today, published.get(p)))
+        for p in ended_periods(months, since, today)
+    ]
 
 
 def decision_due(rules: RuleSet, met_on: datetime.date, cal: Calendar | None = None) -> datetime.date | None:

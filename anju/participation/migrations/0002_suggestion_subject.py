@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('participation', '0001_initial'),
+        ("participation", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='suggestion',
-            name='subject',
-            field=models.CharField(blank=True, db_index=True, max_length=120, verbose_name='涉及的公示数字'),
+            model_name="suggestion",
+            name="subject",
+            field=models.CharField(blank=True, db_index=True, max_length=120, verbose_name="涉及的公示数字"),
         ),
     ]

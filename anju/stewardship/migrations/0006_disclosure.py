@@ -6,38 +6,106 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('roster', '0003_records_dates_and_reveals'),
-        ('stewardship', '0005_committee'),
+        ("roster", "0003_records_dates_and_reveals"),
+        ("stewardship", "0005_committee"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Disclosure',
+            name="Disclosure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('fund', '专项维修资金收支情况'), ('common_income', '公共收益收支情况'), ('manager', '物业服务项目收支情况')], max_length=20, verbose_name='公示内容')),
-                ('period_start', models.DateField(verbose_name='起始日期')),
-                ('period_end', models.DateField(verbose_name='截止日期')),
-                ('version', models.PositiveSmallIntegerField(default=1, verbose_name='版本')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='更正说明')),
-                ('figures', models.JSONField(default=list, verbose_name='数字')),
-                ('basis', models.CharField(blank=True, max_length=200, verbose_name='公示依据')),
-                ('due_on', models.DateField(verbose_name='应公示日期')),
-                ('published_on', models.DateField(blank=True, null=True, verbose_name='公示日期')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('compound', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='disclosures', to='roster.compound', verbose_name='小区')),
-                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='发布人')),
-                ('supersedes', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='superseded_by', to='stewardship.disclosure', verbose_name='更正的版本')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("fund", "专项维修资金收支情况"),
+                            ("common_income", "公共收益收支情况"),
+                            ("manager", "物业服务项目收支情况"),
+                        ],
+                        max_length=20,
+                        verbose_name="公示内容",
+                    ),
+                ),
+                ("period_start", models.DateField(verbose_name="起始日期")),
+                ("period_end", models.DateField(verbose_name="截止日期")),
+                ("version", models.PositiveSmallIntegerField(default=1, verbose_name="版本")),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="更正说明")),
+                ("figures", models.JSONField(default=list, verbose_name="数字")),
+                ("basis", models.CharField(blank=True, max_length=200, verbose_name="公示依据")),
+                ("due_on", models.DateField(verbose_name="应公示日期")),
+                ("published_on", models.DateField(blank=True, null=True, verbose_name="公示日期")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "compound",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="disclosures",
+                        to="roster.compound",
+                        verbose_name="小区",
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="发布人",
+                    ),
+                ),
+                (
+                    "supersedes",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="superseded_by",
+                        to="stewardship.disclosure",
+                        verbose_name="更正的版本",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '公示',
-                'verbose_name_plural': '公示',
-                'ordering': ['compound_id', 'kind', '-period_start', '-version'],
-                'indexes': [models.Index(fields=['compound', 'kind', 'period_start'], name='disclosure_compound_period')],
-                'constraints': [models.UniqueConstraint(fields=('compound', 'kind', 'period_start', 'version'), name='disclosure_one_per_version'), models.CheckConstraint(condition=models.Q(('period_end__gte', models.F('period_start'))), name='disclosure_period_ordered'), models.CheckConstraint(condition=models.Q(models.Q(('supersedes__isnull', True), ('version', 1)), models.Q(('supersedes__isnull', False), ('version__gt', 1), models.Q(('note', ''), _negated=True)), _connector='OR'), name='disclosure_correction_says_what_changed')],
+                "verbose_name": "公示",
+                "verbose_name_plural": "公示",
+                "ordering": ["compound_id", "kind", "-period_start", "-version"],
+                "indexes": [
+                    models.Index(
+                        fields=["compound", "kind", "period_start"], name="disclosure_compound_period"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("compound", "kind", "period_start", "version"),
+                        name="disclosure_one_per_version",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("period_end__gte", models.F("period_start"))),
+                        name="disclosure_period_ordered",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("supersedes__isnull", True), ("version", 1)),
+                            models.Q(
+                                ("supersedes__isnull", False),
+                                ("version__gt", 1),
+                                models.Q(("note", ""), _negated=True),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="disclosure_correction_says_what_changed",
+                    ),
+                ],
             },
         ),
     ]

@@ -49,7 +49,10 @@ def test_the_unchecked_article_says_so():
 def test_no_text_sets_the_grace_days_so_thirty_apply_until_the_subdistrict_says():
     assert all(r.value("disclosure_grace_days") is None for r in (NATIONAL, BEIJING, SHANGHAI))
     assert disclosure.grace_days(NATIONAL) == 30
-    assert disclosure.grace_days(adjust(NATIONAL, {"disclosure_grace_days": 15}, reason="街道要求半月内公示")) == 15
+    assert (
+        disclosure.grace_days(adjust(NATIONAL, {"disclosure_grace_days": 15}, reason="街道要求半月内公示"))
+        == 15
+    )
 
 
 # --- worked examples, checked by hand against the 2023–2026 official calendar ------------------------
@@ -60,8 +63,14 @@ def test_shanghai_half_years_from_the_day_the_account_opened():
     # + 30 days = 30 July 2023, a Sunday → Monday 31 July. Published 10 July: on time.
     h1_2023 = Period(D(2023, 1, 1), D(2023, 6, 30))
     owed = calendar(SHANGHAI, "fund", D(2023, 3, 5), D(2026, 1, 31), {h1_2023: D(2023, 7, 10)})
-    assert [o.period.zh for o in owed] == ["2023年上半年", "2023年下半年", "2024年上半年", "2024年下半年",
-                                           "2025年上半年", "2025年下半年"]
+    assert [o.period.zh for o in owed] == [
+        "2023年上半年",
+        "2023年下半年",
+        "2024年上半年",
+        "2024年下半年",
+        "2025年上半年",
+        "2025年下半年",
+    ]
     assert owed[0].due.deadline == D(2023, 7, 31) and owed[0].due.state == "done"
     # 2025 H2: 31 December + 30 = Friday 30 January 2026; on the 31st it is one day late.
     assert owed[-1].due.deadline == D(2026, 1, 30) and owed[-1].overdue and owed[-1].due.days_left == -1
@@ -75,7 +84,11 @@ def test_the_national_year_statement_waits_for_the_spring_festival():
 
 def test_quarters_read_as_they_are_written():
     assert [p.zh for p in ended_periods(3, D(2025, 2, 1), D(2026, 1, 1))] == [
-        "2025年第一季度", "2025年第二季度", "2025年第三季度", "2025年第四季度"]
+        "2025年第一季度",
+        "2025年第二季度",
+        "2025年第三季度",
+        "2025年第四季度",
+    ]
     assert period_containing(D(2025, 8, 15), 3).en == "2025 Q3"
     assert period_containing(D(2025, 8, 15), 6).en == "2025 H2"
 
@@ -128,8 +141,10 @@ def test_the_periods_owed_tile_the_time_from_the_start_to_today(a, b, months):
     if periods:
         assert periods[0].start <= since <= periods[0].end and periods[-1].end < today
     # The next period has not ended: nothing owed is missing.
-    following = period_containing((periods[-1].end if periods else since - datetime.timedelta(days=1))
-                                  + datetime.timedelta(days=1), months)
+    following = period_containing(
+        (periods[-1].end if periods else since - datetime.timedelta(days=1)) + datetime.timedelta(days=1),
+        months,
+    )
     assert following.end >= today or not periods and following.start > since
 
 
@@ -137,7 +152,9 @@ def test_the_periods_owed_tile_the_time_from_the_start_to_today(a, b, months):
 def test_overdue_exactly_when_unpublished_and_past_its_day(a, b, published_indexes):
     since, today = min(a, b), max(a, b)
     periods = ended_periods(6, since, today)
-    published = {p: p.end + datetime.timedelta(days=5) for i, p in enumerate(periods) if i in published_indexes}
+    published = {
+        p: p.end + datetime.timedelta(days=5) for i, p in enumerate(periods) if i in published_indexes
+    }
     for owed in calendar(SHANGHAI, "fund", since, today, published):
         assert owed.due.deadline > owed.period.end
         assert owed.overdue == (owed.period not in published and owed.due.deadline < today)
