@@ -250,7 +250,9 @@ def test_overdue_statements_are_a_work_list_and_a_dashboard_figure(client, world
     )
 
 
-def test_the_dashboard_counts_overdue_statements_and_its_rows_are_them(client, world, ledger, subdistrict_staff):
+def test_the_dashboard_counts_overdue_statements_and_its_rows_are_them(
+    client, world, ledger, subdistrict_staff
+):
     client.force_login(subdistrict_staff)
     page = client.get(reverse("dashboard:index")).content.decode()
     figure = re.search(r'data-figure="stewardship-disclosure"[^>]*>(\d+)<', page)
@@ -258,3 +260,36 @@ def test_the_dashboard_counts_overdue_statements_and_its_rows_are_them(client, w
     rows = client.get(reverse("dashboard:rows", args=["stewardship"]) + "?kind=disclosure").content.decode()
     assert reverse("stewardship:disclosures", args=[world.compound_a.pk]) in rows and "2024年度" in rows
     assert reverse("stewardship:disclosures", args=[world.compound_b.pk]) not in rows and "全部 1 行" in rows
+
+
+def test_the_api_generates_publishes_and_corrects_like_the_pages(client, world, ledger, staff_a, staff_b):
+    client.force_login(staff_a)
+    base = f"/api/stewardship/compounds/{world.compound_a.pk}/disclosures"
+    owed = client.get(base).json()
+    assert [(o["period_zh"], o["state"]) for o in owed] == [("2025年度", "overdue"), ("2024年度", "overdue")]
+    made = client.post(base, {"kind": "fund", "period_start": "2024-01-01"}, content_type="application/json")
+    assert (
+        made.status_code == 201
+        and {f["key"]: f["fen"] for f in made.json()["figures"]}["closing"] == 10_100_000
+    )
+    pk = made.json()["id"]
+    refused = client.post(
+        base, {"kind": "fund", "period_start": "2026-01-01"}, content_type="application/json"
+    )
+    assert refused.status_code == 400 and refused.json()["field"] == "period_start"
+    done = client.post(
+        f"/api/stewardship/disclosures/{pk}/publish", {"on": "2025-01-20"}, content_type="application/json"
+    )
+    assert done.status_code == 200 and done.json()["published_on"] == "2025-01-20"
+    again = client.post(
+        f"/api/stewardship/disclosures/{pk}/publish", {"on": "2025-01-21"}, content_type="application/json"
+    )
+    assert again.status_code == 409
+    fixed = client.post(
+        f"/api/stewardship/disclosures/{pk}/correct",
+        {"note": "核对银行对账单"},
+        content_type="application/json",
+    )
+    assert fixed.status_code == 201 and fixed.json()["version"] == 2 and fixed.json()["supersedes_id"] == pk
+    client.force_login(staff_b)
+    assert client.get(f"/api/stewardship/disclosures/{pk}").status_code == 404
