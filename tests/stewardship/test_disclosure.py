@@ -169,7 +169,7 @@ def test_published_is_immutable_and_a_correction_says_what_changed(world, ledger
 
 
 def test_staff_generate_and_publish_on_the_page_and_print_it_with_a_qr(
-    client, world, ledger, staff_a, volunteer_a
+    client, world, ledger, staff_a, volunteer_a, tmp_path
 ):
     client.force_login(staff_a)
     url = reverse("stewardship:disclosures", args=[world.compound_a.pk])
@@ -199,6 +199,12 @@ def test_staff_generate_and_publish_on_the_page_and_print_it_with_a_qr(
         assert "101,000.00" in text and "100,000.00" in text and "专项维修资金收支情况" in text
         assert f"/stewardship/d/{d.pk}/" in re.sub(r"\s", "", text)
     assert b"<svg" not in response.content  # the QR is drawn into the PDF, not left as markup
+    (tmp_path / "notice.pdf").write_bytes(response.content)
+    if shutil.which("pdffonts"):  # the complete TTF core.pdf embeds, not a chunked web font
+        fonts = subprocess.run(
+            ["pdffonts", str(tmp_path / "notice.pdf")], capture_output=True, check=True
+        ).stdout
+        assert b"Anju-Print-SC" in fonts and b"CID TrueType" in fonts
 
 
 def test_residents_see_a_published_statement_and_say_a_figure_is_wrong(client, world, ledger):
