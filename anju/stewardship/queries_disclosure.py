@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Min, Q, QuerySet, Sum
+from django.db.models import Min, Sum
 
 from anju.core.scoping import Scope
 from anju.domain.stewardship import disclosure
@@ -235,19 +235,6 @@ def overdue_in(scope: Scope, rules_of_subdistrict: Any, today: datetime.date) ->
         if late:
             out[compound.pk] = late
     return out
-
-
-def disclosures_of(compound: Compound) -> QuerySet[Disclosure]:
-    return Disclosure.objects.filter(compound=compound).order_by("-period_start", "kind", "-version")
-
-
-def published_of(compound: Compound) -> QuerySet[Disclosure]:
-    """The compound's published statements, newest first, for its residents' page."""
-    return (
-        Disclosure.objects.filter(compound=compound, published_on__isnull=False)
-        .filter(Q(superseded_by__isnull=True) | Q(superseded_by__published_on__isnull=True))
-        .order_by("-period_start", "kind")
-    )
 
 
 def suggestion_counts(d: Disclosure) -> dict[str, int]:

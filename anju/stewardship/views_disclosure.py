@@ -23,7 +23,7 @@ from anju.core.errors import ValidationFailed
 from anju.core.pages import attempt
 from anju.core.pdf import issuing_unit, qr_svg, render_pdf
 from anju.core.scoping import scope_of
-from anju.domain.stewardship.disclosure import KINDS
+from anju.domain.stewardship.disclosure import KINDS, grace_days
 from anju.participation import services as participation
 from anju.stewardship import queries, queries_disclosure
 from anju.stewardship.access import Action, access_compound, access_disclosure, public_disclosure
@@ -59,6 +59,8 @@ def calendar(request: HttpRequest, pk: int) -> HttpResponse:
             "figures": figures,
             "can_edit": scope_of(request.user).can_edit,
             "overdue": sum(1 for r in rows if r.owed.overdue),
+            "grace": grace_days(rules),
+            "grace_set": rules.value("disclosure_grace_days") is not None,
         },
     )
 
