@@ -174,7 +174,12 @@ def test_staff_generate_and_publish_on_the_page_and_print_it_with_a_qr(
     client.force_login(staff_a)
     url = reverse("stewardship:disclosures", args=[world.compound_a.pk])
     page = client.get(url).content.decode()
-    assert "2024年度" in page and "已逾期" in page and "（条款待核）" in page and "周期结束后 30 日内公示" in page
+    assert (
+        "2024年度" in page
+        and "已逾期" in page
+        and "（条款待核）" in page
+        and "周期结束后 30 日内公示" in page
+    )
     response = client.post(
         reverse("stewardship:disclosure_generate", args=[world.compound_a.pk]),
         {"kind": "fund", "period_start": "2024-01-01"},
