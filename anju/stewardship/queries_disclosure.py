@@ -25,9 +25,7 @@ from anju.roster.models import Compound
 from anju.stewardship.models import Contract
 from anju.stewardship.models_disclosure import Disclosure, DisclosureKind
 from anju.stewardship.models_fees import Bill
-from anju.stewardship.models_fund import EntryKind, FundAccount, FundEntry
-
-DEPOSITS = (EntryKind.OPENING, EntryKind.TOPUP)
+from anju.stewardship.models_fund import FundAccount, FundEntry
 
 
 def subject_key(d: Disclosure, figure_key: str) -> str:
@@ -65,53 +63,47 @@ def _fund_rows(compound: Compound, period: Period, *, common_income_only: bool) 
         .select_related("ledger__building", "ledger__unit", "case", "reverses__case")
         .order_by("booked_on", "pk")
     )
-    opening, closing = 0, 0
-    moved: dict[str, int] = defaultdict(int)
-    by_ledger: dict[str, int] = defaultdict(int)
-    by_case: dict[tuple[int, str], int] = defaultdict(int)
+    titles: dict[str, str] = {}
+    movements = []
     for e in entries:
-        kind = e.reverses.kind if e.kind == EntryKind.REVERSAL and e.reverses else e.kind
-        sign = -1 if (kind == EntryKind.DRAW) != (e.kind == EntryKind.REVERSAL) else 1
-        amount = sign * e.amount_fen
-        closing += amount
-        by_ledger[e.ledger.label] += amount
-        if e.booked_on < period.start:
-            opening += amount
-            continue
-        moved[kind] += amount
         case = e.case or (e.reverses.case if e.reverses else None)
-        if kind == EntryKind.DRAW and case is not None:
-            by_case[(case.pk, f"{case.title}（{case.scope_label}）")] -= amount
+        if case is not None:
+            titles[str(case.pk)] = f"{case.title}（{case.scope_label}）"
+        movements.append(
+            disclosure.Movement(
+                e.kind,
+                e.amount_fen,
+                e.booked_on,
+                e.ledger.label,
+                e.reverses.kind if e.reverses else None,
+                str(case.pk) if case is not None else None,
+            )
+        )
+    s = disclosure.fund_statement(movements, period)
     if common_income_only:
         return [
             _row(
                 "common_income",
                 "共有部分经营收入转入维修资金",
                 "Common income credited to the fund",
-                moved[EntryKind.COMMON_INCOME],
+                s.common_income,
             )
         ]
     rows = [
-        _row("opening", "期初余额", "Opening balance", opening),
-        _row(
-            "deposits",
-            "业主交存（首期及续交）",
-            "Owners' deposits and top-ups",
-            moved[EntryKind.OPENING] + moved[EntryKind.TOPUP],
-        ),
-        _row("interest", "利息收入", "Interest", moved[EntryKind.INTEREST]),
-        _row(
-            "common_income", "共有部分经营收入转入", "Common income credited", moved[EntryKind.COMMON_INCOME]
-        ),
-        _row("draws", "使用支出", "Spent on repairs", -moved[EntryKind.DRAW]),
-        _row("closing", "期末余额", "Closing balance", closing),
+        _row("opening", "期初余额", "Opening balance", s.opening),
+        _row("deposits", "业主交存（首期及续交）", "Owners' deposits and top-ups", s.deposits),
+        _row("interest", "利息收入", "Interest", s.interest),
+        _row("common_income", "共有部分经营收入转入", "Common income credited", s.common_income),
+        _row("draws", "使用支出", "Spent on repairs", s.draws),
+        _row("closing", "期末余额", "Closing balance", s.closing),
     ]
     rows += [
-        _row(f"case:{pk}", title, title, fen, "使用支出明细") for (pk, title), fen in sorted(by_case.items())
+        _row(f"case:{pk}", titles[pk], titles[pk], fen, "使用支出明细")
+        for pk, fen in sorted(s.cases.items(), key=lambda c: int(c[0]))
     ]
     rows += [
         _row(f"ledger:{label}", f"{label}分账余额", f"Ledger {label}", fen, "分账余额")
-        for label, fen in by_ledger.items()
+        for label, fen in s.ledgers.items()
     ]
     return rows
 

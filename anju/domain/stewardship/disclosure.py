@@ -180,3 +180,64 @@ def decision_due(rules: RuleSet, met_on: datetime.date, cal: Calendar | None = N
     if rules.value("committee_decision_publicity_days") is None:
         return None
     return deadlines.deadline_after(rules, "committee_decision_publicity_days", met_on, cal)
+
+
+# --- the fund's statement for one period ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Movement:
+    """One fund entry as a statement reads it: `amount` fen > 0, `kind` as booked; a reversal names the
+    kind of the entry it undoes (`reverses`) and counts against that kind."""
+
+    kind: str
+    amount: int
+    booked_on: datetime.date
+    ledger: str
+    reverses: str | None = None
+    case: str | None = None  # the use case a draw paid (or its reversal undid)
+
+
+@dataclass(frozen=True, slots=True)
+class FundStatement:
+    """A period of the fund in fen: closing = opening + deposits + interest + common income − draws."""
+
+    opening: int
+    deposits: int
+    interest: int
+    common_income: int
+    draws: int
+    closing: int
+    ledgers: dict[str, int]  # ledger → balance at the period's end
+    cases: dict[str, int]  # use case → spent in the period
+
+
+def fund_statement(movements: list[Movement], period: Period) -> FundStatement:
+    """The statement of `period` from every movement booked up to its end (later ones are ignored)."""
+    opening = closing = 0
+    moved = {"opening": 0, "topup": 0, "interest": 0, "common_income": 0, "draw": 0}
+    ledgers: dict[str, int] = {}
+    cases: dict[str, int] = {}
+    for m in movements:
+        if m.booked_on > period.end:
+            continue
+        kind = m.reverses if m.kind == "reversal" and m.reverses else m.kind
+        signed = m.amount * (-1 if (kind == "draw") != (m.kind == "reversal") else 1)
+        closing += signed
+        ledgers[m.ledger] = ledgers.get(m.ledger, 0) + signed
+        if m.booked_on < period.start:
+            opening += signed
+            continue
+        moved[kind] += signed
+        if kind == "draw" and m.case is not None:
+            cases[m.case] = cases.get(m.case, 0) - signed
+    return FundStatement(
+        opening,
+        moved["opening"] + moved["topup"],
+        moved["interest"],
+        moved["common_income"],
+        -moved["draw"],
+        closing,
+        ledgers,
+        cases,
+    )

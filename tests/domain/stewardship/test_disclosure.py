@@ -158,3 +158,62 @@ def test_overdue_exactly_when_unpublished_and_past_its_day(a, b, published_index
     for owed in calendar(SHANGHAI, "fund", since, today, published):
         assert owed.due.deadline > owed.period.end
         assert owed.overdue == (owed.period not in published and owed.due.deadline < today)
+
+
+# --- the fund's statement ------------------------------------------------------------------------
+
+Movement = disclosure.Movement
+
+
+def test_a_half_year_of_the_fund_by_hand():
+    # Before the period: 100,000.00 deposited. In it: interest 1,000.00, common income 600.00, a draw of
+    # 20,000.00 for the roof of which 500.00 was reversed (over-paid), a deposit of 50.00 booked by mistake
+    # and reversed. Closing: 100,000 + 1,000 + 600 − 19,500 = 82,100.00.
+    h2 = Period(D(2025, 7, 1), D(2025, 12, 31))
+    moves = [
+        Movement("opening", 10_000_000, D(2025, 3, 2), "3栋"),
+        Movement("interest", 100_000, D(2025, 12, 21), "3栋"),
+        Movement("common_income", 60_000, D(2025, 8, 1), "1栋"),
+        Movement("draw", 2_000_000, D(2025, 9, 1), "3栋", case="roof"),
+        Movement("reversal", 50_000, D(2025, 9, 9), "3栋", reverses="draw", case="roof"),
+        Movement("topup", 5_000, D(2025, 10, 1), "1栋"),
+        Movement("reversal", 5_000, D(2025, 10, 2), "1栋", reverses="topup"),
+        Movement("interest", 99, D(2026, 1, 5), "3栋"),  # after the period: not in it
+    ]
+    s = disclosure.fund_statement(moves, h2)
+    assert (s.opening, s.deposits, s.interest, s.common_income, s.draws, s.closing) == (
+        10_000_000,
+        0,
+        100_000,
+        60_000,
+        1_950_000,
+        8_210_000,
+    )
+    assert s.ledgers == {"3栋": 8_150_000, "1栋": 60_000} and s.cases == {"roof": 1_950_000}
+
+
+kinds = st.sampled_from(["opening", "topup", "interest", "common_income", "draw"])
+movements = st.lists(
+    st.builds(
+        lambda k, a, d, ledger, rev, case: Movement(
+            "reversal" if rev else k, a, d, ledger, k if rev else None, case if k == "draw" else None
+        ),
+        kinds,
+        st.integers(1, 10**9),
+        st.dates(D(2020, 1, 1), D(2026, 12, 31)),
+        st.sampled_from(["1栋", "2栋", "3栋1单元"]),
+        st.booleans(),
+        st.sampled_from(["a", "b"]),
+    ),
+    max_size=40,
+)
+
+
+@given(movements, st.dates(D(2020, 1, 1), D(2026, 12, 31)), lengths)
+def test_a_statement_always_balances_and_the_next_one_opens_where_it_closed(moves, day, months):
+    period = period_containing(day, months)
+    s = disclosure.fund_statement(moves, period)
+    assert s.closing == s.opening + s.deposits + s.interest + s.common_income - s.draws
+    assert s.closing == sum(s.ledgers.values()) and sum(s.cases.values()) == s.draws
+    following = period_containing(period.end + datetime.timedelta(days=1), months)
+    assert disclosure.fund_statement(moves, following).opening == s.closing
