@@ -60,6 +60,7 @@ def calendar(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": scope_of(request.user).can_edit,
             "overdue": sum(1 for r in rows if r.owed.overdue),
             "grace": grace_days(rules),
+            "decisions": rules.figure("committee_decision_publicity_days"),
             "grace_set": rules.value("disclosure_grace_days") is not None,
         },
     )

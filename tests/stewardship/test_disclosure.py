@@ -51,7 +51,7 @@ def half_yearly(world):
     )
 
 
-def test_the_calendar_follows_the_rule_set(world, ledger):
+def test_the_calendar_follows_the_rule_set(client, world, ledger, subdistrict_staff):
     rows = queries_disclosure.calendar_of(world.compound_a, queries.rules_for(world.subdistrict.pk), TODAY)
     # National: yearly, 2024 and 2025 ended; 2025's is due 30 January 2026 + … and unpublished: overdue.
     assert [(r.owed.kind, r.owed.period.zh, r.owed.overdue) for r in rows] == [
@@ -59,6 +59,9 @@ def test_the_calendar_follows_the_rule_set(world, ledger):
         ("fund", "2024年度", True),
     ]
     half_yearly(world)
+    client.force_login(subdistrict_staff)
+    page = client.get(reverse("stewardship:disclosures", args=[world.compound_a.pk])).content.decode()
+    assert "会议结束后 3 日内公示（《上海市住宅物业管理规定》第二十六条）" in page
     rows = queries_disclosure.calendar_of(world.compound_a, queries.rules_for(world.subdistrict.pk), TODAY)
     assert {r.owed.period.zh for r in rows if r.owed.kind == "fund"} == {
         "2024年上半年",
