@@ -301,6 +301,7 @@ PAGES: dict[str, Row] = {
     "stewardship:disclosure_pdf": Row(pk("disclosure"), "view", "no_login"),
     "stewardship:disclosure_public": Row(pk("disclosure"), "public", "no"),
     "stewardship:disclosure_wrong": Row(pk("disclosure"), "public", "public"),
+    "stewardship:disclosures_public": Row(pk("compound"), "public", "no"),
     "dashboard:index": Row(NONE, "signed_in", "signed_in"),
     "dashboard:rows": Row(lambda s: {"figure": "projects"}, "signed_in", "signed_in"),
     "dashboard:report": Row(lambda s: {"year": 2021}, "signed_in", "signed_in"),

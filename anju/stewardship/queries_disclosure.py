@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Min, Sum
+from django.db.models import Min, QuerySet, Sum
 
 from anju.core.scoping import Scope
 from anju.domain.stewardship import disclosure
@@ -227,6 +227,15 @@ def overdue_in(scope: Scope, rules_of_subdistrict: Any, today: datetime.date) ->
         if late:
             out[compound.pk] = late
     return out
+
+
+def published_of(compound: Compound) -> QuerySet[Disclosure]:
+    """The compound's published statements that no published correction replaces, newest period first."""
+    return (
+        Disclosure.objects.filter(compound=compound, published_on__isnull=False)
+        .exclude(superseded_by__published_on__isnull=False)
+        .order_by("-period_start", "kind")
+    )
 
 
 def suggestion_counts(d: Disclosure) -> dict[str, int]:

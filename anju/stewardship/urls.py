@@ -68,4 +68,5 @@ urlpatterns = [
     # residents, no login (the QR code on the posted notice leads here)
     path("d/<id:pk>/", views_disclosure.public, name="disclosure_public"),
     path("d/<id:pk>/wrong/", views_disclosure.wrong, name="disclosure_wrong"),
+    path("c/<id:pk>/accounts/", views_disclosure.public_list, name="disclosures_public"),
 ]

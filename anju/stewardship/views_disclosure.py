@@ -25,6 +25,7 @@ from anju.core.pdf import issuing_unit, qr_svg, render_pdf
 from anju.core.scoping import scope_of
 from anju.domain.stewardship.disclosure import KINDS, grace_days
 from anju.participation import services as participation
+from anju.participation.access import public_compound
 from anju.stewardship import queries, queries_disclosure
 from anju.stewardship.access import Action, access_compound, access_disclosure, public_disclosure
 from anju.stewardship.models_disclosure import Disclosure
@@ -174,6 +175,17 @@ def public(request: HttpRequest, pk: int) -> HttpResponse:
             "newer": newer,
             "changes": queries_disclosure.changes(d.supersedes.figures, d.figures) if d.supersedes else [],
         },
+    )
+
+
+@require_GET
+def public_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """A compound's published accounts, for its residents (each statement's page links here)."""
+    compound = public_compound(pk)
+    return render(
+        request,
+        "stewardship/public/disclosures.html",
+        {"compound": compound, "rows": queries_disclosure.published_of(compound)},
     )
 
 

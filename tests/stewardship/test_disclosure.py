@@ -307,3 +307,23 @@ def test_the_api_generates_publishes_and_corrects_like_the_pages(client, world, 
     assert fixed.status_code == 201 and fixed.json()["version"] == 2 and fixed.json()["supersedes_id"] == pk
     client.force_login(staff_b)
     assert client.get(f"/api/stewardship/disclosures/{pk}").status_code == 404
+
+
+def test_residents_find_every_published_statement_and_only_the_newest_correction(client, world, ledger):
+    d = services.disclosure_generate(
+        compound=world.compound_a, kind="fund", period_start=D(2024, 1, 1), actor=SYSTEM, today=TODAY
+    )
+    url = reverse("stewardship:disclosures_public", args=[world.compound_a.pk])
+    assert "还没有发布账目公示" in client.get(url).content.decode()  # a draft is not listed
+    services.disclosure_publish(disclosure=d, actor=SYSTEM)
+    assert reverse("stewardship:disclosure_public", args=[d.pk]) in client.get(url).content.decode()
+    new = services.disclosure_correct(disclosure=d, note="补记利息", actor=SYSTEM)
+    assert reverse("stewardship:disclosure_public", args=[d.pk]) in client.get(url).content.decode()
+    services.disclosure_publish(disclosure=new, actor=SYSTEM)
+    page = client.get(url).content.decode()
+    assert reverse("stewardship:disclosure_public", args=[new.pk]) in page and "已更正" in page
+    assert reverse("stewardship:disclosure_public", args=[d.pk]) not in page
+    old = client.get(reverse("stewardship:disclosure_public", args=[d.pk])).content.decode()
+    assert (
+        reverse("stewardship:disclosure_public", args=[new.pk]) in old
+    )  # the old one points to its correction
