@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 
 import pytest
@@ -113,6 +114,29 @@ def test_the_demo_fund_has_its_ledgers_a_voted_roof_repair_and_a_published_emerg
     assert emergency.category == "burst_main" and emergency.published_on and emergency.consultation_id is None
     view = queries_fund.fund_view(roof.compound.fund_account, queries.rules_for(roof.compound.subdistrict_id))
     assert view.balance > 0 and not view.below and all(r.line.first for r in view.rows)
+
+
+def test_shiji_posted_its_fund_statements_but_2025s_second_half_is_overdue(demo_db):
+    from django.utils import timezone
+
+    from anju.core.scoping import Scope
+    from anju.roster.models import Compound
+    from anju.stewardship import queries, queries_disclosure
+
+    compound = Compound.objects.get(name="世纪花园")
+    today = timezone.localdate()
+    rows = queries_disclosure.calendar_of(compound, queries.rules_for(compound.subdistrict_id), today)
+    published = {r.owed.period.zh for r in rows if r.published}
+    assert {"2023年上半年", "2023年下半年", "2024年上半年", "2024年下半年", "2025年上半年"} <= published
+    assert [r.owed.period.zh for r in rows if r.owed.overdue] == ["2025年下半年"]
+    late = queries_disclosure.overdue_in(Scope(everything=False, subdistrict_id=compound.subdistrict_id), queries.rules_for, today)
+    assert [r.owed.period.zh for r in late[compound.pk]] == ["2025年下半年"]
+    # The statement is the ledger's: the closing balance of one half-year opens the next.
+    statements = [r.published for r in sorted(rows, key=lambda r: r.owed.period.start) if r.published]
+    for earlier, later in zip(statements, statements[1:], strict=False):
+        if later.period_start == earlier.period_end + datetime.timedelta(days=1):
+            figures = [{f["key"]: f["fen"] for f in d.figures} for d in (earlier, later)]
+            assert figures[0]["closing"] == figures[1]["opening"]
 
 
 def test_the_committees_of_the_demo_read_as_the_issue_says(demo_db):

@@ -294,6 +294,15 @@ PAGES: dict[str, Row] = {
     "stewardship:fees_pledge": Row(pk("compound"), "view", "view"),
     "stewardship:fees_pledge_pdf": Row(pk("compound"), "view", "no_login"),
     "stewardship:fees_letter": Row(missing(), "missing", "missing"),
+    "stewardship:disclosures": Row(pk("compound"), "view", "no_login"),
+    "stewardship:disclosure_generate": Row(pk("compound"), "no_login", "edit"),
+    "stewardship:disclosure": Row(pk("disclosure"), "view", "no_login"),
+    "stewardship:disclosure_publish": Row(pk("disclosure"), "no_login", "edit"),
+    "stewardship:disclosure_correct": Row(pk("disclosure"), "no_login", "edit"),
+    "stewardship:disclosure_pdf": Row(pk("disclosure"), "view", "no_login"),
+    "stewardship:disclosure_public": Row(pk("disclosure"), "public", "no"),
+    "stewardship:disclosure_wrong": Row(pk("disclosure"), "public", "public"),
+    "stewardship:disclosures_public": Row(pk("compound"), "public", "no"),
     "dashboard:index": Row(NONE, "signed_in", "signed_in"),
     "dashboard:rows": Row(lambda s: {"figure": "projects"}, "signed_in", "signed_in"),
     "dashboard:report": Row(lambda s: {"year": 2021}, "signed_in", "signed_in"),
@@ -331,6 +340,7 @@ class Side:
     committee: Any = None  # the side's owners' committee in office
     member: Any = None  # a member of it
     change: Any = None  # a change to it, not yet filed
+    disclosure: Any = None  # a published statement of its fund (公示)
 
 
 def build_cast() -> tuple[dict[str, Any], dict[str, Side]]:
@@ -344,7 +354,7 @@ def build_cast() -> tuple[dict[str, Any], dict[str, Side]]:
     from anju.programme.models import ItemKind
     from anju.roster import services as roster
     from anju.stewardship import services as stewardship
-    from anju.stewardship.services import fund
+    from anju.stewardship.services import disclosure, fund
     from tests.consultations.conftest import issue_letter
     from tests.elevators.conftest import fill_unit, make_project
 
@@ -414,6 +424,8 @@ def build_cast() -> tuple[dict[str, Any], dict[str, Side]]:
         sides[name].fund_entry = fund.entry_book(
             ledger=account.ledgers.get(), kind="opening", amount_yuan="1000.00", booked_on=datetime.date(2021, 3, 2),
             document_kind="bank_slip", document_ref="YH-1", actor=SYSTEM)
+        sides[name].disclosure = disclosure.disclosure_publish(disclosure=disclosure.disclosure_generate(
+            compound=compound, kind="fund", period_start=datetime.date(2021, 1, 1), actor=SYSTEM), actor=SYSTEM)
         sides[name].fund_case = fund.case_open(compound=compound, title="屋面防水", location="屋面", estimate_yuan="100.00",
                                                proposed_on=datetime.date(2021, 3, 3), building=building, actor=SYSTEM)
     return users, sides
@@ -581,6 +593,11 @@ API: dict[str, tuple[str | None, str]] = {
     "POST /api/stewardship/fund/cases/{pk}/pay": ("fund_case", "body"),
     "POST /api/stewardship/fund/cases/{pk}/accept": ("fund_case", "body"),
     "POST /api/stewardship/fund/cases/{pk}/publish": ("fund_case", "body"),
+    "GET /api/stewardship/compounds/{pk}/disclosures": ("compound", "view"),
+    "POST /api/stewardship/compounds/{pk}/disclosures": ("compound", "body"),
+    "GET /api/stewardship/disclosures/{pk}": ("disclosure", "view"),
+    "POST /api/stewardship/disclosures/{pk}/publish": ("disclosure", "body"),
+    "POST /api/stewardship/disclosures/{pk}/correct": ("disclosure", "body"),
     "GET /api/stewardship/compounds/{pk}/committee": ("compound", "view"),
     "POST /api/stewardship/compounds/{pk}/committee": ("compound", "body"),
     "POST /api/stewardship/committees/{pk}/filing": ("committee", "edit"),

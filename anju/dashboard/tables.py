@@ -179,6 +179,12 @@ def governance(scope: Scope, params: QueryDict) -> Table:
     english = (get_language() or "").startswith("en")
 
     def row(r: Any) -> Line:
+        if r.disclosures:
+            late = r.disclosures[-1].owed  # the oldest overdue statement: its deadline
+            what = ("; " if english else "；").join(
+                f"{o.kind_zh} {o.owed.period.en if english else o.owed.period.zh}" for o in r.disclosures)
+            return ([r.compound.name, r.compound.community.name, _("公示"), late.due.deadline, what],
+                    reverse("stewardship:disclosures", args=[r.compound.pk]))
         if r.party is not None:
             return ([r.compound.name, r.compound.community.name, r.party.organisation.name, r.party.since,
                      r.party.company_branch or "—"], reverse("stewardship:committee", args=[r.compound.pk]))

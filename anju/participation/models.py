@@ -59,6 +59,9 @@ class Suggestion(models.Model):
     reply = models.TextField(_("官方答复"), blank=True)
     replied_by = models.CharField(_("答复人"), max_length=60, blank=True)
     show_on_board = models.BooleanField(_("在公开栏展示"), default=True)
+    # What the suggestion is about when it was filed from a published figure ("这里不对"): another app's
+    # key for it (stewardship: "disclosure:<id>:<figure>"), text rather than a foreign key across apps.
+    subject = models.CharField(_("涉及的公示数字"), max_length=120, blank=True, db_index=True)
     created = models.DateTimeField(_("提交时间"), auto_now_add=True, db_index=True)
     first_reply_at = models.DateTimeField(_("首次答复时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)

@@ -159,6 +159,13 @@ def suggestion_figures(scope: Scope, now: datetime.datetime | None = None) -> Su
     )
 
 
+def subject_counts(compound: Compound, prefix: str) -> dict[str, int]:
+    """How many suggestions were filed about each subject starting with `prefix` (another app's key)."""
+    rows = (Suggestion.objects.filter(compound=compound, subject__startswith=prefix).values("subject")
+            .annotate(n=Count("pk")).order_by())
+    return {r["subject"]: r["n"] for r in rows}
+
+
 def public_board(*, compound: Compound | None = None, limit: int = 50) -> QuerySet[Suggestion]:
     """Answered suggestions staff chose to show; pages print only title, category, place, dates and the reply."""
     qs = Suggestion.objects.filter(first_reply_at__isnull=False, show_on_board=True).exclude(reply="")

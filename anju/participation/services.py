@@ -78,8 +78,11 @@ def _text(value: str, *, field: str, zh: str, en: str, max_length: int, required
 @transaction.atomic
 def suggestion_submit(*, compound: Compound, building: Building | None, category: str, title: str, body: str,
                       contact_name: str = "", contact_phone: str = "", photos: Sequence[tuple[str, bytes]] = (),
-                      actor: Actor) -> Suggestion:
-    """Record a resident's suggestion with up to three checked photos; returns it with its receipt code."""
+                      subject: str = "", actor: Actor) -> Suggestion:
+    """Record a resident's suggestion with up to three checked photos; returns it with its receipt code.
+
+    `subject` names what it is about when another app filed it from one of its pages (a published
+    figure's "这里不对": "disclosure:<id>:<figure>")."""
     if building is not None and building.compound_id != compound.pk:
         raise ValidationFailed("楼栋不属于该小区", "The building is not in this compound", field="building")
     if category not in Category.values:
@@ -96,7 +99,7 @@ def suggestion_submit(*, compound: Compound, building: Building | None, category
     suggestion = Suggestion(
         subdistrict_id=compound.subdistrict_id, compound=compound, building=building, category=category, title=title,
         body=body, contact_name=contact_name, contact_phone_encrypted=crypto.encrypt(phone),
-        receipt_code=new_receipt_code(),
+        receipt_code=new_receipt_code(), subject=subject.strip()[:120],
     )
     suggestion.save()
     for index, (_name, image) in enumerate(cleaned, start=1):

@@ -21,14 +21,15 @@ from anju.stewardship.models import (
     FormationCase,
     PropertyCompany,
 )
+from anju.stewardship.models_disclosure import Disclosure
 from anju.stewardship.models_fund import FundCase, FundEntry
 
 if TYPE_CHECKING:
     from anju.core.access import User
 
 __all__ = ["Action", "access_case", "access_change", "access_committee", "access_company", "access_compound",
-           "access_contract", "access_fund_case", "access_fund_entry", "access_member", "require_rules_editor",
-           "require_subdistrict"]
+           "access_contract", "access_disclosure", "access_fund_case", "access_fund_entry", "access_member", "public_disclosure",
+           "require_rules_editor", "require_subdistrict"]
 
 
 def access_contract(user: User, pk: int, *, action: Action) -> Contract:
@@ -91,3 +92,17 @@ def access_fund_entry(user: User, pk: int, *, action: Action) -> FundEntry:
 def access_fund_case(user: User, pk: int, *, action: Action) -> FundCase:
     return fetch(FundCase.objects.select_related("compound__community", "building", "unit", "consultation"), user, pk,
                  action=action, zh="找不到该维修资金使用事项", en="No such fund use")
+
+
+def access_disclosure(user: User, pk: int, *, action: Action) -> Disclosure:
+    return fetch(Disclosure.objects.select_related("compound__community", "supersedes"), user, pk, action=action,
+                 zh="找不到该公示", en="No such disclosure")
+
+
+def public_disclosure(pk: int) -> Disclosure:
+    """A published statement, for residents without an account; a draft looks the same as a missing one."""
+    found = (Disclosure.objects.filter(pk=pk, published_on__isnull=False)
+             .select_related("compound__community", "supersedes").first())
+    if found is None:
+        raise NotFound("找不到该公示", "No such disclosure")
+    return found

@@ -10,6 +10,7 @@ from anju.stewardship.models import (
     PropertyCompany,
     RuleSetVersion,
 )
+from anju.stewardship.models_disclosure import Disclosure
 
 
 @admin.register(PropertyCompany)
@@ -49,3 +50,9 @@ class EmergencyCaseAdmin(ReadOnlyScopedAdmin):
 @admin.register(PartyLink)
 class PartyLinkAdmin(ReadOnlyScopedAdmin):
     list_display = ("compound", "organisation", "company_branch", "since")
+
+
+@admin.register(Disclosure)
+class DisclosureAdmin(ReadOnlyScopedAdmin):
+    list_display = ("compound", "kind", "period_start", "version", "due_on", "published_on")
+    list_filter = ("kind",)

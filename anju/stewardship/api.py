@@ -201,6 +201,10 @@ def rules(request: HttpRequest):
 from anju.stewardship.api_fund import router as fund_router  # noqa: E402
 
 router.add_router("", fund_router)
+# 公示 (issue 14, point 4), under the same prefix.
+from anju.stewardship.api_disclosure import router as disclosure_router  # noqa: E402
+
+router.add_router("", disclosure_router)
 # --- the committee over its term (the committee page's reads and writes) ---------------------------
 
 

@@ -41,3 +41,8 @@ AUDIT_ACTIONS.update({
     "fee_payments_import": _("导入物业费缴费记录"),
     "fee_demand_letters": _("发出物业费催缴通知"),
 })
+AUDIT_ACTIONS.update({
+    "disclosure_generate": _("生成公示"),
+    "disclosure_publish": _("发布公示"),
+    "disclosure_correct": _("更正公示"),
+})

@@ -154,6 +154,31 @@ def load_demo(subdistrict: Subdistrict) -> None:
             _shiji(compounds["世纪花园"], actor)
         if "金盾苑" in compounds:
             _jindun(compounds["金盾苑"], today, actor)
+        services.rules_choose(subdistrict=subdistrict, base="national", changes={**INTERIM_RULES, **HALF_YEARLY},
+                              reason=INTERIM_REASON + HALF_YEARLY_REASON, actor=actor)
+        if FUND_COMPOUND in compounds:
+            _disclosures(compounds[FUND_COMPOUND], today, actor)
+
+
+# --- accounts in public (公示, issue 14 point 4) ------------------------------------------------------
+
+HALF_YEARLY = {"fund_publication_months": 6}
+HALF_YEARLY_REASON = "维修资金收支情况参照《上海市住宅物业管理规定》第六十六条，每半年公布一次。"
+LAPSED = (D(2025, 7, 1), D(2025, 12, 31))  # the half-year whose statement was never posted
+
+
+def _disclosures(compound: Compound, today: datetime.date, actor: Actor) -> None:
+    """世纪花园 posted its fund statement every half-year, on time, except 2025's second half: overdue."""
+    from anju.domain.stewardship import disclosure as calendar
+    from anju.stewardship.services import disclosure
+
+    for period in calendar.ended_periods(6, D(2021, 2, 1), today):
+        if (period.start, period.end) == LAPSED:
+            continue
+        d = disclosure.disclosure_generate(compound=compound, kind="fund", period_start=period.start, actor=actor,
+                                           today=today)
+        disclosure.disclosure_publish(disclosure=d, on=min(period.end + datetime.timedelta(days=12), today),
+                                      actor=actor)
 
 
 # --- the maintenance fund (issue 14) ---------------------------------------------------------------

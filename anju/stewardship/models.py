@@ -418,6 +418,8 @@ __all__ = ["Allocation", "Applicant", "Bill", "Candidate", "Channel", "Contract"
            "FeeStandard", "FormationCase", "GroupMember", "Management", "Mode", "ParkingSpace", "PropertyCompany",
            "RuleSetVersion"]
 # The maintenance fund's models live in their own module (issue 14); imported here so Django finds them.
+# 公示 (issue 14, point 4): its own module, imported here so Django finds it.
+from anju.stewardship.models_disclosure import Disclosure, DisclosureKind  # noqa: E402, F401
 from anju.stewardship.models_fund import (  # noqa: E402, F401
     CaseKind,
     DocumentKind,

@@ -22,6 +22,7 @@ from anju.domain.stewardship import deadlines, rulesets, term
 from anju.domain.stewardship.deadlines import Due
 from anju.domain.stewardship.rulesets import RuleSet
 from anju.roster.models import Compound, Household, Ownership
+from anju.stewardship import queries_disclosure
 from anju.stewardship.models import (
     Committee,
     CommitteeChange,
@@ -392,6 +393,7 @@ LISTS: dict[str, tuple[str, str]] = {
     "ending": ("任期 90 日内届满的委员会", "Terms ending within 90 days"),
     "expired": ("任期已届满、尚未换届的委员会", "Terms ended without re-election"),
     "party": ("党组织引领的小区（红色物业）", "Compounds led by a party organisation"),
+    "disclosure": ("公示逾期的小区", "Compounds with an overdue disclosure"),
 }
 
 
@@ -402,6 +404,7 @@ class ListRow:
     emergency: EmergencyCase | None
     emergency_due: Due | None
     party: PartyLink | None = None
+    disclosures: list[Any] | None = None  # queries_disclosure.CalendarRow: the compound's overdue statements
 
 
 def stewardship_lists(scope: Scope, rules_of_subdistrict: Any, today: datetime.date) -> dict[str, list[ListRow]]:
@@ -430,4 +433,8 @@ def stewardship_lists(scope: Scope, rules_of_subdistrict: Any, today: datetime.d
     links = (PartyLink.objects.within(scope).select_related("compound__community", "organisation")
              .order_by("compound__community__name", "compound__name"))
     out["party"] = [ListRow(link.compound, in_office.get(link.compound_id), None, None, link) for link in links]
+    late = queries_disclosure.overdue_in(scope, rules_of_subdistrict, today)
+    compounds = {c.pk: c for c in Compound.objects.filter(pk__in=late).select_related("community")}
+    out["disclosure"] = sorted((ListRow(compounds[pk], None, None, None, disclosures=rows) for pk, rows in late.items()),
+                               key=lambda r: (r.compound.community.name, r.compound.name))
     return out

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from anju.stewardship import views, views_committee, views_fees, views_formation, views_fund
+from anju.stewardship import views, views_committee, views_disclosure, views_fees, views_formation, views_fund
 
 app_name = "stewardship"
 urlpatterns = [
@@ -58,4 +58,15 @@ urlpatterns = [
     path("compound/<id:pk>/fees/pledge/", views_fees.pledge, name="fees_pledge"),
     path("compound/<id:pk>/fees/pledge.pdf", views_fees.pledge_pdf, name="fees_pledge_pdf"),
     path("fees/letters/<id:pk>.pdf", views_fees.letter, name="fees_letter"),
+    # 公示 (issue 14, point 4)
+    path("compound/<id:pk>/disclosures/", views_disclosure.calendar, name="disclosures"),
+    path("compound/<id:pk>/disclosures/generate/", views_disclosure.generate, name="disclosure_generate"),
+    path("disclosures/<id:pk>/", views_disclosure.detail, name="disclosure"),
+    path("disclosures/<id:pk>/publish/", views_disclosure.act, {"what": "publish"}, name="disclosure_publish"),
+    path("disclosures/<id:pk>/correct/", views_disclosure.act, {"what": "correct"}, name="disclosure_correct"),
+    path("disclosures/<id:pk>/notice.pdf", views_disclosure.pdf, name="disclosure_pdf"),
+    # residents, no login (the QR code on the posted notice leads here)
+    path("d/<id:pk>/", views_disclosure.public, name="disclosure_public"),
+    path("d/<id:pk>/wrong/", views_disclosure.wrong, name="disclosure_wrong"),
+    path("c/<id:pk>/accounts/", views_disclosure.public_list, name="disclosures_public"),
 ]

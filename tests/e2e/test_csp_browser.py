@@ -39,7 +39,7 @@ NOT_PAGES = {
     "participation:meeting_signin", "participation:notice_pdf", "participation:notice_image",
     "participation:suggestion_photo", "programme:attachment", "programme:photo", "programme:progress_template",
     "roster:transfer_template", "core:job_download", "api:openapi-json", "stewardship:fees_pledge_pdf",
-    "stewardship:fees_letter", "stewardship:committee_pack",
+    "stewardship:fees_letter", "stewardship:committee_pack", "stewardship:disclosure_pdf",
     "consultations:vote_statement",
     # actions that only take a POST (their forms are on the pages walked)
     "accounts:logout", "set_language", "consultations:close", "consultations:correct", "consultations:open",
@@ -68,7 +68,8 @@ NOT_PAGES = {
     "stewardship:committee_elect", "stewardship:committee_interim",
     "stewardship:party_link", "stewardship:committee_officers", "stewardship:committee_file",
     "stewardship:committee_report", "stewardship:committee_member_add", "stewardship:committee_member_leave",
-    "stewardship:committee_change_file",
+    "stewardship:committee_change_file", "stewardship:disclosure_generate", "stewardship:disclosure_publish",
+    "stewardship:disclosure_correct",
     # polled fragments, seen inside their pages (job status, tally) or reached only after an upload
     "core:job", "roster:transfer_job", "consultations:tally", "consultations:elector_choices",
     # a redirect to the roster
@@ -251,9 +252,11 @@ def test_every_staff_and_resident_page_passes_the_content_security_policy(browse
     log_in(page, base, "jiedao")
     walker = Walker(page, base)
     # The demo's fund cases sit in one compound the crawl may not pick among its two per page name.
+    from anju.stewardship.models_disclosure import Disclosure
     from anju.stewardship.models_fund import FundCase
 
-    walker.crawl(START + [f"/stewardship/fund/cases/{c.pk}/" for c in FundCase.objects.order_by("pk")[:2]])
+    walker.crawl(START + [f"/stewardship/fund/cases/{c.pk}/" for c in FundCase.objects.order_by("pk")[:2]]
+                 + [f"/stewardship/disclosures/{d.pk}/" for d in Disclosure.objects.order_by("pk")[:1]])
     problems += walker.problems
     visited.update(walker.visited)
     staff.close()
@@ -271,7 +274,8 @@ def test_every_staff_and_resident_page_passes_the_content_security_policy(browse
     suggestion = Suggestion.objects.exclude(receipt_code="").first()
     walker.crawl(["/accounts/login/", "/participation/s/new/", "/participation/s/track/", "/participation/s/board/",
                   f"/participation/s/r/{suggestion.receipt_code}/", f"/consultations/public/{closed.pk}/",
-                  "/consultations/v/", vote_url])
+                  "/consultations/v/", vote_url]
+                 + [f"/stewardship/d/{d.pk}/" for d in Disclosure.objects.filter(published_on__isnull=False)[:1]])
     walker.look(base + "/participation/s/new/", then=choose_a_compound)
     walker.look(base + vote_url, then=lambda p: (p.fill("#name", "不是业主"), p.fill("#number", "13800000000"),
                                                  p.click("main button[type=submit]"), p.wait_for_selector(".alert")))

@@ -53,11 +53,16 @@ def chinese_number(n: int) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Citation:
-    """One article (and optionally its item, 项) of one law."""
+    """One article (and optionally its item, 项) of one law.
+
+    `pending` marks an article number not yet checked against the text (待核): the text was not at
+    hand (the 2007 fund measures are not in the LawRefBook/Laws copy the other figures were read in).
+    Pages print it beside the citation so nobody takes it for a checked one."""
 
     law: str
     article: int
     item: int | None = None
+    pending: bool = False
 
     def __post_init__(self) -> None:
         if self.law not in LAWS:
@@ -68,6 +73,10 @@ class Citation:
     def zh(self) -> str:
         item = f"第（{chinese_number(self.item)}）项" if self.item else ""
         return f"《{LAWS[self.law].zh}》第{chinese_number(self.article)}条{item}"
+
+    @property
+    def pending_zh(self) -> str:
+        return "（条款待核）" if self.pending else ""
 
     @property
     def en(self) -> str:

@@ -129,6 +129,15 @@ CATALOGUE: dict[str, Meaning] = {
                                             "Committee's approval of an emergency draw"),
     "fund_publication_months": Meaning("months", "维修资金收支情况至少每隔几个月公布一次",
                                        "Fund accounts published at least every … months"),
+    # Accounts in public (公示, anju.domain.stewardship.disclosure).
+    "common_income_publication_months": Meaning("months", "公共收益收支情况至少每隔几个月公布一次",
+                                                "Common income and its spending published at least every … months"),
+    "manager_accounts_publication_months": Meaning("months", "物业服务项目收支情况和预算公示的周期",
+                                                   "Months between the manager's published income, spending and budget"),
+    "committee_decision_publicity_days": Meaning("calendar_days", "业主委员会会议决定事项公示的期限",
+                                                 "Days to publish the committee's decisions after its meeting"),
+    "disclosure_grace_days": Meaning("calendar_days", "周期结束后完成公示的期限（法规未规定的按 30 日计）",
+                                     "Days after a period ends to publish its accounts (30 where no text says)"),
 }
 
 
@@ -238,7 +247,8 @@ def _figures_from(document: Mapping[str, Any], inherited: Mapping[str, Figure]) 
         if key not in CATALOGUE:
             raise DomainError(f"未知的规则项：{key}", f"Unknown rule figure: {key}", field=key)
         source = entry.get("source")
-        citation = Citation(source["law"], source["article"], source.get("item")) if source else None
+        citation = (Citation(source["law"], source["article"], source.get("item"), bool(source.get("pending")))
+                    if source else None)
         figures[key] = Figure(key, parse_value(key, entry.get("value")), citation)
     missing = sorted(CATALOGUE.keys() - figures.keys())
     if missing:
