@@ -294,6 +294,9 @@ PAGES: dict[str, Row] = {
     "stewardship:fees_pledge_pdf": Row(pk("compound"), "view", "no_login"),
     "stewardship:fees_letter": Row(missing(), "missing", "missing"),
     "dashboard:index": Row(NONE, "signed_in", "signed_in"),
+    "dashboard:work": Row(NONE, "signed_in", "signed_in"),
+    # sent empty: no item named, refused by the form (400) past the gate; volunteers may not assign
+    "dashboard:work_assign": Row(NONE, "no_login", "editors"),
     "dashboard:rows": Row(lambda s: {"figure": "projects"}, "signed_in", "signed_in"),
     "dashboard:report": Row(lambda s: {"year": 2021}, "signed_in", "signed_in"),
     "core:job": Row(missing(), "missing", "missing"),

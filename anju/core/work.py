@@ -59,4 +59,10 @@ def urgency_of(due: datetime.date | None, today: datetime.date, *, soon_days: in
 
 def sort_key(item: WorkItem) -> tuple:
     """Most urgent first, then the earliest deadline, then the oldest."""
-    return (item.urgency, item.due or datetime.date.max, item.since or datetime.date.max, item.kind, item.object_id)
+    return (
+        item.urgency,
+        item.due or datetime.date.max,
+        item.since or datetime.date.max,
+        item.kind,
+        item.object_id,
+    )

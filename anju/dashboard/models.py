@@ -13,11 +13,23 @@ from anju.core.scoping import ScopedQuerySet, ScopePaths
 class WorkAssignment(models.Model):
     kind = models.CharField(_("事项类型"), max_length=40)
     object_id = models.PositiveBigIntegerField(_("对象编号"))
-    subdistrict = models.ForeignKey("roster.Subdistrict", on_delete=models.CASCADE, related_name="+", verbose_name=_("街道"))
-    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="work_assignments",
-                                    verbose_name=_("经办人"))
-    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+", verbose_name=_("指派人"))
+    subdistrict = models.ForeignKey(
+        "roster.Subdistrict", on_delete=models.CASCADE, related_name="+", verbose_name=_("街道")
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="work_assignments",
+        verbose_name=_("经办人"),
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("指派人"),
+    )
     assigned_at = models.DateTimeField(_("指派时间"), auto_now=True)
 
     scope_paths = ScopePaths(subdistrict="subdistrict_id", community=None, compound=None)

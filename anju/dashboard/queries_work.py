@@ -37,7 +37,11 @@ GROUPS: dict[str, tuple[str, str]] = {
 }
 
 SOURCES: list[Callable[[object], list[WorkItem]]] = [
-    participation.open_work, consultations.open_work, programme.open_work, stewardship.open_work, roster.open_work,
+    participation.open_work,
+    consultations.open_work,
+    programme.open_work,
+    stewardship.open_work,
+    roster.open_work,
 ]
 
 
@@ -76,8 +80,9 @@ def assignments_of(items: list[WorkItem]) -> dict[str, WorkAssignment]:
     """Item key → its assignment, in one query."""
     if not items:
         return {}
-    rows = (WorkAssignment.objects.filter(kind__in={i.kind for i in items}, object_id__in={i.object_id for i in items})
-            .select_related("assigned_to__anju_profile"))
+    rows = WorkAssignment.objects.filter(
+        kind__in={i.kind for i in items}, object_id__in={i.object_id for i in items}
+    ).select_related("assigned_to__anju_profile")
     keys = {i.key for i in items}
     return {key: a for a in rows if (key := f"{a.kind}:{a.object_id}") in keys}
 
@@ -120,9 +125,13 @@ def colleagues_of(user: object) -> list:
     profile = getattr(user, "anju_profile", None)
     if profile is None:
         return []
-    people = (get_user_model().objects.filter(is_active=True, anju_profile__subdistrict_id=profile.subdistrict_id)
-              .exclude(pk=user.pk)  # type: ignore[attr-defined]
-              .select_related("anju_profile").order_by("anju_profile__display_name", "username"))
+    people = (
+        get_user_model()
+        .objects.filter(is_active=True, anju_profile__subdistrict_id=profile.subdistrict_id)
+        .exclude(pk=user.pk)  # type: ignore[attr-defined]
+        .select_related("anju_profile")
+        .order_by("anju_profile__display_name", "username")
+    )
     return list(people[:500])
 
 
@@ -147,11 +156,12 @@ def work_of(user: object) -> Work:
     by_group: dict[str, list[Line]] = {key: [] for key in GROUPS}
     for line in lines:
         by_group.setdefault(line.item.group, []).append(line)
-    groups = [Group(key, *GROUPS.get(key, (key, key)), lines=found) for key, found in by_group.items() if found]
+    groups = [
+        Group(key, *GROUPS.get(key, (key, key)), lines=found) for key, found in by_group.items() if found
+    ]
     return Work(mine, groups, len(items), sum(1 for i in items if i.urgency == 0))
 
 
 def find_item(user: object, key: str) -> WorkItem | None:
     """The open item `key` ("kind:id") of `user`, or None when it is not theirs or no longer open."""
     return next((i for i in open_work(user) if i.key == key), None)
-

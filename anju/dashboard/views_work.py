@@ -21,9 +21,15 @@ from anju.dashboard import queries_work, services
 @login_required
 def work(request: HttpRequest) -> HttpResponse:
     english = (get_language() or "zh").startswith("en")
-    return render(request, "dashboard/work.html", {
-        "work": queries_work.work_of(request.user), "english": english, "can_assign": scope_of(request.user).can_edit,
-    })
+    return render(
+        request,
+        "dashboard/work.html",
+        {
+            "work": queries_work.work_of(request.user),
+            "english": english,
+            "can_assign": scope_of(request.user).can_edit,
+        },
+    )
 
 
 @login_required
@@ -38,6 +44,9 @@ def assign(request: HttpRequest) -> HttpResponse:
     if item is None:
         raise NotFound("找不到该待办事项，可能已经办结", "No such open item; it may be done already")
     assignee = parse_id(request.POST.get("assignee"))
-    attempt(request, lambda: services.work_assign(item=item, assignee_id=assignee, actor=Actor.of(request.user)),
-            done=_("已指派") if assignee else _("已取消指派"))
+    attempt(
+        request,
+        lambda: services.work_assign(item=item, assignee_id=assignee, actor=Actor.of(request.user)),
+        done=_("已指派") if assignee else _("已取消指派"),
+    )
     return redirect("dashboard:work")

@@ -37,38 +37,76 @@ def open_work(user: object, today: datetime.date | None = None) -> list[WorkItem
 def _suggestions(scope, today: datetime.date) -> list[WorkItem]:
     """Each open suggestion once: waiting for its first reply (due in `reply_days` working days), or
     answered and waiting to be closed (due in `close_days`)."""
-    found = (Suggestion.objects.filter(queries._in_scope_or_assigned(scope)).exclude(status=SuggestionStatus.CLOSED)
-             .select_related("compound").order_by("created", "id"))
+    found = (
+        Suggestion.objects.filter(queries._in_scope_or_assigned(scope))
+        .exclude(status=SuggestionStatus.CLOSED)
+        .select_related("compound")
+        .order_by("created", "id")
+    )
     items = []
     for s in found:
         replied = s.first_reply_at is not None
         due = queries.due_date(s.created, queries.close_days() if replied else queries.reply_days())
         what_zh, what_en = ("待办结", "to close") if replied else ("待答复", "to answer")
-        items.append(WorkItem(
-            SUGGESTION, s.pk, SUGGESTION, f"{s.compound.name}：{s.title}", f"{s.compound.name}: {s.title}",
-            reverse("participation:suggestion", args=[s.pk]), due, urgency_of(due, today, soon_days=SOON_DAYS),
-            since=timezone.localdate(s.created), detail_zh=what_zh, detail_en=what_en,
-            subdistrict_id=s.subdistrict_id, community_id=s.assigned_community_id or s.compound.community_id,
-            compound_id=s.assigned_compound_id or s.compound_id))
+        items.append(
+            WorkItem(
+                SUGGESTION,
+                s.pk,
+                SUGGESTION,
+                f"{s.compound.name}：{s.title}",
+                f"{s.compound.name}: {s.title}",
+                reverse("participation:suggestion", args=[s.pk]),
+                due,
+                urgency_of(due, today, soon_days=SOON_DAYS),
+                since=timezone.localdate(s.created),
+                detail_zh=what_zh,
+                detail_en=what_en,
+                subdistrict_id=s.subdistrict_id,
+                community_id=s.assigned_community_id or s.compound.community_id,
+                compound_id=s.assigned_compound_id or s.compound_id,
+            )
+        )
     return items
 
 
 def _follow_ups(scope, today: datetime.date) -> list[WorkItem]:
-    found = (FollowUp.objects.filter(meeting__in=Meeting.objects.within(scope), done_at__isnull=True, due__lt=today)
-             .select_related("meeting__compound").order_by("due", "id"))
-    return [WorkItem(
-        FOLLOW_UP, f.pk, FOLLOW_UP, f"{f.meeting.compound.name}：{f.description}",
-        f"{f.meeting.compound.name}: {f.description}", reverse("participation:meeting", args=[f.meeting_id]),
-        f.due, OVERDUE, since=timezone.localdate(f.meeting.starts_at),
-        detail_zh=f"责任人：{f.owner}", detail_en=f"Owner: {f.owner}", subdistrict_id=f.meeting.subdistrict_id,
-        community_id=f.meeting.compound.community_id, compound_id=f.meeting.compound_id) for f in found]
+    found = (
+        FollowUp.objects.filter(
+            meeting__in=Meeting.objects.within(scope), done_at__isnull=True, due__lt=today
+        )
+        .select_related("meeting__compound")
+        .order_by("due", "id")
+    )
+    return [
+        WorkItem(
+            FOLLOW_UP,
+            f.pk,
+            FOLLOW_UP,
+            f"{f.meeting.compound.name}：{f.description}",
+            f"{f.meeting.compound.name}: {f.description}",
+            reverse("participation:meeting", args=[f.meeting_id]),
+            f.due,
+            OVERDUE,
+            since=timezone.localdate(f.meeting.starts_at),
+            detail_zh=f"责任人：{f.owner}",
+            detail_en=f"Owner: {f.owner}",
+            subdistrict_id=f.meeting.subdistrict_id,
+            community_id=f.meeting.compound.community_id,
+            compound_id=f.meeting.compound_id,
+        )
+        for f in found
+    ]
 
 
 def _visits(scope, today: datetime.date) -> list[WorkItem]:
     """A compound where visits have begun (a round is running) and some households have none yet:
     one item per compound with the count left, gone when every household has been visited."""
-    begun = dict(Visit.objects.within(scope).values("compound_id").annotate(first=Min("visited_on"))
-                 .values_list("compound_id", "first"))
+    begun = dict(
+        Visit.objects.within(scope)
+        .values("compound_id")
+        .annotate(first=Min("visited_on"))
+        .values_list("compound_id", "first")
+    )
     if not begun:
         return []
     coverage = queries.visit_coverage_of(scope, list(begun))
@@ -77,10 +115,22 @@ def _visits(scope, today: datetime.date) -> list[WorkItem]:
     for c in compounds.order_by("name", "id"):
         seen, total = coverage[c.pk]
         left = total - seen
-        items.append(WorkItem(
-            VISITS, c.pk, VISITS, f"{c.name}：一户一策走访", f"{c.name}: household visits",
-            reverse("participation:visits_compound", args=[c.pk]), None, urgency_of(None, today, soon_days=0),
-            since=begun[c.pk], detail_zh=f"还有 {left} 户未走访（已走访 {seen} / {total} 户）",
-            detail_en=f"{left} households not yet visited ({seen} of {total} visited)",
-            subdistrict_id=c.subdistrict_id, community_id=c.community_id, compound_id=c.pk))
+        items.append(
+            WorkItem(
+                VISITS,
+                c.pk,
+                VISITS,
+                f"{c.name}：一户一策走访",
+                f"{c.name}: household visits",
+                reverse("participation:visits_compound", args=[c.pk]),
+                None,
+                urgency_of(None, today, soon_days=0),
+                since=begun[c.pk],
+                detail_zh=f"还有 {left} 户未走访（已走访 {seen} / {total} 户）",
+                detail_en=f"{left} households not yet visited ({seen} of {total} visited)",
+                subdistrict_id=c.subdistrict_id,
+                community_id=c.community_id,
+                compound_id=c.pk,
+            )
+        )
     return items

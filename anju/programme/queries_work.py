@@ -33,21 +33,36 @@ def open_work(user: object, today: datetime.date | None = None) -> list[WorkItem
 
 def _stages(scope: Scope, today: datetime.date) -> list[WorkItem]:
     """Stages not signed off whose planned end has passed or comes within `STAGE_SOON_DAYS` days."""
-    found = (Stage.objects.within(scope)
-             .filter(actual_end__isnull=True, planned_end__lte=today + datetime.timedelta(days=STAGE_SOON_DAYS))
-             .select_related("project__compound").order_by("planned_end", "project_id", "position"))
+    found = (
+        Stage.objects.within(scope)
+        .filter(actual_end__isnull=True, planned_end__lte=today + datetime.timedelta(days=STAGE_SOON_DAYS))
+        .select_related("project__compound")
+        .order_by("planned_end", "project_id", "position")
+    )
     items = []
     for s in found:
         p = s.project
         late = (today - s.planned_end).days
         zh = f"已逾期 {late} 天" if late > 0 else ("今日到期" if late == 0 else f"{-late} 天后到期")
         en = f"{late} days overdue" if late > 0 else ("due today" if late == 0 else f"due in {-late} days")
-        items.append(WorkItem(
-            STAGE, s.pk, STAGE, f"{p.name}：{s.get_kind_display()}", f"{p.name}: {s.get_kind_display()}",
-            reverse("programme:project", args=[p.pk]), s.planned_end,
-            urgency_of(s.planned_end, today, soon_days=STAGE_SOON_DAYS), since=s.planned_start,
-            detail_zh=f"计划完成 {s.planned_end:%Y-%m-%d}，{zh}", detail_en=f"planned end {s.planned_end:%Y-%m-%d}, {en}",
-            subdistrict_id=p.subdistrict_id, community_id=p.community_id_cached, compound_id=p.compound_id))
+        items.append(
+            WorkItem(
+                STAGE,
+                s.pk,
+                STAGE,
+                f"{p.name}：{s.get_kind_display()}",
+                f"{p.name}: {s.get_kind_display()}",
+                reverse("programme:project", args=[p.pk]),
+                s.planned_end,
+                urgency_of(s.planned_end, today, soon_days=STAGE_SOON_DAYS),
+                since=s.planned_start,
+                detail_zh=f"计划完成 {s.planned_end:%Y-%m-%d}，{zh}",
+                detail_en=f"planned end {s.planned_end:%Y-%m-%d}, {en}",
+                subdistrict_id=p.subdistrict_id,
+                community_id=p.community_id_cached,
+                compound_id=p.compound_id,
+            )
+        )
     return items
 
 
@@ -60,12 +75,23 @@ def _inspections(scope: Scope, user: object, today: datetime.date) -> list[WorkI
     for i in found.select_related("project__compound").order_by("created", "id"):
         p = i.project
         findings = i.findings if len(i.findings) <= 40 else i.findings[:40] + "…"
-        items.append(WorkItem(
-            INSPECTION, i.pk, INSPECTION, f"{p.name}：{findings}", f"{p.name}: {findings}",
-            reverse("programme:inspection", args=[i.pk]), None, OVERDUE if i.severity == Severity.HIGH else OPEN,
-            since=timezone.localdate(i.created),
-            detail_zh=f"{i.get_status_display()} · {SEVERITY_ZH.get(i.severity, i.severity)}",
-            detail_en=f"{'rectifying' if i.status == InspectionStatus.RECTIFYING else 'open'} · "
-                      f"{SEVERITY_EN.get(i.severity, i.severity)}",
-            subdistrict_id=p.subdistrict_id, community_id=p.community_id_cached, compound_id=p.compound_id))
+        items.append(
+            WorkItem(
+                INSPECTION,
+                i.pk,
+                INSPECTION,
+                f"{p.name}：{findings}",
+                f"{p.name}: {findings}",
+                reverse("programme:inspection", args=[i.pk]),
+                None,
+                OVERDUE if i.severity == Severity.HIGH else OPEN,
+                since=timezone.localdate(i.created),
+                detail_zh=f"{i.get_status_display()} · {SEVERITY_ZH.get(i.severity, i.severity)}",
+                detail_en=f"{'rectifying' if i.status == InspectionStatus.RECTIFYING else 'open'} · "
+                f"{SEVERITY_EN.get(i.severity, i.severity)}",
+                subdistrict_id=p.subdistrict_id,
+                community_id=p.community_id_cached,
+                compound_id=p.compound_id,
+            )
+        )
     return items

@@ -29,19 +29,33 @@ def failed_jobs(user: object, kind: str, now: datetime.datetime | None = None) -
     now = now or timezone.now()
     mine = Job.objects.filter(actor_id=user.pk, kind=kind)  # type: ignore[attr-defined]
     redone = mine.filter(pk__gt=OuterRef("pk"), status=JobStatus.DONE).exclude(result__problems__gt=0)
-    return list(mine.filter(_failed(), created__gte=now - datetime.timedelta(days=KEEP_DAYS))
-                .exclude(Exists(redone)).order_by("created", "id"))
+    return list(
+        mine.filter(_failed(), created__gte=now - datetime.timedelta(days=KEEP_DAYS))
+        .exclude(Exists(redone))
+        .order_by("created", "id")
+    )
 
 
 def open_work(user: object, now: datetime.datetime | None = None) -> list[WorkItem]:
     items = []
     for job in failed_jobs(user, IMPORT, now):
         problems = (job.result or {}).get("problems") or 0
-        items.append(WorkItem(
-            FAILED_IMPORT, job.pk, FAILED_IMPORT, f"导入未成功：{job.params.get('name', '')}",
-            f"Import not done: {job.params.get('name', '')}", reverse("roster:transfer_job", args=[job.pk]),
-            None, OPEN, since=timezone.localdate(job.created),
-            detail_zh=f"{problems} 处问题，整份未导入" if problems else "导入出错，整份未导入",
-            detail_en=f"{problems} problems; nothing was imported" if problems else "The import failed; nothing was imported",
-            subdistrict_id=job.subdistrict_id))
+        items.append(
+            WorkItem(
+                FAILED_IMPORT,
+                job.pk,
+                FAILED_IMPORT,
+                f"导入未成功：{job.params.get('name', '')}",
+                f"Import not done: {job.params.get('name', '')}",
+                reverse("roster:transfer_job", args=[job.pk]),
+                None,
+                OPEN,
+                since=timezone.localdate(job.created),
+                detail_zh=f"{problems} 处问题，整份未导入" if problems else "导入出错，整份未导入",
+                detail_en=f"{problems} problems; nothing was imported"
+                if problems
+                else "The import failed; nothing was imported",
+                subdistrict_id=job.subdistrict_id,
+            )
+        )
     return items

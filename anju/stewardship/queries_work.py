@@ -30,8 +30,12 @@ def open_work(user: object, today: datetime.date | None = None) -> list[WorkItem
         return []
     rules_of = functools.cache(queries.rules_for)
     lists = queries.stewardship_lists(scope, rules_of, today)
-    items = [item for key in ("committee", "interim") for row in lists[key]
-             if (item := _committee(row, today)) is not None]
+    items = [
+        item
+        for key in ("committee", "interim")
+        for row in lists[key]
+        if (item := _committee(row, today)) is not None
+    ]
     items += [item for row in lists["emergency"] if (item := _emergency(row)) is not None]
     return items + _contracts(scope, rules_of, today)
 
@@ -68,10 +72,21 @@ def _committee(row: queries.ListRow, today: datetime.date) -> WorkItem | None:
     name_en = "interim committee" if c.interim else "owners' committee"
     compound = row.compound
     return WorkItem(
-        COMMITTEE, c.pk, GROUP, f"{compound.name}{name_zh}", f"{compound.name}: {name_en}",
-        reverse("stewardship:committee", args=[compound.pk]), min(dues), urgency, since=c.elected_on,
-        detail_zh="；".join(zh), detail_en="; ".join(en), subdistrict_id=compound.subdistrict_id,
-        community_id=compound.community_id, compound_id=compound.pk)
+        COMMITTEE,
+        c.pk,
+        GROUP,
+        f"{compound.name}{name_zh}",
+        f"{compound.name}: {name_en}",
+        reverse("stewardship:committee", args=[compound.pk]),
+        min(dues),
+        urgency,
+        since=c.elected_on,
+        detail_zh="；".join(zh),
+        detail_en="; ".join(en),
+        subdistrict_id=compound.subdistrict_id,
+        community_id=compound.community_id,
+        compound_id=compound.pk,
+    )
 
 
 def _emergency(row: queries.ListRow) -> WorkItem | None:
@@ -79,11 +94,21 @@ def _emergency(row: queries.ListRow) -> WorkItem | None:
     if due is None or case is None or not _open(due):
         return None
     return WorkItem(
-        EMERGENCY, case.pk, GROUP, f"{compound.name}：应急物业", f"{compound.name}: emergency management",
-        reverse("stewardship:compound", args=[compound.pk]), due.deadline, _urgency(due),
-        since=case.management.since, detail_zh=f"应急服务期限（{due.zh}），请选聘物业或另行安排",
-        detail_en=f"Emergency service period ({due.en}): appoint a manager", subdistrict_id=compound.subdistrict_id,
-        community_id=compound.community_id, compound_id=compound.pk)
+        EMERGENCY,
+        case.pk,
+        GROUP,
+        f"{compound.name}：应急物业",
+        f"{compound.name}: emergency management",
+        reverse("stewardship:compound", args=[compound.pk]),
+        due.deadline,
+        _urgency(due),
+        since=case.management.since,
+        detail_zh=f"应急服务期限（{due.zh}），请选聘物业或另行安排",
+        detail_en=f"Emergency service period ({due.en}): appoint a manager",
+        subdistrict_id=compound.subdistrict_id,
+        community_id=compound.community_id,
+        compound_id=compound.pk,
+    )
 
 
 def _contracts(scope: Scope, rules_of, today: datetime.date) -> list[WorkItem]:
@@ -95,10 +120,22 @@ def _contracts(scope: Scope, rules_of, today: datetime.date) -> list[WorkItem]:
         if row.due is None or not _open(row.due):
             continue
         contract, compound = row.contract, row.contract.compound
-        items.append(WorkItem(
-            CONTRACT_FILING, contract.pk, GROUP, f"{compound.name}：物业服务合同备案",
-            f"{compound.name}: filing the management contract", reverse("stewardship:compound", args=[compound.pk]),
-            row.due.deadline, _urgency(row.due), since=contract.signed_on,
-            detail_zh=f"{contract.company.name}（{row.due.zh}）", detail_en=f"{contract.company.name} ({row.due.en})",
-            subdistrict_id=compound.subdistrict_id, community_id=compound.community_id, compound_id=compound.pk))
+        items.append(
+            WorkItem(
+                CONTRACT_FILING,
+                contract.pk,
+                GROUP,
+                f"{compound.name}：物业服务合同备案",
+                f"{compound.name}: filing the management contract",
+                reverse("stewardship:compound", args=[compound.pk]),
+                row.due.deadline,
+                _urgency(row.due),
+                since=contract.signed_on,
+                detail_zh=f"{contract.company.name}（{row.due.zh}）",
+                detail_en=f"{contract.company.name} ({row.due.en})",
+                subdistrict_id=compound.subdistrict_id,
+                community_id=compound.community_id,
+                compound_id=compound.pk,
+            )
+        )
     return items

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from anju.consultations import queries as consultation_queries
 from anju.consultations import services as consultations
-from anju.consultations.queries_work import turnout_gap
 from anju.consultations.models import Ballot, BallotState, Channel, Consultation
+from anju.consultations.queries_work import turnout_gap
 from anju.core.audit import Actor, AuditEvent
 from anju.core.errors import ValidationFailed
 from anju.core.models import Job, JobStatus
@@ -59,36 +59,88 @@ def build(world, staff_a, volunteer_a) -> Open:
     c = v.consultation
     q1 = str(c.questions.get(order=1).pk)
     # 101 voted online and on paper: a ballot conflict. Owner 5 holds 501 and 601 and voted both ways.
-    consultations.ballot_cast(consultation=c, household=v.households[0], answers={q1: "yes"}, channel=Channel.ONLINE,
-                              actor=RESIDENT)
-    consultations.ballot_cast(consultation=c, household=v.households[0], answers={q1: "no"}, channel=Channel.PAPER,
-                              actor=SYSTEM, signer="业主1")
-    consultations.ballot_cast(consultation=c, household=v.households[4], answers={q1: "yes"}, channel=Channel.ONLINE,
-                              actor=RESIDENT)
-    consultations.ballot_cast(consultation=c, household=v.households[5], answers={q1: "no"}, channel=Channel.ONLINE,
-                              actor=RESIDENT)
+    consultations.ballot_cast(
+        consultation=c, household=v.households[0], answers={q1: "yes"}, channel=Channel.ONLINE, actor=RESIDENT
+    )
+    consultations.ballot_cast(
+        consultation=c,
+        household=v.households[0],
+        answers={q1: "no"},
+        channel=Channel.PAPER,
+        actor=SYSTEM,
+        signer="业主1",
+    )
+    consultations.ballot_cast(
+        consultation=c, household=v.households[4], answers={q1: "yes"}, channel=Channel.ONLINE, actor=RESIDENT
+    )
+    consultations.ballot_cast(
+        consultation=c, household=v.households[5], answers={q1: "no"}, channel=Channel.ONLINE, actor=RESIDENT
+    )
     Consultation.objects.filter(pk=c.pk).update(closes_at=timezone.now() + datetime.timedelta(days=2))
     c.refresh_from_db()
-    sa = participation.suggestion_submit(compound=world.compound_a, building=None, category=Category.REPAIR,
-                                         title="路灯不亮", body="3栋门口路灯坏了", actor=RESIDENT)
-    sb = participation.suggestion_submit(compound=world.compound_b, building=None, category=Category.REPAIR,
-                                         title="垃圾清运", body="垃圾站没人清", actor=RESIDENT)
+    sa = participation.suggestion_submit(
+        compound=world.compound_a,
+        building=None,
+        category=Category.REPAIR,
+        title="路灯不亮",
+        body="3栋门口路灯坏了",
+        actor=RESIDENT,
+    )
+    sb = participation.suggestion_submit(
+        compound=world.compound_b,
+        building=None,
+        category=Category.REPAIR,
+        title="垃圾清运",
+        body="垃圾站没人清",
+        actor=RESIDENT,
+    )
     plan = programme.plan_create(subdistrict=world.subdistrict, year=today.year, actor=SYSTEM)
-    project = programme.project_create(plan=plan, compound=world.compound_a, actor=SYSTEM, stage_dates={
-        "survey": (today - datetime.timedelta(days=40), today - datetime.timedelta(days=10))})
-    inspection = programme.inspection_create(project=project, findings="脚手架未设防护网", severity=Severity.HIGH,
-                                             actor=Actor.of(volunteer_a))
-    participation.visit_record(household=world.household_a, visited_on=today, visitors="社区网格员",
-                               answers={"renovation": "yes"}, actor=Actor.of(staff_a))
-    meeting = participation.meeting_create(compound=world.compound_a, starts_at=timezone.now() - datetime.timedelta(days=9),
-                                           place="社区活动室", topic="加装电梯恳谈", actor=SYSTEM)
-    follow_up = participation.followup_add(meeting=meeting, description="公示分摊方案", owner="李主任",
-                                           due=today - datetime.timedelta(days=1), actor=SYSTEM)
-    committee = stewardship.committee_elect(compound=world.compound_a, elected_on=today - datetime.timedelta(days=40),
-                                            term_years=5, members=[NewMember(p) for p in v.owners], actor=SYSTEM)
-    job = Job.objects.create(kind="roster.import", label="导入 台账.xlsx", actor=staff_a, status=JobStatus.DONE,
-                             params={"name": "台账.xlsx"}, result={"problems": 3, "dry_run": True},
-                             subdistrict_id=world.subdistrict.pk)
+    project = programme.project_create(
+        plan=plan,
+        compound=world.compound_a,
+        actor=SYSTEM,
+        stage_dates={"survey": (today - datetime.timedelta(days=40), today - datetime.timedelta(days=10))},
+    )
+    inspection = programme.inspection_create(
+        project=project, findings="脚手架未设防护网", severity=Severity.HIGH, actor=Actor.of(volunteer_a)
+    )
+    participation.visit_record(
+        household=world.household_a,
+        visited_on=today,
+        visitors="社区网格员",
+        answers={"renovation": "yes"},
+        actor=Actor.of(staff_a),
+    )
+    meeting = participation.meeting_create(
+        compound=world.compound_a,
+        starts_at=timezone.now() - datetime.timedelta(days=9),
+        place="社区活动室",
+        topic="加装电梯恳谈",
+        actor=SYSTEM,
+    )
+    follow_up = participation.followup_add(
+        meeting=meeting,
+        description="公示分摊方案",
+        owner="李主任",
+        due=today - datetime.timedelta(days=1),
+        actor=SYSTEM,
+    )
+    committee = stewardship.committee_elect(
+        compound=world.compound_a,
+        elected_on=today - datetime.timedelta(days=40),
+        term_years=5,
+        members=[NewMember(p) for p in v.owners],
+        actor=SYSTEM,
+    )
+    job = Job.objects.create(
+        kind="roster.import",
+        label="导入 台账.xlsx",
+        actor=staff_a,
+        status=JobStatus.DONE,
+        params={"name": "台账.xlsx"},
+        result={"problems": 3, "dry_run": True},
+        subdistrict_id=world.subdistrict.pk,
+    )
     return Open(c, sa, sb, project.stages.get(kind="survey"), inspection, follow_up, committee, job)
 
 
@@ -98,15 +150,24 @@ def open_items(world, staff_a, volunteer_a) -> Open:
 
 
 def expected_a(o: Open, world) -> list[str]:
-    return sorted([
-        f"suggestion:{o.suggestion_a.pk}", f"ballot_conflicts:{o.consultation.pk}", f"owner_conflicts:{o.consultation.pk}",
-        f"closing:{o.consultation.pk}", f"stage:{o.stage.pk}", f"inspection:{o.inspection.pk}",
-        f"visits:{world.compound_a.pk}", f"follow_up:{o.follow_up.pk}", f"committee:{o.committee.pk}",
-    ])
+    return sorted(
+        [
+            f"suggestion:{o.suggestion_a.pk}",
+            f"ballot_conflicts:{o.consultation.pk}",
+            f"owner_conflicts:{o.consultation.pk}",
+            f"closing:{o.consultation.pk}",
+            f"stage:{o.stage.pk}",
+            f"inspection:{o.inspection.pk}",
+            f"visits:{world.compound_a.pk}",
+            f"follow_up:{o.follow_up.pk}",
+            f"committee:{o.committee.pk}",
+        ]
+    )
 
 
 def test_each_kind_appears_once_for_the_people_whose_scope_and_role_reach_it(
-        open_items, world, staff_a, staff_b, subdistrict_staff, volunteer_a, outsider):
+    open_items, world, staff_a, staff_b, subdistrict_staff, volunteer_a, outsider
+):
     o = open_items
     a = expected_a(o, world)
     mine = keys(staff_a)
@@ -115,7 +176,9 @@ def test_each_kind_appears_once_for_the_people_whose_scope_and_role_reach_it(
     assert keys(staff_b) == [f"suggestion:{o.suggestion_b.pk}"]  # community B: nothing of A
     assert sorted(keys(subdistrict_staff)) == sorted([*a, f"suggestion:{o.suggestion_b.pk}"])
     # The volunteer records visits and follows up the inspection they recorded; nothing else is theirs.
-    assert sorted(keys(volunteer_a)) == sorted([f"inspection:{o.inspection.pk}", f"visits:{world.compound_a.pk}"])
+    assert sorted(keys(volunteer_a)) == sorted(
+        [f"inspection:{o.inspection.pk}", f"visits:{world.compound_a.pk}"]
+    )
     assert keys(outsider) == []
 
 
@@ -133,8 +196,14 @@ def test_a_closing_vote_says_how_far_its_turnout_is_from_two_thirds(open_items):
     c = open_items.consultation
     [owner] = consultation_queries.owner_conflicts(c).owners
     for question in owner.questions:
-        consultations.owner_conflict_settle(consultation=c, question=question, owner_key=owner.owner_key, vote="yes",
-                                            reason="电话核实", actor=SYSTEM)
+        consultations.owner_conflict_settle(
+            consultation=c,
+            question=question,
+            owner_key=owner.owner_key,
+            vote="yes",
+            reason="电话核实",
+            actor=SYSTEM,
+        )
     zh, en = turnout_gap(consultation_queries.tally(c))
     # Heard: owner 5 (501+601, 61+... m²) only; 101 is in conflict and counts for nothing.
     # Owners 5, area 61..66 = 381 m²; 2/3 of 5 owners = 3.33 → 3 more owners short (1 heard → 4 needed: 3 more).
@@ -152,8 +221,14 @@ def test_each_item_disappears_when_its_work_is_done(open_items, world, staff_a, 
     consultations.conflict_resolve(ballot=paper, actor=actor, reason="业主本人签字的纸质票为准")
     [owner] = consultation_queries.owner_conflicts(c).owners
     for question in owner.questions:
-        consultations.owner_conflict_settle(consultation=c, question=question, owner_key=owner.owner_key, vote="yes",
-                                            reason="电话向业主本人核实", actor=actor)
+        consultations.owner_conflict_settle(
+            consultation=c,
+            question=question,
+            owner_key=owner.owner_key,
+            vote="yes",
+            reason="电话向业主本人核实",
+            actor=actor,
+        )
     assert not {f"ballot_conflicts:{c.pk}", f"owner_conflicts:{c.pk}"} & set(keys(staff_a))
     consultations.consultation_close(consultation=c, actor=actor)
     assert f"closing:{c.pk}" not in keys(staff_a)
@@ -162,27 +237,47 @@ def test_each_item_disappears_when_its_work_is_done(open_items, world, staff_a, 
     assert f"suggestion:{o.suggestion_a.pk}" in keys(staff_a)  # answered: now to close
     participation.suggestion_close(suggestion=Suggestion.objects.get(pk=o.suggestion_a.pk), actor=actor)
     programme.stage_sign_off(stage=o.stage, actual_end=timezone.localdate(), actor=actor)
-    programme.inspection_follow_up(inspection=o.inspection, action="已加装防护网", status=InspectionStatus.CLOSED,
-                                   actor=Actor.of(volunteer_a))
+    programme.inspection_follow_up(
+        inspection=o.inspection,
+        action="已加装防护网",
+        status=InspectionStatus.CLOSED,
+        actor=Actor.of(volunteer_a),
+    )
     for h in Household.objects.filter(compound=world.compound_a).exclude(pk=world.household_a.pk):
-        participation.visit_record(household=h, visited_on=timezone.localdate(), visitors="志愿者", answers={},
-                                   actor=Actor.of(volunteer_a))
+        participation.visit_record(
+            household=h,
+            visited_on=timezone.localdate(),
+            visitors="志愿者",
+            answers={},
+            actor=Actor.of(volunteer_a),
+        )
     participation.followup_done(action=o.follow_up, actor=actor)
     today = timezone.localdate()
     chair = o.committee.members.first()
-    stewardship.officers_set(committee=o.committee, on=today - datetime.timedelta(days=30), chair=chair, actor=SYSTEM)
-    stewardship.committee_file(committee=o.committee, filed_on=today, late_reason="材料补齐后补办", actor=SYSTEM)
+    stewardship.officers_set(
+        committee=o.committee, on=today - datetime.timedelta(days=30), chair=chair, actor=SYSTEM
+    )
+    stewardship.committee_file(
+        committee=o.committee, filed_on=today, late_reason="材料补齐后补办", actor=SYSTEM
+    )
     assert f"failed_import:{o.job.pk}" in keys(staff_a)
-    Job.objects.create(kind="roster.import", label="导入 台账.xlsx", actor=staff_a, status=JobStatus.DONE,
-                       params={"name": "台账.xlsx"}, result={"problems": 0, "dry_run": True})
+    Job.objects.create(
+        kind="roster.import",
+        label="导入 台账.xlsx",
+        actor=staff_a,
+        status=JobStatus.DONE,
+        params={"name": "台账.xlsx"},
+        result={"problems": 0, "dry_run": True},
+    )
     assert keys(staff_a) == []
     assert keys(volunteer_a) == []
 
 
 def test_staff_assign_an_item_to_a_colleague_who_sees_it_first_and_others_see_the_name(
-        client, open_items, world, staff_a, staff_b, subdistrict_staff):
-    from tests.factories import make_user
+    client, open_items, world, staff_a, staff_b, subdistrict_staff
+):
     from anju.accounts.models import Role
+    from tests.factories import make_user
 
     colleague = make_user("staff_a2", Role.COMMUNITY_STAFF, world, community=world.community_a)
     key = f"stage:{open_items.stage.pk}"
@@ -209,20 +304,32 @@ def test_staff_assign_an_item_to_a_colleague_who_sees_it_first_and_others_see_th
     # Taken back: the row goes, audited.
     assert client.login(username="staff_a", password=PASSWORD)
     client.post(reverse("dashboard:work_assign"), {"item": key, "assignee": ""})
-    assert not WorkAssignment.objects.exists() and AuditEvent.objects.filter(action="work_unassign").count() == 1
+    assert (
+        not WorkAssignment.objects.exists() and AuditEvent.objects.filter(action="work_unassign").count() == 1
+    )
 
 
-def test_a_volunteer_may_not_assign_and_an_item_not_on_the_list_is_not_found(client, open_items, staff_b, volunteer_a):
+def test_a_volunteer_may_not_assign_and_an_item_not_on_the_list_is_not_found(
+    client, open_items, staff_b, volunteer_a
+):
     assert client.login(username="volunteer_a", password=PASSWORD)
     key = f"visits:{open_items.consultation.compound_id}"
-    assert client.post(reverse("dashboard:work_assign"), {"item": key, "assignee": staff_b.pk}).status_code == 403
+    assert (
+        client.post(reverse("dashboard:work_assign"), {"item": key, "assignee": staff_b.pk}).status_code
+        == 403
+    )
     assert client.login(username="staff_b", password=PASSWORD)
-    assert client.post(reverse("dashboard:work_assign"), {"item": f"stage:{open_items.stage.pk}"}).status_code == 404
+    assert (
+        client.post(reverse("dashboard:work_assign"), {"item": f"stage:{open_items.stage.pk}"}).status_code
+        == 404
+    )
     assert client.post(reverse("dashboard:work_assign"), {}).status_code == 400
 
 
 def test_staff_land_on_their_work_and_every_staff_page_shows_the_count(client, open_items, staff_a):
-    response = client.post(reverse("accounts:login"), {"username": "staff_a", "password": PASSWORD}, follow=True)
+    response = client.post(
+        reverse("accounts:login"), {"username": "staff_a", "password": PASSWORD}, follow=True
+    )
     assert response.redirect_chain[-1][0] == reverse("dashboard:work")
     page = response.content.decode()
     assert "我的待办" in page and 'data-testid="work-total">10<' in page
