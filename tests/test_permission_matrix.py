@@ -587,6 +587,8 @@ API: dict[str, tuple[str | None, str]] = {
     "POST /api/stewardship/committee-members/{pk}/leave": ("member", "edit"),
     "GET /api/stewardship/lists/{kind}": (None, "signed_in"),
     "GET /api/dashboard/figures": (None, "signed_in"),
+    "GET /api/dashboard/work": (None, "signed_in"),
+    "POST /api/dashboard/work/assign": (None, "body"),
 }
 
 # What a few API operations need besides the path, so their rule is checked past the schema.

@@ -374,3 +374,33 @@ def test_the_page_reads_in_english(client, open_items, staff_a):
     client.cookies["django_language"] = "en"
     page = client.get(reverse("dashboard:work")).content.decode()
     assert "My work" in page and "Stages overdue or due within 7 days" in page
+
+
+def test_the_api_lists_the_same_items_and_assigns_like_the_page(client, open_items, world, staff_a, staff_b):
+    assert client.login(username="staff_a", password=PASSWORD)
+    listed = client.get("/api/dashboard/work").json()
+    assert [i["key"] for i in listed] == [
+        line.item.key for group in queries_work.work_of(staff_a).groups for line in group.lines
+    ]
+    closing = next(i for i in listed if i["kind"] == "closing")
+    assert closing["title"] == "甲小区：2单元加装电梯表决" and closing["urgency"] == 1
+    key = f"inspection:{open_items.inspection.pk}"
+    refused = client.post(
+        "/api/dashboard/work/assign", {"item": key, "assignee": staff_b.pk}, content_type="application/json"
+    )
+    assert refused.status_code == 400 and not WorkAssignment.objects.exists()
+    assert (
+        client.post(
+            "/api/dashboard/work/assign", {"item": "stage:987654"}, content_type="application/json"
+        ).status_code
+        == 404
+    )
+    assert client.login(username="staff_b", password=PASSWORD)
+    assert (
+        client.post(
+            "/api/dashboard/work/assign",
+            {"item": key, "assignee": staff_a.pk},
+            content_type="application/json",
+        ).status_code
+        == 404
+    )  # not on B's list
