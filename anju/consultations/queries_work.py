@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import math
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Min, Q
 from django.urls import reverse
@@ -16,6 +17,9 @@ from anju.consultations.models import Ballot, BallotState, Consultation, Status
 from anju.core.formatting import area, count
 from anju.core.scoping import Scope, scope_of
 from anju.core.work import DUE_SOON, OVERDUE, WorkItem
+
+if TYPE_CHECKING:
+    from anju.core.access import User
 
 BALLOT_CONFLICTS = "ballot_conflicts"
 OWNER_CONFLICTS = "owner_conflicts"
@@ -29,7 +33,7 @@ PARTICIPATION = ("participation_count", "participation_area")
 _DIGITS = "零一二三四五六七八九十"
 
 
-def open_work(user: object, now: datetime.datetime | None = None) -> list[WorkItem]:
+def open_work(user: User, now: datetime.datetime | None = None) -> list[WorkItem]:
     """Conflicts and closing votes in the user's scope, for staff who may settle them (volunteers: none)."""
     now = now or timezone.now()
     scope = scope_of(user)

@@ -115,7 +115,8 @@ class AssignIn(Schema):
 
 @router.get("/work", response=list[WorkItemOut])
 def work(request: HttpRequest):
-    """我的待办: the caller's open items, most urgent and oldest first, as on the page."""
+    """我的待办: the caller's open items as on the page: those assigned to the caller first, then by group,
+    most urgent and oldest first."""
     english = (get_language() or "zh").startswith("en")
     found = queries_work.work_of(request.user)
     mine = {line.item.key for line in found.mine}
@@ -132,8 +133,7 @@ def work(request: HttpRequest):
             "assigned_to": line.assignee_name or None,
             "mine": line.item.key in mine,
         }
-        for group in found.groups
-        for line in group.lines
+        for line in [*found.mine, *(line for group in found.groups for line in group.lines)]
     ]
 
 

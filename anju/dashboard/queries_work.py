@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -20,6 +21,9 @@ from anju.participation import queries_work as participation
 from anju.programme import queries_work as programme
 from anju.roster import queries_work as roster
 from anju.stewardship import queries_work as stewardship
+
+if TYPE_CHECKING:
+    from anju.core.access import User
 
 COUNT_SECONDS = 60
 
@@ -36,7 +40,7 @@ GROUPS: dict[str, tuple[str, str]] = {
     roster.FAILED_IMPORT: ("未成功的导入", "Imports that failed"),
 }
 
-SOURCES: list[Callable[[object], list[WorkItem]]] = [
+SOURCES: list[Callable[[User], list[WorkItem]]] = [
     participation.open_work,
     consultations.open_work,
     programme.open_work,
@@ -45,7 +49,7 @@ SOURCES: list[Callable[[object], list[WorkItem]]] = [
 ]
 
 
-def open_work(user: object) -> list[WorkItem]:
+def open_work(user: User) -> list[WorkItem]:
     """Every open item of `user`, each once, most urgent and oldest first."""
     if not getattr(user, "is_authenticated", False):
         return []
@@ -60,11 +64,12 @@ def _count_key(user_id: int) -> str:
     return f"anju:work-count:{user_id}"
 
 
-def work_count(user: object) -> int:
+def work_count(user: User) -> int:
     """How many open items `user` has: the page's list counted, cached per user for a short time."""
-    if not getattr(user, "is_authenticated", False):
+    user_id: int | None = getattr(user, "pk", None)
+    if user_id is None or not getattr(user, "is_authenticated", False):
         return 0
-    key = _count_key(user.pk)  # type: ignore[attr-defined]
+    key = _count_key(user_id)
     found = cache.get(key)
     if found is None:
         found = len(open_work(user))
@@ -114,21 +119,22 @@ class Group:
 @dataclass
 class Work:
     mine: list[Line]  # assigned to the viewer: shown first
-    groups: list[Group]  # every item by group (the viewer's assigned ones included), only groups with items
+    groups: list[Group]  # the other items by group, only groups with items
     total: int
     overdue: int
 
 
-def colleagues_of(user: object) -> list:
+def colleagues_of(user: User) -> list:
     """Active colleagues who may act on work in the viewer's sub-district: its staff who may edit
     (and the viewer's compound volunteers for visits), the viewer left out."""
     profile = getattr(user, "anju_profile", None)
-    if profile is None:
+    user_id: int | None = getattr(user, "pk", None)
+    if profile is None or user_id is None:
         return []
     people = (
         get_user_model()
         .objects.filter(is_active=True, anju_profile__subdistrict_id=profile.subdistrict_id)
-        .exclude(pk=user.pk)  # type: ignore[attr-defined]
+        .exclude(pk=user_id)
         .select_related("anju_profile")
         .order_by("anju_profile__display_name", "username")
     )
@@ -145,7 +151,7 @@ def _may_take(colleague, item: WorkItem) -> bool:
     return item.kind == participation.VISITS and item.compound_id == p.compound_id
 
 
-def work_of(user: object) -> Work:
+def work_of(user: User) -> Work:
     """The page: items assigned to the viewer first, then every item by group, with who has each."""
     items = open_work(user)
     assigned = assignments_of(items)
@@ -155,13 +161,14 @@ def work_of(user: object) -> Work:
     mine = [line for line in lines if line.assignment and line.assignment.assigned_to_id == uid]
     by_group: dict[str, list[Line]] = {key: [] for key in GROUPS}
     for line in lines:
-        by_group.setdefault(line.item.group, []).append(line)
+        if line not in mine:  # each item shows once: the viewer's own under 指派给我的
+            by_group.setdefault(line.item.group, []).append(line)
     groups = [
         Group(key, *GROUPS.get(key, (key, key)), lines=found) for key, found in by_group.items() if found
     ]
     return Work(mine, groups, len(items), sum(1 for i in items if i.urgency == 0))
 
 
-def find_item(user: object, key: str) -> WorkItem | None:
+def find_item(user: User, key: str) -> WorkItem | None:
     """The open item `key` ("kind:id") of `user`, or None when it is not theirs or no longer open."""
     return next((i for i in open_work(user) if i.key == key), None)

@@ -52,7 +52,7 @@ def work_assign(*, item: WorkItem, assignee_id: int | None, actor: Actor) -> Wor
             current = WorkAssignment(
                 kind=item.kind, object_id=item.object_id, subdistrict_id=item.subdistrict_id
             )
-        old = current.assigned_to_id if current.pk else None
+        previous = current.assigned_to_id if current.pk else None
         current.assigned_to, current.assigned_by = assignee, actor.user
         current.save()
         audit.record(
@@ -63,12 +63,14 @@ def work_assign(*, item: WorkItem, assignee_id: int | None, actor: Actor) -> Wor
             after={"assigned_to": assignee.get_username(), "item": item.key},
             subdistrict_id=current.subdistrict_id,
         )
-        transaction.on_commit(lambda: queries_work.forget_counts(old, assignee.pk))
+        transaction.on_commit(lambda: queries_work.forget_counts(previous, assignee.pk))
         return current
 
 
 def _colleague(item: WorkItem, assignee_id: int):
     """The colleague, if the item is in their own list; a refusal naming the item otherwise."""
+    if item.subdistrict_id is None:
+        raise ValidationFailed("这项工作不属于某个街道，无法指派", "This item belongs to no sub-district")
     found = (
         get_user_model()
         .objects.filter(pk=assignee_id, is_active=True, anju_profile__subdistrict_id=item.subdistrict_id)

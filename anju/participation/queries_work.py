@@ -4,6 +4,7 @@ past their deadline, and households not yet visited where the 一户一策 visit
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.db.models import Min
 from django.urls import reverse
@@ -15,13 +16,16 @@ from anju.participation import queries
 from anju.participation.models import FollowUp, Meeting, Suggestion, SuggestionStatus, Visit
 from anju.roster.models import Compound
 
+if TYPE_CHECKING:
+    from anju.core.access import User
+
 SUGGESTION = "suggestion"
 FOLLOW_UP = "follow_up"
 VISITS = "visits"
 SOON_DAYS = 1  # a suggestion's deadline is a few working days: due tomorrow is already pressing
 
 
-def open_work(user: object, today: datetime.date | None = None) -> list[WorkItem]:
+def open_work(user: User, today: datetime.date | None = None) -> list[WorkItem]:
     """Every open item of this app for `user`: staff who may edit get all three kinds in their scope;
     a volunteer (who records visits) gets only the households left to visit in their compound."""
     today = today or timezone.localdate()

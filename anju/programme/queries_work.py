@@ -4,6 +4,7 @@ inspections still waiting to be rectified."""
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 from django.urls import reverse
@@ -13,6 +14,9 @@ from anju.core.scoping import Scope, scope_of
 from anju.core.work import OPEN, OVERDUE, WorkItem, urgency_of
 from anju.programme.models import Inspection, InspectionStatus, Severity, Stage
 
+if TYPE_CHECKING:
+    from anju.core.access import User
+
 STAGE = "stage"
 INSPECTION = "inspection"
 STAGE_SOON_DAYS = 7
@@ -20,7 +24,7 @@ SEVERITY_ZH = {"low": "一般", "medium": "较重", "high": "严重"}
 SEVERITY_EN = {"low": "minor", "medium": "serious", "high": "severe"}
 
 
-def open_work(user: object, today: datetime.date | None = None) -> list[WorkItem]:
+def open_work(user: User, today: datetime.date | None = None) -> list[WorkItem]:
     """Stages (for staff who may edit) and open inspections (for those who may follow them up: staff who
     may edit, and the volunteer who recorded one)."""
     today = today or timezone.localdate()
@@ -41,8 +45,9 @@ def _stages(scope: Scope, today: datetime.date) -> list[WorkItem]:
     )
     items = []
     for s in found:
-        p = s.project
-        late = (today - s.planned_end).days
+        p, planned_end = s.project, s.planned_end
+        assert planned_end is not None  # filtered above
+        late = (today - planned_end).days
         zh = f"已逾期 {late} 天" if late > 0 else ("今日到期" if late == 0 else f"{-late} 天后到期")
         en = f"{late} days overdue" if late > 0 else ("due today" if late == 0 else f"due in {-late} days")
         items.append(
@@ -66,7 +71,7 @@ def _stages(scope: Scope, today: datetime.date) -> list[WorkItem]:
     return items
 
 
-def _inspections(scope: Scope, user: object, today: datetime.date) -> list[WorkItem]:
+def _inspections(scope: Scope, user: User, today: datetime.date) -> list[WorkItem]:
     """Open inspections (待整改, 整改中): a severe finding is urgent, the others open."""
     found = Inspection.objects.within(scope).exclude(status=InspectionStatus.CLOSED)
     if not scope.can_edit:

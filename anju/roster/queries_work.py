@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -11,6 +12,9 @@ from django.utils import timezone
 from anju.core.models import Job, JobStatus
 from anju.core.work import OPEN, WorkItem
 from anju.roster.jobs import IMPORT
+
+if TYPE_CHECKING:
+    from anju.core.access import User
 
 FAILED_IMPORT = "failed_import"
 KEEP_DAYS = 14  # a failed import older than this is history, not today's work
@@ -21,13 +25,14 @@ def _failed() -> Q:
     return Q(status=JobStatus.FAILED) | Q(status=JobStatus.DONE, result__problems__gt=0)
 
 
-def failed_jobs(user: object, kind: str, now: datetime.datetime | None = None) -> list[Job]:
+def failed_jobs(user: User, kind: str, now: datetime.datetime | None = None) -> list[Job]:
     """The user's own jobs of `kind` that failed within `KEEP_DAYS` days and that no later clean job of
     theirs of the same kind has redone (jobs are private to who started them, see core.views.job)."""
-    if not getattr(user, "is_authenticated", False):
+    user_id: int | None = getattr(user, "pk", None)
+    if user_id is None or not getattr(user, "is_authenticated", False):
         return []
     now = now or timezone.now()
-    mine = Job.objects.filter(actor_id=user.pk, kind=kind)  # type: ignore[attr-defined]
+    mine = Job.objects.filter(actor_id=user_id, kind=kind)
     redone = mine.filter(pk__gt=OuterRef("pk"), status=JobStatus.DONE).exclude(result__problems__gt=0)
     return list(
         mine.filter(_failed(), created__gte=now - datetime.timedelta(days=KEEP_DAYS))
@@ -36,7 +41,7 @@ def failed_jobs(user: object, kind: str, now: datetime.datetime | None = None) -
     )
 
 
-def open_work(user: object, now: datetime.datetime | None = None) -> list[WorkItem]:
+def open_work(user: User, now: datetime.datetime | None = None) -> list[WorkItem]:
     items = []
     for job in failed_jobs(user, IMPORT, now):
         problems = (job.result or {}).get("problems") or 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils import timezone
@@ -15,13 +16,16 @@ from anju.core.work import DUE_SOON, OPEN, OVERDUE, WorkItem
 from anju.domain.stewardship.deadlines import Due
 from anju.stewardship import queries
 
+if TYPE_CHECKING:
+    from anju.core.access import User
+
 COMMITTEE = "committee"
 EMERGENCY = "emergency"
 CONTRACT_FILING = "contract_filing"
 GROUP = "stewardship"
 
 
-def open_work(user: object, today: datetime.date | None = None) -> list[WorkItem]:
+def open_work(user: User, today: datetime.date | None = None) -> list[WorkItem]:
     """For staff who may edit: each committee with a deadline overdue or due soon, or a term ending or
     ended; each emergency management past or near its last month; each contract whose filing is due."""
     today = today or timezone.localdate()

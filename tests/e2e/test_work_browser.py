@@ -14,7 +14,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 def test_staff_land_on_their_work_on_a_phone_and_assign_an_item(phone, live_server, world):
     staff_a = make_user("staff_a", Role.COMMUNITY_STAFF, world, community=world.community_a)
-    volunteer_a = make_user("volunteer_a", Role.VOLUNTEER, world, community=world.community_a, compound=world.compound_a)
+    volunteer_a = make_user(
+        "volunteer_a", Role.VOLUNTEER, world, community=world.community_a, compound=world.compound_a
+    )
     colleague = make_user("staff_a2", Role.COMMUNITY_STAFF, world, community=world.community_a)
     items = build(world, staff_a, volunteer_a)
     phone.goto(f"{live_server.url}/accounts/login/")
