@@ -103,7 +103,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "anju.core.context.anju",
-                "anju.dashboard.context.work",
             ],
         },
     },

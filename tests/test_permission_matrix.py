@@ -297,6 +297,7 @@ PAGES: dict[str, Row] = {
     "dashboard:work": Row(NONE, "signed_in", "signed_in"),
     # sent empty: no item named, refused by the form (400) past the gate; volunteers may not assign
     "dashboard:work_assign": Row(NONE, "no_login", "editors"),
+    "dashboard:work_count": Row(NONE, "signed_in", "no_login"),
     "dashboard:rows": Row(lambda s: {"figure": "projects"}, "signed_in", "signed_in"),
     "dashboard:report": Row(lambda s: {"year": 2021}, "signed_in", "signed_in"),
     "core:job": Row(missing(), "missing", "missing"),

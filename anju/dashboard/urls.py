@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("work/", views_work.work, name="work"),
     path("work/assign/", views_work.assign, name="work_assign"),
+    path("work/count/", views_work.count, name="work_count"),
     path("rows/<slug:figure>/", views.rows, name="rows"),
     path("report/<id:year>.pdf", views.report, name="report"),
 ]

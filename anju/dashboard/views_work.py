@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from anju.core.access import require_edit
 from anju.core.audit import Actor
@@ -30,6 +30,15 @@ def work(request: HttpRequest) -> HttpResponse:
             "can_assign": scope_of(request.user).can_edit,
         },
     )
+
+
+@login_required
+@require_GET
+def count(request: HttpRequest) -> HttpResponse:
+    """The header's badge: how many open items the user has (cached per user a short time), loaded by
+    htmx after each staff page so that no page's own queries grow with it; nothing when there are none."""
+    n = queries_work.work_count(request.user)
+    return render(request, "dashboard/_work_count.html", {"n": n})
 
 
 @login_required

@@ -336,12 +336,23 @@ def test_staff_land_on_their_work_and_every_staff_page_shows_the_count(client, o
     assert 'data-group="conflicts"' in page
     # Owner 5's flats disagree, so the engine cannot count yet: the page says what answered and why.
     assert "已收回 2 / 6 户；业主意见冲突核对后才能算出差额" in page
+    # Every staff page loads the badge after itself (its own queries stay as pinned); it says 10.
     roster_page = client.get(reverse("roster:home"), follow=True).content.decode()
     badge = roster_page.split('data-testid="work-badge"')[1].split("</a>")[0]
-    assert ">10</span>" in badge
+    assert f'hx-get="{reverse("dashboard:work_count")}"' in badge and 'hx-trigger="load"' in badge
+    fragment = client.get(reverse("dashboard:work_count"), HTTP_HX_REQUEST="true").content.decode()
+    assert (
+        fragment.strip()
+        == '<span class="badge rounded-pill text-bg-warning" data-testid="work-count">10</span>'
+    )
 
 
-def test_the_count_is_few_queries_once_and_none_while_cached(open_items, world, staff_a):
+def test_the_badge_says_nothing_when_there_is_no_work(client, world, staff_b):
+    assert client.login(username="staff_b", password=PASSWORD)
+    assert client.get(reverse("dashboard:work_count")).content.decode().strip() == ""
+
+
+def test_the_count_is_few_queries_once_and_none_while_cached(client, open_items, world, staff_a):
     with CaptureQueriesContext(connection) as first:
         assert queries_work.work_count(staff_a) == 10
     # Pinned: about twenty for every list whatever its length, and a few per open vote (its owner check)
@@ -350,6 +361,13 @@ def test_the_count_is_few_queries_once_and_none_while_cached(open_items, world, 
     with CaptureQueriesContext(connection) as cached:
         assert queries_work.work_count(staff_a) == 10
     assert len(cached) == 0
+
+    # The badge is that one call: a cached request costs the session and the user only.
+    client.force_login(staff_a)
+    client.get(reverse("dashboard:work_count"))
+    with CaptureQueriesContext(connection) as request:
+        assert ">10<" in client.get(reverse("dashboard:work_count")).content.decode()
+    assert len(request) <= 3, [q["sql"] for q in request.captured_queries]
     # More items of the listed kinds cost no more queries.
     for n in range(3):
         participation.suggestion_submit(

@@ -71,6 +71,7 @@ NOT_PAGES = {
     "stewardship:committee_change_file",
     # polled fragments, seen inside their pages (job status, tally) or reached only after an upload
     "core:job", "roster:transfer_job", "consultations:tally", "consultations:elector_choices",
+    "dashboard:work_count",  # the header's badge, loaded into every staff page
     # a redirect to 我的待办 (walked from START)
     "index",
 }
