@@ -8,6 +8,7 @@ from ninja import Field, Router, Schema
 
 from anju.core.access import require_edit
 from anju.core.audit import Actor
+from anju.core.bounds import Id
 from anju.core.errors import NotFound
 from anju.dashboard import queries, queries_work, services
 from anju.dashboard.views import level_of
@@ -108,9 +109,9 @@ class WorkItemOut(Schema):
     mine: bool = Field(False, description="assigned to the caller")
 
 
-class AssignIn(Schema):
-    item: str = Field(..., description="the key of one of the caller's open items")
-    assignee: int | None = Field(None, description="a colleague's user id; null takes the item back")
+class WorkAssignIn(Schema):
+    item: str = Field(..., max_length=80, description="the key of one of the caller's open items")
+    assignee: Id | None = Field(None, description="a colleague's user id; null takes the item back")
 
 
 @router.get("/work", response=list[WorkItemOut])
@@ -138,7 +139,7 @@ def work(request: HttpRequest):
 
 
 @router.post("/work/assign", response={204: None})
-def work_assign(request: HttpRequest, payload: AssignIn):
+def work_assign(request: HttpRequest, payload: WorkAssignIn):
     """Give one of the caller's open items to a colleague who has it on their own list, or take it back."""
     require_edit(request.user)
     item = queries_work.find_item(request.user, payload.item)
