@@ -7,6 +7,7 @@ import pytest
 from anju.accounts.models import Role
 from anju.dashboard.models import WorkAssignment
 from tests.dashboard.test_work import build
+from tests.e2e.test_accessibility_browser import Audit, axe_script
 from tests.e2e.test_csp_browser import WATCH
 from tests.factories import PASSWORD, make_user
 
@@ -21,6 +22,7 @@ def test_staff_land_on_their_work_on_a_phone_and_assign_an_item(phone, live_serv
     colleague = make_user("staff_a2", Role.COMMUNITY_STAFF, world, community=world.community_a)
     items = build(world, staff_a, volunteer_a)
     phone.add_init_script(WATCH)
+    phone.add_init_script(path=str(axe_script()))
     phone.goto(f"{live_server.url}/accounts/login/")
     phone.fill("#id_username", "staff_a")
     phone.fill("#id_password", PASSWORD)
@@ -40,3 +42,9 @@ def test_staff_land_on_their_work_on_a_phone_and_assign_an_item(phone, live_serv
     assert WorkAssignment.objects.get().assigned_to == colleague
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     assert phone.evaluate("window.__csp") == []  # the page, its form and the badge run under the CSP
+
+    # axe on the phone, with the assignment form open: nothing serious or critical.
+    phone.locator(f"[data-key='stage:{items.stage.pk}'] summary").click()
+    audit = Audit()
+    audit.check(phone, "phone", "dashboard:work")
+    assert not audit.found, audit.report()
