@@ -177,7 +177,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "roster:home"
+LOGIN_REDIRECT_URL = "dashboard:work"  # 我的待办: what needs the signed-in user today
 LOGOUT_REDIRECT_URL = "accounts:login"
 # Locked accounts are refused by the backend too, so no login path (page, admin, API) lets them in.
 AUTHENTICATION_BACKENDS = ["anju.accounts.backends.LockAwareModelBackend"]

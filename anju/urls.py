@@ -9,7 +9,7 @@ admin.site.site_title = "安居"
 admin.site.index_title = "数据管理"
 
 urlpatterns = [
-    path("", lambda request: redirect("roster:home"), name="index"),
+    path("", lambda request: redirect("dashboard:work"), name="index"),
     path("accounts/", include("anju.accounts.urls")),
     path("roster/", include("anju.roster.urls")),
     path("elevators/", include("anju.elevators.urls")),

@@ -162,3 +162,32 @@ def test_the_committees_of_the_demo_read_as_the_issue_says(demo_db):
     assert [r.compound.name for r in lists["emergency"]] == ["旺角家园"]
     assert "金盾苑" in [r.compound.name for r in lists["overdue"]]
     assert EmergencyCase.objects.get(compound__name="旺角家园").successor is None
+
+
+def test_each_demo_account_has_the_open_work_of_its_scope(demo_db, client):
+    """我的待办 of the demo: each item once, inside the account's community (or compound), every community
+    staff member's items on the sub-district's list too, and the page and the header agree."""
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from anju.dashboard import queries_work
+    from anju.roster.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=[a[0] for a in DEMO_ACCOUNTS])}
+    lists = {name: queries_work.open_work(user) for name, user in users.items()}
+    everything = {i.key for i in lists["jiedao"]}
+    assert everything, "the demo has open work for the sub-district"
+    for username, _role, community, compound, _display in DEMO_ACCOUNTS:
+        items = lists[username]
+        assert len({i.key for i in items}) == len(items)
+        profile = users[username].anju_profile
+        if community:
+            assert {i.community_id for i in items} <= {profile.community_id}
+            assert {i.key for i in items} <= everything | {i.key for i in items if i.kind == "failed_import"}
+        if compound:
+            assert {i.kind for i in items} <= {"visits", "inspection"}
+            assert {i.compound_id for i in items} <= {profile.compound_id}
+        assert client.login(username=username, password=DEMO_PASSWORD)
+        page = client.get(reverse("dashboard:work")).content.decode()
+        assert f'data-testid="work-total">{len(items)}<' in page
+        assert page.count('data-testid="work-item"') == len(items)

@@ -304,6 +304,10 @@ PAGES: dict[str, Row] = {
     "stewardship:disclosure_wrong": Row(pk("disclosure"), "public", "public"),
     "stewardship:disclosures_public": Row(pk("compound"), "public", "no"),
     "dashboard:index": Row(NONE, "signed_in", "signed_in"),
+    "dashboard:work": Row(NONE, "signed_in", "signed_in"),
+    # sent empty: no item named, refused by the form (400) past the gate; volunteers may not assign
+    "dashboard:work_assign": Row(NONE, "no_login", "editors"),
+    "dashboard:work_count": Row(NONE, "signed_in", "no_login"),
     "dashboard:rows": Row(lambda s: {"figure": "projects"}, "signed_in", "signed_in"),
     "dashboard:report": Row(lambda s: {"year": 2021}, "signed_in", "signed_in"),
     "core:job": Row(missing(), "missing", "missing"),
@@ -604,6 +608,8 @@ API: dict[str, tuple[str | None, str]] = {
     "POST /api/stewardship/committee-members/{pk}/leave": ("member", "edit"),
     "GET /api/stewardship/lists/{kind}": (None, "signed_in"),
     "GET /api/dashboard/figures": (None, "signed_in"),
+    "GET /api/dashboard/work": (None, "signed_in"),
+    "POST /api/dashboard/work/assign": (None, "body"),
 }
 
 # What a few API operations need besides the path, so their rule is checked past the schema.

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.translation import get_language
 from ninja import Field, Router, Schema
 
-from anju.dashboard import queries
+from anju.core.access import require_edit
+from anju.core.audit import Actor
+from anju.core.bounds import Id
+from anju.core.errors import NotFound
+from anju.dashboard import queries, queries_work, services
 from anju.dashboard.views import level_of
 from anju.domain.progress import percent
 from anju.programme import queries as programme
@@ -89,3 +94,56 @@ def figures(request: HttpRequest):
         "approval_rates_available": True,  # consultations ship with the dashboard; kept for existing API clients
         "approvals": queries.approval_counts(rates),
     }
+
+
+class WorkItemOut(Schema):
+    key: str = Field(..., description="kind:object id, what an assignment names")
+    kind: str
+    group: str
+    title: str
+    detail: str
+    url: str
+    due: str | None = Field(None, description="ISO date of the deadline, if it has one")
+    urgency: int = Field(..., description="0 overdue, 1 due soon, 2 open")
+    assigned_to: str | None = Field(None, description="the colleague's name, when the item is assigned")
+    mine: bool = Field(False, description="assigned to the caller")
+
+
+class WorkAssignIn(Schema):
+    item: str = Field(..., max_length=80, description="the key of one of the caller's open items")
+    assignee: Id | None = Field(None, description="a colleague's user id; null takes the item back")
+
+
+@router.get("/work", response=list[WorkItemOut])
+def work(request: HttpRequest):
+    """我的待办: the caller's open items as on the page: those assigned to the caller first, then by group,
+    most urgent and oldest first."""
+    english = (get_language() or "zh").startswith("en")
+    found = queries_work.work_of(request.user)
+    mine = {line.item.key for line in found.mine}
+    return [
+        {
+            "key": line.item.key,
+            "kind": line.item.kind,
+            "group": line.item.group,
+            "title": line.item.title(english),
+            "detail": line.item.detail(english),
+            "url": line.item.url,
+            "due": line.item.due.isoformat() if line.item.due else None,
+            "urgency": line.item.urgency,
+            "assigned_to": line.assignee_name or None,
+            "mine": line.item.key in mine,
+        }
+        for line in [*found.mine, *(line for group in found.groups for line in group.lines)]
+    ]
+
+
+@router.post("/work/assign", response={204: None})
+def work_assign(request: HttpRequest, payload: WorkAssignIn):
+    """Give one of the caller's open items to a colleague who has it on their own list, or take it back."""
+    require_edit(request.user)
+    item = queries_work.find_item(request.user, payload.item)
+    if item is None:
+        raise NotFound("找不到该待办事项，可能已经办结", "No such open item; it may be done already")
+    services.work_assign(item=item, assignee_id=payload.assignee, actor=Actor.of(request.user))
+    return 204, None

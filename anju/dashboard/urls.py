@@ -1,10 +1,13 @@
 from django.urls import path
 
-from anju.dashboard import views
+from anju.dashboard import views, views_work
 
 app_name = "dashboard"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("work/", views_work.work, name="work"),
+    path("work/assign/", views_work.assign, name="work_assign"),
+    path("work/count/", views_work.count, name="work_count"),
     path("rows/<slug:figure>/", views.rows, name="rows"),
     path("report/<id:year>.pdf", views.report, name="report"),
 ]

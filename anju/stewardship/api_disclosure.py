@@ -20,7 +20,7 @@ from anju.stewardship.services import disclosure as services
 router = Router(tags=["stewardship 公示"])
 
 
-class FigureOut(Schema):
+class DisclosureFigureOut(Schema):
     key: str
     zh: str
     en: str
@@ -40,7 +40,7 @@ class DisclosureOut(Schema):
     basis: str
     due_on: datetime.date
     published_on: datetime.date | None
-    figures: list[FigureOut]
+    figures: list[DisclosureFigureOut]
 
 
 class OwedOut(Schema):

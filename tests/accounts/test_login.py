@@ -11,9 +11,12 @@ from tests.factories import PASSWORD
 pytestmark = pytest.mark.django_db
 
 
-def test_staff_log_in_and_land_on_their_community(client, world, staff_a):
+def test_staff_log_in_and_land_on_their_work(client, world, staff_a):
+    # 我的待办 (issue 16): what needs them today; the roster menu still opens on their community.
     response = client.post(reverse("accounts:login"), {"username": "staff_a", "password": PASSWORD}, follow=True)
-    assert response.redirect_chain[-1][0] == reverse("roster:community", args=[world.community_a.pk])
+    assert response.redirect_chain[-1][0] == reverse("dashboard:work")
+    assert client.get(reverse("index"))["Location"] == reverse("dashboard:work")
+    assert client.get(reverse("roster:home"))["Location"] == reverse("roster:community", args=[world.community_a.pk])
 
 
 def test_a_wrong_password_says_so_in_chinese(client, world, staff_a):

@@ -107,7 +107,7 @@ def test_a_job_left_running_by_a_killed_worker_reads_as_interrupted(client, worl
                                  started=timezone.now())
     client.force_login(staff_a)
     page = client.get(reverse("core:job", args=[stuck.pk])).content.decode()
-    assert "任务被中断" in page and "interrupted" in page and "hx-trigger" not in page
+    assert "任务被中断" in page and "interrupted" in page and 'hx-trigger="every' not in page
     assert Job.objects.get(pk=running.pk).status == JobStatus.RUNNING
     assert Job.objects.get(pk=stuck.pk).error == limits.INTERRUPTED
 

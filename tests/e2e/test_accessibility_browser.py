@@ -40,6 +40,7 @@ NOT_PAGES = {
     "participation:meeting_signin", "dashboard:report", "participation:notice_image", "stewardship:committee_pack",
     "consultations:tally",  # the live tally, swapped into consultations:detail by htmx
     "consultations:elector_choices",  # the paper-ballot picker's choices, swapped into the form by htmx
+    "dashboard:work_count",  # the header's 我的待办 badge, swapped into every staff page by htmx
     "accounts:logout",
     "stewardship:fees_pledge_pdf",  # the half-yearly list as a PDF
     "stewardship:disclosure_pdf",  # a 公示 as the A4 notice to post

@@ -1,0 +1,8 @@
+"""Audit actions of the dashboard (数据看板, 我的待办)."""
+
+from django.utils.translation import gettext_lazy as _
+
+AUDIT_ACTIONS = {
+    "work_assign": _("指派待办事项"),
+    "work_unassign": _("取消待办指派"),
+}
