@@ -14,7 +14,7 @@ from django.utils import translation
 from anju.consultations import queries, queries_resident, services
 from anju.consultations.models import Consultation, Elector
 from anju.core.audit import Actor
-from anju.core.pdf import issuing_unit, qr_svg, render_pdf, render_pdf_each
+from anju.core.pdf import issuing_unit, qr_png, qr_svg, render_pdf, render_pdf_each
 from anju.core.sanitise import html_to_text
 from anju.elevators.queries import household as elevators
 from anju.roster.models import Household
@@ -44,7 +44,7 @@ def render_letters(consultation: Consultation, base_url: str, *, electors: list[
     pages = []
     for e, code in issued:
         url = letter_url(base_url, code)
-        pages.append({"elector": e, "room": homes[e.household_id].room_label, "url": url, "qr": qr_svg(url, size_mm=38),
+        pages.append({"elector": e, "room": homes[e.household_id].room_label, "url": url, "qr": qr_png(url, size_mm=38),
                       "code": services.format_code(code), "share": shares.get(e.household_id)})
     shared = {
         "consultation": consultation, "questions": list(consultation.questions.all()),

@@ -70,3 +70,37 @@ def test_qr_codes_are_inline_svg_of_the_requested_size():
     svg = qr_svg("https://anju.example.org/v/abc", size_mm=30)
     assert svg.startswith("<svg") and "width:30mm" in svg and "<path" in svg
     assert " id=" not in svg  # two codes on one notice must not define the same anchor twice
+
+
+def test_a_letters_qr_image_holds_exactly_the_modules_of_its_address():
+    import base64
+    import io
+    import re
+
+    import qrcode
+    from PIL import Image
+
+    from anju.core.pdf import qr_png
+
+    url = "https://anju.example.org/consultations/v/ABCD-EFGH-JKLM/"
+    tag = qr_png(url, size_mm=38)
+    assert "width:38mm;height:38mm" in tag and "image-rendering:pixelated" in tag and 'alt="二维码"' in tag
+    image = Image.open(io.BytesIO(base64.b64decode(re.search(r"base64,([^\"]+)", tag).group(1)))).convert("1")
+    code = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    code.add_data(url)
+    expected = code.get_matrix()  # the modules a reader decodes back to `url`, the quiet zone included
+    assert image.size == (len(expected), len(expected))  # one pixel per module
+    assert [[image.getpixel((x, y)) == 0 for x in range(image.width)] for y in range(image.height)] == expected
+
+
+def test_one_font_configuration_serves_every_document_of_a_thread():
+    import threading
+
+    from anju.core.pdf import font_config
+
+    assert font_config() is font_config()
+    other = []
+    thread = threading.Thread(target=lambda: other.append(font_config()))
+    thread.start()
+    thread.join()
+    assert other[0] is not font_config()
