@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "anju.core.replica.ReadYourWritesMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -142,6 +143,15 @@ else:
             "TEST": {"NAME": os.environ.get("ANJU_TEST_SQLITE_PATH") or None},
         }
     }
+
+# A PostgreSQL streaming replica (anju/core/replica.py): dashboards and the annual report read from it;
+# writes, every other page and a browser that wrote in the last ANJU_REPLICA_PIN_SECONDS use the primary.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {**database_from_url(DATABASE_REPLICA_URL), "TEST": {"MIRROR": "default"}}
+    DATABASE_ROUTERS = ["anju.core.replica.ReplicaRouter"]
+ANJU_REPLICA_PIN_SECONDS = int(os.environ.get("ANJU_REPLICA_PIN_SECONDS", "10"))
+ANJU_REPLICA_CACHE_SECONDS = int(os.environ.get("ANJU_REPLICA_CACHE_SECONDS", "30"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -24,9 +24,11 @@ import secrets
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
+from anju.core import replica
 from anju.core.scoping import Scope
 
 T = TypeVar("T")
@@ -75,5 +77,7 @@ def cached(name: str, scope: Scope, compute: Callable[[], T], *, seconds: int) -
     value = cache.get(key)
     if value is None:
         value = compute()
+        if replica.reading():  # a replica a moment behind may have answered with the rows before the change
+            seconds = min(seconds, settings.ANJU_REPLICA_CACHE_SECONDS)
         cache.set(key, value, seconds)
     return value

@@ -20,6 +20,7 @@ from anju.core.bounds import parse_id
 from anju.core.exports import export_made, provenance_for
 from anju.core.formatting import wan
 from anju.core.pdf import issuing_unit, render_pdf
+from anju.core.replica import replica_reads
 from anju.core.scoping import Scope, scope_of
 from anju.dashboard import queries, tables
 from anju.domain.progress import percent
@@ -158,6 +159,7 @@ def _context(level: Level) -> dict:
 
 
 @login_required
+@replica_reads
 def index(request: HttpRequest) -> HttpResponse:
     level = level_of(request)
     context = _context(level)
@@ -180,6 +182,7 @@ def _scope_choices(request: HttpRequest, level: Level) -> dict:
 
 
 @login_required
+@replica_reads
 def rows(request: HttpRequest, figure: str) -> HttpResponse:
     """One page of the rows behind one figure, narrowed by community or compound; `?format=xlsx` exports
     the whole filtered list."""
@@ -210,6 +213,7 @@ def rows(request: HttpRequest, figure: str) -> HttpResponse:
 
 
 @login_required
+@replica_reads
 def report(request: HttpRequest, year: int) -> HttpResponse:
     """The annual report as a print-ready A4 PDF: figures, SVG bars and tables, no JavaScript."""
     level = level_of(request)
