@@ -1,0 +1,114 @@
+"""Reads of an election question ("elect up to N of these candidates"): the count of
+`anju.domain.stewardship.election` over the frozen electorate, and the result as plain values for
+the pages, the notice, the API and stewardship (which creates the committee from it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from anju.consultations.models import Consultation, Question, QuestionKind
+from anju.core.errors import ValidationFailed
+from anju.domain.errors import DomainError
+from anju.domain.stewardship.election import ElectionResult, Part, count
+
+if TYPE_CHECKING:
+    from anju.consultations.queries import Current, ElectorRow
+
+STATUS_LABELS = {
+    "elected": "当选",
+    "tie": "票数相同待定",
+    "no_seat": "未获得席位",
+    "below_threshold": "未过半数",
+    "turnout_not_met": "参与率不足",
+}
+
+
+def election_count(
+    question: Question, people: list[ElectorRow], current: dict[int, Current]
+) -> tuple[ElectionResult | None, str]:
+    """The count of one election question, or None and the engine's refusal (an owner whose flats
+    chose differently: staff settle it by a correction before the count)."""
+    key = str(question.pk)
+    parts = []
+    for e in people:
+        answer = current[e.pk].answers.get(key) if e.pk in current else None
+        parts.append(Part(e.key, e.area, e.owner_key, None if answer is None else frozenset(answer)))
+    try:
+        return count(list(question.choices), question.seats or 0, parts), ""
+    except DomainError as exc:
+        return None, f"{exc.zh} / {exc.en}"
+
+
+@dataclass(frozen=True)
+class CandidateOutcome:
+    name: str
+    votes: int  # owners who chose the candidate
+    area: Decimal  # their exclusive area, m² (two places)
+    passed: bool  # art. 278: turnout met and more than half of participants by area and by owners
+    status: str  # elected | tie | no_seat | below_threshold | turnout_not_met
+    status_label: str
+    rank: int
+
+
+@dataclass(frozen=True)
+class ElectionOutcome:
+    question_id: int
+    seats: int
+    final: bool  # the consultation is closed (or past its closing time): no ballot can change it
+    turnout_met: bool
+    participants: int  # owners who took part (a ballot, even one choosing nobody)
+    participant_area: Decimal
+    candidates: tuple[CandidateOutcome, ...]  # by rank, then by name
+    elected: tuple[str, ...]
+    tied: tuple[str, ...]
+    vacant: int
+
+
+def _area(x: Fraction) -> Decimal:
+    return (Decimal(x.numerator) / Decimal(x.denominator)).quantize(Decimal("0.01"))
+
+
+def outcome(question: Question, result: ElectionResult, *, final: bool) -> ElectionOutcome:
+    """Plain values of a count, the same on the page, the notice, the API and for stewardship."""
+    rows = tuple(
+        CandidateOutcome(
+            c.candidate, c.votes, _area(c.area), c.passed, c.status, STATUS_LABELS[c.status], c.rank
+        )
+        for c in result.candidates
+    )
+    return ElectionOutcome(
+        question.pk,
+        result.seats,
+        final,
+        result.turnout_met,
+        result.tally.yes.owners,
+        _area(result.tally.yes.area),
+        rows,
+        result.elected,
+        result.tied,
+        result.vacant,
+    )
+
+
+def election_result(consultation: Consultation, question: Question) -> ElectionOutcome:
+    """The result of an election question of `consultation` (as far as counted: see `final`).
+
+    Raises ValidationFailed if the question is not an election, or while an owner's flats chose
+    differently (the count cannot say how that owner voted)."""
+    from anju.consultations import queries
+
+    if question.consultation_id != consultation.pk or question.kind != QuestionKind.ELECTION:
+        raise ValidationFailed(
+            "该问题不是本次意见征求的选举题",
+            "This question is not an election of this consultation",
+            field="question",
+        )
+    result, error = election_count(
+        question, queries.electors(consultation), queries.current_answers(consultation)
+    )
+    if result is None:
+        raise ValidationFailed(error.split(" / ")[0], error.split(" / ")[-1], field="question")
+    return outcome(question, result, final=queries.is_final(consultation))
