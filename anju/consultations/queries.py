@@ -1,5 +1,5 @@
-"""Reads of the consultations app: the current answers, the live tally, the canonical ballot list
-and its digest, households not yet heard from, and approval rates for the dashboard."""
+"""Reads of the consultations app: the current answers, the live tally, the canonical ballot list and its
+digest, households not yet heard from, approval rates, an election's result (`queries_election`)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from anju.consultations.models import (
     QuestionKind,
     Status,
 )
-from anju.consultations.queries_election import ElectionResult, election_count
+from anju.consultations.queries_election import ElectionResult, election_count, election_result  # noqa: F401
 from anju.core.actor_names import USER_RELATED
 from anju.core.errors import ValidationFailed
 from anju.core.household_links import HouseholdLink
@@ -235,9 +235,7 @@ def _question_tally(q: Question, people: list[ElectorRow], current: dict[int, Cu
         except DomainError as exc:
             error = f"{exc.zh} / {exc.en}"
             owners = [c.owner for c in engine_owner_conflicts(households)] if households else []
-    election = None
-    if q.kind == QuestionKind.ELECTION:
-        election, error = election_count(q, people, current)
+    election, error = election_count(q, people, current) if q.kind == QuestionKind.ELECTION else (None, error)
     by_channel: dict[str, Row] = {}
     by_floor: dict[int, Row] = {}
     choices: dict[str, int] = {c: 0 for c in q.choices}

@@ -93,14 +93,21 @@ def outcome(question: Question, result: ElectionResult, *, final: bool) -> Elect
     )
 
 
-def election_result(consultation: Consultation, question: Question) -> ElectionOutcome:
-    """The result of an election question of `consultation` (as far as counted: see `final`).
+def election_result(consultation: Consultation, question: Question | None = None) -> ElectionOutcome:
+    """The result of an election question of `consultation` (its first one by default), as far as
+    counted (see `final`): what stewardship seats the committee from.
 
-    Raises ValidationFailed if the question is not an election, or while an owner's flats chose
+    Raises ValidationFailed if there is no such election, or while an owner's flats chose
     differently (the count cannot say how that owner voted)."""
     from anju.consultations import queries
 
-    if question.consultation_id != consultation.pk or question.kind != QuestionKind.ELECTION:
+    if question is None:
+        question = consultation.questions.filter(kind=QuestionKind.ELECTION).order_by("order").first()
+    if (
+        question is None
+        or question.consultation_id != consultation.pk
+        or question.kind != QuestionKind.ELECTION
+    ):
         raise ValidationFailed(
             "该问题不是本次意见征求的选举题",
             "This question is not an election of this consultation",
@@ -110,5 +117,6 @@ def election_result(consultation: Consultation, question: Question) -> ElectionO
         question, queries.electors(consultation), queries.current_answers(consultation)
     )
     if result is None:
-        raise ValidationFailed(error.split(" / ")[0], error.split(" / ")[-1], field="question")
+        zh, _, en = error.partition(" / ")
+        raise ValidationFailed(zh, en, field="question")
     return outcome(question, result, final=queries.is_final(consultation))

@@ -11,7 +11,6 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from anju.accounts.models import ApiToken
 from anju.consultations import queries, queries_election, services
 from anju.consultations.models import Ballot, Consultation, Question
 from anju.core.errors import ValidationFailed
@@ -34,17 +33,36 @@ def make_election(world, *, seats: int = 2, open_it: bool = True) -> Election:
     unit = world.building_a.units.get(number="2")
     households, owners = [], []
     for floor in range(1, 7):
-        h = roster.household_create(unit=unit, floor=floor, room=f"{floor}01",
-                                    exclusive_area=str(Decimal("60.00") + floor), actor=SYSTEM)
+        h = roster.household_create(
+            unit=unit,
+            floor=floor,
+            room=f"{floor}01",
+            exclusive_area=str(Decimal("60.00") + floor),
+            actor=SYSTEM,
+        )
         households.append(h)
         if floor <= 5:
-            owners.append(roster.person_create(subdistrict=world.subdistrict, name=f"业主{floor}", sex="F",
-                                               birth_year=1962, id_number=id_number(300 + floor),
-                                               phone=f"1390000{floor:04d}", actor=SYSTEM))
+            owners.append(
+                roster.person_create(
+                    subdistrict=world.subdistrict,
+                    name=f"业主{floor}",
+                    sex="F",
+                    birth_year=1962,
+                    id_number=id_number(300 + floor),
+                    phone=f"1390000{floor:04d}",
+                    actor=SYSTEM,
+                )
+            )
         roster.ownership_add(person=owners[min(floor, 5) - 1], household=h, actor=SYSTEM)
     c = services.consultation_create(compound=world.compound_a, unit=unit, title="首次业主大会", actor=SYSTEM)
-    q = services.question_add(consultation=c, kind="election", text="选举第一届业主委员会委员",
-                              choices=CANDIDATES, seats=seats, actor=SYSTEM)
+    q = services.question_add(
+        consultation=c,
+        kind="election",
+        text="选举第一届业主委员会委员",
+        choices=CANDIDATES,
+        seats=seats,
+        actor=SYSTEM,
+    )
     if open_it:
         services.consultation_open(consultation=c, actor=SYSTEM)
     return Election(c, q, households)
@@ -56,8 +74,13 @@ def election(world) -> Election:
 
 
 def cast(e: Election, floor: int, chosen: list[str], channel: str = "paper") -> Ballot:
-    return services.ballot_cast(consultation=e.consultation, household=e.households[floor - 1],
-                                answers={str(e.question.pk): chosen}, channel=channel, actor=SYSTEM)
+    return services.ballot_cast(
+        consultation=e.consultation,
+        household=e.households[floor - 1],
+        answers={str(e.question.pk): chosen},
+        channel=channel,
+        actor=SYSTEM,
+    )
 
 
 def login(client, user):
@@ -67,19 +90,25 @@ def login(client, user):
 # --- creating the question ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("choices", "seats", "field", "zh"), [
-    (["甲", "乙"], 3, "seats", "应选名额（3 名）多于候选人数（2 人）"),
-    ([], 1, "choices", "还没有候选人"),
-    (["甲", "乙", "甲"], 1, "choices", "候选人“甲”重复列出"),
-    (["甲", "乙"], 0, "seats", "请填写应选名额"),
-    (["甲", "乙"], "两", "seats", "请填写应选名额"),
-    (["甲", "乙+丙"], 1, "choices", "不能含有"),
-])
-def test_an_election_with_bad_candidates_or_seats_is_refused_and_nothing_saved(world, choices, seats, field, zh):
+@pytest.mark.parametrize(
+    ("choices", "seats", "field", "zh"),
+    [
+        (["甲", "乙"], 3, "seats", "应选名额（3 名）多于候选人数（2 人）"),
+        ([], 1, "choices", "还没有候选人"),
+        (["甲", "乙", "甲"], 1, "choices", "候选人“甲”重复列出"),
+        (["甲", "乙"], 0, "seats", "请填写应选名额"),
+        (["甲", "乙"], "两", "seats", "请填写应选名额"),
+        (["甲", "乙+丙"], 1, "choices", "不能含有"),
+    ],
+)
+def test_an_election_with_bad_candidates_or_seats_is_refused_and_nothing_saved(
+    world, choices, seats, field, zh
+):
     c = services.consultation_create(compound=world.compound_a, title="首次业主大会", actor=SYSTEM)
     with pytest.raises(ValidationFailed) as refused:
-        services.question_add(consultation=c, kind="election", text="选举委员", choices=choices, seats=seats,
-                              actor=SYSTEM)
+        services.question_add(
+            consultation=c, kind="election", text="选举委员", choices=choices, seats=seats, actor=SYSTEM
+        )
     assert refused.value.field == field and zh in refused.value.zh
     assert re.sub(r"[甲乙丙]", "", refused.value.en).isascii()  # English beside the names as typed
     assert not c.questions.exists()
@@ -87,8 +116,9 @@ def test_an_election_with_bad_candidates_or_seats_is_refused_and_nothing_saved(w
 
 def test_seats_belong_to_elections_only(world):
     c = services.consultation_create(compound=world.compound_a, title="意见征求", actor=SYSTEM)
-    q = services.question_add(consultation=c, kind="single", text="物业方式", choices=["甲", "乙"], seats=2,
-                              actor=SYSTEM)
+    q = services.question_add(
+        consultation=c, kind="single", text="物业方式", choices=["甲", "乙"], seats=2, actor=SYSTEM
+    )
     assert q.seats is None
 
 
@@ -96,8 +126,9 @@ def test_staff_add_an_election_on_the_page_and_too_many_seats_are_named(client, 
     login(client, staff_a)
     c = services.consultation_create(compound=world.compound_a, title="首次业主大会", actor=SYSTEM)
     url = reverse("consultations:question_new", args=[c.pk])
-    refused = client.post(url, {"kind": "election", "text": "选举委员", "choices": "甲\n乙", "seats": "3"},
-                          follow=True).content.decode()
+    refused = client.post(
+        url, {"kind": "election", "text": "选举委员", "choices": "甲\n乙", "seats": "3"}, follow=True
+    ).content.decode()
     assert "应选名额（3 名）多于候选人数（2 人）" in refused and not c.questions.exists()
     client.post(url, {"kind": "election", "text": "选举委员", "choices": "甲\n乙\n丙", "seats": "2"})
     q = c.questions.get()
@@ -109,11 +140,17 @@ def test_the_api_refuses_more_seats_than_candidates(client, world, staff_a):
     client.force_login(staff_a)
     c = services.consultation_create(compound=world.compound_a, title="首次业主大会", actor=SYSTEM)
     url = f"/api/consultations/consultations/{c.pk}/questions"
-    bad = client.post(url, {"kind": "election", "text": "选举委员", "choices": ["甲"], "seats": 2},
-                      content_type="application/json")
+    bad = client.post(
+        url,
+        {"kind": "election", "text": "选举委员", "choices": ["甲"], "seats": 2},
+        content_type="application/json",
+    )
     assert bad.status_code == 400 and bad.json()["field"] == "seats"
-    ok = client.post(url, {"kind": "election", "text": "选举委员", "choices": ["甲", "乙"], "seats": 1},
-                     content_type="application/json")
+    ok = client.post(
+        url,
+        {"kind": "election", "text": "选举委员", "choices": ["甲", "乙"], "seats": 1},
+        content_type="application/json",
+    )
     assert ok.status_code == 201 and ok.json()["seats"] == 1
 
 
@@ -175,8 +212,11 @@ def test_the_api_refuses_one_too_many(client, election, staff_a):
     client.force_login(staff_a)
     c, q = election.consultation, election.question
     url = f"/api/consultations/consultations/{c.pk}/ballots"
-    bad = client.post(url, {"household_key": "3-2-101", "answers": {str(q.pk): CANDIDATES}, "channel": "door"},
-                      content_type="application/json")
+    bad = client.post(
+        url,
+        {"household_key": "3-2-101", "answers": {str(q.pk): CANDIDATES}, "channel": "door"},
+        content_type="application/json",
+    )
     assert bad.status_code == 400 and bad.json()["field"] == f"answers.{q.pk}"
     assert not Ballot.objects.exists()
 
@@ -201,9 +241,11 @@ def test_the_count_per_candidate_on_a_small_world(election):
     r = queries_election.election_result(election.consultation, election.question)
     assert (r.seats, r.turnout_met, r.participants, r.participant_area) == (2, True, 5, Decimal("381.00"))
     rows = {c.name: (c.votes, c.area, c.passed, c.status_label) for c in r.candidates}
-    assert rows == {"张建国": (3, Decimal("254.00"), True, "当选"),
-                    "王志强": (2, Decimal("194.00"), False, "未过半数"),
-                    "李秀英": (2, Decimal("124.00"), False, "未过半数")}
+    assert rows == {
+        "张建国": (3, Decimal("254.00"), True, "当选"),
+        "王志强": (2, Decimal("194.00"), False, "未过半数"),
+        "李秀英": (2, Decimal("124.00"), False, "未过半数"),
+    }
     assert [c.name for c in r.candidates] == ["张建国", "王志强", "李秀英"]  # votes, then area
     assert r.elected == ("张建国",) and r.vacant == 1 and not r.final
 
@@ -238,8 +280,15 @@ def test_the_tally_page_and_the_api_show_each_candidate(client, election, staff_
     t = client.get(f"/api/consultations/consultations/{c.pk}/tally").json()
     el = t["questions"][0]["election"]
     assert el["elected"] == ["张建国"] and el["vacant"] == 1 and el["participants"] == 5
-    assert el["candidates"][0] == {"name": "张建国", "votes": 3, "area": "254.00", "passed": True,
-                                   "status": "elected", "status_label": "当选", "rank": 1}
+    assert el["candidates"][0] == {
+        "name": "张建国",
+        "votes": 3,
+        "area": "254.00",
+        "passed": True,
+        "status": "elected",
+        "status_label": "当选",
+        "rank": 1,
+    }
 
 
 def test_the_notice_pdf_lists_the_elected(client, election, staff_a):
@@ -247,8 +296,13 @@ def test_the_notice_pdf_lists_the_elected(client, election, staff_a):
     services.consultation_close(consultation=election.consultation, actor=SYSTEM)
     login(client, staff_a)
     pdf = client.get(reverse("consultations:notice", args=[election.consultation.pk])).content
-    text = re.sub(r"\s+", "", subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True,
-                                             check=True).stdout.decode())
+    text = re.sub(
+        r"\s+",
+        "",
+        subprocess.run(
+            ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+        ).stdout.decode(),
+    )
     assert "应选2名，当选1名" in text and "当选：张建国。" in text
     assert "张建国3254.00㎡满足当选" in text and "李秀英2124.00㎡不满足未过半数" in text
     r = queries_election.election_result(election.consultation, election.question)
@@ -261,9 +315,16 @@ def test_the_printed_letter_lists_the_candidates_with_boxes(client, election, st
     give_phone(election.consultation.compound.community)
     login(client, staff_a)
     e = election.consultation.electors.get(key="3-2-301")
-    pdf = client.post(reverse("consultations:letter_pdf", args=[election.consultation.pk]), {"elector": e.pk}).content
-    text = re.sub(r"\s+", "", subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True,
-                                             check=True).stdout.decode())
+    pdf = client.post(
+        reverse("consultations:letter_pdf", args=[election.consultation.pk]), {"elector": e.pk}
+    ).content
+    text = re.sub(
+        r"\s+",
+        "",
+        subprocess.run(
+            ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+        ).stdout.decode(),
+    )
     assert "最多选2人" in text and "□张建国□李秀英□王志强" in text
 
 

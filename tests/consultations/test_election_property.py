@@ -28,8 +28,13 @@ def test_more_than_n_is_refused_and_the_elected_never_exceed_n(world):
                 if chosen is None:
                     continue
                 try:
-                    services.ballot_cast(consultation=e.consultation, household=h, channel=channel, actor=SYSTEM,
-                                         answers={str(e.question.pk): chosen})
+                    services.ballot_cast(
+                        consultation=e.consultation,
+                        household=h,
+                        channel=channel,
+                        actor=SYSTEM,
+                        answers={str(e.question.pk): chosen},
+                    )
                 except ValidationFailed:
                     assert len(chosen) > seats
                 else:
