@@ -256,6 +256,8 @@ PAGES: dict[str, Row] = {
     "stewardship:formation_candidate": Row(pk("case"), "no_login", "edit"),
     "stewardship:formation_seats": Row(pk("case"), "no_login", "edit"),
     "stewardship:formation_step": Row(pk("case"), "no_login", "edit"),
+    "stewardship:formation_assembly": Row(pk("case"), "no_login", "edit"),
+    "stewardship:formation_elected": Row(pk("case"), "no_login", "edit"),
     "stewardship:fund_account": Row(pk("compound"), "view", "edit"),
     "stewardship:fund_entry": Row(pk("compound"), "no_login", "edit"),
     "stewardship:fund_contributions": Row(pk("compound"), "no_login", "edit"),

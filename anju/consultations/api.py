@@ -237,10 +237,8 @@ def resolve_conflict(request: HttpRequest, pk: Id, ballot_id: Id, data: ResolveI
     return _b(services.conflict_resolve(ballot=ballot, actor=actor, reason=data.reason))
 
 
-def election_json(qt: queries.QuestionTally, *, final: bool) -> dict[str, Any]:
+def election_json(o: queries_election.ElectionOutcome) -> dict[str, Any]:
     """An election's count per candidate: votes (owners), area, art. 278 thresholds met, status."""
-    assert qt.election is not None
-    o = queries_election.outcome(qt.question, qt.election, final=final)
     return {"seats": o.seats, "final": o.final, "turnout_met": o.turnout_met, "participants": o.participants,
             "participant_area": str(o.participant_area), "elected": list(o.elected), "tied": list(o.tied),
             "vacant": o.vacant,
@@ -254,14 +252,13 @@ def tally(request: HttpRequest, pk: Id):
     """The live tally: each yes/no question with the engine's result (conditions, missing)."""
     c = _access(request, pk)
     t = queries.tally(c)
-    final = queries.is_final(c)
     questions = []
     for qt in t.questions:
         questions.append({
             "id": qt.question.pk, "order": qt.question.order, "kind": qt.question.kind, "text": qt.question.text,
             "answered": qt.answered, "result": result_json(qt.result) if qt.result else None, "error": qt.error,
             "owner_conflicts": qt.owner_conflicts,
-            "election": election_json(qt, final=final) if qt.election else None,
+            "election": election_json(qt.election) if qt.election else None,
             "choices": dict(qt.choices), "by_channel": {r.label: {"households": r.households, "yes": r.yes, "no": r.no,
                                                                    "abstain": r.abstain} for r in qt.by_channel},
             "by_floor": {r.label: {"households": r.households, "eligible": r.eligible, "yes": r.yes, "no": r.no,

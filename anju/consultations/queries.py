@@ -28,7 +28,7 @@ from anju.consultations.models import (
     QuestionKind,
     Status,
 )
-from anju.consultations.queries_election import ElectionResult, election_count, election_result  # noqa: F401
+from anju.consultations.queries_election import ElectionOutcome, election_count, election_result  # noqa: F401
 from anju.core.actor_names import USER_RELATED
 from anju.core.errors import ValidationFailed
 from anju.core.household_links import HouseholdLink
@@ -184,7 +184,7 @@ class QuestionTally:
     choices: list[tuple[str, int]]  # single/multiple choice counts
     numbers: list[Decimal]
     texts: list[str]
-    election: ElectionResult | None = None  # election questions (`queries_election`)
+    election: ElectionOutcome | None = None  # election questions (`queries_election`)
 
 
 @dataclass
@@ -235,7 +235,7 @@ def _question_tally(q: Question, people: list[ElectorRow], current: dict[int, Cu
         except DomainError as exc:
             error = f"{exc.zh} / {exc.en}"
             owners = [c.owner for c in engine_owner_conflicts(households)] if households else []
-    election, error = election_count(q, people, current) if q.kind == QuestionKind.ELECTION else (None, error)
+    election, error = election_count(q, people, current, final=closed) if q.kind == "election" else (None, error)
     by_channel: dict[str, Row] = {}
     by_floor: dict[int, Row] = {}
     choices: dict[str, int] = {c: 0 for c in q.choices}

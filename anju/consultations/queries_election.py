@@ -1,6 +1,6 @@
 """Reads of an election question ("elect up to N of these candidates"): the count of
-`anju.domain.stewardship.election` over the frozen electorate, and the result as plain values for
-the pages, the notice, the API and stewardship (which creates the committee from it)."""
+`anju.domain.stewardship.election` over the frozen electorate, as plain values for the pages, the
+notice, the API and stewardship (which seats the committee from it)."""
 
 from __future__ import annotations
 
@@ -26,22 +26,6 @@ STATUS_LABELS = {
 }
 
 
-def election_count(
-    question: Question, people: list[ElectorRow], current: dict[int, Current]
-) -> tuple[ElectionResult | None, str]:
-    """The count of one election question, or None and the engine's refusal (an owner whose flats
-    chose differently: staff settle it by a correction before the count)."""
-    key = str(question.pk)
-    parts = []
-    for e in people:
-        answer = current[e.pk].answers.get(key) if e.pk in current else None
-        parts.append(Part(e.key, e.area, e.owner_key, None if answer is None else frozenset(answer)))
-    try:
-        return count(list(question.choices), question.seats or 0, parts), ""
-    except DomainError as exc:
-        return None, f"{exc.zh} / {exc.en}"
-
-
 @dataclass(frozen=True)
 class CandidateOutcome:
     name: str
@@ -50,7 +34,7 @@ class CandidateOutcome:
     passed: bool  # art. 278: turnout met and more than half of participants by area and by owners
     status: str  # elected | tie | no_seat | below_threshold | turnout_not_met
     status_label: str
-    rank: int
+    rank: int  # 1 = most votes; level candidates share a rank
 
 
 @dataclass(frozen=True)
@@ -63,7 +47,7 @@ class ElectionOutcome:
     participant_area: Decimal
     candidates: tuple[CandidateOutcome, ...]  # by rank, then by name
     elected: tuple[str, ...]
-    tied: tuple[str, ...]
+    tied: tuple[str, ...]  # level for the last seats: none of them seated, the rules of procedure decide
     vacant: int
 
 
@@ -79,18 +63,28 @@ def outcome(question: Question, result: ElectionResult, *, final: bool) -> Elect
         )
         for c in result.candidates
     )
+    yes = result.tally.yes
     return ElectionOutcome(
-        question.pk,
-        result.seats,
-        final,
-        result.turnout_met,
-        result.tally.yes.owners,
-        _area(result.tally.yes.area),
-        rows,
-        result.elected,
-        result.tied,
-        result.vacant,
-    )
+        question.pk, result.seats, final, result.turnout_met, yes.owners, _area(yes.area), rows,
+        result.elected, result.tied, result.vacant,
+    )  # fmt: skip
+
+
+def election_count(
+    question: Question, people: list[ElectorRow], current: dict[int, Current], *, final: bool
+) -> tuple[ElectionOutcome | None, str]:
+    """The count of one election question, or None and the engine's refusal (an owner whose flats
+    chose differently: staff settle it by a correction before the count)."""
+    key = str(question.pk)
+    parts = []
+    for e in people:
+        answer = current[e.pk].answers.get(key) if e.pk in current else None
+        parts.append(Part(e.key, e.area, e.owner_key, None if answer is None else frozenset(answer)))
+    try:
+        result = count(list(question.choices), question.seats or 0, parts)
+    except DomainError as exc:
+        return None, f"{exc.zh} / {exc.en}"
+    return outcome(question, result, final=final), ""
 
 
 def election_result(consultation: Consultation, question: Question | None = None) -> ElectionOutcome:
@@ -113,10 +107,9 @@ def election_result(consultation: Consultation, question: Question | None = None
             "This question is not an election of this consultation",
             field="question",
         )
-    result, error = election_count(
-        question, queries.electors(consultation), queries.current_answers(consultation)
-    )
+    people, current = queries.electors(consultation), queries.current_answers(consultation)
+    result, error = election_count(question, people, current, final=queries.is_final(consultation))
     if result is None:
         zh, _, en = error.partition(" / ")
         raise ValidationFailed(zh, en, field="question")
-    return outcome(question, result, final=queries.is_final(consultation))
+    return result

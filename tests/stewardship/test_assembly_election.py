@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from anju.consultations import services as consultations
@@ -98,3 +99,32 @@ def test_the_vote_is_opened_once(world):
     services.assembly_vote_open(case=case, actor=SYSTEM)
     with pytest.raises(Conflict):
         services.assembly_vote_open(case=case, actor=SYSTEM)
+
+
+def test_staff_open_the_vote_and_seat_the_elected_on_the_formation_page(client, world, staff_a):
+    case, people = case_with_candidates(world)
+    client.force_login(staff_a)
+    page = reverse("stewardship:formation", args=[world.compound_a.pk])
+    assert "以候选人发起选举表决" in client.get(page).content.decode()
+    opened = client.post(
+        reverse("stewardship:formation_assembly", args=[case.pk]), {"title": ""}, follow=True
+    )
+    assert "已发起首次业主大会会议表决" in opened.content.decode()
+    case.refresh_from_db()
+    assert case.assembly.title == "甲小区首次业主大会会议"
+    vote(case, people, [[1, 2, 3, 4, 5]] * 7)
+    shown = client.get(page).content.decode()
+    assert "应选 5 名，当选 5 名" in shown and 'data-candidate="业主6" data-status="below_threshold"' in shown
+    seated = client.post(
+        reverse("stewardship:formation_elected", args=[case.pk]), {"term_years": "5"}, follow=True
+    )
+    assert "已按选举结果产生业主委员会" in seated.content.decode()
+    assert Committee.objects.get().members.count() == 5
+
+
+def test_a_volunteer_cannot_open_the_vote(client, world, volunteer_a):
+    case, _ = case_with_candidates(world)
+    client.force_login(volunteer_a)
+    assert client.post(reverse("stewardship:formation_assembly", args=[case.pk])).status_code == 403
+    case.refresh_from_db()
+    assert case.assembly is None
