@@ -333,3 +333,27 @@ def test_an_election_is_carried_into_the_next_round(election):
     new = services.next_round(consultation=election.consultation, actor=SYSTEM)
     q = new.questions.get()
     assert (q.kind, q.choices, q.seats) == ("election", CANDIDATES, 2)
+
+
+def test_a_correction_after_the_close_keeps_the_limit_and_settles_an_owners_flats(election):
+    cast(election, 5, ["张建国"])
+    cast(election, 6, ["李秀英"])  # the same owner: the count waits until staff settle it
+    services.consultation_close(consultation=election.consultation, actor=SYSTEM)
+    key = str(election.question.pk)
+    with pytest.raises(ValidationFailed):
+        services.correction_append(
+            consultation=election.consultation,
+            household=election.households[5],
+            answers={key: CANDIDATES},
+            reason="更正",
+            actor=SYSTEM,
+        )
+    services.correction_append(
+        consultation=election.consultation,
+        household=election.households[5],
+        answers={key: ["张建国"]},
+        reason="业主本人书面确认两户意见一致",
+        actor=SYSTEM,
+    )
+    r = queries_election.election_result(election.consultation, election.question)
+    assert r.final and r.participants == 1 and r.candidates[0].name == "张建国"
