@@ -594,6 +594,8 @@ API: dict[str, tuple[str | None, str]] = {
     "POST /api/stewardship/compounds/{pk}/fund/cases": ("compound", "body"),
     "GET /api/stewardship/fund/cases/{pk}": ("fund_case", "view"),
     "POST /api/stewardship/fund/cases/{pk}/vote": ("fund_case", "body"),
+    "POST /api/stewardship/formation/{pk}/assembly": ("case", "body"),
+    "POST /api/stewardship/formation/{pk}/committee": ("case", "body"),
     "POST /api/stewardship/fund/cases/{pk}/approve": ("fund_case", "body"),
     "POST /api/stewardship/fund/cases/{pk}/escalate": ("fund_case", "body"),
     "POST /api/stewardship/fund/cases/{pk}/pay": ("fund_case", "body"),

@@ -128,3 +128,23 @@ def test_a_volunteer_cannot_open_the_vote(client, world, volunteer_a):
     assert client.post(reverse("stewardship:formation_assembly", args=[case.pk])).status_code == 403
     case.refresh_from_db()
     assert case.assembly is None
+
+
+def test_the_api_opens_the_vote_and_seats_the_elected(client, world, staff_a):
+    case, people = case_with_candidates(world)
+    client.force_login(staff_a)
+    r = client.post(
+        f"/api/stewardship/formation/{case.pk}/assembly", {"title": ""}, content_type="application/json"
+    )
+    assert r.status_code == 201, r.content
+    assert r.json()["seats"] == 5 and r.json()["candidates"] == [f"业主{i}" for i in range(1, 7)]
+    early = client.post(
+        f"/api/stewardship/formation/{case.pk}/committee", {"term_years": 5}, content_type="application/json"
+    )
+    assert early.status_code == 409
+    case.refresh_from_db()
+    vote(case, people, [[1, 2, 3, 4, 5]] * 7)
+    done = client.post(
+        f"/api/stewardship/formation/{case.pk}/committee", {"term_years": 5}, content_type="application/json"
+    )
+    assert done.status_code == 201 and len(done.json()["members"]) == 5 and done.json()["case_id"] == case.pk
