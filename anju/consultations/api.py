@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 
-from anju.consultations import queries, services
+from anju.consultations import queries, queries_election, services
 from anju.consultations.access import (
     Action,
     access_ballot,
@@ -55,6 +55,7 @@ class QuestionOut(Schema):
     choices: list[str]
     unit_label: str
     rule: Any = None
+    seats: int | None = Field(None, description="election: the seats to fill (candidates are the choices)")
 
 
 DESCRIPTION_IN = ("what residents read on the vote page: HTML is kept to the notices' allowlist (no script, "
@@ -73,16 +74,19 @@ class ConsultationIn(Schema):
 
 
 class QuestionIn(Schema):
-    kind: str = Field(..., description="yes_no | single | multiple | number | text")
+    kind: str = Field(..., description="yes_no | single | multiple | number | text | election")
     text: str
-    choices: list[str] = []
+    choices: list[str] = Field([], description="the choices; for an election, the candidates' names")
     unit_label: str = ""
+    # Bounded like every integer the API takes; the service then holds it to the number of candidates.
+    seats: int | None = Field(None, ge=1, le=999, description="election: seats to fill, 1 to the number of candidates")
     rule: Any = Field(None, description='{"rule": "civil-code-278-major" | {...}, "extra": [...]}')
 
 
 class BallotIn(Schema):
     household_key: str = Field(..., description='"3-1-501": building-unit-room')
-    answers: dict[str, Any] = Field(..., description="question id -> yes|no|abstain, a choice, [choices], number, text")
+    answers: dict[str, Any] = Field(..., description="question id -> yes|no|abstain, a choice, [choices], number, "
+                                                     "text; election: [candidates], at most seats ([]: chose nobody)")
     channel: str = Field("paper", description="paper | door (online ballots are the household's own)")
     signer: str = ""
 
@@ -168,7 +172,7 @@ def list_questions(request: HttpRequest, pk: Id):
 def add_question(request: HttpRequest, pk: Id, data: QuestionIn):
     c, actor = _edit(request, pk)
     q = services.question_add(consultation=c, actor=actor, kind=data.kind, text=data.text, choices=data.choices,
-                              unit_label=data.unit_label, rule=data.rule)
+                              unit_label=data.unit_label, rule=data.rule, seats=data.seats)
     return Status(201, q)
 
 
@@ -234,6 +238,16 @@ def resolve_conflict(request: HttpRequest, pk: Id, ballot_id: Id, data: ResolveI
     return _b(services.conflict_resolve(ballot=ballot, actor=actor, reason=data.reason))
 
 
+def election_json(o: queries_election.ElectionOutcome) -> dict[str, Any]:
+    """An election's count per candidate: votes (owners), area, art. 278 thresholds met, status."""
+    return {"seats": o.seats, "final": o.final, "turnout_met": o.turnout_met, "participants": o.participants,
+            "participant_area": str(o.participant_area), "elected": list(o.elected), "tied": list(o.tied),
+            "vacant": o.vacant,
+            "candidates": [{"name": r.name, "votes": r.votes, "area": str(r.area), "passed": r.passed,
+                            "status": r.status, "status_label": r.status_label, "rank": r.rank}
+                           for r in o.candidates]}
+
+
 @router.get("/consultations/{pk}/tally", response=TallyOut)
 def tally(request: HttpRequest, pk: Id):
     """The live tally: each yes/no question with the engine's result (conditions, missing)."""
@@ -245,6 +259,7 @@ def tally(request: HttpRequest, pk: Id):
             "id": qt.question.pk, "order": qt.question.order, "kind": qt.question.kind, "text": qt.question.text,
             "answered": qt.answered, "result": result_json(qt.result) if qt.result else None, "error": qt.error,
             "owner_conflicts": qt.owner_conflicts,
+            "election": election_json(qt.election) if qt.election else None,
             "choices": dict(qt.choices), "by_channel": {r.label: {"households": r.households, "yes": r.yes, "no": r.no,
                                                                    "abstain": r.abstain} for r in qt.by_channel},
             "by_floor": {r.label: {"households": r.households, "eligible": r.eligible, "yes": r.yes, "no": r.no,

@@ -29,6 +29,10 @@ class QuestionKind(models.TextChoices):
     MULTIPLE = "multiple", _("多选")
     NUMBER = "number", _("数字")
     TEXT = "text", _("文字")
+    ELECTION = "election", _("选举")
+
+
+LIST_KINDS = (QuestionKind.MULTIPLE, QuestionKind.ELECTION)  # answered by a list (ticked boxes)
 
 
 class Channel(models.TextChoices):
@@ -107,6 +111,8 @@ class Question(models.Model):
     choices = models.JSONField(_("选项"), default=list, blank=True)
     unit_label = models.CharField(_("数字单位"), max_length=20, blank=True)
     rule = models.JSONField(_("通过规则"), null=True, blank=True)
+    # An election ("elect up to N of these candidates", names in `choices`): N, the seats to fill.
+    seats = models.PositiveSmallIntegerField(_("应选名额"), null=True, blank=True)
     template_key = models.CharField(max_length=40, blank=True)
     copied_from = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies")
 
@@ -118,7 +124,12 @@ class Question(models.Model):
         verbose_name = _("问题")
         verbose_name_plural = _("问题")
         ordering = ["consultation_id", "order"]
-        constraints = [models.UniqueConstraint(fields=["consultation", "order"], name="question_order_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["consultation", "order"], name="question_order_unique"),
+            models.CheckConstraint(condition=models.Q(kind="election", seats__gte=1)
+                                   | (~models.Q(kind="election") & models.Q(seats__isnull=True)),
+                                   name="question_seats_only_for_elections"),
+        ]
 
     def __str__(self) -> str:
         return self.text

@@ -1,5 +1,5 @@
-"""Reads of the consultations app: the current answers, the live tally, the canonical ballot list
-and its digest, households not yet heard from, and approval rates for the dashboard."""
+"""Reads of the consultations app: the current answers, the live tally, the canonical ballot list and its
+digest, households not yet heard from, approval rates, an election's result (`queries_election`)."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ from anju.consultations.models import (
     QuestionKind,
     Status,
 )
+from anju.consultations.queries_election import ElectionOutcome, election_count, election_result  # noqa: F401
 from anju.core.actor_names import USER_RELATED
 from anju.core.errors import ValidationFailed
 from anju.core.household_links import HouseholdLink
@@ -183,6 +184,7 @@ class QuestionTally:
     choices: list[tuple[str, int]]  # single/multiple choice counts
     numbers: list[Decimal]
     texts: list[str]
+    election: ElectionOutcome | None = None  # election questions (`queries_election`)
 
 
 @dataclass
@@ -233,6 +235,7 @@ def _question_tally(q: Question, people: list[ElectorRow], current: dict[int, Cu
         except DomainError as exc:
             error = f"{exc.zh} / {exc.en}"
             owners = [c.owner for c in engine_owner_conflicts(households)] if households else []
+    election, error = election_count(q, people, current, final=closed) if q.kind == "election" else (None, error)
     by_channel: dict[str, Row] = {}
     by_floor: dict[int, Row] = {}
     choices: dict[str, int] = {c: 0 for c in q.choices}
@@ -258,7 +261,7 @@ def _question_tally(q: Question, people: list[ElectorRow], current: dict[int, Cu
                 row.abstain += 1
         if q.kind == QuestionKind.SINGLE:
             choices[answer] = choices.get(answer, 0) + 1
-        elif q.kind == QuestionKind.MULTIPLE:
+        elif q.kind in (QuestionKind.MULTIPLE, QuestionKind.ELECTION):
             for a in answer:
                 choices[a] = choices.get(a, 0) + 1
         elif q.kind == QuestionKind.NUMBER:
@@ -266,7 +269,8 @@ def _question_tally(q: Question, people: list[ElectorRow], current: dict[int, Cu
         elif q.kind == QuestionKind.TEXT:
             texts.append(answer)
     return QuestionTally(q, result, error, owners, sorted(by_channel.values(), key=lambda r: r.label),
-                         [by_floor[f] for f in sorted(by_floor)], answered, list(choices.items()), numbers, texts)
+                         [by_floor[f] for f in sorted(by_floor)], answered, list(choices.items()), numbers, texts,
+                         election)
 
 
 def not_heard(consultation: Consultation) -> QuerySet[Elector]:
@@ -391,7 +395,7 @@ def _value(q: Question, answer: Any) -> str:
         return "-"
     if q.kind == QuestionKind.TEXT:
         return "text"
-    if q.kind == QuestionKind.MULTIPLE:
+    if q.kind in (QuestionKind.MULTIPLE, QuestionKind.ELECTION):
         return "+".join(answer)
     return str(answer)
 

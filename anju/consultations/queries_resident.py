@@ -21,6 +21,7 @@ from anju.consultations.models import (
     Elector,
     HomeSuggestion,
     Question,
+    QuestionKind,
     Status,
 )
 from anju.core.pdf import issuing_unit
@@ -68,6 +69,9 @@ def answers_read(questions: Iterable[Question], answers: dict[str, Any]) -> list
     out = []
     for q in questions:
         a = answers.get(str(q.pk))
+        if q.kind == QuestionKind.ELECTION and a == []:
+            out.append((q, _("未选任何候选人")))
+            continue
         if isinstance(a, list):
             a = "、".join(a)
         out.append((q, labels.get(a, str(a)) if a not in (None, "") else _("未作答")))

@@ -30,6 +30,7 @@ from anju.consultations.access import (
     require_edit,
 )
 from anju.consultations.models import (
+    LIST_KINDS,
     BallotState,
     Channel,
     Consultation,
@@ -127,7 +128,8 @@ def tally(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _answers(request: HttpRequest, c: Consultation) -> dict:
-    return {str(q.pk): (request.POST.getlist(f"q{q.pk}") if q.kind == "multiple" else request.POST.get(f"q{q.pk}"))
+    return {str(q.pk): (request.POST.getlist(f"q{q.pk}") if q.kind in LIST_KINDS
+                        else request.POST.get(f"q{q.pk}"))
             for q in c.questions.all()}
 
 
@@ -205,7 +207,7 @@ def question_new(request: HttpRequest, pk: int) -> HttpResponse:
         consultation=c, kind=request.POST.get("kind", ""), text=request.POST.get("text", ""),
         choices=request.POST.get("choices", "").splitlines(), unit_label=request.POST.get("unit_label", ""),
         rule=_rule(request.POST.get("rule", "civil-code-278-major"), request.POST.get("rule_json")),
-        actor=Actor.of(request.user)))
+        seats=request.POST.get("seats"), actor=Actor.of(request.user)))
     return redirect("consultations:detail", c.pk)
 
 

@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from anju.consultations import queries, queries_resident, services
-from anju.consultations.models import Ballot, BallotState, Channel, Consultation, Letter, Status
+from anju.consultations.models import LIST_KINDS, Ballot, BallotState, Channel, Consultation, Letter, Status
 from anju.core import ratelimit
 from anju.core.audit import Actor
 from anju.core.errors import AnjuError, NotFound, user_message
@@ -91,7 +91,8 @@ def vote(request: HttpRequest) -> HttpResponse:
     questions = list(consultation.questions.all())
     ctx.update(questions=questions, current=current)
     if request.method == "POST" and request.POST.get("step") == "ballot":
-        answers = {str(q.pk): (request.POST.getlist(f"q{q.pk}") if q.kind == "multiple" else request.POST.get(f"q{q.pk}"))
+        answers = {str(q.pk): (request.POST.getlist(f"q{q.pk}") if q.kind in LIST_KINDS
+                        else request.POST.get(f"q{q.pk}"))
                    for q in questions}
         try:
             ballot = services.ballot_cast(consultation=consultation, household=elector, answers=answers,

@@ -22,6 +22,7 @@ from anju.roster.models import Person
 from anju.stewardship import queries, services
 from anju.stewardship.access import (
     Action,
+    access_case,
     access_committee,
     access_company,
     access_compound,
@@ -313,6 +314,41 @@ def committee_elect(request: HttpRequest, pk: Id, body: CommitteeElectIn):
     created = services.committee_elect(
         compound=node, case=case, elected_on=body.elected_on, term_years=body.term_years, election_ref=body.election_ref,
         members=[services.NewMember(people[i]) for i in body.member_ids if i in people], actor=Actor.of(request.user))
+    return Status(201, _committee_out(created))
+
+
+class AssemblyVoteIn(Schema):
+    title: Annotated[str, Field(max_length=120, description='"": the compound\'s name + 首次业主大会会议')]
+    closes_at: datetime.datetime | None = None
+
+
+class AssemblyVoteOut(Schema):
+    case_id: int
+    consultation_id: int
+    seats: int
+    candidates: list[str]
+
+
+class FromElectionIn(Schema):
+    term_years: Annotated[int, Field(ge=1, le=20)]
+
+
+@router.post("/formation/{pk}/assembly", response={201: AssemblyVoteOut})
+def assembly_vote_open(request: HttpRequest, pk: Id, body: AssemblyVoteIn):
+    """Open the first assembly meeting's vote: an election of the case's seats among its candidates."""
+    case = access_case(request.user, pk, action=Action.EDIT)
+    case = services.assembly_vote_open(case=case, title=body.title, closes_at=body.closes_at,
+                                       actor=Actor.of(request.user))
+    assert case.assembly is not None and case.seats is not None
+    return Status(201, {"case_id": case.pk, "consultation_id": case.assembly.pk, "seats": case.seats,
+                        "candidates": list(case.assembly.questions.get().choices)})
+
+
+@router.post("/formation/{pk}/committee", response={201: CommitteeOut})
+def committee_from_election(request: HttpRequest, pk: Id, body: FromElectionIn):
+    """Seat the closed assembly vote's elected candidates as the case's first committee."""
+    case = access_case(request.user, pk, action=Action.EDIT)
+    created = services.committee_from_election(case=case, term_years=body.term_years, actor=Actor.of(request.user))
     return Status(201, _committee_out(created))
 
 

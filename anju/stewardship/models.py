@@ -176,6 +176,9 @@ class FormationCase(models.Model):
     first_meeting_on = models.DateField(_("业主委员会首次会议日期"), null=True, blank=True)
     filed_on = models.DateField(_("备案日期"), null=True, blank=True)
     seats = models.PositiveSmallIntegerField(_("应选委员人数"), null=True, blank=True)
+    # The first assembly meeting's vote, whose election question elects the committee (art. 278 (3)).
+    assembly = models.OneToOneField("consultations.Consultation", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="formation_case", verbose_name=_("首次业主大会会议表决"))
     closed = models.BooleanField(_("已结束"), default=False)
 
     scope_paths = ScopePaths(subdistrict=_C + "subdistrict_id", community=_C + "community_id", compound="compound_id")

@@ -17,6 +17,8 @@ urlpatterns = [
     path("formation/<id:pk>/candidates/", views_formation.formation_act, {"what": "candidate"}, name="formation_candidate"),
     path("formation/<id:pk>/seats/", views_formation.formation_act, {"what": "seats"}, name="formation_seats"),
     path("formation/<id:pk>/steps/", views_formation.formation_act, {"what": "step"}, name="formation_step"),
+    path("formation/<id:pk>/assembly/", views_formation.formation_act, {"what": "assembly"}, name="formation_assembly"),
+    path("formation/<id:pk>/elected/", views_formation.formation_act, {"what": "elected"}, name="formation_elected"),
     path("compound/<id:pk>/fund/", views_fund.fund, name="fund_account"),
     path("compound/<id:pk>/fund/entries/", views_fund.fund_act, {"what": "entry"}, name="fund_entry"),
     path("compound/<id:pk>/fund/contributions/", views_fund.fund_act, {"what": "contributions"},

@@ -12,9 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from anju.consultations import queries as consultation_queries
 from anju.core.audit import Actor
 from anju.core.bounds import parse_id
-from anju.core.errors import ValidationFailed
+from anju.core.errors import AnjuError, ValidationFailed, user_message
 from anju.core.pages import attempt
 from anju.core.scoping import scope_of
 from anju.domain.stewardship.rulesets import BARS
@@ -60,8 +61,19 @@ def formation(request: HttpRequest, pk: int) -> HttpResponse:
             "bars": [(k, BARS[k][0]) for k in rules.value("candidate_bars")],
             "owner_share_needed": rules.value("application_owner_share"),
             "area_share_needed": rules.value("application_area_share"),
+            "election": _election(case),
         })
     return render(request, "stewardship/formation.html", context)
+
+
+def _election(case: FormationCase) -> object:
+    """The first assembly vote's election as counted so far, or the reason it cannot be counted yet."""
+    if case.assembly is None:
+        return None
+    try:
+        return consultation_queries.election_result(case.assembly)
+    except AnjuError as error:
+        return user_message(error)
 
 
 def _back(case: FormationCase) -> HttpResponse:
@@ -101,6 +113,16 @@ def formation_act(request: HttpRequest, pk: int, what: str) -> HttpResponse:
             messages.error(request, _("请填写应选委员人数。"))
             return _back(case)
         attempt(request, lambda: services.seats_set(case=case, seats=seats, actor=actor))
+    elif what == "assembly":
+        attempt(request, lambda: services.assembly_vote_open(case=case, title=post.get("title", ""), actor=actor),
+                done=_("已发起首次业主大会会议表决，请打印告知书并组织投票。"))
+    elif what == "elected":
+        years = parse_id(post.get("term_years"))
+        if years is None:
+            messages.error(request, _("请填写任期（年）。"))
+            return _back(case)
+        attempt(request, lambda: services.committee_from_election(case=case, term_years=years, actor=actor),
+                done=_("已按选举结果产生业主委员会。"))
     elif what == "step":
         step = post.get("step", "")
         attempt(request, lambda: services.step_record(case=case, step=step, on=_date(post.get("on"), step), actor=actor),

@@ -48,9 +48,12 @@ def answers_validate(questions: list[Question], answers: Mapping[str, Any]) -> d
         if q is None:
             raise ValidationFailed(f"问题 {key} 不属于本次意见征求", f"Question {key} is not in this consultation",
                                    field=f"answers.{key}")
+        field = f"answers.{key}"
+        if q.kind == QuestionKind.ELECTION:
+            clean[str(q.pk)] = _chosen(q, value, field)
+            continue
         if value in (None, "", []):
             continue
-        field = f"answers.{key}"
         if q.kind == QuestionKind.YES_NO:
             if value not in ("yes", "no", "abstain"):
                 raise ValidationFailed(f"第 {q.order} 题请选择同意、不同意或弃权",
@@ -75,9 +78,31 @@ def answers_validate(questions: list[Question], answers: Mapping[str, Any]) -> d
         else:
             value = str(value).strip()[:1000]
         clean[str(q.pk)] = value
+    for q in questions:
+        if q.kind == QuestionKind.ELECTION:
+            # A ballot cast takes part in every election on it: a box left empty chooses nobody.
+            clean.setdefault(str(q.pk), [])
     if not clean:
         raise ValidationFailed("请至少回答一个问题", "Answer at least one question", field="answers")
     return clean
+
+
+def _chosen(q: Question, value: Any, field: str) -> list[str]:
+    """An election answer: the candidates chosen, at most `seats`, in list order ([] = took part, chose nobody)."""
+    values = [] if value in (None, "") else [value] if isinstance(value, str) else value
+    if not isinstance(values, list | tuple) or any(not isinstance(v, str) for v in values):
+        raise ValidationFailed(f"第 {q.order} 题请勾选候选人", f"Question {q.order}: tick candidates", field=field)
+    unknown = [v for v in values if v not in q.choices]
+    if unknown:
+        raise ValidationFailed(f"第 {q.order} 题选了不在候选人名单上的人：{unknown[0][:40]}",
+                               f"Question {q.order}: {unknown[0][:40]} is not on the list of candidates", field=field)
+    chosen = [c for c in q.choices if c in values]
+    seats = q.seats or 0
+    if len(chosen) > seats:
+        raise ValidationFailed(f"第 {q.order} 题最多选 {seats} 人，这张票选了 {len(chosen)} 人，请减少勾选。",
+                               f"Question {q.order}: choose at most {seats}; this ballot chooses {len(chosen)}.",
+                               field=field)
+    return chosen
 
 
 def scan_store(*, consultation: Consultation, data: bytes, name: str) -> str:

@@ -119,14 +119,52 @@ def _check_choices(kind: str, choices: list[str]) -> list[str]:
             raise ValidationFailed(f"选项不能含有 ; = + 或换行：{bad[0]}", f"A choice may not contain ; = + or a line break: {bad[0]}",
                                    field="choices")
         return choices
+    if kind == QuestionKind.ELECTION:
+        return _check_candidates(choices)
     return []
+
+
+def _check_candidates(names: list[str]) -> list[str]:
+    if not names:
+        raise ValidationFailed("选举题还没有候选人：请在“选项”中每行填写一名候选人。",
+                               "The election has no candidates: list one candidate per line under choices.",
+                               field="choices")
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise ValidationFailed(f"候选人“{name}”重复列出，请删去重复的一行。",
+                                   f"The candidate {name} is listed twice: remove the repeated line.", field="choices")
+        seen.add(name)
+        if any(s in name for s in FORBIDDEN_IN_CHOICES) or len(name) > 40:
+            raise ValidationFailed(f"候选人姓名不能超过 40 个字，也不能含有 ; = + 或换行：{name[:40]}",
+                                   f"A candidate's name has at most 40 characters and no ; = + or line break: {name[:40]}",
+                                   field="choices")
+    return names
+
+
+def _check_seats(kind: str, seats: Any, candidates: list[str]) -> int | None:
+    if kind != QuestionKind.ELECTION:
+        return None
+    try:
+        n = int(str(seats).strip())
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise ValidationFailed("请填写应选名额（至少 1 名）。", "Enter the number of seats (at least 1).", field="seats")
+    if n > len(candidates):
+        raise ValidationFailed(f"应选名额（{n} 名）多于候选人数（{len(candidates)} 人），请增加候选人或减少名额。",
+                               f"More seats ({n}) than candidates ({len(candidates)}): add candidates or fewer seats.",
+                               field="seats")
+    return n
 
 
 @transaction.atomic
 def question_add(*, consultation: Consultation, kind: str, text: str, actor: Actor, choices: Sequence[str] = (),
                  unit_label: str = "", rule: Any = None, template_key: str = "",
-                 copied_from: Question | None = None) -> Question:
-    """Add a question at the end; a yes/no question needs a rule (art. 278 major by default)."""
+                 copied_from: Question | None = None, seats: Any = None) -> Question:
+    """Add a question at the end; a yes/no question needs a rule (art. 278 major by default); an
+    election lists its candidates in `choices` and fills `seats` (1 to the number of candidates),
+    each candidate counted as an art. 278 ordinary decision (`anju.domain.stewardship.election`)."""
     _draft(consultation)
     if kind not in QuestionKind.values:
         raise ValidationFailed(f"未知题型：{kind}", f"Unknown question kind: {kind}", field="kind")
@@ -137,11 +175,12 @@ def question_add(*, consultation: Consultation, kind: str, text: str, actor: Act
     else:
         rule = None
     order = (consultation.questions.order_by("-order").values_list("order", flat=True).first() or 0) + 1
+    clean = _check_choices(kind, list(choices))
     q = Question.objects.create(consultation=consultation, order=order, kind=kind, text=text.strip(),
-                                choices=_check_choices(kind, list(choices)), unit_label=unit_label, rule=rule,
+                                choices=clean, unit_label=unit_label, rule=rule, seats=_check_seats(kind, seats, clean),
                                 template_key=template_key, copied_from=copied_from)
     audit.record(actor=actor, action="consultation.question_add", obj=consultation, before=None,
-                 after={"order": order, "kind": kind, "text": q.text, "rule": rule},
+                 after={"order": order, "kind": kind, "text": q.text, "rule": rule, "seats": q.seats},
                  subdistrict_id=consultation.subdistrict_id)
     return q
 
@@ -334,7 +373,7 @@ def next_round(*, consultation: Consultation, actor: Actor, only_failed: bool = 
         if only_failed and q.kind == QuestionKind.YES_NO and _passed(consultation, q):
             continue
         question_add(consultation=new, kind=q.kind, text=q.text, choices=q.choices, unit_label=q.unit_label,
-                     rule=q.rule, template_key=q.template_key, copied_from=q, actor=actor)
+                     rule=q.rule, template_key=q.template_key, copied_from=q, seats=q.seats, actor=actor)
     return new
 
 

@@ -5,6 +5,7 @@ from fractions import Fraction
 from typing import Any
 
 from django import template
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -79,3 +80,20 @@ def condition_gap(cond: Any) -> str:
         amount = f"{math.floor(slack) if slack >= 0 else math.ceil(-slack):,}"
     sign = "+" if slack >= 0 else "−"
     return f"{sign}{amount} {labels[unit]}"
+
+
+ELECTION_STATUS_LABELS = {"elected": _("当选"), "tie": _("票数相同待定"), "no_seat": _("未获得席位"),
+                          "below_threshold": _("未过半数"), "turnout_not_met": _("参与率不足")}
+
+
+@register.filter
+def election_status(status: str, language: str = "") -> str:
+    """A candidate's outcome in an election: 当选, 票数相同待定, 未获得席位, 未过半数, 参与率不足
+    (in the page's language, or in `language`: the printed notice is Chinese)."""
+    label = ELECTION_STATUS_LABELS.get(status)
+    if label is None:
+        return status
+    if language:
+        with translation.override(language):
+            return str(label)
+    return str(label)
