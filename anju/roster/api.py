@@ -6,11 +6,12 @@ import datetime
 from decimal import Decimal
 
 from django.db.models import Q
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema
 
+from anju.core import paging
 from anju.core.audit import Actor
-from anju.core.bounds import MAX_INT32, Id, Offset, limit
+from anju.core.bounds import MAX_INT32, Cursor, Id, Offset, limit
 from anju.core.errors import AnjuError, NotFound, ValidationFailed
 from anju.core.scoping import scope_of
 from anju.roster import queries, services_records
@@ -210,22 +211,25 @@ PERSONAL_NUMBER_IN_URL = AnjuError(
 
 
 @router.get("/households", response={200: list[HouseholdOut], 400: RefusedOut})
-def list_households(request: HttpRequest, compound_id: Id | None = None, unit_id: Id | None = None,
-                    q: str | None = None, limit: limit(1000) = 200, offset: Offset = 0):
+def list_households(request: HttpRequest, response: HttpResponse, compound_id: Id | None = None,
+                    unit_id: Id | None = None, q: str | None = None, limit: limit(1000) = 200, offset: Offset = 0,
+                    cursor: Cursor | None = None):
     """Households in scope; `q` searches a room code or a name like the search page (a phone or an ID
     number: POST /households/search, so that it stays out of URLs and access logs)."""
     scope = scope_of(request.user)
     if q:
         if queries.is_personal_number(q):
             raise PERSONAL_NUMBER_IN_URL
-        found, _kind = queries.search_households(scope, q, limit=min(limit, 200), offset=offset)
-        return [_household(h) for h in found]
-    qs = Household.objects.within(scope).select_related("unit__building")
+        found = queries.search(scope, q).households().select_related("unit__building", "compound")
+        rows = paging.page(found, limit=min(limit, 200), cursor=cursor, offset=offset, request=request, response=response)
+        return [_household(h) for h in rows]
+    qs = Household.objects.within(scope).select_related("unit__building").order_by("id")
     if compound_id is not None:
         qs = qs.filter(compound_id=compound_id)
     if unit_id is not None:
         qs = qs.filter(unit_id=unit_id)
-    return [_household(h) for h in qs.order_by("id")[offset:offset + limit]]
+    return [_household(h) for h in paging.page(qs, limit=limit, cursor=cursor, offset=offset, request=request,
+                                               response=response)]
 
 
 @router.post("/households/search", response=list[HouseholdOut])
@@ -404,9 +408,11 @@ def reveal(request: HttpRequest, pk: Id, body: RevealIn):
 
 
 @router.get("/personal-data-views", response=list[RevealLogOut])
-def reveal_log(request: HttpRequest, limit: limit(500) = 100, offset: Offset = 0):
-    """个人信息查看记录: who looked at whose number and when, newest first (never the number)."""
+def reveal_log(request: HttpRequest, response: HttpResponse, limit: limit(500) = 100, offset: Offset = 0,
+               cursor: Cursor | None = None):
+    """个人信息查看记录: who looked at whose number and when, newest first (never the number); paged like every list."""
     scope = require_reveal_auditor(request.user)
     return [RevealLogOut(id=r.pk, at=r.at, viewer=r.viewer_label, person_id=r.person_id,
                          person_name=r.person.name if r.person else "", subject=r.subject, field=r.field)
-            for r in queries.reveal_log(scope)[offset:offset + limit]]
+            for r in paging.page(queries.reveal_log(scope), limit=limit, cursor=cursor, offset=offset, request=request,
+                                 response=response)]
