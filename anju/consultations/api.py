@@ -137,8 +137,11 @@ def _edit(request: HttpRequest, pk: Id) -> tuple[Consultation, Actor]:
 
 
 @router.get("/consultations", response=list[ConsultationOut])
-def list_consultations(request: HttpRequest):
-    return [_c(c) for c in consultations_for(request.user)]
+def list_consultations(request: HttpRequest, response: HttpResponse, limit: limit(1000) = 500,
+                       cursor: Cursor | None = None):
+    """Newest first, `limit` a page; X-Next-Cursor (and Link rel="next") the `cursor` of the next page."""
+    return [_c(c) for c in paging.page(consultations_for(request.user), limit=limit, cursor=cursor, offset=0,
+                                       request=request, response=response)]
 
 
 @router.post("/consultations", response={201: ConsultationOut})

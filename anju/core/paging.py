@@ -226,8 +226,8 @@ def _after(key: Sequence[tuple[str, bool]], values: Sequence[object]) -> Q:
 
 
 def _read(row: object, field: str) -> object:
-    for part in ("pk" if field == "pk" else field).split("__"):
-        row = getattr(row, part)
+    for part in field.split("__"):
+        row = row[part] if isinstance(row, dict) else getattr(row, part)  # a model, or a row of .values()
     return row
 
 

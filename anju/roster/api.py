@@ -109,8 +109,10 @@ def _household(h: Household) -> HouseholdOut:
 
 
 @router.get("/subdistricts", response=list[NodeOut])
-def list_subdistricts(request: HttpRequest):
-    return list(Subdistrict.objects.visible_to(request.user).values("id", "name"))
+def list_subdistricts(request: HttpRequest, response: HttpResponse, limit: limit(1000) = 1000,
+                      cursor: Cursor | None = None):
+    return paging.page(Subdistrict.objects.visible_to(request.user).values("id", "name"), limit=limit, cursor=cursor,
+                       offset=0, request=request, response=response)
 
 
 @router.get("/subdistricts/{pk}/totals", response=TotalsOut)
@@ -120,16 +122,19 @@ def subdistrict_totals(request: HttpRequest, pk: Id):
 
 
 @router.get("/communities", response=list[NodeOut])
-def list_communities(request: HttpRequest):
-    return list(Community.objects.visible_to(request.user).values("id", "name"))
+def list_communities(request: HttpRequest, response: HttpResponse, limit: limit(1000) = 1000,
+                     cursor: Cursor | None = None):
+    return paging.page(Community.objects.visible_to(request.user).values("id", "name"), limit=limit, cursor=cursor,
+                       offset=0, request=request, response=response)
 
 
 @router.get("/compounds", response=list[CompoundOut])
-def list_compounds(request: HttpRequest, community_id: Id | None = None):
+def list_compounds(request: HttpRequest, response: HttpResponse, community_id: Id | None = None,
+                   limit: limit(1000) = 1000, cursor: Cursor | None = None):
     qs = Compound.objects.visible_to(request.user)
     if community_id is not None:
         qs = qs.filter(community_id=community_id)
-    return list(qs)
+    return paging.page(qs, limit=limit, cursor=cursor, offset=0, request=request, response=response)
 
 
 @router.get("/compounds/{pk}", response=CompoundOut)
@@ -138,11 +143,12 @@ def get_compound(request: HttpRequest, pk: Id):
 
 
 @router.get("/buildings", response=list[BuildingOut])
-def list_buildings(request: HttpRequest, compound_id: Id | None = None):
+def list_buildings(request: HttpRequest, response: HttpResponse, compound_id: Id | None = None,
+                   limit: limit(1000) = 1000, cursor: Cursor | None = None):
     qs = Building.objects.visible_to(request.user)
     if compound_id is not None:
         qs = qs.filter(compound_id=compound_id)
-    return list(qs)
+    return paging.page(qs, limit=limit, cursor=cursor, offset=0, request=request, response=response)
 
 
 @router.get("/units", response=list[UnitOut])

@@ -171,3 +171,13 @@ def test_a_key_of_an_exact_decimal_and_a_datetime_pages_on_the_value_itself():
     assert paging.decode_cursor(paging.encode_cursor(values, name="l", key=key), name="l", key=key) == values
     with pytest.raises(TypeError):
         paging.encode_cursor([None], name="l", key=[("id", False)])
+
+
+@pytest.mark.parametrize("url", ["/api/roster/communities", "/api/roster/compounds", "/api/roster/buildings",
+                                 HOUSEHOLDS])
+def test_every_roster_list_walks_one_row_a_page_in_its_whole_lists_order(client, world, subdistrict_staff, many, url):
+    client.force_login(subdistrict_staff)
+    whole = client.get(url)
+    assert whole[paging.TOTAL_HEADER] == str(len(whole.json())) and paging.NEXT_HEADER not in whole
+    ids, responses = walk(client, url, {"limit": 1})
+    assert ids == [row["id"] for row in whole.json()] and len(responses) == len(ids) >= 2
