@@ -235,9 +235,9 @@ def page(rows: QuerySet, *, limit: int, cursor: str | None, offset: int, request
          response: HttpResponse) -> list[Any]:
     """For an API list: `limit` rows after `cursor` (or from `offset`) in the list's stable order.
 
-    The cursor is the signed key of the last row shown (its sort columns and id), so the next page is an
-    indexed range read wherever it starts, and a row added or removed in between neither repeats nor
-    skips another. It comes in the X-Next-Cursor header and a `Link: <…>; rel="next"` header (RFC 8288)
+    The cursor is the signed key of the last row shown (its sort columns and id), so the next page reads
+    on from there instead of skipping every row before it (an index on the list's filter and order makes
+    that a range read), and a row added or removed in between neither repeats nor skips another. It comes in the X-Next-Cursor header and a `Link: <…>; rel="next"` header (RFC 8288)
     while there are more rows, so the response body stays the plain array existing clients read.
     `offset` still works (and is bounded by `bounds.Offset`), but costs what it skips.
 

@@ -181,3 +181,16 @@ def test_every_roster_list_walks_one_row_a_page_in_its_whole_lists_order(client,
     assert whole[paging.TOTAL_HEADER] == str(len(whole.json())) and paging.NEXT_HEADER not in whole
     ids, responses = walk(client, url, {"limit": 1})
     assert ids == [row["id"] for row in whole.json()] and len(responses) == len(ids) >= 2
+
+
+PAGED = ["/api/roster/subdistricts", "/api/roster/communities", "/api/roster/compounds", "/api/roster/buildings",
+         HOUSEHOLDS, "/api/roster/personal-data-views", "/api/consultations/consultations",
+         "/api/consultations/consultations/{pk}/ballots", "/api/elevators/projects", "/api/programme/projects",
+         "/api/programme/stages/overdue", "/api/programme/projects/{pk}/inspections", "/api/participation/suggestions",
+         "/api/participation/meetings", "/api/participation/visits"]
+
+
+def test_the_openapi_schema_offers_a_cursor_on_every_paged_list(client):
+    paths = client.get("/api/openapi.json").json()["paths"]
+    for path in PAGED:
+        assert {"cursor", "limit"} <= {p["name"] for p in paths[path]["get"]["parameters"]}, path
