@@ -63,30 +63,72 @@ def generate(households: int) -> float:
             compounds.append((compound, 1, 1, f"小区{compound}", "", 1995, None))
         if i % PER_BUILDING == 0:
             building += 1
-            buildings.append((building, compound, str((building - 1) % BUILDINGS_PER_COMPOUND + 1), FLOORS,
-                              "masonry", 1995, "3000.00"))
+            buildings.append(
+                (
+                    building,
+                    compound,
+                    str((building - 1) % BUILDINGS_PER_COMPOUND + 1),
+                    FLOORS,
+                    "masonry",
+                    1995,
+                    "3000.00",
+                )
+            )
             for u in range(UNITS):
                 unit += 1
                 units.append((unit, building, str(u + 1), False))
         which, rest = divmod(i % PER_BUILDING, FLOORS * ROOMS)
         floor, room = divmod(rest, ROOMS)
-        rows.append((i + 1, unit - UNITS + 1 + which, compound, floor + 1, f"{floor + 1}{room + 1:02d}", "72.50",
-                     "owner", ""))
+        rows.append(
+            (
+                i + 1,
+                unit - UNITS + 1 + which,
+                compound,
+                floor + 1,
+                f"{floor + 1}{room + 1:02d}",
+                "72.50",
+                "owner",
+                "",
+            )
+        )
     with transaction.atomic(), connection.cursor() as cursor:
-        insert(cursor, Subdistrict, ["id", "name", "district", "city", "issuing_name", "phone"],
-               [(1, "第1街道", "测试区", "测试市", "", "")])
-        insert(cursor, Community, ["id", "subdistrict_id", "name", "issuing_name", "phone"], [(1, 1, "第1社区", "", "")])
-        insert(cursor, Compound, ["id", "community_id", "subdistrict_id", "name", "address", "year_built", "land_area"],
-               compounds)
-        insert(cursor, Building, ["id", "compound_id", "number", "storeys", "structure", "year_built", "gross_area"],
-               buildings)
+        insert(
+            cursor,
+            Subdistrict,
+            ["id", "name", "district", "city", "issuing_name", "phone"],
+            [(1, "第1街道", "测试区", "测试市", "", "")],
+        )
+        insert(
+            cursor,
+            Community,
+            ["id", "subdistrict_id", "name", "issuing_name", "phone"],
+            [(1, 1, "第1社区", "", "")],
+        )
+        insert(
+            cursor,
+            Compound,
+            ["id", "community_id", "subdistrict_id", "name", "address", "year_built", "land_area"],
+            compounds,
+        )
+        insert(
+            cursor,
+            Building,
+            ["id", "compound_id", "number", "storeys", "structure", "year_built", "gross_area"],
+            buildings,
+        )
         insert(cursor, Unit, ["id", "building_id", "number", "has_elevator"], units)
-        insert(cursor, Household,
-               ["id", "unit_id", "compound_id", "floor", "room", "exclusive_area", "occupancy", "note"], rows)
+        insert(
+            cursor,
+            Household,
+            ["id", "unit_id", "compound_id", "floor", "room", "exclusive_area", "occupancy", "note"],
+            rows,
+        )
         if connection.vendor == "postgresql":
             for model in (Subdistrict, Community, Compound, Building, Unit, Household):
                 table = model._meta.db_table
-                cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
+                cursor.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
+                )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return time.perf_counter() - started
@@ -120,9 +162,14 @@ def run(args: argparse.Namespace) -> None:
     from anju.core.scoping import Scope
     from anju.roster.models import Household
 
-    print(f"生成 / generating {args.households:,} households in one sub-district on {connection.vendor} …", flush=True)
+    print(
+        f"生成 / generating {args.households:,} households in one sub-district on {connection.vendor} …",
+        flush=True,
+    )
     print(f"  in {generate(args.households):.1f} s", flush=True)
-    user = get_user_model().objects.create_user(username="jiedao", password="bench-only-password", is_staff=True)
+    user = get_user_model().objects.create_user(
+        username="jiedao", password="bench-only-password", is_staff=True
+    )
     Profile.objects.create(user=user, role=Role.SUBDISTRICT_STAFF, subdistrict_id=1)
     client = Client()
     client.force_login(user)
@@ -130,12 +177,20 @@ def run(args: argparse.Namespace) -> None:
     n = args.requests
     print(f"\n{f'GET /api/roster/households, limit {LIMIT}':<40}{'p50 ms':>9}{'p95 ms':>9}{'goal':>8}")
     row("first page (with X-Total-Count)", timed(client, {"limit": LIMIT}, n))
-    row("offset 90% deep (with X-Total-Count)", timed(client, {"limit": LIMIT, "offset": deep}, n), f"offset={deep:,}")
+    row(
+        "offset 90% deep (with X-Total-Count)",
+        timed(client, {"limit": LIMIT, "offset": deep}, n),
+        f"offset={deep:,}",
+    )
     for share in (10, 50, 90):
         after = args.households * share // 100
         # The cursor the server hands out after row `after` of the list (ordered by id, ids 1..N).
         cursor = paging.encode_cursor([after], name="/api/roster/households", key=[("id", False)])
-        row(f"cursor {share}% deep", timed(client, {"limit": LIMIT, "cursor": cursor}, n), f"after id {after:,}")
+        row(
+            f"cursor {share}% deep",
+            timed(client, {"limit": LIMIT, "cursor": cursor}, n),
+            f"after id {after:,}",
+        )
     counts = []
     for _ in range(n):
         started = time.perf_counter()
@@ -148,7 +203,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--households", type=int, default=200_000)
     parser.add_argument("--requests", type=int, default=30)
-    parser.add_argument("--database-url", help="postgresql://user@host:port (a fresh database is created and dropped)")
+    parser.add_argument(
+        "--database-url", help="postgresql://user@host:port (a fresh database is created and dropped)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the generated database")
     args = parser.parse_args()
     var = Path(tempfile.mkdtemp(prefix="anju-api-pages-bench-"))

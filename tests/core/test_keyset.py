@@ -49,20 +49,29 @@ def walk(client, url: str, params: dict, *, between=None) -> tuple[list[int], li
             between(len(responses))
 
 
-def test_walking_the_household_list_by_cursor_shows_every_row_once_in_the_offset_order(client, subdistrict_staff, many):
+def test_walking_the_household_list_by_cursor_shows_every_row_once_in_the_offset_order(
+    client, subdistrict_staff, many
+):
     client.force_login(subdistrict_staff)
     ids, responses = walk(client, HOUSEHOLDS, {"limit": 5})
-    by_offset = [row["id"] for offset in range(0, 35, 5)
-                 for row in client.get(HOUSEHOLDS, {"limit": 5, "offset": offset}).json()]
+    by_offset = [
+        row["id"]
+        for offset in range(0, 35, 5)
+        for row in client.get(HOUSEHOLDS, {"limit": 5, "offset": offset}).json()
+    ]
     assert ids == by_offset == many and len(responses) == 7  # 6 full pages and 2 rows, no empty last page
     first, second = responses[0], responses[1]
-    assert first[paging.TOTAL_HEADER] == "32" and paging.TOTAL_HEADER not in second  # the count once, on page 1
+    assert (
+        first[paging.TOTAL_HEADER] == "32" and paging.TOTAL_HEADER not in second
+    )  # the count once, on page 1
     cursor = first[paging.NEXT_HEADER]
     assert first["Link"] == f'<{HOUSEHOLDS}?limit=5&cursor={cursor}>; rel="next"'
     assert paging.NEXT_HEADER not in responses[-1] and "Link" not in responses[-1]
 
 
-def test_rows_added_or_removed_between_pages_neither_repeat_nor_skip_another(client, world, subdistrict_staff, many):
+def test_rows_added_or_removed_between_pages_neither_repeat_nor_skip_another(
+    client, world, subdistrict_staff, many
+):
     client.force_login(subdistrict_staff)
     added = []
 
@@ -79,7 +88,13 @@ def test_rows_added_or_removed_between_pages_neither_repeat_nor_skip_another(cli
 def test_an_altered_cursor_is_refused_with_a_message_naming_it(client, subdistrict_staff, many):
     client.force_login(subdistrict_staff)
     cursor = client.get(HOUSEHOLDS, {"limit": 5})[paging.NEXT_HEADER]
-    for bad in (cursor[:-1] + ("A" if cursor[-1] != "A" else "B"), "x", "eyJ2IjpbMV19:abc", "::", "\u79cb" * 3):
+    for bad in (
+        cursor[:-1] + ("A" if cursor[-1] != "A" else "B"),
+        "x",
+        "eyJ2IjpbMV19:abc",
+        "::",
+        "\u79cb" * 3,
+    ):
         response = client.get(HOUSEHOLDS, {"limit": 5, "cursor": bad})
         assert response.status_code == 400, bad
         assert response.json() == {"detail": paging.BAD_CURSOR[0], "field": "cursor"}
@@ -96,7 +111,10 @@ def test_a_cursor_of_one_list_is_refused_on_another(client, world, subdistrict_s
     cursor = client.get(HOUSEHOLDS, {"limit": 5})[paging.NEXT_HEADER]
     for other in ("/api/participation/suggestions", "/api/participation/visits"):
         response = client.get(other, {"cursor": cursor})
-        assert response.status_code == 400 and response.json() == {"detail": paging.OTHER_LIST[0], "field": "cursor"}
+        assert response.status_code == 400 and response.json() == {
+            "detail": paging.OTHER_LIST[0],
+            "field": "cursor",
+        }
     # The same list found another way (a room search orders by compound, unit, floor and room) is another order.
     response = client.get(HOUSEHOLDS, {"q": "3栋", "cursor": cursor})
     assert response.status_code == 400 and response.json()["field"] == "cursor"
@@ -110,7 +128,9 @@ def test_the_limit_bound_holds_by_cursor_as_by_offset(client, subdistrict_staff,
         assert client.get(HOUSEHOLDS, {"limit": limit, "cursor": cursor}).status_code == 422
 
 
-def test_a_page_by_cursor_is_one_query_without_offset_or_count_wherever_it_starts(client, subdistrict_staff, many):
+def test_a_page_by_cursor_is_one_query_without_offset_or_count_wherever_it_starts(
+    client, subdistrict_staff, many
+):
     client.force_login(subdistrict_staff)
     _ids, responses = walk(client, HOUSEHOLDS, {"limit": 3})
     cursors = [r[paging.NEXT_HEADER] for r in responses[:-1]]
@@ -125,11 +145,11 @@ def test_a_page_by_cursor_is_one_query_without_offset_or_count_wherever_it_start
 
 
 keys = st.one_of(
-    st.integers(min_value=-2**63, max_value=2**63 - 1),
+    st.integers(min_value=-(2**63), max_value=2**63 - 1),
     st.text(max_size=20),
     st.dates(),
     st.datetimes(timezones=st.just(datetime.UTC)),
-    st.decimals(allow_nan=False, allow_infinity=False, places=2, min_value=-10**9, max_value=10**9),
+    st.decimals(allow_nan=False, allow_infinity=False, places=2, min_value=-(10**9), max_value=10**9),
 )
 
 
@@ -144,8 +164,14 @@ def test_a_cursor_carries_its_key_values_back_exactly(values, name):
         paging.decode_cursor(cursor, name=name, key=[(f, not d) for f, d in key])
 
 
-ORDERS = [("id",), ("-id",), ("floor", "room"), ("-floor", "-room"), ("compound__name", "-exclusive_area"),
-          ("-unit_id", "floor")]
+ORDERS = [
+    ("id",),
+    ("-id",),
+    ("floor", "room"),
+    ("-floor", "-room"),
+    ("compound__name", "-exclusive_area"),
+    ("-unit_id", "floor"),
+]
 
 
 @settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -173,9 +199,12 @@ def test_a_key_of_an_exact_decimal_and_a_datetime_pages_on_the_value_itself():
         paging.encode_cursor([None], name="l", key=[("id", False)])
 
 
-@pytest.mark.parametrize("url", ["/api/roster/communities", "/api/roster/compounds", "/api/roster/buildings",
-                                 HOUSEHOLDS])
-def test_every_roster_list_walks_one_row_a_page_in_its_whole_lists_order(client, world, subdistrict_staff, many, url):
+@pytest.mark.parametrize(
+    "url", ["/api/roster/communities", "/api/roster/compounds", "/api/roster/buildings", HOUSEHOLDS]
+)
+def test_every_roster_list_walks_one_row_a_page_in_its_whole_lists_order(
+    client, world, subdistrict_staff, many, url
+):
     client.force_login(subdistrict_staff)
     whole = client.get(url)
     assert whole[paging.TOTAL_HEADER] == str(len(whole.json())) and paging.NEXT_HEADER not in whole
@@ -183,11 +212,23 @@ def test_every_roster_list_walks_one_row_a_page_in_its_whole_lists_order(client,
     assert ids == [row["id"] for row in whole.json()] and len(responses) == len(ids) >= 2
 
 
-PAGED = ["/api/roster/subdistricts", "/api/roster/communities", "/api/roster/compounds", "/api/roster/buildings",
-         HOUSEHOLDS, "/api/roster/personal-data-views", "/api/consultations/consultations",
-         "/api/consultations/consultations/{pk}/ballots", "/api/elevators/projects", "/api/programme/projects",
-         "/api/programme/stages/overdue", "/api/programme/projects/{pk}/inspections", "/api/participation/suggestions",
-         "/api/participation/meetings", "/api/participation/visits"]
+PAGED = [
+    "/api/roster/subdistricts",
+    "/api/roster/communities",
+    "/api/roster/compounds",
+    "/api/roster/buildings",
+    HOUSEHOLDS,
+    "/api/roster/personal-data-views",
+    "/api/consultations/consultations",
+    "/api/consultations/consultations/{pk}/ballots",
+    "/api/elevators/projects",
+    "/api/programme/projects",
+    "/api/programme/stages/overdue",
+    "/api/programme/projects/{pk}/inspections",
+    "/api/participation/suggestions",
+    "/api/participation/meetings",
+    "/api/participation/visits",
+]
 
 
 def test_the_openapi_schema_offers_a_cursor_on_every_paged_list(client):
