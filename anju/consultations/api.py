@@ -22,7 +22,7 @@ from anju.consultations.access import (
 from anju.consultations.models import Ballot, Consultation
 from anju.core import paging
 from anju.core.audit import Actor
-from anju.core.bounds import Id, Offset, limit
+from anju.core.bounds import Cursor, Id, Offset, limit
 from anju.domain.consent.jsonio import result_json
 
 # Bearer first: with the API's default order (session, then bearer) ninja's session CSRF check
@@ -141,8 +141,11 @@ def _edit(request: HttpRequest, pk: Id) -> tuple[Consultation, Actor]:
 
 
 @router.get("/consultations", response=list[ConsultationOut])
-def list_consultations(request: HttpRequest):
-    return [_c(c) for c in consultations_for(request.user)]
+def list_consultations(request: HttpRequest, response: HttpResponse, limit: limit(1000) = 500,
+                       cursor: Cursor | None = None):
+    """Newest first, `limit` a page; X-Next-Cursor (and Link rel="next") the `cursor` of the next page."""
+    return [_c(c) for c in paging.page(consultations_for(request.user), limit=limit, cursor=cursor, offset=0,
+                                       request=request, response=response)]
 
 
 @router.post("/consultations", response={201: ConsultationOut})
@@ -214,12 +217,14 @@ def next_round(request: HttpRequest, pk: Id, data: NextRoundIn):
 
 @router.get("/consultations/{pk}/ballots", response=list[BallotOut])
 def list_ballots(request: HttpRequest, response: HttpResponse, pk: Id, channel: str = "", state: str = "",
-                 limit: limit(2000) = 1000, offset: Offset = 0):
+                 limit: limit(2000) = 1000, offset: Offset = 0, cursor: Cursor | None = None):
     """Every ballot as cast, history included (replaced and set-aside ballots keep their state), in the order
-    cast; `channel` (online, paper, door) and `state` filter like the page. X-Total-Count says how many match."""
+    cast; `channel` (online, paper, door) and `state` filter like the page. X-Total-Count on the first page says how
+    many match; X-Next-Cursor (and Link rel="next") the `cursor` of the next page."""
     c = _access(request, pk)
     rows = queries.ballots_of(c, channel=channel, state=state).order_by("id")
-    return [_b(b) for b in paging.window(rows, limit=limit, offset=offset, response=response)]
+    return [_b(b) for b in paging.page(rows, limit=limit, cursor=cursor, offset=offset, request=request,
+                                                  response=response)]
 
 
 @router.post("/consultations/{pk}/ballots", response={201: BallotOut})

@@ -37,6 +37,10 @@ def _in_utc(value: datetime.datetime) -> datetime.datetime:
 Moment = Annotated[datetime.datetime, AfterValidator(_in_utc)]  # a point in time, stored the same on every database
 
 
+# A cursor (`core.paging.page`) is a few signed key values: a few hundred characters at most.
+Cursor = Annotated[str, Field(max_length=500, description="上一页响应头 X-Next-Cursor 给出的翻页游标 / the X-Next-Cursor of the previous page")]
+
+
 def limit(maximum: int) -> object:
     """A page size from 1 to `maximum` rows."""
     return Annotated[int, Field(ge=1, le=maximum)]

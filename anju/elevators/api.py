@@ -5,11 +5,12 @@ Scoped by the caller like the pages (404 outside the scope); amounts are 元 as 
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 
+from anju.core import paging
 from anju.core.audit import Actor
-from anju.core.bounds import Count, Id
+from anju.core.bounds import Count, Cursor, Id, limit
 from anju.core.errors import ValidationFailed
 from anju.domain.costshare import plain_yuan, to_fen
 from anju.domain.errors import DomainError
@@ -197,8 +198,10 @@ def _scenario(project: ElevatorProject, data: CalculateIn) -> queries.Scenario:
 
 
 @router.get("/projects", response=list[ElevatorProjectOut])
-def list_projects(request: HttpRequest):
-    return [_project(p) for p in projects_for(request.user)]
+def list_projects(request: HttpRequest, response: HttpResponse, limit: limit(1000) = 500, cursor: Cursor | None = None):
+    """By compound, building and unit, `limit` a page; X-Next-Cursor the `cursor` of the next page."""
+    return [_project(p) for p in paging.page(projects_for(request.user), limit=limit, cursor=cursor, offset=0,
+                                             request=request, response=response)]
 
 
 @router.get("/projects/{pk}", response=ElevatorProjectDetailOut)

@@ -8,14 +8,15 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
+from anju.core import paging
 from anju.core.audit import Actor
-from anju.core.bounds import Id, Int32, Year
+from anju.core.bounds import Cursor, Id, Int32, Year, limit
 from anju.core.formatting import yuan
 from anju.core.scoping import scope_of
 from anju.programme import queries, services
@@ -169,8 +170,12 @@ def plans(request: HttpRequest):
 
 
 @router.get("/projects", response=list[ProjectOut])
-def projects(request: HttpRequest, year: Year | None = None, stage: str | None = None, kind: str | None = None):
-    return [_project_out(p) for p in queries.projects_for(scope_of(request.user), year=year, stage=stage, kind=kind)]
+def projects(request: HttpRequest, response: HttpResponse, year: Year | None = None, stage: str | None = None,
+             kind: str | None = None, limit: limit(1000) = 500, cursor: Cursor | None = None):
+    """Newest year first, by community and compound, `limit` a page; X-Next-Cursor the `cursor` of the next page."""
+    rows = queries.projects_for(scope_of(request.user), year=year, stage=stage, kind=kind)
+    return [_project_out(p) for p in paging.page(rows, limit=limit, cursor=cursor, offset=0, request=request,
+                                                 response=response)]
 
 
 @router.get("/projects/{pk}", response=ProjectDetailOut)
@@ -205,18 +210,24 @@ def stage_sign_off(request: HttpRequest, pk: Id, body: SignOffIn):
 
 
 @router.get("/stages/overdue", response=list[StageOut])
-def overdue(request: HttpRequest):
+def overdue(request: HttpRequest, response: HttpResponse, limit: limit(1000) = 1000, cursor: Cursor | None = None):
+    """Stages past their planned end and not signed off, the longest overdue first, `limit` a page."""
+    rows = paging.page(queries.overdue_stages(scope_of(request.user)), limit=limit, cursor=cursor, offset=0,
+                       request=request, response=response)
     return [{
         "id": s.pk, "kind": s.kind, "planned_start": s.planned_start, "planned_end": s.planned_end,
         "actual_start": s.actual_start, "actual_end": s.actual_end, "signed_off_by": s.signed_off_label,
         "signed_off_at": s.signed_off_at, "overdue": True,
-    } for s in queries.overdue_stages(scope_of(request.user))[:1000]]
+    } for s in rows]
 
 
 @router.get("/projects/{pk}/inspections", response=list[InspectionOut])
-def inspections(request: HttpRequest, pk: Id):
+def inspections(request: HttpRequest, response: HttpResponse, pk: Id, limit: limit(500) = 200,
+                cursor: Cursor | None = None):
+    """A project's site inspections, newest first, `limit` a page; X-Next-Cursor the `cursor` of the next page."""
     node = access_project(request.user, pk, action=Action.VIEW)
-    return [_inspection_out(i) for i in node.inspections.all()[:200]]
+    return [_inspection_out(i) for i in paging.page(node.inspections.all(), limit=limit, cursor=cursor, offset=0,
+                                                    request=request, response=response)]
 
 
 @router.post("/projects/{pk}/inspections", response={201: InspectionOut})

@@ -6,11 +6,12 @@ import datetime
 from decimal import Decimal
 
 from django.db.models import Q
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema
 
+from anju.core import paging
 from anju.core.audit import Actor
-from anju.core.bounds import MAX_INT32, Id, Offset, limit
+from anju.core.bounds import MAX_INT32, Cursor, Id, Offset, limit
 from anju.core.errors import AnjuError, NotFound, ValidationFailed
 from anju.core.scoping import scope_of
 from anju.roster import queries, services_records
@@ -108,8 +109,10 @@ def _household(h: Household) -> HouseholdOut:
 
 
 @router.get("/subdistricts", response=list[NodeOut])
-def list_subdistricts(request: HttpRequest):
-    return list(Subdistrict.objects.visible_to(request.user).values("id", "name"))
+def list_subdistricts(request: HttpRequest, response: HttpResponse, limit: limit(1000) = 1000,
+                      cursor: Cursor | None = None):
+    return paging.page(Subdistrict.objects.visible_to(request.user).values("id", "name"), limit=limit, cursor=cursor,
+                       offset=0, request=request, response=response)
 
 
 @router.get("/subdistricts/{pk}/totals", response=TotalsOut)
@@ -119,16 +122,19 @@ def subdistrict_totals(request: HttpRequest, pk: Id):
 
 
 @router.get("/communities", response=list[NodeOut])
-def list_communities(request: HttpRequest):
-    return list(Community.objects.visible_to(request.user).values("id", "name"))
+def list_communities(request: HttpRequest, response: HttpResponse, limit: limit(1000) = 1000,
+                     cursor: Cursor | None = None):
+    return paging.page(Community.objects.visible_to(request.user).values("id", "name"), limit=limit, cursor=cursor,
+                       offset=0, request=request, response=response)
 
 
 @router.get("/compounds", response=list[CompoundOut])
-def list_compounds(request: HttpRequest, community_id: Id | None = None):
+def list_compounds(request: HttpRequest, response: HttpResponse, community_id: Id | None = None,
+                   limit: limit(1000) = 1000, cursor: Cursor | None = None):
     qs = Compound.objects.visible_to(request.user)
     if community_id is not None:
         qs = qs.filter(community_id=community_id)
-    return list(qs)
+    return paging.page(qs, limit=limit, cursor=cursor, offset=0, request=request, response=response)
 
 
 @router.get("/compounds/{pk}", response=CompoundOut)
@@ -137,11 +143,12 @@ def get_compound(request: HttpRequest, pk: Id):
 
 
 @router.get("/buildings", response=list[BuildingOut])
-def list_buildings(request: HttpRequest, compound_id: Id | None = None):
+def list_buildings(request: HttpRequest, response: HttpResponse, compound_id: Id | None = None,
+                   limit: limit(1000) = 1000, cursor: Cursor | None = None):
     qs = Building.objects.visible_to(request.user)
     if compound_id is not None:
         qs = qs.filter(compound_id=compound_id)
-    return list(qs)
+    return paging.page(qs, limit=limit, cursor=cursor, offset=0, request=request, response=response)
 
 
 @router.get("/units", response=list[UnitOut])
@@ -210,22 +217,25 @@ PERSONAL_NUMBER_IN_URL = AnjuError(
 
 
 @router.get("/households", response={200: list[HouseholdOut], 400: RefusedOut})
-def list_households(request: HttpRequest, compound_id: Id | None = None, unit_id: Id | None = None,
-                    q: str | None = None, limit: limit(1000) = 200, offset: Offset = 0):
+def list_households(request: HttpRequest, response: HttpResponse, compound_id: Id | None = None,
+                    unit_id: Id | None = None, q: str | None = None, limit: limit(1000) = 200, offset: Offset = 0,
+                    cursor: Cursor | None = None):
     """Households in scope; `q` searches a room code or a name like the search page (a phone or an ID
     number: POST /households/search, so that it stays out of URLs and access logs)."""
     scope = scope_of(request.user)
     if q:
         if queries.is_personal_number(q):
             raise PERSONAL_NUMBER_IN_URL
-        found, _kind = queries.search_households(scope, q, limit=min(limit, 200), offset=offset)
-        return [_household(h) for h in found]
-    qs = Household.objects.within(scope).select_related("unit__building")
+        found = queries.search(scope, q).households().select_related("unit__building", "compound")
+        rows = paging.page(found, limit=min(limit, 200), cursor=cursor, offset=offset, request=request, response=response)
+        return [_household(h) for h in rows]
+    qs = Household.objects.within(scope).select_related("unit__building").order_by("id")
     if compound_id is not None:
         qs = qs.filter(compound_id=compound_id)
     if unit_id is not None:
         qs = qs.filter(unit_id=unit_id)
-    return [_household(h) for h in qs.order_by("id")[offset:offset + limit]]
+    return [_household(h) for h in paging.page(qs, limit=limit, cursor=cursor, offset=offset, request=request,
+                                               response=response)]
 
 
 @router.post("/households/search", response=list[HouseholdOut])
@@ -404,9 +414,11 @@ def reveal(request: HttpRequest, pk: Id, body: RevealIn):
 
 
 @router.get("/personal-data-views", response=list[RevealLogOut])
-def reveal_log(request: HttpRequest, limit: limit(500) = 100, offset: Offset = 0):
-    """个人信息查看记录: who looked at whose number and when, newest first (never the number)."""
+def reveal_log(request: HttpRequest, response: HttpResponse, limit: limit(500) = 100, offset: Offset = 0,
+               cursor: Cursor | None = None):
+    """个人信息查看记录: who looked at whose number and when, newest first (never the number); paged like every list."""
     scope = require_reveal_auditor(request.user)
     return [RevealLogOut(id=r.pk, at=r.at, viewer=r.viewer_label, person_id=r.person_id,
                          person_name=r.person.name if r.person else "", subject=r.subject, field=r.field)
-            for r in queries.reveal_log(scope)[offset:offset + limit]]
+            for r in paging.page(queries.reveal_log(scope), limit=limit, cursor=cursor, offset=offset, request=request,
+                                 response=response)]

@@ -73,3 +73,12 @@ def test_plans_are_saved_listed_and_read(client, project_a, staff_a, staff_b, vo
 
 def test_the_api_refuses_anonymous_callers(client, project_a):
     assert client.get("/api/elevators/projects").status_code == 401
+
+
+def test_the_project_list_walks_by_cursor_by_compound_building_and_unit(client, project_a, project_b, subdistrict_staff):
+    client.force_login(subdistrict_staff)
+    first = client.get("/api/elevators/projects", {"limit": 1})
+    second = client.get("/api/elevators/projects", {"limit": 1, "cursor": first["X-Next-Cursor"]})
+    whole = [p["id"] for p in client.get("/api/elevators/projects").json()]
+    assert [p["id"] for p in first.json() + second.json()] == whole and len(whole) == 2
+    assert first["X-Total-Count"] == "2" and "X-Next-Cursor" not in second

@@ -166,3 +166,41 @@ def test_meetings_page_with_their_total(client, world, subdistrict_staff):
     assert "第 1 / 2 页 · 共 51 条" in first and "议题00" in first and "议题50" not in first
     second = client.get(reverse("participation:meetings"), {"page": 2}).content.decode()
     assert "议题50" in second and "议题49" not in second
+
+
+def walk(client, url: str, params: dict, *, between=None) -> list[dict]:
+    rows, cursor = [], None
+    while True:
+        response = client.get(url, {**params, **({"cursor": cursor} if cursor else {})})
+        assert response.status_code == 200
+        rows += response.json()
+        if (cursor := response.headers.get("X-Next-Cursor")) is None:
+            return rows
+        if between is not None:
+            between()
+
+
+def test_the_suggestions_api_walks_newest_first_by_cursor_and_a_new_one_moves_nothing(client, world, subdistrict_staff,
+                                                                                   suggestions):
+    login(client, subdistrict_staff)
+    params = {"compound_id": world.compound_a.pk, "limit": 7}
+    by_offset = [s["id"] for offset in range(0, 56, 7)
+                 for s in client.get(f"{API}/suggestions", {**params, "offset": offset}).json()]
+
+    def between():  # a resident files one while staff read: newer than every row ahead, so on no later page
+        services.suggestion_submit(compound=world.compound_a, building=None, category="other", title="新", body="b",
+                                   actor=SYSTEM)
+
+    assert [s["id"] for s in walk(client, f"{API}/suggestions", params, between=between)] == by_offset
+    assert len(by_offset) == 55
+
+
+def test_the_visits_api_by_cursor_numbers_each_visits_round_as_the_first_page_does(client, world, subdistrict_staff,
+                                                                                  visits):
+    login(client, subdistrict_staff)
+    params = {"compound_id": world.compound_a.pk}
+    whole = client.get(f"{API}/visits", {**params, "limit": 100}).json()
+    walked = walk(client, f"{API}/visits", {**params, "limit": 8})
+    assert [(v["id"], v["round"]) for v in walked] == [(v["id"], v["round"]) for v in whole] and len(whole) == 60
+    seconds = walk(client, f"{API}/visits", {**params, "round": 2, "limit": 2})
+    assert [v["id"] for v in seconds] == [v["id"] for v in whole if v["round"] == 2] and len(seconds) == 5

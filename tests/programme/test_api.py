@@ -57,3 +57,13 @@ def test_a_volunteer_may_inspect_but_not_change_progress(client, volunteer_a, pr
 def test_overdue_stages(client, subdistrict_staff, project_a):
     client.force_login(subdistrict_staff)
     assert {s["kind"] for s in client.get("/api/programme/stages/overdue").json()} == {"survey", "construction"}
+
+
+def test_the_project_list_walks_by_cursor_in_its_order_year_community_compound(client, subdistrict_staff, project_a,
+                                                                               project_b):
+    client.force_login(subdistrict_staff)
+    first = client.get("/api/programme/projects", {"limit": 1})
+    second = client.get("/api/programme/projects", {"limit": 1, "cursor": first["X-Next-Cursor"]})
+    whole = [p["id"] for p in client.get("/api/programme/projects").json()]
+    assert [p["id"] for p in first.json() + second.json()] == whole and len(whole) == 2
+    assert "X-Next-Cursor" not in second and "X-Total-Count" not in second

@@ -3,8 +3,11 @@ when (never the number), volunteers may not, the sub-district lists the looks (P
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from anju.core.models import AuditEvent
 from anju.roster import services as roster_services
@@ -158,3 +161,19 @@ def test_the_log_page_takes_as_many_queries_for_many_rows_as_for_few(client, wor
         return len(captured)
 
     assert queries_for(2) == queries_for(20)
+
+
+def test_the_api_log_walks_newest_first_by_cursor_with_looks_at_the_same_moment(client, world, subdistrict_staff):
+    moment = timezone.now()
+    RevealLog.objects.bulk_create(RevealLog(subdistrict=world.subdistrict, viewer=subdistrict_staff, viewer_label="jiedao",
+                                            person=world.owner_a, field="phone", at=moment - datetime.timedelta(minutes=n % 3))
+                                  for n in range(12))
+    client.force_login(subdistrict_staff)
+    url, seen, cursor = "/api/roster/personal-data-views", [], None
+    while True:
+        response = client.get(url, {"limit": 5, **({"cursor": cursor} if cursor else {})})
+        seen += [row["id"] for row in response.json()]
+        if (cursor := response.headers.get("X-Next-Cursor")) is None:
+            break
+    newest_first = list(RevealLog.objects.order_by("-at", "-id").values_list("id", flat=True))
+    assert seen == newest_first == [row["id"] for row in client.get(url, {"limit": 12}).json()]

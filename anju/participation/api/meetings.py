@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
+from anju.core import paging
 from anju.core.access import Action
 from anju.core.audit import Actor
-from anju.core.bounds import Id, Moment
+from anju.core.bounds import Cursor, Id, Moment, limit
 from anju.participation import access, services
 from anju.participation.api.schemas import operation_id
 from anju.participation.models import Decision, FollowUp, Meeting
@@ -113,11 +114,13 @@ def _editable(request: HttpRequest, pk: int) -> Meeting:
 
 
 @router.get("/meetings", response=list[MeetingOut], operation_id=operation_id("list_meetings"))
-def list_meetings(request: HttpRequest, compound_id: Id | None = None) -> list[Meeting]:
+def list_meetings(request: HttpRequest, response: HttpResponse, compound_id: Id | None = None, limit: limit(500) = 200,
+                  cursor: Cursor | None = None) -> list[Meeting]:
+    """The latest first, `limit` a page; X-Next-Cursor (and Link rel="next") the `cursor` of the next page."""
     qs = Meeting.objects.visible_to(request.user).select_related("compound")
     if compound_id:
         qs = qs.filter(compound_id=compound_id)
-    return list(qs[:200])
+    return paging.page(qs, limit=limit, cursor=cursor, offset=0, request=request, response=response)
 
 
 @router.post("/meetings", response={201: MeetingOut}, operation_id=operation_id("create_meeting"))

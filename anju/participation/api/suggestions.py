@@ -11,7 +11,7 @@ from ninja import Router, Schema
 from anju.core import paging
 from anju.core.access import Action
 from anju.core.audit import Actor
-from anju.core.bounds import Id, Offset, limit
+from anju.core.bounds import Cursor, Id, Offset, limit
 from anju.core.scoping import scope_of
 from anju.participation import access, queries, services
 from anju.participation.api.schemas import operation_id
@@ -106,12 +106,15 @@ class ReplyIn(Schema):
 
 @router.get("/suggestions", response=list[SuggestionOut], operation_id=operation_id("list_suggestions"))
 def list_suggestions(request: HttpRequest, response: HttpResponse, status: str = "", overdue: bool = False,
-                     category: str = "", compound_id: Id | None = None, limit: limit(500) = 100, offset: Offset = 0):
-    """Newest first, filtered like the page; the X-Total-Count header says how many match."""
+                     category: str = "", compound_id: Id | None = None, limit: limit(500) = 100, offset: Offset = 0,
+                     cursor: Cursor | None = None):
+    """Newest first, filtered like the page; X-Total-Count on the first page says how many match, X-Next-Cursor
+    the `cursor` of the next page."""
     status = status if status in SuggestionStatus.values else ""
     category = category if category in Category.values else ""
-    return paging.window(queries.suggestions_for(scope_of(request.user), status=status, overdue=overdue, category=category,
-                                                 compound_id=compound_id), limit=limit, offset=offset, response=response)
+    rows = queries.suggestions_for(scope_of(request.user), status=status, overdue=overdue, category=category,
+                                   compound_id=compound_id)
+    return paging.page(rows, limit=limit, cursor=cursor, offset=offset, request=request, response=response)
 
 
 @router.get("/suggestions/{pk}", response=SuggestionOut, operation_id=operation_id("suggestion_detail"))

@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 from anju.core import paging
 from anju.core.access import Action
 from anju.core.audit import Actor
-from anju.core.bounds import Id, Offset, limit
+from anju.core.bounds import Cursor, Id, Offset, limit
 from anju.core.scoping import scope_of
 from anju.participation import access, queries, services
 from anju.participation.api.schemas import operation_id
@@ -67,12 +67,14 @@ class HouseholdRef(Schema):
 @router.get("/visits", response=list[VisitOut], operation_id=operation_id("list_visits"))
 def list_visits(request: HttpRequest, response: HttpResponse, compound_id: Id | None = None, building_id: Id | None = None,
                 household_id: Id | None = None, visit_round: Annotated[Id | None, Query(alias="round")] = None,
-                limit: limit(1000) = 200, offset: Offset = 0) -> list[Visit]:
+                limit: limit(1000) = 200, offset: Offset = 0, cursor: Cursor | None = None) -> list[Visit]:
     """Visit records newest first, filtered like the compound's visits page (`round` 1 is each household's first
-    visit); the X-Total-Count header says how many match."""
+    visit); X-Total-Count on the first page says how many match, X-Next-Cursor the `cursor` of the next page."""
     rows = queries.visits_for(scope_of(request.user), compound_id=compound_id, building_id=building_id,
                               household_id=household_id, visit_round=visit_round)
-    return paging.window(rows, limit=limit, offset=offset, response=response)
+    # The next page keeps the rows before the cursor in (visited_on, id): a prefix of each household's visits
+    # in the order the round is numbered, so the numbering is the same on every page.
+    return paging.page(rows, limit=limit, cursor=cursor, offset=offset, request=request, response=response)
 
 
 @router.post("/visits", response={201: VisitOut}, operation_id=operation_id("create_visit"))
