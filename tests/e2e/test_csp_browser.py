@@ -42,7 +42,7 @@ NOT_PAGES = {
     "stewardship:fees_letter", "stewardship:committee_pack", "stewardship:disclosure_pdf",
     "consultations:vote_statement",
     # actions that only take a POST (their forms are on the pages walked)
-    "accounts:logout", "set_language", "dashboard:work_assign", "consultations:close", "consultations:correct", "consultations:open",
+    "accounts:logout", "set_language", "dashboard:work_assign", "dashboard:outbox_opt_out", "consultations:close", "consultations:correct", "consultations:open",
     "consultations:next_round", "consultations:owner_settle", "consultations:paper", "consultations:question_new",
     "consultations:resolve", "consultations:scan", "consultations:letters_job", "consultations:letter_unlock",
     "accounts:unlock", "consultations:vote_link",  # a redirect to consultations:vote, which is walked
@@ -76,7 +76,7 @@ NOT_PAGES = {
     # a redirect to 我的待办 (walked from START)
     "index",
 }
-START = ["/dashboard/work/", "/roster/", "/dashboard/", "/consultations/", "/elevators/", "/programme/", "/participation/",
+START = ["/dashboard/work/", "/dashboard/outbox/", "/roster/", "/dashboard/", "/consultations/", "/elevators/", "/programme/", "/participation/",
          "/accounts/password/", "/accounts/locked/", "/api/docs", "/roster/search/?q=1-1-101"]
 PER_NAME = 2
 
