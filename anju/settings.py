@@ -180,6 +180,8 @@ ANJU_QUIET_HOURS = os.environ.get("ANJU_QUIET_HOURS", "21:00-08:00")
 ANJU_OUTBOX_ATTEMPTS = int(os.environ.get("ANJU_OUTBOX_ATTEMPTS", "5"))
 ANJU_OUTBOX_BACKOFF_SECONDS = int(os.environ.get("ANJU_OUTBOX_BACKOFF_SECONDS", "60"))
 ANJU_OUTBOX_BACKOFF_CAP_SECONDS = 3600
+# `anju send-digests` records the day's digests from this local hour on (a run before it waits for the next).
+ANJU_DIGEST_HOUR = int(os.environ.get("ANJU_DIGEST_HOUR", "8"))
 # The web server (`anju serve`): gunicorn processes and threads per process.
 ANJU_WORKERS = int(os.environ.get("ANJU_WORKERS", "2"))
 ANJU_WEB_THREADS = int(os.environ.get("ANJU_WEB_THREADS", "16"))
