@@ -18,15 +18,20 @@ from anju.core.pages import attempt
 from anju.core.scoping import Scope, scope_of
 
 
-def require_outbox(user) -> Scope:
-    """Sub-district staff (their sub-district's messages) and superusers (all); others `Forbidden`."""
+def may_see_outbox(user) -> bool:
+    """Sub-district staff (their sub-district's messages) and superusers (all)."""
     scope = scope_of(user)
     whole_subdistrict = (
         scope.subdistrict_id is not None and scope.community_id is None and scope.compound_id is None
     )
-    if not (scope.everything or (whole_subdistrict and scope.can_edit)):
+    return scope.everything or (whole_subdistrict and scope.can_edit)
+
+
+def require_outbox(user) -> Scope:
+    """The scope of a user who may see the message record; `Forbidden` for anyone else."""
+    if not may_see_outbox(user):
         raise Forbidden("消息记录只有街道工作人员可以查看", "Only sub-district staff see the message record")
-    return scope
+    return scope_of(user)
 
 
 @login_required

@@ -78,3 +78,10 @@ def test_a_number_that_is_not_a_phone_is_refused_and_nothing_recorded(client, wo
     answer = client.post(reverse("dashboard:outbox_opt_out"), {"phone": "12"}, follow=True)
     assert answer.status_code == 200 and "已登记退订，此号码" not in answer.content.decode()
     assert not OptOut.objects.exists()
+
+
+def test_my_work_links_to_the_record_for_subdistrict_staff_only(client, world, subdistrict_staff, staff_a):
+    client.force_login(subdistrict_staff)
+    assert 'data-testid="outbox-link"' in client.get(reverse("dashboard:work")).content.decode()
+    client.force_login(staff_a)
+    assert 'data-testid="outbox-link"' not in client.get(reverse("dashboard:work")).content.decode()
