@@ -174,6 +174,9 @@ ANJU_OUTBOX_DIR = Path(os.environ.get("ANJU_OUTBOX_DIR", VAR_DIR / "outbox"))
 ANJU_SMS_URL = os.environ.get("ANJU_SMS_URL", "")
 ANJU_SMS_KEY = os.environ.get("ANJU_SMS_KEY", "")
 ANJU_SMS_SIGN = os.environ.get("ANJU_SMS_SIGN", "安居")  # the 短信签名 the provider registered, e.g. 【安居】
+# The site as residents reach it (https://anju.example.org): an SMS carries its opt-out link there; without
+# it, the SMS says 回复TD退订 (the provider passes the reply on to staff, who record it on 消息记录).
+ANJU_PUBLIC_URL = os.environ.get("ANJU_PUBLIC_URL", "").rstrip("/")
 # No message leaves between these local times; one due inside waits for the end ("off": none).
 ANJU_QUIET_HOURS = os.environ.get("ANJU_QUIET_HOURS", "21:00-08:00")
 # A failed send is tried again after 1, 2, 4 … minutes (at most an hour), ANJU_OUTBOX_ATTEMPTS times in all.

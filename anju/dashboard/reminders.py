@@ -101,7 +101,7 @@ def household_phone(household: Household) -> str:
 def closing_text(room: str, title: str, closes_at: datetime.datetime) -> str:
     return (
         f"【{settings.ANJU_SMS_SIGN}】{room}：表决“{title}”将于{long_datetime(closes_at, 'zh')}截止，"
-        f"尚未收到您家的意见。可扫码在线表决，或联系社区上门。回复TD退订"
+        f"尚未收到您家的意见。可扫码在线表决，或联系社区上门。"
     )
 
 

@@ -175,7 +175,7 @@ def _tell_answered(suggestion: Suggestion) -> None:
             kind="suggestion_answered", channel=Channel.SMS, recipient_kind=RecipientKind.CONTACT,
             address=suggestion.contact_phone, subject="",
             body=f"【{settings.ANJU_SMS_SIGN}】您的建议已答复（回执码 {suggestion.receipt_code}），"
-                 f"可扫描小区公示栏二维码，凭回执码查看答复。回复TD退订",
+                 f"可扫描小区公示栏二维码，凭回执码查看答复。",
             subdistrict_id=suggestion.subdistrict_id, dedupe_key=f"suggestion_answered:{suggestion.pk}")
     except ValidationFailed:  # a phone that is no longer a valid number: the reply stands, nothing is sent
         return

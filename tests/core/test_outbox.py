@@ -15,7 +15,7 @@ import pytest
 from anju.core.audit import Actor
 from anju.core.models import AuditEvent
 from anju.core.outbox import services as outbox
-from anju.core.outbox.models import Channel, Message, MessageStatus, RecipientKind
+from anju.core.outbox.models import Channel, Message, MessageStatus, OptOut, RecipientKind
 from tests.smtp import smtp_server
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -232,7 +232,11 @@ def test_an_sms_is_posted_to_the_configured_provider(world, provider):
     assert outbox.deliver_due(now=MORNING).sent == 1
     [(authorization, body)] = provider.received
     assert authorization == "Bearer secret-key"
-    assert body == {"phone": "13812345678", "sign": "安居", "text": "3栋1单元501室：表决将于明天截止。"}
+    assert body == {
+        "phone": "13812345678",
+        "sign": "安居",
+        "text": "3栋1单元501室：表决将于明天截止。 回复TD退订",
+    }
     message.refresh_from_db()
     assert message.transport == "http"
 
@@ -251,3 +255,38 @@ def test_an_unknown_transport_fails_the_attempt_with_its_name(world, settings):
     outbox.deliver_due(now=MORNING)
     message.refresh_from_db()
     assert message.status == MessageStatus.FAILED and "pigeon" in message.last_error
+
+
+def test_every_sms_ends_with_its_opt_out_link_or_the_td_reply(world, files, settings):
+    settings.ANJU_PUBLIC_URL = ""
+    assert sms(world, key="a").body.endswith("表决将于明天截止。 回复TD退订")
+    settings.ANJU_PUBLIC_URL = "https://anju.example.org"
+    linked = sms(world, key="b")
+    assert linked.body.endswith(f" 退订：https://anju.example.org/td/{linked.opt_out_code}/")
+    assert len(linked.opt_out_code) == 10 and email(world).opt_out_code == ""
+
+
+def test_the_residents_link_asks_first_then_stops_reminders_to_that_number(client, world, files):
+    from django.urls import reverse
+
+    message = sms(world)
+    url = reverse("core:opt_out", args=[message.opt_out_code])
+    shown = client.get(url)
+    assert shown.status_code == 200 and "138****5678" in shown.content.decode()
+    assert "13812345678" not in shown.content.decode()
+    message.refresh_from_db()
+    assert message.status == MessageStatus.QUEUED  # a link preview opts nobody out
+    done = client.post(url)
+    assert done.status_code == 200 and 'data-testid="opt-out-done"' in done.content.decode()
+    message.refresh_from_db()
+    assert message.status == MessageStatus.OPTED_OUT
+    assert client.post(url).status_code == 200  # twice is once
+    assert OptOut.objects.count() == 1
+    assert sms(world, key="later").status == MessageStatus.OPTED_OUT
+
+
+def test_an_unknown_opt_out_code_is_not_found(client, world):
+    from django.urls import reverse
+
+    assert client.get(reverse("core:opt_out", args=["NOSUCHCODE"])).status_code == 404
+    assert client.post(reverse("core:opt_out", args=["NOSUCHCODE"])).status_code == 404

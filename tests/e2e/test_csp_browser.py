@@ -304,6 +304,16 @@ def test_every_staff_and_resident_page_passes_the_content_security_policy(browse
     invitation = base + reverse("accounts:invitation", args=[key])
     walker.look(invitation)
     walker.visited.setdefault("accounts:invitation", []).append(invitation)
+    # The opt-out link at the end of a reminder SMS, as the resident opens it on the phone.
+    from anju.core.outbox import services as outbox
+    from anju.core.outbox.models import Channel, RecipientKind
+
+    sms = outbox.message_queue(kind="vote_closing", channel=Channel.SMS, recipient_kind=RecipientKind.HOUSEHOLD,
+                               address="13800000000", subject="", body="表决将于明天截止。", subdistrict_id=demo.pk,
+                               dedupe_key="csp-walk-opt-out")
+    opt_out = base + reverse("core:opt_out", args=[sms.opt_out_code])
+    walker.look(opt_out)
+    walker.visited.setdefault("core:opt_out", []).append(opt_out)
     problems += walker.problems
     for name, urls in walker.visited.items():
         visited.setdefault(name, []).extend(urls)

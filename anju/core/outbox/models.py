@@ -53,6 +53,8 @@ class Message(models.Model):
     subject = models.CharField(_("主题"), max_length=200, blank=True)
     body = models.TextField(_("内容"))
     dedupe_key = models.CharField(max_length=120, unique=True)
+    # The SMS's own opt-out link (/td/<code>/): whoever holds the message may stop reminders to its number.
+    opt_out_code = models.CharField(max_length=16, blank=True, db_index=True, editable=False)
     created = models.DateTimeField(_("记录时间"), auto_now_add=True)
     due_at = models.DateTimeField(_("预定发送时间"))
     status = models.CharField(

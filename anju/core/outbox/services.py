@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import datetime
 import logging
+import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
 from anju.core import audit, crypto
 from anju.core.audit import Actor
-from anju.core.errors import ValidationFailed
+from anju.core.errors import NotFound, ValidationFailed
 from anju.core.outbox.channels import SendFailed, transport_for
 from anju.core.outbox.models import Channel, Message, MessageStatus, OptOut
 from anju.domain.errors import DomainError
@@ -58,6 +60,21 @@ def due_after_quiet_hours(moment: datetime.datetime) -> datetime.datetime:
     return after_quiet_hours(timezone.localtime(moment), start=start, end=end)
 
 
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 10  # 32^10 ≈ 10^15: not guessable
+
+
+def new_opt_out_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def opt_out_footer(code: str) -> str:
+    """The end of every SMS: the message's own opt-out link, or 回复TD退订 where the site has no public address."""
+    if settings.ANJU_PUBLIC_URL:
+        return f" 退订：{settings.ANJU_PUBLIC_URL}{reverse('core:opt_out', args=[code])}"
+    return " 回复TD退订"
+
+
 def opted_out(*, subdistrict_id: int, address_hash: str = "", household_id: int | None = None) -> bool:
     found = OptOut.objects.filter(subdistrict_id=subdistrict_id)
     by_address = found.filter(address_hash=address_hash).exists() if address_hash else False
@@ -92,9 +109,13 @@ def message_queue(
         if opted_out(subdistrict_id=subdistrict_id, address_hash=address_hash, household_id=household_id)
         else MessageStatus.QUEUED
     )
+    code = new_opt_out_code() if channel == Channel.SMS else ""
+    if code:
+        body = f"{body}{opt_out_footer(code)}"
     try:
         with transaction.atomic():
             message = Message.objects.create(
+                opt_out_code=code,
                 subdistrict_id=subdistrict_id,
                 kind=kind,
                 channel=channel,
@@ -153,6 +174,30 @@ def opt_out_record(
         subdistrict_id=subdistrict_id,
     )
     return record
+
+
+def message_by_opt_out_code(code: str) -> Message:
+    """The SMS whose link this is; `NotFound` for any other code."""
+    found = Message.objects.filter(opt_out_code=code, channel=Channel.SMS).first() if code else None
+    if found is None:
+        raise NotFound("找不到这条提醒，链接可能有误", "No such reminder; the link may be mistyped")
+    return found
+
+
+@transaction.atomic
+def opt_out_by_link(*, code: str) -> OptOut:
+    """The resident followed the SMS's link and confirmed: no more reminders to that number (once)."""
+    message = message_by_opt_out_code(code)
+    existing = OptOut.objects.filter(
+        subdistrict_id=message.subdistrict_id, address_hash=message.address_hash
+    ).first()
+    if existing is not None:
+        return existing
+    return opt_out_record(
+        subdistrict_id=message.subdistrict_id,
+        phone=message.address,
+        actor=Actor.system("居民通过短信链接退订"),
+    )
 
 
 @dataclass
