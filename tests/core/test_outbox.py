@@ -290,3 +290,24 @@ def test_an_unknown_opt_out_code_is_not_found(client, world):
 
     assert client.get(reverse("core:opt_out", args=["NOSUCHCODE"])).status_code == 404
     assert client.post(reverse("core:opt_out", args=["NOSUCHCODE"])).status_code == 404
+
+
+def test_after_a_data_key_rotation_addresses_open_and_opt_outs_still_hold(db, files, settings, monkeypatch):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from tests.factories import make_world
+
+    old, new = "old-data-key-" + "o" * 30, "new-data-key-" + "n" * 30
+    settings.ANJU_DATA_KEY = old
+    world = make_world()
+    message = sms(world, key="before")
+    outbox.opt_out_record(subdistrict_id=world.subdistrict.pk, phone="13900001111", actor=STAFF)
+    outbox.opt_out_record(subdistrict_id=world.subdistrict.pk, household_id=world.household_b.pk, actor=STAFF)
+    monkeypatch.setenv("ANJU_NEW_DATA_KEY", new)
+    call_command("rotate_data_key", stdout=StringIO())
+    settings.ANJU_DATA_KEY = new
+    message.refresh_from_db()
+    assert message.address == "13812345678"
+    assert sms(world, phone="13900001111", key="after").status == MessageStatus.OPTED_OUT
