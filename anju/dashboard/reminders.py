@@ -20,6 +20,7 @@ from django.utils import timezone
 from anju.consultations import queries as consultations
 from anju.consultations import queries_work as consultations_work
 from anju.core.formatting import long_date, long_datetime
+from anju.core.outbox import queries as outbox_queries
 from anju.core.outbox import services as outbox
 from anju.core.outbox.models import Channel, RecipientKind
 from anju.core.work import OVERDUE
@@ -66,7 +67,13 @@ def digests_queue(*, day: datetime.date | None = None, now: datetime.datetime | 
         .select_related("anju_profile")
         .order_by("pk")
     )
+    staff = list(staff)
+    key_of = {user.pk: f"digest:{user.pk}:{day.isoformat()}" for user in staff}
+    done = outbox_queries.recorded(key_of.values())
     for user in staff:
+        if key_of[user.pk] in done:
+            result.skipped += 1
+            continue
         items = open_work(user)
         if not items:
             result.skipped += 1
@@ -81,7 +88,7 @@ def digests_queue(*, day: datetime.date | None = None, now: datetime.datetime | 
             body=body,
             subdistrict_id=user.anju_profile.subdistrict_id,
             user=user,
-            dedupe_key=f"digest:{user.pk}:{day.isoformat()}",
+            dedupe_key=key_of[user.pk],
             now=now,
         )
         result.queued += message is not None
@@ -91,8 +98,8 @@ def digests_queue(*, day: datetime.date | None = None, now: datetime.datetime | 
 
 def household_phone(household: Household) -> str:
     """The first phone of the household's owners, else of its residents ("" when none gave one)."""
-    for people in (household.owners.order_by("pk"), household.residents.order_by("pk")):
-        for person in people:
+    for people in (household.owners.all(), household.residents.all()):  # prefetched by the caller
+        for person in sorted(people, key=lambda p: p.pk):
             if person.phone_encrypted and person.died_on is None:
                 return person.phone
     return ""
@@ -112,9 +119,17 @@ def vote_reminders_queue(*, now: datetime.datetime | None = None) -> Queued:
     for consultation in consultations_work.closing_between(
         now, now + datetime.timedelta(hours=CLOSING_HOURS)
     ):
-        for elector in consultations.not_heard(consultation).prefetch_related(
-            "household__owners", "household__residents"
-        ):
+        electors = list(
+            consultations.not_heard(consultation).prefetch_related(
+                "household__owners", "household__residents"
+            )
+        )
+        key_of = {e.pk: f"vote_closing:{consultation.pk}:{e.household_id}" for e in electors}
+        done = outbox_queries.recorded(key_of.values())
+        for elector in electors:
+            if key_of[elector.pk] in done:
+                result.skipped += 1
+                continue
             phone = household_phone(elector.household)
             if not phone:
                 result.skipped += 1
@@ -128,7 +143,7 @@ def vote_reminders_queue(*, now: datetime.datetime | None = None) -> Queued:
                 body=closing_text(elector.room_label, consultation.title, consultation.closes_at),
                 subdistrict_id=consultation.subdistrict_id,
                 household_id=elector.household_id,
-                dedupe_key=f"vote_closing:{consultation.pk}:{elector.household_id}",
+                dedupe_key=key_of[elector.pk],
                 now=now,
             )
             result.queued += message is not None

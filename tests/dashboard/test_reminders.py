@@ -85,6 +85,17 @@ def test_a_days_digest_goes_once_to_each_staff_member_with_work_through_the_file
     assert reminders.digests_queue(now=morning(4)).queued == 2  # the next day again
 
 
+def test_a_repeated_run_the_same_day_gathers_no_one_s_work_again(world, staff_with_mail, files, monkeypatch):
+    sd_staff, staff_a, staff_b = staff_with_mail
+    suggestion(world)
+    reminders.digests_queue(now=morning())
+    gathered = []
+    real = reminders.open_work
+    monkeypatch.setattr(reminders, "open_work", lambda user: gathered.append(user.pk) or real(user))
+    assert reminders.digests_queue(now=morning() + datetime.timedelta(hours=1)).queued == 0
+    assert gathered == [staff_b.pk]  # only the one who had nothing to be told at nine
+
+
 def test_staff_without_an_address_or_without_work_get_no_digest(world, staff_a, staff_b, files):
     staff_b.email = "yi@example.org"
     staff_b.save()

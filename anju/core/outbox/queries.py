@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Count, QuerySet
 
 from anju.core.outbox.models import Message, MessageStatus, OptOut
@@ -33,3 +35,16 @@ def status_counts(scope: Scope) -> dict[str, int]:
 
 def opt_outs(scope: Scope) -> QuerySet[OptOut]:
     return _within(OptOut.objects.all(), scope).order_by("-created", "-id")
+
+
+def recorded(keys: Iterable[str]) -> set[str]:
+    """Which of these dedupe keys already have a message (so a repeated run composes nothing twice)."""
+    wanted = list(keys)
+    found: set[str] = set()
+    for start in range(0, len(wanted), 500):
+        found |= set(
+            Message.objects.filter(dedupe_key__in=wanted[start : start + 500]).values_list(
+                "dedupe_key", flat=True
+            )
+        )
+    return found
