@@ -311,3 +311,15 @@ def test_after_a_data_key_rotation_addresses_open_and_opt_outs_still_hold(db, fi
     message.refresh_from_db()
     assert message.address == "13812345678"
     assert sms(world, phone="13900001111", key="after").status == MessageStatus.OPTED_OUT
+
+
+def test_a_message_that_breaks_its_transport_fails_alone_and_the_next_one_still_goes(world, files, settings):
+    settings.ANJU_OUTBOX_ATTEMPTS = 1
+    broken = email(world, key="broken")
+    Message.objects.filter(pk=broken.pk).update(address_encrypted="not a token")  # cannot be opened
+    fine = email(world, key="fine")
+    report = outbox.deliver_due(now=MORNING)
+    broken.refresh_from_db()
+    fine.refresh_from_db()
+    assert (report.sent, report.failed) == (1, 1)
+    assert broken.status == MessageStatus.FAILED and fine.status == MessageStatus.SENT

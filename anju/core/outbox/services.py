@@ -221,7 +221,9 @@ def deliver_one(message: Message, now: datetime.datetime) -> str:
     try:
         transport = transport_for(message.channel)
         transport.send(message)
-    except SendFailed as error:
+    except Exception as error:  # any failure is one failed attempt: one bad message never stops the rest
+        if not isinstance(error, SendFailed):
+            logger.exception("outbox message %s: unexpected error", message.pk)
         message.attempts += 1
         message.last_error = str(error)[:300]
         if message.attempts >= settings.ANJU_OUTBOX_ATTEMPTS:
