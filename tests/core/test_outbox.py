@@ -323,3 +323,16 @@ def test_a_message_that_breaks_its_transport_fails_alone_and_the_next_one_still_
     fine.refresh_from_db()
     assert (report.sent, report.failed) == (1, 1)
     assert broken.status == MessageStatus.FAILED and fine.status == MessageStatus.SENT
+
+
+def test_recording_a_message_queues_the_delivery_task_for_its_due_time(
+    world, files, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    late = datetime.datetime(2099, 12, 3, 22, 30, tzinfo=SHANGHAI)  # in the future whenever the test runs
+    with django_capture_on_commit_callbacks(execute=True):
+        message = sms(world, now=late)
+    [task] = DBTaskResult.objects.all()
+    assert task.task_path == "anju.core.outbox.services.deliver_outbox"
+    assert task.run_after == message.due_at  # 08:00 the next morning, not at once
