@@ -49,7 +49,7 @@ def digest_text(items: list, day: datetime.date) -> tuple[str, str]:
     lines += [f"· {GROUPS.get(group, (group,))[0]}：{n} 项" for group, n in counts.items()]
     lines += [
         "",
-        f"请登录安居，在“我的待办”（{reverse('dashboard:work')}）逐项办理。",
+        f"请登录安居，在“我的待办”（{settings.ANJU_PUBLIC_URL}{reverse('dashboard:work')}）逐项办理。",
         "本邮件每天发送一次，只列数量，不含居民个人信息。",
     ]
     return subject, "\n".join(lines)

@@ -235,7 +235,7 @@ def test_an_sms_is_posted_to_the_configured_provider(world, provider):
     assert body == {
         "phone": "13812345678",
         "sign": "安居",
-        "text": "3栋1单元501室：表决将于明天截止。 回复TD退订",
+        "text": "3栋1单元501室：表决将于明天截止。回复TD退订",
     }
     message.refresh_from_db()
     assert message.transport == "http"
@@ -259,10 +259,10 @@ def test_an_unknown_transport_fails_the_attempt_with_its_name(world, settings):
 
 def test_every_sms_ends_with_its_opt_out_link_or_the_td_reply(world, files, settings):
     settings.ANJU_PUBLIC_URL = ""
-    assert sms(world, key="a").body.endswith("表决将于明天截止。 回复TD退订")
+    assert sms(world, key="a").body.endswith("表决将于明天截止。回复TD退订")
     settings.ANJU_PUBLIC_URL = "https://anju.example.org"
     linked = sms(world, key="b")
-    assert linked.body.endswith(f" 退订：https://anju.example.org/td/{linked.opt_out_code}/")
+    assert linked.body.endswith(f"退订：https://anju.example.org/td/{linked.opt_out_code}/")
     assert len(linked.opt_out_code) == 10 and email(world).opt_out_code == ""
 
 

@@ -15,6 +15,7 @@ from typing import Protocol
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
+from django.utils import timezone
 
 from anju.core.outbox.models import Channel, Message
 
@@ -40,7 +41,7 @@ class FileTransport:
         folder.mkdir(parents=True, exist_ok=True)
         text = (
             f"To: {message.address}\nSubject: {message.subject}\nKind: {message.kind}\n"
-            f"Due: {message.due_at.isoformat()}\n\n{message.body}\n"
+            f"Due: {timezone.localtime(message.due_at).isoformat()}\n\n{message.body}\n"
         )
         try:
             (folder / f"{message.pk}.txt").write_text(text, encoding="utf-8")

@@ -71,8 +71,8 @@ def new_opt_out_code() -> str:
 def opt_out_footer(code: str) -> str:
     """The end of every SMS: the message's own opt-out link, or 回复TD退订 where the site has no public address."""
     if settings.ANJU_PUBLIC_URL:
-        return f" 退订：{settings.ANJU_PUBLIC_URL}{reverse('core:opt_out', args=[code])}"
-    return " 回复TD退订"
+        return f"退订：{settings.ANJU_PUBLIC_URL}{reverse('core:opt_out', args=[code])}"
+    return "回复TD退订"
 
 
 def opted_out(*, subdistrict_id: int, address_hash: str = "", household_id: int | None = None) -> bool:
