@@ -175,6 +175,26 @@ EMAIL_HOST_PASSWORD = os.environ.get("ANJU_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("ANJU_EMAIL_TLS", "1") == "1"
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = os.environ.get("ANJU_EMAIL_FROM", "anju@localhost")
+# Reminders (the outbox, `anju.core.outbox`): how each channel delivers. "file" writes every message
+# under ANJU_VAR_DIR/outbox/ (the default, for the demo); "smtp" sends staff e-mail through the relay
+# above; "http" posts SMS to the provider at ANJU_SMS_URL with ANJU_SMS_KEY.
+ANJU_OUTBOX_EMAIL = os.environ.get("ANJU_OUTBOX_EMAIL", "file")
+ANJU_OUTBOX_SMS = os.environ.get("ANJU_OUTBOX_SMS", "file")
+ANJU_OUTBOX_DIR = Path(os.environ.get("ANJU_OUTBOX_DIR", VAR_DIR / "outbox"))
+ANJU_SMS_URL = os.environ.get("ANJU_SMS_URL", "")
+ANJU_SMS_KEY = os.environ.get("ANJU_SMS_KEY", "")
+ANJU_SMS_SIGN = os.environ.get("ANJU_SMS_SIGN", "安居")  # the 短信签名 the provider registered, e.g. 【安居】
+# The site as residents reach it (https://anju.example.org): an SMS carries its opt-out link there; without
+# it, the SMS says 回复TD退订 (the provider passes the reply on to staff, who record it on 消息记录).
+ANJU_PUBLIC_URL = os.environ.get("ANJU_PUBLIC_URL", "").rstrip("/")
+# No message leaves between these local times; one due inside waits for the end ("off": none).
+ANJU_QUIET_HOURS = os.environ.get("ANJU_QUIET_HOURS", "21:00-08:00")
+# A failed send is tried again after 1, 2, 4 … minutes (at most an hour), ANJU_OUTBOX_ATTEMPTS times in all.
+ANJU_OUTBOX_ATTEMPTS = int(os.environ.get("ANJU_OUTBOX_ATTEMPTS", "5"))
+ANJU_OUTBOX_BACKOFF_SECONDS = int(os.environ.get("ANJU_OUTBOX_BACKOFF_SECONDS", "60"))
+ANJU_OUTBOX_BACKOFF_CAP_SECONDS = 3600
+# `anju send-digests` records the day's digests from this local hour on (a run before it waits for the next).
+ANJU_DIGEST_HOUR = int(os.environ.get("ANJU_DIGEST_HOUR", "8"))
 # The web server (`anju serve`): gunicorn processes and threads per process.
 ANJU_WORKERS = int(os.environ.get("ANJU_WORKERS", "2"))
 ANJU_WEB_THREADS = int(os.environ.get("ANJU_WEB_THREADS", "16"))

@@ -310,6 +310,9 @@ PAGES: dict[str, Row] = {
     # sent empty: no item named, refused by the form (400) past the gate; volunteers may not assign
     "dashboard:work_assign": Row(NONE, "no_login", "editors"),
     "dashboard:work_count": Row(NONE, "signed_in", "no_login"),
+    "dashboard:outbox": Row(NONE, "subdistrict", "no_login"),
+    "core:opt_out": Row(lambda s: {"code": "NOSUCHCODE"}, "missing_public", "missing_public"),
+    "dashboard:outbox_opt_out": Row(NONE, "no_login", "subdistrict"),
     "dashboard:rows": Row(lambda s: {"figure": "projects"}, "signed_in", "signed_in"),
     "dashboard:report": Row(lambda s: {"year": 2021}, "signed_in", "signed_in"),
     "core:job": Row(missing(), "missing", "missing"),

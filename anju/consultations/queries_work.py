@@ -198,3 +198,10 @@ def fraction_zh(value: Fraction) -> str:
 
 def _day(moment: datetime.datetime | None) -> datetime.date | None:
     return timezone.localdate(moment) if moment else None
+
+
+def closing_between(start: datetime.datetime, end: datetime.datetime) -> list[Consultation]:
+    """Every open vote, in any sub-district, that closes within [start, end]: for the residents'
+    reminders (`anju send-vote-reminders`), a system job, so not scoped to a user."""
+    return list(Consultation.objects.filter(status=Status.OPEN, closes_at__gte=start, closes_at__lte=end)
+                .order_by("closes_at", "id"))

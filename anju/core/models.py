@@ -100,3 +100,6 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+from anju.core.outbox.models import Message, OptOut  # noqa: E402,F401  (the outbox's tables belong to core)

@@ -1,9 +1,10 @@
 from django.urls import path
 
-from anju.core import views
+from anju.core import views, views_outbox
 
 app_name = "core"
 urlpatterns = [
     path("jobs/<id:pk>/", views.job, name="job"),
     path("jobs/<id:pk>/download/", views.job_download, name="job_download"),
+    path("td/<str:code>/", views_outbox.opt_out, name="opt_out"),  # the link at the end of a reminder SMS
 ]

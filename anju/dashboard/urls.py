@@ -1,6 +1,6 @@
 from django.urls import path
 
-from anju.dashboard import views, views_work
+from anju.dashboard import views, views_outbox, views_work
 
 app_name = "dashboard"
 urlpatterns = [
@@ -8,6 +8,8 @@ urlpatterns = [
     path("work/", views_work.work, name="work"),
     path("work/assign/", views_work.assign, name="work_assign"),
     path("work/count/", views_work.count, name="work_count"),
+    path("outbox/", views_outbox.outbox, name="outbox"),
+    path("outbox/opt-out/", views_outbox.opt_out, name="outbox_opt_out"),
     path("rows/<slug:figure>/", views.rows, name="rows"),
     path("report/<id:year>.pdf", views.report, name="report"),
 ]

@@ -15,7 +15,7 @@ from anju.core.bounds import parse_id
 from anju.core.errors import NotFound, ValidationFailed
 from anju.core.pages import attempt
 from anju.core.scoping import scope_of
-from anju.dashboard import queries_work, services
+from anju.dashboard import queries_work, services, views_outbox
 
 
 @login_required
@@ -28,6 +28,7 @@ def work(request: HttpRequest) -> HttpResponse:
             "work": queries_work.work_of(request.user),
             "english": english,
             "can_assign": scope_of(request.user).can_edit,
+            "sees_outbox": views_outbox.may_see_outbox(request.user),
         },
     )
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Model
@@ -17,6 +18,8 @@ from django.utils import timezone
 from anju.core import audit, crypto
 from anju.core.audit import Actor
 from anju.core.errors import Conflict, ValidationFailed
+from anju.core.outbox import services as outbox
+from anju.core.outbox.models import Channel, RecipientKind
 from anju.core.sanitise import plain_to_html, sanitise_html
 from anju.domain.ids import mask_phone
 from anju.participation import queries
@@ -152,13 +155,30 @@ def suggestion_reply(*, suggestion: Suggestion, reply: str, show_on_board: bool 
     suggestion.reply = _text(reply, field="reply", zh="答复", en="the reply", max_length=4000)
     suggestion.replied_by = (replied_by or actor.label)[:60]
     suggestion.show_on_board = show_on_board
-    if suggestion.first_reply_at is None:
+    first = suggestion.first_reply_at is None
+    if first:
         suggestion.first_reply_at = now or timezone.now()
     suggestion.status = SuggestionStatus.ANSWERED
     suggestion.save()
     audit.record(actor=actor, action="suggestion_reply", obj=suggestion, before=before, after=_snapshot_suggestion(suggestion),
                  subdistrict_id=suggestion.subdistrict_id)
+    if first and suggestion.contact_phone_encrypted:
+        _tell_answered(suggestion)
     return suggestion
+
+
+def _tell_answered(suggestion: Suggestion) -> None:
+    """您的建议已答复, by SMS to the phone the resident left: recorded with the reply, sent by the outbox.
+    Only the receipt code is in the text (no name, no content): whoever reads the phone learns nothing more."""
+    try:
+        outbox.message_queue(
+            kind="suggestion_answered", channel=Channel.SMS, recipient_kind=RecipientKind.CONTACT,
+            address=suggestion.contact_phone, subject="",
+            body=f"【{settings.ANJU_SMS_SIGN}】您的建议已答复（回执码 {suggestion.receipt_code}），"
+                 f"可扫描小区公示栏二维码，凭回执码查看答复。",
+            subdistrict_id=suggestion.subdistrict_id, dedupe_key=f"suggestion_answered:{suggestion.pk}")
+    except ValidationFailed:  # a phone that is no longer a valid number: the reply stands, nothing is sent
+        return
 
 
 @transaction.atomic

@@ -42,7 +42,7 @@ NOT_PAGES = {
     "stewardship:fees_letter", "stewardship:committee_pack", "stewardship:disclosure_pdf",
     "consultations:vote_statement",
     # actions that only take a POST (their forms are on the pages walked)
-    "accounts:logout", "set_language", "dashboard:work_assign", "consultations:close", "consultations:correct", "consultations:open",
+    "accounts:logout", "set_language", "dashboard:work_assign", "dashboard:outbox_opt_out", "consultations:close", "consultations:correct", "consultations:open",
     "consultations:next_round", "consultations:owner_settle", "consultations:paper", "consultations:question_new",
     "consultations:resolve", "consultations:scan", "consultations:letters_job", "consultations:letter_unlock",
     "accounts:unlock", "consultations:vote_link",  # a redirect to consultations:vote, which is walked
@@ -77,7 +77,7 @@ NOT_PAGES = {
     # a redirect to 我的待办 (walked from START)
     "index",
 }
-START = ["/dashboard/work/", "/roster/", "/dashboard/", "/consultations/", "/elevators/", "/programme/", "/participation/",
+START = ["/dashboard/work/", "/dashboard/outbox/", "/roster/", "/dashboard/", "/consultations/", "/elevators/", "/programme/", "/participation/",
          "/accounts/password/", "/accounts/locked/", "/api/docs", "/roster/search/?q=1-1-101"]
 PER_NAME = 2
 
@@ -305,6 +305,16 @@ def test_every_staff_and_resident_page_passes_the_content_security_policy(browse
     invitation = base + reverse("accounts:invitation", args=[key])
     walker.look(invitation)
     walker.visited.setdefault("accounts:invitation", []).append(invitation)
+    # The opt-out link at the end of a reminder SMS, as the resident opens it on the phone.
+    from anju.core.outbox import services as outbox
+    from anju.core.outbox.models import Channel, RecipientKind
+
+    sms = outbox.message_queue(kind="vote_closing", channel=Channel.SMS, recipient_kind=RecipientKind.HOUSEHOLD,
+                               address="13800000000", subject="", body="表决将于明天截止。", subdistrict_id=demo.pk,
+                               dedupe_key="csp-walk-opt-out")
+    opt_out = base + reverse("core:opt_out", args=[sms.opt_out_code])
+    walker.look(opt_out)
+    walker.visited.setdefault("core:opt_out", []).append(opt_out)
     problems += walker.problems
     for name, urls in walker.visited.items():
         visited.setdefault(name, []).extend(urls)

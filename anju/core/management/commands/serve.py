@@ -4,8 +4,9 @@ Whatever dies is started again (a gunicorn master, a task worker; gunicorn repla
 workers) and nothing is left behind (anju.core.supervisor). The web workers are split between
 two gunicorn masters on one socket: a master killed outright takes a few seconds to come back
 (on a busy 2-core machine importing the app alone takes 8 s), and meanwhile the other one serves.
-Beside them it runs `anju close-due` every 5 minutes and `anju purge-files` daily, unless
-`--no-periodic` (systemd timers do that in production: deploy/).
+Beside them it runs `anju close-due` and `anju send-outbox` every 5 minutes, `anju send-digests`
+and `anju send-vote-reminders` hourly (each message is recorded once: a digest a day, a reminder a
+vote) and `anju purge-files` daily, unless `--no-periodic` (systemd timers do that in production: deploy/).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from anju.core.supervisor import Program, Supervisor
 
 CLOSE_DUE_EVERY = 5 * 60
 PURGE_EVERY = 24 * 60 * 60
+OUTBOX_EVERY = 5 * 60  # messages are sent by a task as they fall due; this catches what a stopped worker missed
+REMINDERS_EVERY = 60 * 60
 
 
 def gunicorn_args(*, bind: str, workers: int, threads: int) -> list[str]:
@@ -65,7 +68,7 @@ class Command(BaseCommand):
         parser.add_argument("--task-workers", type=int, default=settings.ANJU_TASK_WORKERS, help="task worker processes")
         parser.add_argument("--no-worker", action="store_true", help="no task workers (and no periodic commands)")
         parser.add_argument("--no-web", action="store_true", help="task workers only")
-        parser.add_argument("--no-periodic", action="store_true", help="do not run close-due and purge-files")
+        parser.add_argument("--no-periodic", action="store_true", help="do not run close-due, purge-files and the reminders")
 
     def handle(self, *args, **options):
         cli = [sys.executable, "-m", "anju.cli"]
@@ -85,6 +88,9 @@ class Command(BaseCommand):
             if not options["no_periodic"]:
                 programs.append(Program("close-due", [*cli, "close-due"], every=CLOSE_DUE_EVERY, first_after=30))
                 programs.append(Program("purge-files", [*cli, "purge-files"], every=PURGE_EVERY, first_after=60))
+                programs.append(Program("send-outbox", [*cli, "send-outbox"], every=OUTBOX_EVERY, first_after=90))
+                for name in ("send-digests", "send-vote-reminders"):
+                    programs.append(Program(name, [*cli, name], every=REMINDERS_EVERY, first_after=120))
         if not programs:
             raise CommandError("--no-web 和 --no-worker 不能同时使用 / --no-web and --no-worker cannot be used together", returncode=2)
         if server is not None:
