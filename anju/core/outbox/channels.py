@@ -94,14 +94,13 @@ class HttpSmsTransport:
 
 
 TRANSPORTS: dict[str, type] = {"file": FileTransport, "smtp": SmtpTransport, "http": HttpSmsTransport}
-ALLOWED = {Channel.EMAIL: {"file", "smtp"}, Channel.SMS: {"file", "http"}}
+ALLOWED: dict[str, frozenset[str]] = {Channel.EMAIL: frozenset({"file", "smtp"}), Channel.SMS: frozenset({"file", "http"})}
 
 
 def transport_for(channel: str) -> Transport:
     """The transport settings choose for `channel` (ANJU_OUTBOX_EMAIL, ANJU_OUTBOX_SMS)."""
     name = settings.ANJU_OUTBOX_EMAIL if channel == Channel.EMAIL else settings.ANJU_OUTBOX_SMS
-    if name not in ALLOWED.get(channel, set()):
-        raise SendFailed(
-            f"no transport {name!r} for {channel}; choose one of {sorted(ALLOWED.get(channel, []))}"
-        )
+    allowed = ALLOWED.get(channel, frozenset())
+    if name not in allowed:
+        raise SendFailed(f"no transport {name!r} for {channel}; choose one of {sorted(allowed)}")
     return TRANSPORTS[name]()
