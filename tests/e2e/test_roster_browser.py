@@ -10,10 +10,13 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def log_in(page, live_server, username: str) -> None:
+    """Sign in (staff land on 我的待办), then open 摸底台账, the roster of their own scope, as its menu link does."""
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("main button[type=submit]")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    page.goto(f"{live_server.url}/roster/")
 
 
 def test_staff_log_in_switch_language_and_find_a_household(desktop, live_server, world, staff_a):
