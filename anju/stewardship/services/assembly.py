@@ -32,7 +32,7 @@ def assembly_vote_open(
 ) -> FormationCase:
     """Open the first assembly meeting's vote: a consultation of the compound whose election question
     lists the case's candidates and fills its seats (refused without seats or with too few candidates)."""
-    case = FormationCase.objects.select_for_update().select_related("compound").get(pk=case.pk)
+    case = FormationCase.objects.select_for_update(of=("self",)).select_related("compound").get(pk=case.pk)
     if case.closed:
         raise Conflict("该筹备已结束。", "This formation case is closed.")
     if case.assembly_id is not None:
@@ -81,7 +81,7 @@ def committee_from_election(*, case: FormationCase, term_years: int, actor: Acto
     """Seat the candidates the closed assembly vote elected as the case's first committee; its
     election day is the day the vote closed. Refused while the vote is open, with a tie for the last
     seats (the rules of procedure decide first) or when nobody was elected."""
-    case = FormationCase.objects.select_for_update().select_related("compound", "assembly").get(pk=case.pk)
+    case = FormationCase.objects.select_for_update(of=("self",)).select_related("compound", "assembly").get(pk=case.pk)
     consultation = case.assembly
     if consultation is None:
         raise ValidationFailed(
