@@ -162,11 +162,3 @@ def qr_png(data: str, *, size_mm: float = 28, alt: str = "二维码") -> SafeStr
     return mark_safe(f'<img src="{src}" alt="{alt}" style="width:{size_mm}mm;height:{size_mm}mm;'
                      'image-rendering:pixelated">')
 
-
-def qr_data_uri(data: str) -> str:
-    """A QR code as a PNG data URI, for places that want an <img>."""
-    import qrcode
-
-    buffer = io.BytesIO()
-    qrcode.make(data, border=2, box_size=8).save(buffer, format="PNG")
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
