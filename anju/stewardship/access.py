@@ -16,6 +16,7 @@ from anju.roster.access import access_compound
 from anju.stewardship.models import (
     Committee,
     CommitteeChange,
+    CommitteeMeeting,
     CommitteeMember,
     Contract,
     FormationCase,
@@ -62,6 +63,15 @@ def access_change(user: User, pk: int, *, action: Action) -> CommitteeChange:
         raise NotFound("找不到该变更记录", "No such change")
     change.committee = access_committee(user, change.committee_id, action=action)
     return change
+
+
+def access_committee_meeting(user: User, pk: int, *, action: Action) -> CommitteeMeeting:
+    """A committee's meeting, visible and editable as its committee is (a 404 outside the user's scope)."""
+    row = CommitteeMeeting.objects.select_related("meeting").filter(pk=pk).first()
+    if row is None:
+        raise NotFound("找不到该次会议", "No such meeting")
+    row.committee = access_committee(user, row.committee_id, action=action)
+    return row
 
 
 def access_company(user: User, pk: int, *, action: Action) -> PropertyCompany:

@@ -46,3 +46,7 @@ AUDIT_ACTIONS.update({
     "disclosure_publish": _("发布公示"),
     "disclosure_correct": _("更正公示"),
 })
+AUDIT_ACTIONS.update({
+    "committee_meeting": _("登记委员会会议"),
+    "committee_decisions": _("公告委员会会议决定"),
+})

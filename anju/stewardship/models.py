@@ -12,6 +12,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anju.core.scoping import ScopedQuerySet, ScopePaths
@@ -180,6 +181,11 @@ class FormationCase(models.Model):
     assembly = models.OneToOneField("consultations.Consultation", on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="formation_case", verbose_name=_("首次业主大会会议表决"))
     closed = models.BooleanField(_("已结束"), default=False)
+    # The two publicity periods, posted as the participation app's notices (with their QR codes).
+    candidates_notice = models.ForeignKey("participation.Notice", on_delete=models.PROTECT, null=True, blank=True,
+                                          related_name="+", verbose_name=_("候选人名单公示"))
+    result_notice = models.ForeignKey("participation.Notice", on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="+", verbose_name=_("选举结果公告"))
 
     scope_paths = ScopePaths(subdistrict=_C + "subdistrict_id", community=_C + "community_id", compound="compound_id")
     objects = ScopedQuerySet.as_manager()
@@ -193,6 +199,12 @@ class FormationCase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.compound} · 业主大会筹备"
+
+    @property
+    def result_published_on(self) -> datetime.date | None:
+        """The day the election result notice went up (the step of the timeline after the election)."""
+        notice = self.result_notice
+        return timezone.localdate(notice.published_at) if notice is not None and notice.published_at else None
 
 
 class Applicant(models.Model):
@@ -360,6 +372,29 @@ class CommitteeChange(models.Model):
         return self.summary
 
 
+class CommitteeMeeting(models.Model):
+    """A meeting of the committee (its minutes are the participation meeting's), and the publication of
+    its decisions within the rule set's days (北京 art. 45: three days), as a notice."""
+
+    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("委员会"))
+    meeting = models.OneToOneField("participation.Meeting", on_delete=models.PROTECT, related_name="committee_meeting",
+                                   verbose_name=_("会议"))
+    held_on = models.DateField(_("会议日期"))
+    decisions = models.JSONField(_("决定事项"), default=list, blank=True)
+    notice = models.ForeignKey("participation.Notice", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="+", verbose_name=_("决定公告"))
+    published_on = models.DateField(_("公告日期"), null=True, blank=True)
+    late_reason = models.CharField(_("逾期原因"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("委员会会议")
+        verbose_name_plural = _("委员会会议")
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.committee_id}:{self.held_on}"
+
+
 class EmergencyCase(models.Model):
     """应急物业: a manager the 街道 appoints when a compound is left without one (北京 art. 77, 上海
     art. 52), for at most the rule set's months, until the owners hire one (`successor`)."""
@@ -417,7 +452,7 @@ from anju.stewardship.models_fees import (  # noqa: E402
     ParkingSpace,
 )
 
-__all__ = ["Allocation", "Applicant", "Bill", "Candidate", "Channel", "Contract", "DemandLetter", "FeePayment",
+__all__ = ["Allocation", "Applicant", "Bill", "Candidate", "Channel", "CommitteeMeeting", "Contract", "DemandLetter", "FeePayment",
            "FeeStandard", "FormationCase", "GroupMember", "Management", "Mode", "ParkingSpace", "PropertyCompany",
            "RuleSetVersion"]
 # The maintenance fund's models live in their own module (issue 14); imported here so Django finds them.

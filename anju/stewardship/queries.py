@@ -239,6 +239,8 @@ STEPS = (
      "assembly_planned_on", "before"),
     ("elected_on", "召开首次业主大会会议，选举业主委员会", "First assembly meeting elects the committee",
      "first_assembly_within_days", "group_formed_on", "after"),
+    ("result_published_on", "公告选举结果", "Publish the election result", "decision_publicity_days", "elected_on",
+     "after"),
     ("first_meeting_on", "业主委员会首次会议（推选主任、副主任）", "The committee's first meeting (chair, vice-chair)",
      "committee_first_meeting_days", "elected_on", "after"),
     ("filed_on", "向街道和区房管部门备案", "Filing with the sub-district and the district", "committee_filing_days",
@@ -314,7 +316,19 @@ def committee_deadlines(committee: Committee, rules: RuleSet, today: datetime.da
         if due is not None:
             out.append(Deadline(f"change-{change.pk}", f"变更备案：{change.summary}", f"Filing a change: {change.summary}",
                                 due, "committee_change_filing_days"))
+    for row in committee.meetings.all():
+        if row.decisions and rules.value("committee_decision_publicity_days") is not None:
+            when = deadlines.deadline_after(rules, "committee_decision_publicity_days", row.held_on)
+            out.append(Deadline(f"decisions-{row.pk}", f"公告{row.held_on:%Y年%-m月%-d日}会议的决定事项",
+                                f"Publish the decisions of the meeting on {row.held_on:%Y-%m-%d}",
+                                deadlines.due(when, today, row.published_on), "committee_decision_publicity_days"))
     if committee.ended_on is None:
+        held = [row.held_on for row in committee.meetings.all()]
+        last = max([*held, committee.first_meeting_on or committee.elected_on])
+        regular = None if committee.interim else term.next_meeting_due(rules, last)
+        if regular is not None:
+            out.append(Deadline("regular_meeting", "召开定期会议", "Hold the regular meeting",
+                                deadlines.due(regular, today, None), "committee_meeting_interval_months"))
         report = term.report_due(rules, committee.term_ends) if not committee.interim else None
         if report is not None:
             out.append(Deadline("report", "任期届满前书面报告街道", "Report the end of term to the sub-district",
@@ -353,13 +367,14 @@ class CommitteeView:
 def committee_view(committee: Committee, rules: RuleSet, today: datetime.date) -> CommitteeView:
     members = list(committee.members.all())
     return CommitteeView(committee, [m for m in members if m.left_on is None], [m for m in members if m.left_on],
-                         committee_deadlines(committee, rules, today), term.term_state(committee.term_ends, today),
+                         committee_deadlines(committee, rules, today),
+                         term.term_state(committee.term_ends, today, within=term.reminder_days(rules, committee.term_ends)),
                          (committee.term_ends - today).days)
 
 
 def committee_in_office(compound: Compound) -> Committee | None:
     return (Committee.objects.filter(compound=compound, ended_on__isnull=True)
-            .select_related("compound__community", "case").prefetch_related("members", "changes").first())
+            .select_related("compound__community", "case").prefetch_related("members", "changes", "meetings__meeting").first())
 
 
 def party_link_of(compound: Compound) -> PartyLink | None:
@@ -410,7 +425,7 @@ class ListRow:
 def stewardship_lists(scope: Scope, rules_of_subdistrict: Any, today: datetime.date) -> dict[str, list[ListRow]]:
     """Every work list at once (two queries and one per rule set), so the counts equal their rows."""
     committees = (Committee.objects.within(scope).filter(ended_on__isnull=True)
-                  .select_related("compound__community").prefetch_related("members", "changes")
+                  .select_related("compound__community").prefetch_related("members", "changes", "meetings")
                   .order_by("compound__community__name", "compound__name"))
     out: dict[str, list[ListRow]] = {key: [] for key in LISTS}
     for c in committees:

@@ -24,7 +24,14 @@ from anju.core.scoping import scope_of
 from anju.participation import queries as party
 from anju.roster.models import Compound, Person
 from anju.stewardship import queries, services
-from anju.stewardship.access import Action, access_change, access_committee, access_compound, access_member
+from anju.stewardship.access import (
+    Action,
+    access_change,
+    access_committee,
+    access_committee_meeting,
+    access_compound,
+    access_member,
+)
 from anju.stewardship.models import Committee, FormationCase
 from anju.stewardship.services import LEAVE_REASONS, NewMember
 
@@ -149,7 +156,33 @@ def committee_act(request: HttpRequest, pk: int, what: str) -> HttpResponse:
                                                             affiliation=post.get("affiliation", "")[:40])
         attempt(request, lambda: services.member_add(committee=body, new=new, on=_date(post.get("on"), "on"), actor=actor),
                 done=_("已记录，请在 30 日内办理变更备案。"))
+    elif what == "meeting":
+        attempt(request, lambda: services.committee_meeting_record(
+            committee=body, starts_at=_when(post.get("starts_at")), place=post.get("place", ""),
+            topic=post.get("topic", ""), minutes=post.get("minutes", ""),
+            decisions=post.get("decisions", "").splitlines(), actor=actor), done=_("已登记会议。"))
     return _back(body.compound_id)
+
+
+def _when(raw: str | None) -> datetime.datetime:
+    try:
+        naive = datetime.datetime.fromisoformat((raw or "").strip())
+    except ValueError:
+        raise ValidationFailed("请填写会议时间（年-月-日 时:分）。", "Enter the meeting's date and time.",
+                               field="starts_at") from None
+    return timezone.make_aware(naive) if timezone.is_naive(naive) else naive
+
+
+@login_required
+@require_POST
+def decisions_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    row = access_committee_meeting(request.user, pk, action=Action.EDIT)
+    post = request.POST
+    attempt(request, lambda: services.decisions_publish(meeting=row, on=_date(post.get("on"), "on"),
+                                                        late_reason=post.get("late_reason", "")[:300],
+                                                        actor=Actor.of(request.user)),
+            done=_("已发布会议决定公告，请打印张贴。"))
+    return _back(row.committee.compound_id)
 
 
 @login_required

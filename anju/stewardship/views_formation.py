@@ -54,7 +54,7 @@ def formation(request: HttpRequest, pk: int) -> HttpResponse:
             or (needed_area is not None and share.area_ratio >= needed_area),
             "steps": queries.case_timeline(case, rules, timezone.localdate()), "planned": PLANNED,
             "applicants": case.applicants.select_related("household__unit__building"),
-            "members": case.members.all(), "candidates": case.candidates.select_related("person"),
+            "members": case.members.all(), "candidates": services.numbered_candidates(case),
             "households": Household.objects.filter(compound=node).select_related("unit__building")
             .order_by("unit__building__number", "unit__number", "floor", "room"),
             "owners": Person.objects.filter(ownerships__household__compound=node).distinct().order_by("name"),
@@ -123,6 +123,12 @@ def formation_act(request: HttpRequest, pk: int, what: str) -> HttpResponse:
             return _back(case)
         attempt(request, lambda: services.committee_from_election(case=case, term_years=years, actor=actor),
                 done=_("已按选举结果产生业主委员会。"))
+    elif what == "candidates_notice":
+        attempt(request, lambda: services.candidates_publish(case=case, on=_date(post.get("on"), "on"), actor=actor),
+                done=_("已发布候选人名单公示，请打印张贴。"))
+    elif what == "result_notice":
+        attempt(request, lambda: services.result_publish(case=case, on=_date(post.get("on"), "on"), actor=actor),
+                done=_("已发布选举结果公告，请打印张贴。"))
     elif what == "step":
         step = post.get("step", "")
         attempt(request, lambda: services.step_record(case=case, step=step, on=_date(post.get("on"), step), actor=actor),

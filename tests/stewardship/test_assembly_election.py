@@ -32,7 +32,7 @@ def case_with_candidates(world, *, seats: int | None = 5):
 
 
 def vote(case, people, choices: list[list[int]]) -> None:
-    """Owner i (1-based) ticks the candidates 业主j for j in choices[i-1]; then the vote closes."""
+    """Owner i (1-based) ticks the candidates "j号 业主j" for j in choices[i-1]; then the vote closes."""
     c = case.assembly
     q = c.questions.get()
     for person, picked in zip(people, choices, strict=True):
@@ -42,7 +42,7 @@ def vote(case, people, choices: list[list[int]]) -> None:
             household=household,
             channel="paper",
             actor=SYSTEM,
-            answers={str(q.pk): [f"业主{j}" for j in picked]},
+            answers={str(q.pk): [f"{j}号 业主{j}" for j in picked]},
         )
     consultations.consultation_close(consultation=c, actor=SYSTEM)
 
@@ -51,7 +51,7 @@ def test_the_assembly_vote_lists_the_candidates_and_the_elected_become_the_commi
     case, people = case_with_candidates(world)
     case = services.assembly_vote_open(case=case, actor=SYSTEM)
     q = case.assembly.questions.get()
-    assert (q.kind, q.seats, q.choices) == ("election", 5, [f"业主{i}" for i in range(1, 7)])
+    assert (q.kind, q.seats, q.choices) == ("election", 5, [f"{i}号 业主{i}" for i in range(1, 7)])
     assert case.assembly.status == "open" and case.assembly.electors.count() == 8  # and the world's 501
     with pytest.raises(Conflict):  # the committee is known once the vote has closed
         services.committee_from_election(case=case, term_years=5, actor=SYSTEM)
@@ -80,7 +80,7 @@ def test_a_tie_for_the_last_seats_is_left_to_the_rules_of_procedure(world):
             [1, 2, 3],
         ],
     )
-    with pytest.raises(Conflict, match="业主4、业主5、业主6票数相同"):
+    with pytest.raises(Conflict, match="4号 业主4、5号 业主5、6号 业主6票数相同"):
         services.committee_from_election(case=case, term_years=5, actor=SYSTEM)
     assert not Committee.objects.exists()
 
@@ -114,7 +114,7 @@ def test_staff_open_the_vote_and_seat_the_elected_on_the_formation_page(client, 
     assert case.assembly.title == "甲小区首次业主大会会议"
     vote(case, people, [[1, 2, 3, 4, 5]] * 7)
     shown = client.get(page).content.decode()
-    assert "应选 5 名，当选 5 名" in shown and 'data-candidate="业主6" data-status="below_threshold"' in shown
+    assert "应选 5 名，当选 5 名" in shown and 'data-candidate="6号 业主6" data-status="below_threshold"' in shown
     seated = client.post(
         reverse("stewardship:formation_elected", args=[case.pk]), {"term_years": "5"}, follow=True
     )
@@ -137,7 +137,7 @@ def test_the_api_opens_the_vote_and_seats_the_elected(client, world, staff_a):
         f"/api/stewardship/formation/{case.pk}/assembly", {"title": ""}, content_type="application/json"
     )
     assert r.status_code == 201, r.content
-    assert r.json()["seats"] == 5 and r.json()["candidates"] == [f"业主{i}" for i in range(1, 7)]
+    assert r.json()["seats"] == 5 and r.json()["candidates"] == [f"{i}号 业主{i}" for i in range(1, 7)]
     early = client.post(
         f"/api/stewardship/formation/{case.pk}/committee", {"term_years": 5}, content_type="application/json"
     )

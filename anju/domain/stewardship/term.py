@@ -81,3 +81,37 @@ def check_roles(roles: Sequence[str], *, field: str = "roles") -> None:
     if vices and vices >= len(roles) - 1:
         raise DomainError("副主任人数过多：除主任外至少应有 1 名委员不担任职务。",
                           "Too many vice-chairs: at least one member holds no office.", field=field)
+
+
+def reminder_days(rules: RuleSet, end: datetime.date) -> int:
+    """How many days before the term ends the re-election shows on the work list: `ENDING_DAYS`, or,
+    where the rule set asks for a report months ahead (北京 art. 49: six), `ENDING_DAYS` before that
+    report is due, so the committee is reminded in time to make it."""
+    report = report_due(rules, end)
+    return ENDING_DAYS if report is None else (end - report).days + ENDING_DAYS
+
+
+def check_interim_officers(rules: RuleSet, *, chair_represents_residents: bool, vices_are_owners: Sequence[bool],
+                           field: str = "chair") -> None:
+    """北京 art. 54 para. 2: an interim committee's chair is the residents' (villagers') committee's
+    representative, its vice-chair one owner representative that committee designates."""
+    if not rules.value("interim_committee_chair_residents"):
+        return
+    source = rules.figure("interim_committee_chair_residents").source
+    zh, en = (f"（{source.zh}）", f" ({source.en})") if source else ("", "")
+    if not chair_represents_residents:
+        raise DomainError(f"物业管理委员会主任由居民委员会（村民委员会）代表担任{zh}。",
+                          f"The interim committee's chair is the residents' committee's representative{en}.", field=field)
+    if len(vices_are_owners) > 1 or not all(vices_are_owners):
+        raise DomainError(f"物业管理委员会副主任由居民委员会指定一名业主代表担任{zh}。",
+                          f"The vice-chair is one owner representative designated by the residents' committee{en}.",
+                          field=field)
+
+
+def next_meeting_due(rules: RuleSet, last: datetime.date) -> datetime.date | None:
+    """The latest day for the next regular meeting after `last` (北京 art. 45: at least every two
+    months), if the rule set sets an interval."""
+    months = rules.value("committee_meeting_interval_months")
+    if not isinstance(months, int) or isinstance(months, bool):
+        return None
+    return deadlines.add_months(last, months)

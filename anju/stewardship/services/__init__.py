@@ -36,6 +36,14 @@ from anju.stewardship.services.management import (
     management_set,
     rules_choose,
 )
+from anju.stewardship.services.publicity import (
+    candidate_label,
+    candidates_publish,
+    committee_meeting_record,
+    decisions_publish,
+    numbered_candidates,
+    result_publish,
+)
 
 __all__ = [
     "HANDOVER_ITEMS", "LEAVE_REASONS", "NewMember", "assembly_vote_open", "change_file", "committee_elect",
@@ -43,4 +51,6 @@ __all__ = [
     "member_add", "member_leave", "officers_set", "party_link_set", "report_record", "MAX_FEE_FEN", "applicant_add", "as_json", "candidate_add", "case_open", "company_create",
     "contract_create", "contract_file", "contract_terminate", "emergency_ends", "group_member_add", "handover_tick",
     "management_set", "rules_choose", "seats_set", "step_record",
+    "candidate_label", "candidates_publish", "committee_meeting_record", "decisions_publish", "numbered_candidates",
+    "result_publish",
 ]

@@ -22,6 +22,7 @@ from anju.core.errors import Conflict, ValidationFailed
 from anju.stewardship.models import Committee, FormationCase
 from anju.stewardship.services.committee import NewMember, committee_elect
 from anju.stewardship.services.formation import step_record
+from anju.stewardship.services.publicity import numbered_candidates
 
 ELECTION, CLOSED = "election", "closed"  # the consultations app's QuestionKind and Status values
 
@@ -41,7 +42,10 @@ def assembly_vote_open(
         )
     if case.seats is None:
         raise ValidationFailed("请先确定应选委员人数。", "Set the number of seats first.", field="seats")
-    names = [c.person.name for c in case.candidates.select_related("person").order_by("pk")]
+    names = [label for label, _ in numbered_candidates(case)]
+    if len(names) < case.seats:
+        raise ValidationFailed(f"应选名额（{case.seats} 名）多于候选人数（{len(names)} 人）。",
+                               "More seats than candidates.", field="seats")
     compound = case.compound
     consultation = consultation_services.consultation_create(
         compound=compound,
@@ -102,7 +106,7 @@ def committee_from_election(*, case: FormationCase, term_years: int, actor: Acto
         raise Conflict(
             "本次选举无人当选，不能产生业主委员会。", "Nobody was elected: no committee can be seated."
         )
-    people = {c.person.name: c.person for c in case.candidates.select_related("person")}
+    people = {label: c.person for label, c in numbered_candidates(case)}
     missing = [n for n in result.elected if n not in people]
     if missing:
         raise ValidationFailed(
@@ -120,5 +124,5 @@ def committee_from_election(*, case: FormationCase, term_years: int, actor: Acto
         case=case,
         actor=actor,
         members=[NewMember(person=people[n]) for n in result.elected],
-        election_ref=f"{consultation.title}表决结果公示"[:120],
+        election_ref=(case.result_notice.title if case.result_notice_id else f"{consultation.title}表决结果公示")[:120],
     )

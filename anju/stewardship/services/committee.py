@@ -94,6 +94,11 @@ def _seat(committee: Committee, new: NewMember, since: datetime.date, *, field: 
         owner=owner, party_member=in_party, since=since)
 
 
+def represents_residents(member: CommitteeMember) -> bool:
+    """The member sits for the residents' (or villagers') committee (北京 art. 54), by their affiliation."""
+    return any(word in member.affiliation for word in ("居民委员会", "村民委员会", "居委会", "村委会"))
+
+
 def _check_size(committee: Committee, size: int, rules: RuleSet, *, field: str = "members") -> None:
     compound = committee.compound
     households = Household.objects.filter(compound=compound).count()
@@ -213,6 +218,7 @@ def officers_set(*, committee: Committee, on: datetime.date, chair: CommitteeMem
     if on < committee.elected_on:
         raise ValidationFailed(f"会议日期不能早于选举（组建）日期（{_day(committee.elected_on)}）。",
                                "The meeting cannot come before the election.", field="on")
+    rules = queries.rules_for(committee.compound.subdistrict_id)
     serving = list(committee.members.filter(left_on__isnull=True))
     ids = {m.pk for m in serving}
     if chair.pk not in ids or any(v.pk not in ids for v in vices):
@@ -222,6 +228,9 @@ def officers_set(*, committee: Committee, on: datetime.date, chair: CommitteeMem
     roles[chair.pk] = CommitteeMember.Role.CHAIR.value
     try:
         term.check_roles(list(roles.values()), field="chair")
+        if committee.interim:
+            term.check_interim_officers(rules, chair_represents_residents=represents_residents(chair),
+                                        vices_are_owners=[v.owner for v in vices])
     except DomainError as error:
         raise _invalid(error) from None
     before = {m.name: m.role for m in serving}
