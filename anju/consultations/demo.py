@@ -62,7 +62,8 @@ def _channel(rng: random.Random) -> str:
     return rng.choices((Channel.ONLINE, Channel.PAPER, Channel.DOOR), (55, 30, 15))[0]
 
 
-def _backdate(c: Consultation, opened: datetime.datetime, closed: datetime.datetime | None) -> None:
+def backdate(c: Consultation, opened: datetime.datetime, closed: datetime.datetime | None) -> None:
+    """Date a demo vote as it happened (its opening and close), for the demo loaders of every app."""
     Consultation.objects.filter(pk=c.pk).update(opens_at=opened, opened_at=opened, closes_at=closed or c.closes_at,
                                                 closed_at=closed)
 
@@ -110,7 +111,7 @@ def load_demo(subdistrict: Subdistrict) -> list[Consultation]:
         # 7 of 10 yes, 1 no, 1 abstains, 1 not heard: 90% take part, 7/9 of them agree (>= 3/4).
         _vote_all(c, lambda i, q: (["yes"] * 7 + ["no", "abstain", None])[i % 10], rng, actor)
         services.consultation_close(consultation=c, actor=actor)
-        _backdate(c, datetime.datetime(2021, 1, 11, 9, 0, tzinfo=TZ), datetime.datetime(2021, 1, 25, 18, 0, tzinfo=TZ))
+        backdate(c, datetime.datetime(2021, 1, 11, 9, 0, tzinfo=TZ), datetime.datetime(2021, 1, 25, 18, 0, tzinfo=TZ))
         made.append(c)
 
     live = elevator_queries.unit_in_consultation(subdistrict) or units.filter(
@@ -151,12 +152,12 @@ def _renovation_rounds(subdistrict: Subdistrict, actor: Actor, rng: random.Rando
 
     _vote_all(first, round1, rng, actor)
     services.consultation_close(consultation=first, actor=actor)
-    _backdate(first, datetime.datetime(2021, 3, 1, 9, 0, tzinfo=TZ), datetime.datetime(2021, 3, 15, 18, 0, tzinfo=TZ))
+    backdate(first, datetime.datetime(2021, 3, 1, 9, 0, tzinfo=TZ), datetime.datetime(2021, 3, 15, 18, 0, tzinfo=TZ))
     first.refresh_from_db()
     second = services.next_round(consultation=first, actor=actor, title="锦绣花园改造项目意见征求（第二轮）")
     services.consultation_open(consultation=second, actor=actor)
     _vote_all(second, lambda i, q: None if q.kind == "text" or i % 50 == 49 else ("no" if i % 30 == 7 else "yes"),
               rng, actor)
     services.consultation_close(consultation=second, actor=actor)
-    _backdate(second, datetime.datetime(2021, 4, 6, 9, 0, tzinfo=TZ), datetime.datetime(2021, 4, 16, 18, 0, tzinfo=TZ))
+    backdate(second, datetime.datetime(2021, 4, 6, 9, 0, tzinfo=TZ), datetime.datetime(2021, 4, 16, 18, 0, tzinfo=TZ))
     return [first, second]

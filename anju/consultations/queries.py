@@ -28,7 +28,12 @@ from anju.consultations.models import (
     QuestionKind,
     Status,
 )
-from anju.consultations.queries_election import ElectionOutcome, election_count, election_result  # noqa: F401
+from anju.consultations.queries_election import (  # noqa: F401
+    ElectionOutcome,
+    election_count,
+    election_result,
+    split_owners,
+)
 from anju.core.actor_names import USER_RELATED
 from anju.core.errors import ValidationFailed
 from anju.core.household_links import HouseholdLink
@@ -236,6 +241,8 @@ def _question_tally(q: Question, people: list[ElectorRow], current: dict[int, Cu
             error = f"{exc.zh} / {exc.en}"
             owners = [c.owner for c in engine_owner_conflicts(households)] if households else []
     election, error = election_count(q, people, current, final=closed) if q.kind == "election" else (None, error)
+    if election is None and q.kind == QuestionKind.ELECTION:
+        owners = split_owners(q, people, current)  # named on the owner-conflicts page, counted in the alert
     by_channel: dict[str, Row] = {}
     by_floor: dict[int, Row] = {}
     choices: dict[str, int] = {c: 0 for c in q.choices}
@@ -300,7 +307,7 @@ class OwnerPart:
 
     elector: ElectorRow
     current: Current | None
-    votes: list[str | None]  # aligned with `OwnerConflicts.questions`
+    votes: list[Any]  # aligned with `OwnerConflicts.questions`: "yes"/"no"/"abstain", or the candidates chosen
 
 
 @dataclass(frozen=True)
@@ -313,24 +320,30 @@ class OwnerConflict:
 
 @dataclass(frozen=True)
 class OwnerConflicts:
-    questions: list[Question]  # every yes/no question: the columns of the page
+    questions: list[Question]  # every yes/no and election question: the columns of the page
     owners: list[OwnerConflict]
 
 
 def owner_conflicts(consultation: Consultation) -> OwnerConflicts:
-    """Owners whose flats carry different votes on a yes/no question, as the engine finds them: the
-    tally of that question waits until staff settle which vote stands (`owner_conflict_settle`)."""
+    """Owners whose flats carry different votes on a yes/no question, as the engine finds them, or chose
+    different candidates on an election: the tally of that question waits until staff settle which
+    vote stands (`owner_conflict_settle`; an election's choice is settled by a re-submitted ballot
+    before the close or a correction after it)."""
     people = electors(consultation)
     current = current_answers(consultation)
-    yes_no = [q for q in consultation.questions.all() if q.kind == QuestionKind.YES_NO]
+    columns = [q for q in consultation.questions.all() if q.kind in (QuestionKind.YES_NO, QuestionKind.ELECTION)]
     if not people:  # a draft has no electorate yet
-        return OwnerConflicts(yes_no, [])
+        return OwnerConflicts(columns, [])
     disputed: dict[str, list[Question]] = {}
-    for q in filter(counts_owners, yes_no):
-        for c in engine_owner_conflicts(engine_households(q, people, current)):
-            disputed.setdefault(c.owner, []).append(q)
+    for q in columns:
+        if q.kind == QuestionKind.ELECTION:  # every election counts owners (art. 278): flats must agree
+            for owner in split_owners(q, people, current):
+                disputed.setdefault(owner, []).append(q)
+        elif counts_owners(q):
+            for c in engine_owner_conflicts(engine_households(q, people, current)):
+                disputed.setdefault(c.owner, []).append(q)
     if not disputed:
-        return OwnerConflicts(yes_no, [])
+        return OwnerConflicts(columns, [])
     owner_ids: dict[str, set[int]] = defaultdict(set)
     for key, ids in Elector.objects.filter(consultation=consultation, owner_key__in=list(disputed)).values_list(
             "owner_key", "owner_ids"):
@@ -340,11 +353,11 @@ def owner_conflicts(consultation: Consultation) -> OwnerConflicts:
         if e.owner_key in disputed:
             counted = current.get(e.pk)
             parts[e.owner_key].append(OwnerPart(e, counted, [counted.answers.get(str(q.pk)) if counted else None
-                                                            for q in yes_no]))
+                                                            for q in columns]))
     owners = [OwnerConflict(key, sorted(owner_ids[key]), parts[key], disputed_qs)
               for key, disputed_qs in disputed.items()]
     owners.sort(key=lambda o: o.parts[0].elector.key)
-    return OwnerConflicts(yes_no, owners)
+    return OwnerConflicts(columns, owners)
 
 
 def settlements(consultation: Consultation) -> list[tuple[OwnerSettlement, bool]]:

@@ -84,7 +84,7 @@ def election_count(
     if split:
         rooms = "、".join(split)
         return None, (
-            f"有业主名下各户勾选的候选人不一致（{rooms}）。同一业主按一人计算（建筑物区分所有权解释第九条）："
+            f"有业主名下各户勾选的候选人不一致（{rooms}，见“业主意见冲突”页）。同一业主按一人计算（建筑物区分所有权解释第九条）："
             "截止前请该业主为各户重新提交一致的选票，截止后以更正记录处理。"
             f" / An owner's flats chose different candidates ({rooms}); one owner counts once (SPC "
             "interpretation art. 9): before the close the owner re-submits one choice for every flat, after it staff "
@@ -97,13 +97,27 @@ def election_count(
     return outcome(question, result, final=final), ""
 
 
-def _owners_split(parts: list[Part]) -> list[str]:
-    """The flats (as 3栋2单元501室) of owners whose flats' ballots chose different candidates."""
+def _split(parts: list[Part]) -> dict[str, dict[str, frozenset[str]]]:
     chosen: dict[str, dict[str, frozenset[str]]] = {}
     for p in parts:
         if p.owner is not None and p.chosen is not None:
             chosen.setdefault(p.owner, {})[p.id] = p.chosen
-    keys = sorted(key for flats in chosen.values() if len(set(flats.values())) > 1 for key in flats)
+    return {owner: flats for owner, flats in chosen.items() if len(set(flats.values())) > 1}
+
+
+def split_owners(question: Question, people: list[ElectorRow], current: dict[int, Current]) -> list[str]:
+    """The owner keys whose flats chose different candidates on `question` (the owner-conflicts page)."""
+    key = str(question.pk)
+    parts = []
+    for e in people:
+        answer = current[e.pk].answers.get(key) if e.pk in current else None
+        parts.append(Part(e.key, e.area, e.owner_key, None if answer is None else frozenset(answer)))
+    return sorted(_split(parts))
+
+
+def _owners_split(parts: list[Part]) -> list[str]:
+    """The flats (as 3栋2单元501室) of owners whose flats' ballots chose different candidates."""
+    keys = sorted(key for flats in _split(parts).values() for key in flats)
     return [
         f"{k[0]}栋{k[1]}单元{k[2]}室" if len(k) == 3 else "-".join(k)
         for k in (key.split("-") for key in keys)

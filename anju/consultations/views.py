@@ -244,7 +244,7 @@ def owner_conflicts(request: HttpRequest, pk: int) -> HttpResponse:
     for o in found.owners:
         owners_here = [people[pid] for pid in o.owner_ids if pid in people]
         disputed = {q.pk for q in o.questions}
-        rows = [(part, [(labels.get(v, "—") if v else "—", q.pk in disputed)
+        rows = [(part, [(_vote_label(v, labels), q.pk in disputed)
                         for q, v in zip(found.questions, part.votes, strict=True)]) for part in o.parts]
         owners.append({"conflict": o, "people": owners_here, "rows": rows})
     settled = queries.settlements(c)
@@ -257,6 +257,13 @@ def owner_conflicts(request: HttpRequest, pk: int) -> HttpResponse:
         "consultation": c, "questions": found.questions, "owners": owners, "history": history,
         "can_edit": scope.can_edit, "sees_personal_data": scope.sees_personal_data, "votes": SettledVote.choices,
         "channel_labels": queries.CHANNEL_LABELS})
+
+
+def _vote_label(vote: object, labels: dict[str, str]) -> str:
+    """A flat's vote as the page shows it: 同意 / 不同意 / 弃权, or the candidates an election ballot chose."""
+    if isinstance(vote, list):
+        return "、".join(str(v) for v in vote) or _("未选任何候选人")
+    return labels.get(str(vote), "—") if vote else "—"
 
 
 @login_required

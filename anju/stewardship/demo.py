@@ -5,11 +5,13 @@ the work list); most by a market-rate company, the smallest by the district's fa
 contract ends within the next 90 days and one is not filed yet, so the work lists have something
 to act on whatever day `anju demo` runs. 旺角家园 is under emergency management since its
 manager left six weeks ago, and the 街道 formed an interim 物业管理委员会 there three weeks ago (its
-filing due in days). The sub-district follows the national rules, adjusted to provide the interim
+filing due in days); its owners applied for their own assembly 25 days ago (the review due in days). The sub-district follows the national rules, adjusted to provide the interim
 committee and the emergency manager as its practice follows Beijing's text.
 
-世纪花园's owners elected their first committee in December 2021 at the end of a formation case (the
-case reads from the application to the filing); one member resigned in 2024 and another was elected
+世纪花园's owners elected their first committee in December 2021 through the app: the formation case,
+the candidate list posted as a notice, the assembly's vote with its election question (ballots on
+phones and on paper, one two-channel conflict settled), the result posted, the committee seated from
+the count, its first meeting and filing; it meets regularly and posts its decisions; one member resigned in 2024 and another was elected
 in her place, filed on time; two members are party members of the compound's branch, which leads
 (红色物业). 金盾苑 elected its committee six weeks ago and has not filed it: the overdue list.
 """
@@ -25,9 +27,9 @@ from anju.core.audit import Actor
 from anju.domain.ids import credit_check_char
 from anju.participation import queries as party
 from anju.roster.demo import PROGRAMME_2020
-from anju.roster.models import Compound, Person, Subdistrict
+from anju.roster.models import Compound, Household, Person, Subdistrict
 from anju.stewardship import services
-from anju.stewardship.models import Mode, PropertyCompany
+from anju.stewardship.models import Committee, FormationCase, Mode, PropertyCompany
 from anju.stewardship.services import NewMember
 
 D = datetime.date
@@ -47,10 +49,14 @@ def _code(first17: str) -> str:
 
 # The sub-district's adjustment (versioned, audited): Beijing's figures for the interim bodies.
 INTERIM_RULES = {"interim_committee_members_min": 7, "interim_committee_owner_share_min": "1/2",
-                 "interim_committee_term_years_max": 3, "interim_committee_filing_days": 30,
-                 "emergency_service_months_max": 6}
+                 "interim_committee_chair_residents": True, "interim_committee_term_years_max": 3,
+                 "interim_committee_filing_days": 30, "emergency_service_months_max": 6,
+                 "application_owner_share": "1/20", "application_area_share": "1/20", "application_review_days": 30,
+                 "prep_group_formation_days": 30, "prep_group_publicity_days": 7, "first_assembly_within_days": 60,
+                 "committee_decision_publicity_days": 3}
 INTERIM_REASON = ("本街道不具备成立业主大会条件的小区，参照《北京市物业管理条例》第五十四条、第五十五条、第五十八条"
-                  "组建物业管理委员会；应急物业参照第七十七条，不超过六个月。")
+                  "组建物业管理委员会；应急物业参照第七十七条，不超过六个月。业主大会筹备的申请比例和各步期限参照第三十条至"
+                  "第三十二条，业主委员会会议决定三日内公示参照第四十五条。")
 
 
 def _owners(compound: Compound) -> list[Person]:
@@ -58,13 +64,18 @@ def _owners(compound: Compound) -> list[Person]:
 
 
 def _shiji(compound: Compound, actor: Actor) -> None:
-    """世纪花园: the formation case of 2021 and the committee it elected, with one change since."""
+    """世纪花园: the formation case of 2021 run through the app, the assembly's election counted from the
+    households' ballots, its result published, the committee it elected, its meetings and one change."""
     owners = _owners(compound)
     in_party = party.party_member_ids([p.pk for p in owners])
     members = [p for p in owners if p.pk in in_party][:2]
     members += [p for p in owners if p not in members][: 7 - len(members)]
     spare = [p for p in owners if p not in members][:2]
     case = services.case_open(compound=compound, applied_on=D(2021, 9, 6), note="业主联名申请成立业主大会", actor=actor)
+    households = list(Household.objects.filter(compound=compound).order_by("pk"))
+    for household in households[: max(1, len(households) // 10)]:  # one in ten signed: over the 5% asked for
+        services.applicant_add(case=case, household=household, actor=actor)
+    services.step_record(case=case, step="reviewed_on", on=D(2021, 9, 27), actor=actor)
     for person in owners[:3]:
         services.group_member_add(case=case, person=person, role="业主代表", leader=person == owners[0], actor=actor)
     services.group_member_add(case=case, person=None, name="刘芳", role="居民委员会代表", actor=actor)
@@ -72,23 +83,75 @@ def _shiji(compound: Compound, actor: Actor) -> None:
     for person in [*members, *spare]:
         services.candidate_add(case=case, person=person, pledge_on=D(2021, 11, 20), actor=actor)
     services.seats_set(case=case, seats=7, actor=actor)
-    for step, on in (("reviewed_on", D(2021, 9, 27)), ("group_formed_on", D(2021, 10, 15)),
-                     ("group_published_on", D(2021, 10, 18)), ("assembly_planned_on", D(2021, 12, 18)),
-                     ("publicity_on", D(2021, 11, 30)), ("elected_on", D(2021, 12, 18))):
+    for step, on in (("group_formed_on", D(2021, 10, 20)), ("group_published_on", D(2021, 10, 22)),
+                     ("assembly_planned_on", D(2021, 12, 18))):
         services.step_record(case=case, step=step, on=on, actor=actor)
-    committee = services.committee_elect(compound=compound, case=case, elected_on=None, term_years=5,
-                                         members=[NewMember(p) for p in members],
-                                         election_ref="世纪花园业主大会公告〔2021〕第1号", actor=actor)
+    services.candidates_publish(case=case, on=D(2021, 11, 30), actor=actor)
+    case = services.assembly_vote_open(case=case, title="世纪花园首次业主大会会议", actor=actor)
+    _elect(case, actor)
+    services.result_publish(case=case, on=D(2021, 12, 19), actor=actor)
+    committee = services.committee_from_election(case=case, term_years=5, actor=actor)
     seated = list(committee.members.order_by("id"))
     services.officers_set(committee=committee, on=D(2021, 12, 22), chair=seated[0], vices=[seated[1]], actor=actor)
     services.committee_file(committee=committee, filed_on=D(2022, 1, 10), actor=actor)
     change = services.member_leave(member=seated[-1], on=D(2024, 5, 10), reason="resigned",
                                    replacement=NewMember(spare[0]), actor=actor)
     services.change_file(change=change, filed_on=D(2024, 5, 28), actor=actor)
+    _meetings(committee, actor)
     branch = party.organisations_leading(compound).filter(compound=compound).first()
     if branch is not None:
         services.party_link_set(compound=compound, organisation_id=branch.pk, since=D(2021, 7, 1),
                                 company_branch="十堰安居物业服务有限公司党支部", actor=actor)
+
+
+def _elect(case: FormationCase, actor: Actor) -> None:
+    """The households vote (nine in ten, on their phones or on paper): candidates 1–7 carry it, 8 and 9
+    fall short of half; one household answered online and on paper, which staff settled before the
+    close. The vote is dated as it was held, 1–18 December 2021."""
+    from anju.consultations import demo as consultation_demo
+    from anju.consultations import queries as consultation_queries
+    from anju.consultations import services as consultation_services
+
+    consultation = case.assembly
+    assert consultation is not None
+    question = str(consultation.questions.get().pk)
+    labels = [label for label, _ in services.numbered_candidates(case)]
+    electors = list(consultation.electors.order_by("key"))
+    for n, elector in enumerate(electors):
+        if n % 10 == 9:
+            continue
+        picked = labels[:7] if n % 5 != 2 else [*labels[:6], labels[7]]
+        if n % 11 == 5:
+            picked = [*labels[:5], labels[7], labels[8]]
+        channel = "online" if n % 3 == 0 else "paper"
+        consultation_services.ballot_cast(consultation=consultation, household=elector, answers={question: picked},
+                                          channel=channel, actor=actor, signer="")
+        if n == 4:  # the same household's paper form, entered after it had voted online
+            consultation_services.ballot_cast(consultation=consultation, household=elector,
+                                              answers={question: picked}, channel="online", actor=actor, signer="")
+    for ballot in consultation_queries.conflicts(consultation).filter(online=False)[:1]:
+        consultation_services.conflict_resolve(ballot=ballot, actor=actor, reason="业主到社区确认以纸质选票为准")
+    consultation_services.consultation_close(consultation=consultation, actor=actor)
+    consultation_demo.backdate(consultation, datetime.datetime(2021, 12, 1, 9, 0, tzinfo=consultation_demo.TZ),
+                               datetime.datetime(2021, 12, 18, 17, 0, tzinfo=consultation_demo.TZ))
+
+
+def _meetings(committee: Committee, actor: Actor) -> None:
+    """Regular meetings with minutes; the decisions published on time, the last meeting's still to post."""
+    today = timezone.localdate()
+    for held, topic, decisions, published in (
+        (D(2025, 3, 15), "2025 年度物业服务考评", ["对十堰安居物业服务有限公司 2024 年度服务进行满意度测评",
+                                               "增设电动自行车集中充电点 2 处"], D(2025, 3, 17)),
+        (D(2025, 9, 20), "维修资金使用情况通报", ["通报上半年维修资金收支情况"], D(2025, 9, 22)),
+        (today - datetime.timedelta(days=2), "换届准备工作", ["向街道办事处书面报告任期届满，申请组建换届小组"], None),
+    ):
+        at = timezone.make_aware(datetime.datetime.combine(held, datetime.time(19, 0)))
+        row = services.committee_meeting_record(
+            committee=committee, starts_at=at, place="世纪花园业主委员会活动室", topic=topic,
+            minutes=f"应到委员 7 人，实到 6 人。会议就“{topic}”进行讨论，形成决定如下。", decisions=decisions,
+            actor=actor)
+        if published is not None:
+            services.decisions_publish(meeting=row, on=published, actor=actor)
 
 
 def _jindun(compound: Compound, today: datetime.date, actor: Actor) -> None:
@@ -112,6 +175,13 @@ def _wangjiao_interim(compound: Compound, today: datetime.date, actor: Actor) ->
                                       led_by=f"{compound.community.name}居民委员会", actor=actor)
     seated = list(committee.members.order_by("id"))
     services.officers_set(committee=committee, on=formed, chair=seated[0], vices=[seated[3]], actor=actor)
+    # The interim committee pushes for the owners' own assembly (北京 art. 56): owners applied 25 days
+    # ago, so the 街道's review is due within days (30 days, art. 31).
+    case = services.case_open(compound=compound, applied_on=today - datetime.timedelta(days=25),
+                              note="物业管理委员会组织业主联名申请成立业主大会", actor=actor)
+    households = list(Household.objects.filter(compound=compound).order_by("pk"))
+    for household in households[: max(1, len(households) // 15)]:
+        services.applicant_add(case=case, household=household, actor=actor)
 
 
 def load_demo(subdistrict: Subdistrict) -> None:

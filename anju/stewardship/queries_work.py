@@ -1,5 +1,6 @@
 """The open stewardship work of one user (我的待办): a committee's statutory deadlines (filing, first
-meeting, change filings, end-of-term report) and its term, emergency management running out, and
+meeting, change filings, decisions to post, regular meetings, end-of-term report) and its term, a
+formation case's next step, emergency management running out, and
 contracts not filed, read from the same lists as the index and the dashboard (`stewardship_lists`)."""
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 COMMITTEE = "committee"
 EMERGENCY = "emergency"
 CONTRACT_FILING = "contract_filing"
+FORMATION = "formation"
 GROUP = "stewardship"
 
 
@@ -41,7 +43,37 @@ def open_work(user: User, today: datetime.date | None = None) -> list[WorkItem]:
         if (item := _committee(row, today)) is not None
     ]
     items += [item for row in lists["emergency"] if (item := _emergency(row)) is not None]
-    return items + _contracts(scope, rules_of, today)
+    return items + _contracts(scope, rules_of, today) + _formations(scope, rules_of, today)
+
+
+def _formations(scope: Scope, rules_of, today: datetime.date) -> list[WorkItem]:
+    """Open formation cases with a step overdue or due soon (the 街道's review, the group, the meeting…)."""
+    items = []
+    for case in queries.open_cases(scope):
+        compound = case.compound
+        steps = queries.case_timeline(case, rules_of(compound.subdistrict_id), today)
+        pressing = [s for s in steps if s.due is not None and s.done_on is None and _open(s.due)]
+        if not pressing:
+            continue
+        items.append(
+            WorkItem(
+                FORMATION,
+                case.pk,
+                GROUP,
+                f"{compound.name}：业主大会筹备",
+                f"{compound.name}: forming the owners' assembly",
+                reverse("stewardship:formation", args=[compound.pk]),
+                min(s.due.deadline for s in pressing if s.due is not None),
+                min(_urgency(s.due) for s in pressing if s.due is not None),
+                since=case.applied_on,
+                detail_zh="；".join(f"{s.zh}（{s.due.zh}）" for s in pressing if s.due is not None),
+                detail_en="; ".join(f"{s.en} ({s.due.en})" for s in pressing if s.due is not None),
+                subdistrict_id=compound.subdistrict_id,
+                community_id=compound.community_id,
+                compound_id=compound.pk,
+            )
+        )
+    return items
 
 
 def _open(due: Due) -> bool:
