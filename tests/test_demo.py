@@ -191,3 +191,36 @@ def test_each_demo_account_has_the_open_work_of_its_scope(demo_db, client):
         page = client.get(reverse("dashboard:work")).content.decode()
         assert f'data-testid="work-total">{len(items)}<' in page
         assert page.count('data-testid="work-item"') == len(items)
+
+
+def test_shiji_elected_its_committee_through_the_apps_election(demo_db):
+    """世纪花园 2021: the candidate list and the result posted as notices, the committee seated from the
+    count of the households' ballots (phones and paper), meeting since and posting its decisions."""
+    from django.utils import timezone
+
+    from anju.consultations import queries as consultation_queries
+    from anju.roster.models import Subdistrict
+    from anju.stewardship import queries
+    from anju.stewardship.models import Committee, FormationCase
+
+    case = FormationCase.objects.get(compound__name="世纪花园")
+    assert case.candidates_notice.published_at.year == 2021 and case.publicity_on == datetime.date(2021, 11, 30)
+    result = consultation_queries.election_result(case.assembly)
+    assert result.final and result.turnout_met and len(result.elected) == 7 and not result.tied
+    assert [c.status for c in result.candidates][-2:] == ["below_threshold", "below_threshold"]
+    channels = set(case.assembly.ballots.values_list("channel", flat=True))
+    assert {"online", "paper"} <= channels and case.assembly.ballots.filter(state="set_aside").count() == 1
+    assert case.elected_on == datetime.date(2021, 12, 18) and case.result_published_on == datetime.date(2021, 12, 19)
+    committee = Committee.objects.get(case=case)
+    elected = {label.split(" ", 1)[1] for label in result.elected}
+    assert {m.name for m in committee.members.filter(since=case.elected_on)} == elected
+    assert committee.election_ref == case.result_notice.title and committee.meetings.count() == 3
+    rules = queries.rules_for(Subdistrict.objects.get(name="南庄坪街道").pk)
+    posts = [d.due.state for d in queries.committee_deadlines(committee, rules, timezone.localdate())
+             if d.key.startswith("decisions")]
+    assert sorted(posts) == ["done", "done", "due_soon"]  # the last meeting's decisions are still to post
+    steps = {s.key: s for s in queries.case_timeline(case, rules, timezone.localdate())}
+    assert all(s.due is None or s.due.state == "done" for s in steps.values())  # every step on time
+    wangjiao = FormationCase.objects.get(compound__name="旺角家园", closed=False)
+    review = next(s for s in queries.case_timeline(wangjiao, rules, timezone.localdate()) if s.key == "reviewed_on")
+    assert review.due.state == "due_soon"

@@ -264,7 +264,8 @@ def test_an_owner_whose_flats_chose_differently_waits_for_staff(client, election
     with pytest.raises(ValidationFailed):
         queries_election.election_result(election.consultation, election.question)
     [qt] = queries.tally(election.consultation).questions
-    assert qt.election is None and "各户勾选的候选人不一致（3栋2单元501室、3栋2单元601室）" in qt.error
+    assert qt.election is None and "各户勾选的候选人不一致（3栋2单元501室、3栋2单元601室，见“业主意见冲突”页）" in qt.error
+    assert len(qt.owner_conflicts) == 1  # the owner is named on the owner-conflicts page and in 我的待办
     login(client, staff_a)
     assert client.get(reverse("consultations:tally", args=[election.consultation.pk])).status_code == 200
 
