@@ -258,6 +258,8 @@ PAGES: dict[str, Row] = {
     "stewardship:formation_step": Row(pk("case"), "no_login", "edit"),
     "stewardship:formation_assembly": Row(pk("case"), "no_login", "edit"),
     "stewardship:formation_elected": Row(pk("case"), "no_login", "edit"),
+    "stewardship:formation_candidates_notice": Row(pk("case"), "no_login", "edit"),
+    "stewardship:formation_result_notice": Row(pk("case"), "no_login", "edit"),
     "stewardship:fund_account": Row(pk("compound"), "view", "edit"),
     "stewardship:fund_entry": Row(pk("compound"), "no_login", "edit"),
     "stewardship:fund_contributions": Row(pk("compound"), "no_login", "edit"),
@@ -280,6 +282,8 @@ PAGES: dict[str, Row] = {
     "stewardship:committee_report": Row(pk("committee"), "no_login", "edit"),
     "stewardship:committee_member_add": Row(pk("committee"), "no_login", "edit"),
     "stewardship:committee_pack": Row(pk("committee"), "staff_view", "staff_view"),
+    "stewardship:committee_meeting": Row(pk("committee"), "no_login", "edit"),
+    "stewardship:committee_decisions_publish": Row(pk("committee_meeting"), "no_login", "edit"),
     "stewardship:committee_member_leave": Row(pk("member"), "no_login", "edit"),
     "stewardship:committee_change_file": Row(pk("change"), "no_login", "edit"),
     "stewardship:list": Row(lambda s: {"kind": "overdue"}, "signed_in", "signed_in"),
@@ -350,6 +354,7 @@ class Side:
     member: Any = None  # a member of it
     change: Any = None  # a change to it, not yet filed
     disclosure: Any = None  # a published statement of its fund (公示)
+    committee_meeting: Any = None  # a meeting of its committee, with a decision not yet posted
 
 
 def build_cast() -> tuple[dict[str, Any], dict[str, Side]]:
@@ -443,14 +448,19 @@ def build_cast() -> tuple[dict[str, Any], dict[str, Side]]:
 def _committee_of(compound: Any, person: Any) -> dict[str, Any]:
     """A committee with one member and one unfiled change, built directly: the matrix tests the gates,
     tests/stewardship the rules that build it."""
-    from anju.stewardship.models import Committee, CommitteeChange, CommitteeMember
+    from anju.participation.models import Meeting
+    from anju.stewardship.models import Committee, CommitteeChange, CommitteeMeeting, CommitteeMember
 
     committee = Committee.objects.create(compound=compound, elected_on=datetime.date(2021, 6, 1), term_years=5,
                                          term_ends=datetime.date(2026, 6, 1))
     member = CommitteeMember.objects.create(committee=committee, person=person, name=person.name, owner=True,
                                             since=datetime.date(2021, 6, 1))
     change = CommitteeChange.objects.create(committee=committee, on=datetime.date(2021, 9, 1), summary="补选委员")
-    return {"committee": committee, "member": member, "change": change}
+    meeting = Meeting.objects.create(subdistrict_id=compound.subdistrict_id, compound=compound, place="活动室",
+                                     topic="例会", starts_at=datetime.datetime(2021, 9, 1, 19, tzinfo=datetime.UTC))
+    held = CommitteeMeeting.objects.create(committee=committee, meeting=meeting, held_on=datetime.date(2021, 9, 1),
+                                           decisions=["一项决定"])
+    return {"committee": committee, "member": member, "change": change, "committee_meeting": held}
 
 
 def page_routes() -> dict[str, str]:
@@ -598,6 +608,10 @@ API: dict[str, tuple[str | None, str]] = {
     "GET /api/stewardship/fund/cases/{pk}": ("fund_case", "view"),
     "POST /api/stewardship/fund/cases/{pk}/vote": ("fund_case", "body"),
     "POST /api/stewardship/formation/{pk}/assembly": ("case", "body"),
+    "POST /api/stewardship/formation/{pk}/candidates-notice": ("case", "body"),
+    "POST /api/stewardship/formation/{pk}/result-notice": ("case", "body"),
+    "POST /api/stewardship/committees/{pk}/meetings": ("committee", "body"),
+    "POST /api/stewardship/committee-meetings/{pk}/publish": ("committee_meeting", "body"),
     "POST /api/stewardship/formation/{pk}/committee": ("case", "body"),
     "POST /api/stewardship/fund/cases/{pk}/approve": ("fund_case", "body"),
     "POST /api/stewardship/fund/cases/{pk}/escalate": ("fund_case", "body"),

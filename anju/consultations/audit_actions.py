@@ -8,6 +8,7 @@ AUDIT_ACTIONS = {
     "consultation.question_add": _("添加征求问题"),
     "consultation.open": _("开始征求意见"),
     "consultation.close": _("结束征求意见"),
+    "consultation.held": _("记录表决的实际举行时间"),
     "consultation.letters": _("打印告知书"),
     "consultation.letter_lock": _("锁定告知书"),
     "consultation.letter_unlock": _("解锁告知书"),

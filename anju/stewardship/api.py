@@ -206,6 +206,10 @@ router.add_router("", fund_router)
 from anju.stewardship.api_disclosure import router as disclosure_router  # noqa: E402
 
 router.add_router("", disclosure_router)
+# The election's publicity and the committee's meetings (issue 13), under the same prefix.
+from anju.stewardship.api_election import router as election_router  # noqa: E402
+
+router.add_router("", election_router)
 # --- the committee over its term (the committee page's reads and writes) ---------------------------
 
 

@@ -108,7 +108,6 @@ def _elect(case: FormationCase, actor: Actor) -> None:
     """The households vote (nine in ten, on their phones or on paper): candidates 1–7 carry it, 8 and 9
     fall short of half; one household answered online and on paper, which staff settled before the
     close. The vote is dated as it was held, 1–18 December 2021."""
-    from anju.consultations import demo as consultation_demo
     from anju.consultations import queries as consultation_queries
     from anju.consultations import services as consultation_services
 
@@ -132,8 +131,10 @@ def _elect(case: FormationCase, actor: Actor) -> None:
     for ballot in consultation_queries.conflicts(consultation).filter(online=False)[:1]:
         consultation_services.conflict_resolve(ballot=ballot, actor=actor, reason="业主到社区确认以纸质选票为准")
     consultation_services.consultation_close(consultation=consultation, actor=actor)
-    consultation_demo.backdate(consultation, datetime.datetime(2021, 12, 1, 9, 0, tzinfo=consultation_demo.TZ),
-                               datetime.datetime(2021, 12, 18, 17, 0, tzinfo=consultation_demo.TZ))
+    beijing_time = datetime.timezone(datetime.timedelta(hours=8))
+    consultation_services.consultation_held(
+        consultation=consultation, opened_at=datetime.datetime(2021, 12, 1, 9, 0, tzinfo=beijing_time),
+        closed_at=datetime.datetime(2021, 12, 18, 17, 0, tzinfo=beijing_time), actor=actor)
 
 
 def _meetings(committee: Committee, actor: Actor) -> None:

@@ -273,3 +273,44 @@ def test_an_owner_whose_flats_chose_different_candidates_is_on_the_owner_conflic
     page = client.get(reverse("consultations:owner_conflicts", args=[c.pk])).content.decode()
     assert "1号 业主1" in page and "2号 业主2" in page and 'data-testid="election-conflict"' in page
     assert consultation_queries.tally(c).owner_conflicts == 1
+
+
+# --- the API, as the pages -------------------------------------------------------------------------
+
+
+def test_the_api_posts_the_notices_records_a_meeting_and_posts_its_decisions(client, world, beijing, staff_a):
+    case, people = case_with_candidates(world)
+    client.force_login(staff_a)
+    url = f"/api/stewardship/formation/{case.pk}"
+    r = client.post(f"{url}/candidates-notice", {"on": "2026-02-20"}, content_type="application/json")
+    assert r.status_code == 201 and r.json()["published_on"] == "2026-02-20", r.content
+    again = client.post(f"{url}/candidates-notice", {"on": "2026-02-21"}, content_type="application/json")
+    assert again.status_code == 409 and "已公示" in again.json()["detail"]
+    early = client.post(f"{url}/result-notice", {"on": "2026-02-21"}, content_type="application/json")
+    assert early.status_code == 409
+    committee = elect(world, owners(world, 5, start=40), on=D(2026, 3, 2))
+    r = client.post(f"/api/stewardship/committees/{committee.pk}/meetings",
+                    {"starts_at": "2026-04-10T19:00:00+08:00", "place": "活动室", "topic": "例会",
+                     "minutes": "纪要", "decisions": ["一项决定"]}, content_type="application/json")
+    assert r.status_code == 201 and r.json()["decisions_due"] == "2026-04-13", r.content
+    late = client.post(f"/api/stewardship/committee-meetings/{r.json()['id']}/publish", {"on": "2026-04-20"},
+                       content_type="application/json")
+    assert late.status_code == 400 and late.json()["field"] == "late_reason"
+    done = client.post(f"/api/stewardship/committee-meetings/{r.json()['id']}/publish",
+                       {"on": "2026-04-20", "late_reason": "公告栏维修"}, content_type="application/json")
+    assert done.status_code == 200 and done.json()["published_on"] == "2026-04-20"
+
+
+def test_a_vote_held_before_it_was_entered_records_its_real_dates_once_closed(world):
+    case, people = case_with_candidates(world)
+    case = services.assembly_vote_open(case=case, actor=SYSTEM)
+    c = case.assembly
+    opened, closed = at(D(2026, 2, 1), 9), at(D(2026, 2, 18), 17)
+    with pytest.raises(Conflict):  # still open: its times are the ones it runs by
+        consultations.consultation_held(consultation=c, opened_at=opened, closed_at=closed, actor=SYSTEM)
+    vote(case, people, [[1, 2, 3, 4, 5]] * 7)
+    with pytest.raises(ValidationFailed):
+        consultations.consultation_held(consultation=c, opened_at=closed, closed_at=opened, actor=SYSTEM)
+    c = consultations.consultation_held(consultation=c, opened_at=opened, closed_at=closed, actor=SYSTEM)
+    case = services.result_publish(case=case, on=D(2026, 2, 19), actor=SYSTEM)
+    assert case.elected_on == D(2026, 2, 18) and c.closed_at == closed

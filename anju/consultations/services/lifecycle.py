@@ -314,6 +314,28 @@ def consultation_close(*, consultation: Consultation, actor: Actor) -> Consultat
     return consultation
 
 
+@transaction.atomic
+def consultation_held(*, consultation: Consultation, opened_at: datetime, closed_at: datetime,
+                      actor: Actor) -> Consultation:
+    """Record when a closed vote was really held (a vote taken on paper before it was entered here, or
+    the demo's history): its opening and closing times, both past, in order; audited."""
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if consultation.status != Status.CLOSED:
+        raise Conflict("只有已截止的表决可以记录举行时间", "Only a closed vote can record when it was held")
+    if not opened_at < closed_at <= timezone.now():
+        raise ValidationFailed("开始时间须早于截止时间，且均不晚于现在", "Opening before closing, both in the past",
+                               field="closed_at")
+    before = {"opened_at": consultation.opened_at.isoformat() if consultation.opened_at else None,
+              "closed_at": consultation.closed_at.isoformat() if consultation.closed_at else None}
+    consultation.opens_at = consultation.opened_at = opened_at
+    consultation.closes_at = consultation.closed_at = closed_at
+    consultation.save(update_fields=["opens_at", "opened_at", "closes_at", "closed_at"])
+    audit.record(actor=actor, action="consultation.held", obj=consultation, before=before,
+                 after={"opened_at": opened_at.isoformat(), "closed_at": closed_at.isoformat()},
+                 subdistrict_id=consultation.subdistrict_id)
+    return consultation
+
+
 def _close(consultation: Consultation, given: Consultation, actor: Actor, *, closed_at: datetime,
            after: dict[str, Any]) -> None:
     consultation.status = Status.CLOSED

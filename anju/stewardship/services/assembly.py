@@ -124,5 +124,5 @@ def committee_from_election(*, case: FormationCase, term_years: int, actor: Acto
         case=case,
         actor=actor,
         members=[NewMember(person=people[n]) for n in result.elected],
-        election_ref=(case.result_notice.title if case.result_notice_id else f"{consultation.title}表决结果公示")[:120],
+        election_ref=(notice.title if (notice := case.result_notice) else f"{consultation.title}表决结果公示")[:120],
     )
