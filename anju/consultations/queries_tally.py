@@ -17,6 +17,7 @@ from typing import Any
 
 from anju.consultations.models import Ballot, BallotState, Consultation, Question, QuestionKind
 from anju.consultations.queries_current import (
+    VOTES,
     Current,
     ElectorRow,
     current_answers,
@@ -26,8 +27,10 @@ from anju.consultations.queries_current import (
     parse_rule,
 )
 from anju.consultations.queries_election import ElectionOutcome, election_count
-from anju.domain.consent import Result, evaluate
+from anju.domain.consent import Headcount, Result, Vote, evaluate
+from anju.domain.consent import Household as EngineHousehold
 from anju.domain.consent import owner_conflicts as engine_owner_conflicts
+from anju.domain.consent.grouped import Grouping, evaluate_votes, grouping
 from anju.domain.errors import DomainError
 
 
@@ -84,11 +87,12 @@ class Tally:
         """How many owners have flats that voted differently on some question (each counted once)."""
         return len({key for qt in self.questions for key in qt.owner_conflicts})
 
-def tally(consultation: Consultation) -> Tally:
+def tally(consultation: Consultation, *, current: dict[int, Current] | None = None) -> Tally:
     """The live tally of every question: a handful of queries and one pass over the households per
-    question, grouped before anything is summed (see the module's docstring)."""
+    question, grouped before anything is summed (see the module's docstring). `current` is
+    `current_answers(consultation)` when the caller has read it already."""
     people = electors(consultation)
-    current = current_answers(consultation)
+    current = current_answers(consultation) if current is None else current
     closed = is_final(consultation)
     heard = [(e, current[e.pk]) for e in people if e.pk in current]
     floors: dict[int, int] = defaultdict(int)
@@ -97,8 +101,8 @@ def tally(consultation: Consultation) -> Tally:
     channels: dict[str, int] = defaultdict(int)
     for c in current.values():
         channels[c.channel] += 1
-    questions = [_grouped_question_tally(q, people, current, heard, floors, closed)
-                 for q in consultation.questions.all()]
+    engine = _Engine(people, current, closed)
+    questions = [_grouped_question_tally(q, engine, heard, floors) for q in consultation.questions.all()]
     return Tally(consultation, len(people), sum((e.area for e in people), Decimal(0)), len(current),
                  sum((e.area for e, _ in heard), Decimal(0)), _conflicts(consultation), dict(channels), questions)
 
@@ -108,23 +112,49 @@ def _conflicts(consultation: Consultation) -> int:
         "elector").distinct().count()
 
 
-def _engine(q: Question, people: list[ElectorRow], current: dict[int, Current],
-            closed: bool) -> tuple[Result | None, str, list[str]]:
-    """The art. 278 result of a yes/no question, or the engine's refusal and the owners in conflict."""
-    households = engine_households(q, people, current)
-    try:
-        return evaluate(households, parse_rule(q), closed=closed), "", []
-    except DomainError as exc:
-        owners = [c.owner for c in engine_owner_conflicts(households)] if households else []
-        return None, f"{exc.zh} / {exc.en}", owners
+_NONE: dict[str, Any] = {}
 
 
-def _grouped_question_tally(q: Question, people: list[ElectorRow], current: dict[int, Current],
-                            heard: list[tuple[ElectorRow, Current]], floors: dict[int, int],
-                            closed: bool) -> QuestionTally:
+class _Engine:
+    """The art. 278 engine over one electorate for many questions: the households are grouped into
+    voters once per headcount (`anju.domain.consent.grouped`), each question brings its votes."""
+
+    def __init__(self, people: list[ElectorRow], current: dict[int, Current], closed: bool) -> None:
+        self.people, self.current, self.closed = people, current, closed
+        self.answers = [current[e.pk].answers if e.pk in current else _NONE for e in people]
+        self.groupings: dict[str, Grouping | None] = {}
+
+    def grouping(self, headcount: Headcount) -> Grouping | None:
+        if headcount not in self.groupings:
+            try:
+                self.groupings[headcount] = grouping(
+                    [EngineHousehold(e.key, e.area, e.owner_key) for e in self.people], headcount)
+            except DomainError:  # no electorate yet, or a bad area: `evaluate` says why, question by question
+                self.groupings[headcount] = None
+        return self.groupings[headcount]
+
+    def result(self, q: Question) -> tuple[Result | None, str, list[str]]:
+        """The result of a yes/no question, or the engine's refusal and the owners in conflict."""
+        rule, key = parse_rule(q), str(q.pk)
+        g = self.grouping(rule.headcount)
+        try:
+            if g is None:
+                return evaluate(engine_households(q, self.people, self.current), rule, closed=self.closed), "", []
+            votes = [VOTES.get(a) or Vote(a) if (a := answers.get(key)) else None
+                     for answers in self.answers]
+            return evaluate_votes(g, votes, rule, closed=self.closed), "", []
+        except DomainError as exc:
+            households = engine_households(q, self.people, self.current)
+            owners = [c.owner for c in engine_owner_conflicts(households)] if households else []
+            return None, f"{exc.zh} / {exc.en}", owners
+
+
+def _grouped_question_tally(q: Question, engine: _Engine, heard: list[tuple[ElectorRow, Current]],
+                            floors: dict[int, int]) -> QuestionTally:
     key = str(q.pk)
-    result, error, owners = _engine(q, people, current, closed) if q.kind == QuestionKind.YES_NO else (None, "", [])
-    election, error = election_count(q, people, current, final=closed) if q.kind == "election" else (None, error)
+    result, error, owners = engine.result(q) if q.kind == QuestionKind.YES_NO else (None, "", [])
+    election, error = (election_count(q, engine.people, engine.current, final=engine.closed)
+                       if q.kind == "election" else (None, error))
     groups: dict[tuple[int, str, Any], list[Any]] = {}  # (floor, channel, answer) -> [households, area]
     answers: list[Any] = []  # in household order, for the choice counts, numbers and texts
     listed = q.kind in (QuestionKind.MULTIPLE, QuestionKind.ELECTION)
@@ -240,10 +270,10 @@ def _per_household_question(q: Question, people: list[ElectorRow], current: dict
                          election)
 
 
-def tally_differences(consultation: Consultation) -> list[str]:
-    """Where `tally` differs from the household-by-household recount from the rows, as readable lines
-    (empty when they agree, as they must)."""
-    fast, slow = tally(consultation), tally_per_household(consultation)
+def tally_differences(consultation: Consultation, computed: Tally | None = None) -> list[str]:
+    """Where `computed` (by default `tally` now) differs from the household-by-household recount
+    from the rows, as readable lines: empty when they agree, as they must."""
+    fast, slow = computed if computed is not None else tally(consultation), tally_per_household(consultation)
     out = []
     for f in fields(Tally):
         if f.name != "questions" and getattr(fast, f.name) != getattr(slow, f.name):
