@@ -129,7 +129,7 @@ def generate(households: int, seed: int = 15) -> dict:
         ballots.append(Ballot(consultation=c, elector=e, channel=channel, online=channel == "online", state=state,
                               answers=answers, receipt=f"B{serial:010d}", entered_by_label="bench"))
 
-    for owner, flats in by_owner.items():
+    for flats in by_owner.values():
         if rng.random() < 0.15:
             continue  # not heard yet
         answers: dict[str, object] = {}
@@ -172,7 +172,7 @@ def session() -> str:
     Profile.objects.create(user=user, role=Role.SUBDISTRICT_STAFF, subdistrict=Subdistrict.objects.get())
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
