@@ -37,7 +37,10 @@ def grouping(households: Sequence[Household], headcount: Headcount) -> Grouping:
 
     Raises `DomainError` as `evaluate` does for a missing or duplicate id or an area not above 0."""
     groups, scale = _group([Household(h.id, h.exclusive_area, h.owner) for h in households], headcount)
-    keys, rows, ids, areas = [], [], [], []
+    keys: list[str] = []
+    rows: list[tuple[int, ...]] = []
+    ids: list[tuple[str, ...]] = []
+    areas: list[int] = []
     voter_of: dict[str, int] = {}
     for key, parts in groups.items():
         for _, h, _, _, _ in parts:
