@@ -1,26 +1,23 @@
-"""Reads of the consultations app: the current answers, the live tally, the canonical ballot list and its
-digest, households not yet heard from, approval rates, an election's result (`queries_election`)."""
+"""Reads of the consultations app: households not yet heard from, owners in conflict, the canonical
+ballot list and its digest, approval rates; what counts now (`queries_current`), the live tally
+(`queries_tally`) and an election's result (`queries_election`) are re-exported from here."""
 
 from __future__ import annotations
 
 import hashlib
 import unicodedata
-from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
-from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from anju.consultations.models import (
     Ballot,
     BallotState,
     Channel,
     Consultation,
-    Correction,
     Elector,
     Letter,
     OwnerSettlement,
@@ -28,15 +25,36 @@ from anju.consultations.models import (
     QuestionKind,
     Status,
 )
+from anju.consultations.queries_current import (  # noqa: F401  (the app's public reads: `queries.*`)
+    ROOM,
+    VOTES,
+    Current,
+    ElectorRow,
+    counts_owners,
+    current_answers,
+    electors,
+    engine_households,
+    evaluate_question,
+    is_final,
+    parse_rule,
+    question_result,
+    settlement_holds,
+)
 from anju.consultations.queries_election import ElectionOutcome, election_count, election_result, split_owners  # noqa: F401
+from anju.consultations.queries_tally import (  # noqa: F401
+    QuestionTally,
+    Row,
+    Tally,
+    tally,
+    tally_differences,
+    tally_per_household,
+)
 from anju.core.actor_names import USER_RELATED
 from anju.core.errors import ValidationFailed
 from anju.core.household_links import HouseholdLink
 from anju.core.household_links import register as register_household_links
 from anju.core.scoping import Scope, scope_of
-from anju.domain.consent import Household as EngineHousehold
-from anju.domain.consent import Result, Vote, evaluate
-from anju.domain.consent import jsonio as consent_cli
+from anju.domain.consent import evaluate
 from anju.domain.consent import owner_conflicts as engine_owner_conflicts
 from anju.domain.errors import DomainError
 from anju.domain.roomcode import parse_room_query
@@ -46,240 +64,20 @@ if TYPE_CHECKING:
     from anju.core.access import User
 
 
-@dataclass(frozen=True)
-class Current:
-    """What counts for one household now: its answers and where they came from."""
-
-    answers: dict[str, Any]
-    channel: str  # online, paper, door, or "correction"
-    receipt: str
-
-
-def current_answers(consultation: Consultation) -> dict[int, Current]:
-    """Elector id -> what counts: the latest correction, else the COUNTED ballot, with the votes staff
-    settled for owners whose flats disagreed. Conflicting ballots count for nothing until resolved,
-    so they are never double-counted."""
-    out: dict[int, Current] = {}
-    for eid, channel, answers, receipt in Ballot.objects.filter(
-            consultation=consultation, state=BallotState.COUNTED).values_list("elector_id", "channel", "answers", "receipt"):
-        out[eid] = Current(answers, channel, receipt)
-    for eid, answers, pk in Correction.objects.filter(consultation=consultation).order_by("id").values_list(
-            "elector_id", "answers", "pk"):
-        if answers:
-            out[eid] = Current(answers, "correction", f"C{pk}")
-        else:
-            out.pop(eid, None)
-    _apply_settlements(out, OwnerSettlement.objects.filter(consultation=consultation).order_by("id").values_list(
-        "question_id", "vote", "basis"))
-    return out
-
-
-def settlement_holds(basis: dict[str, str | None], current: dict[int, Current]) -> bool:
-    """A settlement stands only on the ballots it was made on: any later ballot or correction of one
-    of the owner's flats (a new receipt) makes it void, and the owner's votes count as cast again."""
-    return all((current[int(eid)].receipt if int(eid) in current else None) == receipt
-               for eid, receipt in basis.items())
-
-
-def _apply_settlements(out: dict[int, Current], settlements) -> None:
-    # Receipts are kept, so every settlement is checked against the ballots as cast, not as settled.
-    for question_id, vote, basis in settlements:
-        if not settlement_holds(basis, out):
-            continue
-        key = str(question_id)
-        for eid in map(int, basis):
-            c = out.get(eid)
-            if c is not None and c.answers.get(key) not in (None, vote):
-                out[eid] = Current({**c.answers, key: vote}, "correction", c.receipt)
-
-
-class ElectorRow(NamedTuple):
-    """The frozen electorate as plain rows: model instances cost ~10x more for 10,000 households."""
-
-    pk: int
-    key: str
-    floor: int
-    area: Decimal
-    owner_key: str
-    alias: str
-
-
-ROOM = "household__unit__building"  # what `room_label` reads, joined for lists that name rooms
-
-
-def electors(consultation: Consultation) -> list[ElectorRow]:
-    rows = Elector.objects.filter(consultation_id=consultation.pk).order_by("key").values_list(
-        "pk", "key", "floor", "area", "owner_key", "alias")
-    return [ElectorRow(*row) for row in rows]
-
-
-def parse_rule(question: Question):
-    doc = question.rule or {"rule": "civil-code-278-major"}
-    return consent_cli.parse_rule(doc["rule"]).with_extra(*consent_cli.parse_extra(doc.get("extra")))
-
-
-def engine_households(question: Question, people: list[ElectorRow],
-                      current: dict[int, Current]) -> list[EngineHousehold]:
-    """The frozen electorate with each household's vote on one yes/no question, as the engine reads it."""
-    key = str(question.pk)
-    households = []
-    for e in people:
-        answer = current[e.pk].answers.get(key) if e.pk in current else None
-        households.append(EngineHousehold(e.key, e.area, e.owner_key, Vote(answer) if answer else None))
-    return households
-
-
-def evaluate_question(question: Question, people: list[ElectorRow], current: dict[int, Current], *,
-                      closed: bool) -> Result:
-    """The engine's result for one yes/no question over the frozen electorate.
-
-    Raises DomainError while one owner's flats carry different votes (see `owner_conflicts`)."""
-    return evaluate(engine_households(question, people, current), parse_rule(question), closed=closed)
-
-
-def counts_owners(question: Question) -> bool:
-    """Whether the question's rule counts heads by owner (art. 278), so one owner's flats must agree;
-    a rule counting households lets each flat vote on its own."""
-    return parse_rule(question).headcount == "owners"
-
-
-def is_final(consultation: Consultation) -> bool:
-    """No ballot can change any more: closed, or past the closing time (staff still close it formally)."""
-    return consultation.status == Status.CLOSED or (
-        consultation.closes_at is not None and timezone.now() >= consultation.closes_at)
-
-
-def question_result(consultation: Consultation, question: Question) -> Result:
-    return evaluate_question(question, electors(consultation), current_answers(consultation),
-                             closed=is_final(consultation))
-
-
-@dataclass
-class Row:
-    """Households and area answering one way within a group (a channel or a floor)."""
-
-    label: str
-    households: int = 0
-    area: Decimal = Decimal(0)
-    yes: int = 0
-    yes_area: Decimal = Decimal(0)
-    no: int = 0
-    abstain: int = 0
-    eligible: int = 0
-
-    @property
-    def approval(self) -> Fraction:
-        return Fraction(self.yes, self.households) if self.households else Fraction(0)
-
-
-@dataclass
-class QuestionTally:
-    question: Question
-    result: Result | None  # yes/no questions
-    error: str  # an engine refusal (e.g. one owner voted differently for two flats)
-    owner_conflicts: list[str]  # owner keys whose flats carry different votes: staff settle them
-    by_channel: list[Row]
-    by_floor: list[Row]
-    answered: int
-    choices: list[tuple[str, int]]  # single/multiple choice counts
-    numbers: list[Decimal]
-    texts: list[str]
-    election: ElectionOutcome | None = None  # election questions (`queries_election`)
-
-
-@dataclass
-class Tally:
-    consultation: Consultation
-    eligible: int
-    eligible_area: Decimal
-    heard: int
-    heard_area: Decimal
-    conflicts: int
-    by_channel: dict[str, int]
-    questions: list[QuestionTally]
-
-    @property
-    def participation(self) -> Fraction:
-        return Fraction(self.heard, self.eligible) if self.eligible else Fraction(0)
-
-    @property
-    def owner_conflicts(self) -> int:
-        """How many owners have flats that voted differently on some question (each counted once)."""
-        return len({key for qt in self.questions for key in qt.owner_conflicts})
-
-
-def tally(consultation: Consultation) -> Tally:
-    """The live tally of every question: a handful of queries whatever the size of the electorate."""
-    people = electors(consultation)
-    current = current_answers(consultation)
-    closed = is_final(consultation)
-    questions = []
-    channels: dict[str, int] = defaultdict(int)
-    for c in current.values():
-        channels[c.channel] += 1
-    for q in consultation.questions.all():
-        questions.append(_question_tally(q, people, current, closed))
-    heard_area = sum((e.area for e in people if e.pk in current), Decimal(0))
-    conflicts = Ballot.objects.filter(consultation=consultation, state=BallotState.CONFLICT).values("elector").distinct().count()
-    return Tally(consultation, len(people), sum((e.area for e in people), Decimal(0)), len(current), heard_area,
-                 conflicts, dict(channels), questions)
-
-
-def _question_tally(q: Question, people: list[ElectorRow], current: dict[int, Current], closed: bool) -> QuestionTally:
-    key = str(q.pk)
-    result, error, owners = None, "", []
-    if q.kind == QuestionKind.YES_NO:
-        households = engine_households(q, people, current)
-        try:
-            result = evaluate(households, parse_rule(q), closed=closed)
-        except DomainError as exc:
-            error = f"{exc.zh} / {exc.en}"
-            owners = [c.owner for c in engine_owner_conflicts(households)] if households else []
-    election, error = election_count(q, people, current, final=closed) if q.kind == "election" else (None, error)
-    if election is None and q.kind == QuestionKind.ELECTION:
-        owners = split_owners(q, people, current)  # named on the owner-conflicts page, counted in the alert
-    by_channel: dict[str, Row] = {}
-    by_floor: dict[int, Row] = {}
-    choices: dict[str, int] = {c: 0 for c in q.choices}
-    numbers, texts, answered = [], [], 0
-    for e in people:
-        floor = by_floor.setdefault(e.floor, Row(f"{e.floor}"))
-        floor.eligible += 1
-        c = current.get(e.pk)
-        answer = c.answers.get(key) if c else None
-        if c is None or answer is None:
-            continue
-        answered += 1
-        rows = [floor, by_channel.setdefault(c.channel, Row(c.channel))]
-        for row in rows:
-            row.households += 1
-            row.area += e.area
-            if answer == "yes":
-                row.yes += 1
-                row.yes_area += e.area
-            elif answer == "no":
-                row.no += 1
-            elif answer == "abstain":
-                row.abstain += 1
-        if q.kind == QuestionKind.SINGLE:
-            choices[answer] = choices.get(answer, 0) + 1
-        elif q.kind in (QuestionKind.MULTIPLE, QuestionKind.ELECTION):
-            for a in answer:
-                choices[a] = choices.get(a, 0) + 1
-        elif q.kind == QuestionKind.NUMBER:
-            numbers.append(Decimal(answer))
-        elif q.kind == QuestionKind.TEXT:
-            texts.append(answer)
-    return QuestionTally(q, result, error, owners, sorted(by_channel.values(), key=lambda r: r.label),
-                         [by_floor[f] for f in sorted(by_floor)], answered, list(choices.items()), numbers, texts,
-                         election)
-
-
-def not_heard(consultation: Consultation) -> QuerySet[Elector]:
-    """Households with nothing that counts yet (no ballot, or an unresolved conflict): for visits."""
-    heard = current_answers(consultation).keys()
+def not_heard(consultation: Consultation, *, current: dict[int, Current] | None = None) -> QuerySet[Elector]:
+    """Households with nothing that counts yet (no ballot, or an unresolved conflict): for visits.
+    `current` is `current_answers(consultation)` when the caller has read it already."""
+    heard = (current_answers(consultation) if current is None else current).keys()
     return (consultation.electors.exclude(pk__in=list(heard)).select_related("household__unit__building")
             .order_by("key"))
+
+
+def elector_rooms(consultation: Consultation) -> list[tuple[int, str]]:
+    """(elector pk, room as people read it: 3栋2单元301室) of the whole electorate by household key, as
+    plain rows for the page's pickers (model instances cost ~10x more for 2,400 households)."""
+    rows = consultation.electors.order_by("key").values_list(
+        "pk", "household__unit__building__number", "household__unit__number", "household__room")
+    return [(pk, f"{building}栋{unit}单元{room}室") for pk, building, unit, room in rows]
 
 
 def conflicts(consultation: Consultation) -> QuerySet[Ballot]:

@@ -113,6 +113,21 @@ def owner_conflicts(households: Sequence[Household]) -> list[OwnerConflict]:
     return conflicts
 
 
+def owner_split(key: str, parts: Sequence[tuple[int, str, Vote | None]]) -> DomainError:
+    """The refusal of an owner (group `key`) whose parts (row, household id, vote) voted differently."""
+    first = next(v for *_, v in parts if v is not None)
+    i = next(i for i, _, v in parts if v is not None and v != first)
+    detail = "、".join(f"{hid}={v}" for _, hid, v in parts if v is not None)
+    detail_en = ", ".join(f"{hid}={v}" for _, hid, v in parts if v is not None)
+    return DomainError(
+        f"业主 {key[2:]} 的各户意见不一致（{detail}）；同一业主按一人计算（建筑物区分所有权解释第九条），"
+        "请核实后只保留一种意见",
+        f"Owner {key[2:]} voted differently for their parts ({detail_en}); one person counts once "
+        "(SPC interpretation art. 9), so settle which vote stands",
+        field=f"households[{i}].vote",
+    )
+
+
 def build_electorate(households: Sequence[Household], headcount: Headcount) -> Electorate:
     groups, scale = _group(households, headcount)
     voters: list[Voter] = []
@@ -125,17 +140,7 @@ def build_electorate(households: Sequence[Household], headcount: Headcount) -> E
             continue
         votes = {v for *_, v in parts if v is not None}
         if len(votes) > 1:
-            first = next(v for *_, v in parts if v is not None)
-            i = next(i for i, *_, v in parts if v is not None and v != first)
-            detail = "、".join(f"{h.id}={v}" for _, h, _, _, v in parts if v is not None)
-            detail_en = ", ".join(f"{h.id}={v}" for _, h, _, _, v in parts if v is not None)
-            raise DomainError(
-                f"业主 {key[2:]} 的各户意见不一致（{detail}）；同一业主按一人计算（建筑物区分所有权解释第九条），"
-                "请核实后只保留一种意见",
-                f"Owner {key[2:]} voted differently for their parts ({detail_en}); one person counts once "
-                "(SPC interpretation art. 9), so settle which vote stands",
-                field=f"households[{i}].vote",
-            )
+            raise owner_split(key, [(i, h.id, v) for i, h, _, _, v in parts])
         area = sum(num * (scale // den) for _, _, num, den, _ in parts)
         for _, h, _, _, _ in parts:
             voter_of[h.id] = len(voters)

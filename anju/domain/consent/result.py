@@ -97,7 +97,12 @@ def evaluate(households: Iterable[Household], rule: Rule, *,
 
     Raises `DomainError` for a duplicate id, an area not above 0, an unknown vote, an owner whose
     parts voted differently, or an extra condition naming an unknown household."""
-    e = build_electorate(list(households), rule.headcount)
+    return evaluate_electorate(build_electorate(list(households), rule.headcount), rule, closed=closed)
+
+
+def evaluate_electorate(e: Electorate, rule: Rule, *, closed: bool = False) -> Result:
+    """`evaluate` on households already grouped into voters (`build_electorate`, or
+    `grouped.evaluate_votes` for many questions over one electorate)."""
     _extra_ids(rule, e)
     base = counts(e)
     conditions = [
