@@ -32,7 +32,7 @@ def demo_db(django_db_setup, django_db_blocker):
 
 
 def test_jindunyuan_closed_vote_has_its_result_notice_published(demo_db):
-    c = Consultation.objects.get(compound__name="金盾苑")
+    c = Consultation.objects.get(compound__name="金盾苑", kind="vote")
     assert c.status == Status.CLOSED
     notice = Notice.objects.get(compound=c.compound, title__contains="表决结果公示")
     assert notice.is_published and notice.building_id == c.building_id
@@ -191,3 +191,21 @@ def test_each_demo_account_has_the_open_work_of_its_scope(demo_db, client):
         page = client.get(reverse("dashboard:work")).content.decode()
         assert f'data-testid="work-total">{len(items)}<' in page
         assert page.count('data-testid="work-item"') == len(items)
+
+
+def test_satisfaction_rises_after_the_works_past_the_standards_lines(demo_db):
+    from django.utils import timezone
+
+    from anju.roster.demo import PROGRAMME_2020
+    from anju.roster.models import Compound
+    from anju.stewardship import queries_survey
+
+    this_year = timezone.localdate().year
+    for compound in Compound.objects.filter(name__in=PROGRAMME_2020):
+        results = queries_survey.results_of(compound)
+        assert [r.year for r in results] == [2020, 2022, 2024, this_year]
+        rates = [r.rate for r in results]
+        assert all(a < b for a, b in zip(rates, rates[1:], strict=False)), (compound.name, rates)
+        assert results[0].line == "below" and results[-1].line == "grade1"  # under 70% during the works, 80%+ now
+        assert all(r.survey.per_building == 6 and r.answered < r.survey.sampled for r in results)
+        assert [r.final for r in results] == [True, True, True, False]

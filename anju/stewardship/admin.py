@@ -11,6 +11,7 @@ from anju.stewardship.models import (
     RuleSetVersion,
 )
 from anju.stewardship.models_disclosure import Disclosure
+from anju.stewardship.models_survey import SatisfactionSurvey
 
 
 @admin.register(PropertyCompany)
@@ -56,3 +57,8 @@ class PartyLinkAdmin(ReadOnlyScopedAdmin):
 class DisclosureAdmin(ReadOnlyScopedAdmin):
     list_display = ("compound", "kind", "period_start", "version", "due_on", "published_on")
     list_filter = ("kind",)
+
+
+@admin.register(SatisfactionSurvey)
+class SatisfactionSurveyAdmin(ReadOnlyScopedAdmin):
+    list_display = ("compound", "year", "per_building", "sampled", "seed", "consultation")

@@ -206,6 +206,10 @@ router.add_router("", fund_router)
 from anju.stewardship.api_disclosure import router as disclosure_router  # noqa: E402
 
 router.add_router("", disclosure_router)
+# 满意度测评 (issue 14, point 5), under the same prefix.
+from anju.stewardship.api_survey import router as survey_router  # noqa: E402
+
+router.add_router("", survey_router)
 # --- the committee over its term (the committee page's reads and writes) ---------------------------
 
 

@@ -46,3 +46,6 @@ AUDIT_ACTIONS.update({
     "disclosure_publish": _("发布公示"),
     "disclosure_correct": _("更正公示"),
 })
+AUDIT_ACTIONS.update({
+    "satisfaction_survey_start": _("发起物业服务满意度测评"),
+})

@@ -433,3 +433,6 @@ from anju.stewardship.models_fund import (  # noqa: E402, F401
     FundLedger,
     FundShare,
 )
+
+# 满意度测评 (issue 14, point 5): its own module, imported here so Django finds it.
+from anju.stewardship.models_survey import SatisfactionSurvey  # noqa: E402, F401
