@@ -303,6 +303,8 @@ PAGES: dict[str, Row] = {
     "stewardship:disclosure_correct": Row(pk("disclosure"), "no_login", "edit"),
     "stewardship:disclosure_pdf": Row(pk("disclosure"), "view", "no_login"),
     "stewardship:satisfaction_start": Row(pk("compound"), "no_login", "edit"),
+    "stewardship:common_income": Row(pk("compound"), "no_login", "edit"),
+    "stewardship:manager_line": Row(pk("compound"), "no_login", "edit"),
     "stewardship:disclosure_public": Row(pk("disclosure"), "public", "no"),
     "stewardship:disclosure_wrong": Row(pk("disclosure"), "public", "public"),
     "stewardship:disclosures_public": Row(pk("compound"), "public", "no"),

@@ -11,6 +11,7 @@ from anju.stewardship.models import (
     RuleSetVersion,
 )
 from anju.stewardship.models_disclosure import Disclosure
+from anju.stewardship.models_income import CommonIncome, ManagerLine
 from anju.stewardship.models_survey import SatisfactionSurvey
 
 
@@ -62,3 +63,13 @@ class DisclosureAdmin(ReadOnlyScopedAdmin):
 @admin.register(SatisfactionSurvey)
 class SatisfactionSurveyAdmin(ReadOnlyScopedAdmin):
     list_display = ("compound", "year", "per_building", "sampled", "seed", "consultation")
+
+
+@admin.register(CommonIncome)
+class CommonIncomeAdmin(ReadOnlyScopedAdmin):
+    list_display = ("compound", "source", "received_on", "gross_fen", "cost_fen", "to_fund_fen", "document_ref")
+
+
+@admin.register(ManagerLine)
+class ManagerLineAdmin(ReadOnlyScopedAdmin):
+    list_display = ("compound", "year", "section", "item", "amount_fen", "document_ref")

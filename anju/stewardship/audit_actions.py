@@ -49,3 +49,8 @@ AUDIT_ACTIONS.update({
 AUDIT_ACTIONS.update({
     "satisfaction_survey_start": _("发起物业服务满意度测评"),
 })
+AUDIT_ACTIONS.update({
+    "common_income_record": _("登记公共收益"),
+    "common_income_reverse": _("冲正公共收益"),
+    "manager_line_record": _("登记物业服务项目收支或预算"),
+})

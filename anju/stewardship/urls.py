@@ -7,6 +7,7 @@ from anju.stewardship import (
     views_fees,
     views_formation,
     views_fund,
+    views_income,
     views_survey,
 )
 
@@ -71,6 +72,8 @@ urlpatterns = [
     # 公示 (issue 14, point 4)
     path("compound/<id:pk>/disclosures/", views_disclosure.calendar, name="disclosures"),
     path("compound/<id:pk>/disclosures/generate/", views_disclosure.generate, name="disclosure_generate"),
+    path("compound/<id:pk>/common-income/", views_income.common_income, name="common_income"),
+    path("compound/<id:pk>/manager-accounts/", views_income.manager_line, name="manager_line"),
     path("disclosures/<id:pk>/", views_disclosure.detail, name="disclosure"),
     path("disclosures/<id:pk>/publish/", views_disclosure.act, {"what": "publish"}, name="disclosure_publish"),
     path("disclosures/<id:pk>/correct/", views_disclosure.act, {"what": "correct"}, name="disclosure_correct"),
