@@ -621,6 +621,7 @@ API: dict[str, tuple[str | None, str]] = {
     "POST /api/stewardship/compounds/{pk}/satisfaction": ("compound", "edit"),
     "GET /api/dashboard/figures": (None, "signed_in"),
     "GET /api/dashboard/work": (None, "signed_in"),
+    "GET /api/dashboard/satisfaction": (None, "signed_in"),
     "POST /api/dashboard/work/assign": (None, "body"),
 }
 

@@ -97,3 +97,13 @@ def vote_prefill_url(compound: Compound, results: list[YearResult]) -> str:
             + "".join(f"<li>{line}</li>" for line in lines) + "</ul>") if lines else ""
     query = urlencode({"compound": compound.pk, "title": f"{compound.name}续聘或解聘物业服务人表决", "description": body})
     return f"{reverse('consultations:new')}?{query}"
+
+
+LINES = (("grade1", "达到一级（80%以上）", "First grade (80%+)"), ("grade3", "达到三级（70%以上）", "Third grade (70%+)"),
+         ("below", "低于70%", "Below 70%"), ("none", "尚无答卷", "No answers yet"))
+
+
+def line_counts(latest: dict[int, YearResult]) -> list[tuple[str, str, str, int]]:
+    """(line, zh, en, compounds): how many compounds' latest survey reaches each line, for the dashboard."""
+    found = [r.line for r in latest.values()]
+    return [(key, zh, en, found.count(key)) for key, zh, en in LINES]

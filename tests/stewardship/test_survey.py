@@ -178,3 +178,25 @@ def test_the_api(client, homes, staff_a, staff_b):
     assert client.post(base, {"year": 2025}, content_type="application/json").status_code == 409
     client.force_login(staff_b)
     assert client.get(base).status_code == 404
+
+
+def test_the_dashboard_counts_compounds_by_line_and_drills_down(client, homes, subdistrict_staff, staff_b):
+    first = start(homes, year=2024)
+    answer(first, ["满意", "不满意"])
+    latest = start(homes, year=2025)
+    answer(latest, ["满意", "满意", "基本满意", "满意", "不满意", "满意"])  # 5/6: the first line
+    client.force_login(subdistrict_staff)
+    page = client.get(reverse("dashboard:index")).content.decode()
+    assert 'data-figure="satisfaction-grade1"' in page
+    cards = page[page.index('data-testid="satisfaction"'):]
+    assert cards.split('data-figure="satisfaction-grade1"')[1].split(">")[1].startswith("1<")
+    rows = client.get(reverse("dashboard:rows", args=["satisfaction"]) + "?line=grade1").content.decode()
+    assert "甲小区" in rows and "83.3%" in rows
+    assert f'{reverse("stewardship:compound", args=[homes.compound_a.pk])}#satisfaction' in rows
+    below = client.get(reverse("dashboard:rows", args=["satisfaction"]) + "?line=below").content.decode()
+    assert "导出全部 0 行" in below and "83.3%" not in below
+    assert client.get(reverse("dashboard:rows", args=["satisfaction"]) + "?line=nosuch").status_code == 404
+    api = client.get("/api/dashboard/satisfaction").json()
+    assert [(r["compound"], r["year"], r["rate"], r["line"]) for r in api] == [("甲小区", 2025, "5/6", "grade1")]
+    client.force_login(staff_b)  # another community's staff sees none of 甲小区's
+    assert client.get("/api/dashboard/satisfaction").json() == []
