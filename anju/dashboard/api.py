@@ -14,7 +14,7 @@ from anju.dashboard import queries, queries_work, services
 from anju.dashboard.views import level_of
 from anju.domain.progress import percent
 from anju.programme import queries as programme
-from anju.stewardship import queries_survey as survey
+from anju.stewardship.queries import survey
 
 router = Router(tags=["dashboard 数据看板"])
 

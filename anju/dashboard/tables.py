@@ -34,7 +34,7 @@ from anju.domain.sheets import Provenance, stamp, text_cell, xlsx_row
 from anju.programme import queries as programme
 from anju.roster.models import Unit
 from anju.stewardship import queries as stewardship
-from anju.stewardship import queries_survey as survey
+from anju.stewardship.queries import survey
 
 Line = tuple[list[Any], str | None]  # a row's cells and the page it links to
 

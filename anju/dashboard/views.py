@@ -27,7 +27,7 @@ from anju.domain.progress import percent
 from anju.programme import queries as programme
 from anju.roster.models import Community, Compound, Subdistrict
 from anju.stewardship import queries as stewardship
-from anju.stewardship import queries_survey as survey
+from anju.stewardship.queries import survey
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESSION_SUBDISTRICT = "dashboard_subdistrict"  # the sub-district last chosen by a user who sees several
