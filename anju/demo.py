@@ -25,11 +25,12 @@ from anju.roster import demo as roster
 from anju.roster.models import Subdistrict
 from anju.stewardship import demo as stewardship
 from anju.stewardship import demo_fees as stewardship_fees
+from anju.stewardship import demo_survey as stewardship_survey
 
 # Order matters: the roster first, then projects, then what refers to them. Each loader is safe to run twice.
 LOADERS: tuple[Callable[[Subdistrict], object], ...] = (
     programme.load_demo, elevators.load_demo, consultations.load_demo, participation.load_demo, stewardship.load_demo,
-    stewardship_fees.load_demo,
+    stewardship_fees.load_demo, stewardship_survey.load_demo,
 )
 
 
@@ -46,7 +47,7 @@ def load_demo() -> tuple[Subdistrict, bool]:
 def publish_result(subdistrict: Subdistrict, compound: str) -> Notice | None:
     """Post the result notice (表决结果公示) of the compound's closed vote on its notice board, the morning
     after it closed, as the community did; nothing when it is posted already or there is no closed vote."""
-    c = (Consultation.objects.filter(subdistrict=subdistrict, compound__name=compound, status=Status.CLOSED)
+    c = (Consultation.objects.filter(subdistrict=subdistrict, compound__name=compound, status=Status.CLOSED, kind="vote")
          .select_related("compound", "building", "unit").order_by("id").first())
     if c is None or c.closed_at is None:
         return None

@@ -32,7 +32,7 @@ def demo_db(django_db_setup, django_db_blocker):
 
 
 def test_jindunyuan_closed_vote_has_its_result_notice_published(demo_db):
-    c = Consultation.objects.get(compound__name="金盾苑")
+    c = Consultation.objects.get(compound__name="金盾苑", kind="vote")
     assert c.status == Status.CLOSED
     notice = Notice.objects.get(compound=c.compound, title__contains="表决结果公示")
     assert notice.is_published and notice.building_id == c.building_id
@@ -224,3 +224,21 @@ def test_shiji_elected_its_committee_through_the_apps_election(demo_db):
     wangjiao = FormationCase.objects.get(compound__name="旺角家园", closed=False)
     review = next(s for s in queries.case_timeline(wangjiao, rules, timezone.localdate()) if s.key == "reviewed_on")
     assert review.due.state == "due_soon"
+
+
+def test_satisfaction_rises_after_the_works_past_the_standards_lines(demo_db):
+    from django.utils import timezone
+
+    from anju.roster.demo import PROGRAMME_2020
+    from anju.roster.models import Compound
+    from anju.stewardship import queries_survey
+
+    this_year = timezone.localdate().year
+    for compound in Compound.objects.filter(name__in=PROGRAMME_2020):
+        results = queries_survey.results_of(compound)
+        assert [r.year for r in results] == [2020, 2022, 2024, this_year]
+        rates = [r.rate for r in results]
+        assert all(a < b for a, b in zip(rates, rates[1:], strict=False)), (compound.name, rates)
+        assert results[0].line == "below" and results[-1].line == "grade1"  # under 70% during the works, 80%+ now
+        assert all(r.survey.per_building == 6 and r.answered < r.survey.sampled for r in results)
+        assert [r.final for r in results] == [True, True, True, False]

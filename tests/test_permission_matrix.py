@@ -306,6 +306,9 @@ PAGES: dict[str, Row] = {
     "stewardship:disclosure_publish": Row(pk("disclosure"), "no_login", "edit"),
     "stewardship:disclosure_correct": Row(pk("disclosure"), "no_login", "edit"),
     "stewardship:disclosure_pdf": Row(pk("disclosure"), "view", "no_login"),
+    "stewardship:satisfaction_start": Row(pk("compound"), "no_login", "edit"),
+    "stewardship:common_income": Row(pk("compound"), "no_login", "edit"),
+    "stewardship:manager_line": Row(pk("compound"), "no_login", "edit"),
     "stewardship:disclosure_public": Row(pk("disclosure"), "public", "no"),
     "stewardship:disclosure_wrong": Row(pk("disclosure"), "public", "public"),
     "stewardship:disclosures_public": Row(pk("compound"), "public", "no"),
@@ -628,8 +631,11 @@ API: dict[str, tuple[str | None, str]] = {
     "POST /api/stewardship/committees/{pk}/filing": ("committee", "edit"),
     "POST /api/stewardship/committee-members/{pk}/leave": ("member", "edit"),
     "GET /api/stewardship/lists/{kind}": (None, "signed_in"),
+    "GET /api/stewardship/compounds/{pk}/satisfaction": ("compound", "view"),
+    "POST /api/stewardship/compounds/{pk}/satisfaction": ("compound", "edit"),
     "GET /api/dashboard/figures": (None, "signed_in"),
     "GET /api/dashboard/work": (None, "signed_in"),
+    "GET /api/dashboard/satisfaction": (None, "signed_in"),
     "POST /api/dashboard/work/assign": (None, "body"),
 }
 
@@ -641,6 +647,7 @@ API_QUERY: dict[str, Callable[[Side], dict[str, Any]]] = {
 API_BODY: dict[str, Callable[[Side], dict[str, Any]]] = {
     "POST /api/stewardship/compounds/{pk}/management": lambda s: {"mode": "self", "since": "2021-01-01"},
     "POST /api/stewardship/contracts/{pk}/filing": lambda s: {"filed_on": "2021-01-20"},
+    "POST /api/stewardship/compounds/{pk}/satisfaction": lambda s: {"year": 2021},
     "POST /api/stewardship/committees/{pk}/filing": lambda s: {"filed_on": "2021-06-20"},
     "POST /api/stewardship/committee-members/{pk}/leave": lambda s: {"on": "2021-07-01", "reason": "resigned"},
     "POST /api/roster/households/search": lambda s: {"q": "501"},

@@ -35,6 +35,13 @@ class QuestionKind(models.TextChoices):
 LIST_KINDS = (QuestionKind.MULTIPLE, QuestionKind.ELECTION)  # answered by a list (ticked boxes)
 
 
+class Kind(models.TextChoices):
+    """What the consultation is for: a vote (or an opinion poll) decides; a survey measures."""
+
+    VOTE = "vote", _("意见征求 / 表决")
+    SURVEY = "survey", _("满意度测评")
+
+
 class Channel(models.TextChoices):
     ONLINE = "online", _("网上")
     PAPER = "paper", _("纸质")
@@ -72,6 +79,10 @@ class Consultation(models.Model):
     # Off: the public list shows each household under its receipt alias, so nobody reads a
     # neighbour's vote. On only where the owners' assembly's rules require open ballots.
     open_ballots = models.BooleanField(_("记名公示（议事规则要求公开表决时）"), default=False)
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, default=Kind.VOTE)
+    # A survey of a sample: the roster household ids drawn (the electorate is these, frozen at opening);
+    # null asks every household of the scope, as every vote does.
+    sample = models.JSONField(_("抽样住户"), null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
 
     scope_paths = ScopePaths(subdistrict="subdistrict_id", community="compound__community_id", compound="compound_id")
@@ -85,6 +96,9 @@ class Consultation(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(unit__isnull=True) | models.Q(building__isnull=False),
                                    name="consultation_unit_needs_building"),
+            # A vote asks everyone in its scope (art. 278 counts all owners); only a survey samples.
+            models.CheckConstraint(condition=models.Q(kind="survey") | models.Q(sample__isnull=True),
+                                   name="consultation_sample_only_for_surveys"),
         ]
 
     def __str__(self) -> str:

@@ -70,8 +70,12 @@ def new(request: HttpRequest) -> HttpResponse:
              .order_by("building__compound__name", "building__number", "number"))
     buildings = (Building.objects.visible_to(request.user).select_related("compound")
                  .order_by("compound__name", "number"))
+    # A link from another page may fill in the form (长效管理's renewal vote starts from the survey results).
+    prefill = request.POST if request.method == "POST" else request.GET
     ctx = {"compounds": compounds, "buildings": buildings, "units": units,
-           "templates": question_templates.TEMPLATE_LABELS}
+           "templates": question_templates.TEMPLATE_LABELS,
+           "prefill": {"title": prefill.get("title", "")[:120], "description": prefill.get("description", ""),
+                       "compound": _int(prefill.get("compound"))}}
     if request.method == "POST":
         compound, building, unit = consultation_scope(
             request.user, compound=_int(request.POST.get("compound")),

@@ -14,6 +14,7 @@ from anju.dashboard import queries, queries_work, services
 from anju.dashboard.views import level_of
 from anju.domain.progress import percent
 from anju.programme import queries as programme
+from anju.stewardship.queries import survey
 
 router = Router(tags=["dashboard 数据看板"])
 
@@ -112,6 +113,26 @@ class WorkItemOut(Schema):
 class WorkAssignIn(Schema):
     item: str = Field(..., max_length=80, description="the key of one of the caller's open items")
     assignee: Id | None = Field(None, description="a colleague's user id; null takes the item back")
+
+
+class SatisfactionOut(Schema):
+    compound_id: int
+    compound: str
+    year: int
+    sampled: int
+    answered: int
+    rate: str | None  # exact, "a/b"
+    percent: str
+    line: str  # grade1 (80% or more), grade3 (70% or more), below, none (no answers yet)
+
+
+@router.get("/satisfaction", response=list[SatisfactionOut])
+def satisfaction(request: HttpRequest):
+    """Each compound's latest satisfaction survey at the chosen level (the dashboard's cards and rows)."""
+    rows = survey.latest_in(level_of(request, remember=False).scope).values()
+    return [{"compound_id": r.survey.compound_id, "compound": r.survey.compound.name, "year": r.year,
+             "sampled": r.survey.sampled, "answered": r.answered, "rate": str(r.rate) if r.rate is not None else None,
+             "percent": r.percent, "line": r.line} for r in sorted(rows, key=lambda r: r.survey.compound_id)]
 
 
 @router.get("/work", response=list[WorkItemOut])

@@ -34,6 +34,7 @@ from anju.domain.sheets import Provenance, stamp, text_cell, xlsx_row
 from anju.programme import queries as programme
 from anju.roster.models import Unit
 from anju.stewardship import queries as stewardship
+from anju.stewardship.queries import survey
 
 Line = tuple[list[Any], str | None]  # a row's cells and the page it links to
 
@@ -203,9 +204,26 @@ def governance(scope: Scope, params: QueryDict) -> Table:
     return Table(stewardship.LISTS[kind][1 if english else 0], [_("小区"), _("社区"), _("委员会"), _("期限"), _("情况")], rows, row)
 
 
+def satisfaction(scope: Scope, params: QueryDict) -> Table:
+    """满意度测评: each compound's latest survey (?line=grade1, grade3, below, none narrows to one line)."""
+    line = params.get("line") or ""
+    if line and line not in {key for key, *_ in survey.LINES}:
+        raise Http404
+    english = (get_language() or "").startswith("en")
+    rows = sorted((r for r in survey.latest_in(scope).values() if not line or r.line == line),
+                  key=lambda r: (r.rate is None, r.rate or 0, r.survey.compound.name))
+
+    def row(r: survey.YearResult) -> Line:
+        c = r.survey.compound
+        return ([c.name, r.year, r.survey.sampled, r.answered, r.percent, r.verdict_en if english else r.verdict_zh],
+                reverse("stewardship:compound", args=[c.pk]) + "#satisfaction")
+
+    return Table(_("物业服务满意度"), [_("小区"), _("测评年度"), _("抽样户数"), _("答卷户数"), _("满意率"), _("对照标准")], rows, row)
+
+
 FIGURES: dict[str, Callable[[Scope, QueryDict], Table]] = {
     "projects": projects, "overdue": overdue, "items": items, "elevators": elevators, "stranded": stranded,
-    "approvals": approvals, "years": years, "stewardship": governance,
+    "approvals": approvals, "years": years, "stewardship": governance, "satisfaction": satisfaction,
 }
 
 

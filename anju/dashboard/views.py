@@ -27,6 +27,7 @@ from anju.domain.progress import percent
 from anju.programme import queries as programme
 from anju.roster.models import Community, Compound, Subdistrict
 from anju.stewardship import queries as stewardship
+from anju.stewardship.queries import survey
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESSION_SUBDISTRICT = "dashboard_subdistrict"  # the sub-district last chosen by a user who sees several
@@ -155,6 +156,7 @@ def _context(level: Level) -> dict:
         "governance": [(key, zh, en, len(found)) for (key, (zh, en)), found in zip(
             stewardship.LISTS.items(), stewardship.stewardship_lists(
                 scope, functools.cache(stewardship.rules_for), timezone.localdate()).values(), strict=True)],
+        "satisfaction": survey.line_counts(survey.latest_in(scope)),
     }
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import quote
 
 from django.apps import apps
 from django.conf import settings
@@ -164,6 +165,19 @@ def subject_counts(compound: Compound, prefix: str) -> dict[str, int]:
     rows = (Suggestion.objects.filter(compound=compound, subject__startswith=prefix).values("subject")
             .annotate(n=Count("pk")).order_by())
     return {r["subject"]: r["n"] for r in rows}
+
+
+SUBJECT = re.compile(r"^disclosure:(\d{1,18}):(\S{1,100})$")
+
+
+def subject_link(subject: str) -> str | None:
+    """Where a suggestion filed from another app's page leads back to: the published figure a
+    "这里不对" named (公示, `stewardship`), on the staff's page of the statement, at that figure's row.
+    By URL name, so participation imports nothing of the app that filed it."""
+    m = SUBJECT.match(subject or "")
+    if m is None:
+        return None
+    return f"{reverse('stewardship:disclosure', args=[int(m[1])])}#figure-{quote(m[2].replace(':', ''))}"
 
 
 def public_board(*, compound: Compound | None = None, limit: int = 50) -> QuerySet[Suggestion]:

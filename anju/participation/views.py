@@ -91,7 +91,7 @@ def suggestion(request: HttpRequest, pk: int) -> HttpResponse:
     scope = scope_of(request.user)
     meetings_here = Meeting.objects.within(scope).filter(compound=s.compound).order_by("-starts_at")[:20]
     return render(request, "participation/suggestion.html", {
-        "s": s, "timing": queries.timing(s), "photos": s.photos.all(), "meetings": s.meetings.order_by("starts_at"),
+        "s": s, "timing": queries.timing(s), "subject_link": queries.subject_link(s.subject), "photos": s.photos.all(), "meetings": s.meetings.order_by("starts_at"),
         "assign_form": _assign_form(request), "reply_form": forms.ReplyForm(initial={"reply": s.reply, "show_on_board": s.show_on_board}),
         "can_edit": scope.can_edit, "sees_personal_data": scope.sees_personal_data, "meetings_here": meetings_here,
         "history": [(e, HISTORY_LABELS.get(e.action, e.action)) for e in

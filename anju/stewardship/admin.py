@@ -11,6 +11,8 @@ from anju.stewardship.models import (
     RuleSetVersion,
 )
 from anju.stewardship.models_disclosure import Disclosure
+from anju.stewardship.models_income import CommonIncome, ManagerLine
+from anju.stewardship.models_survey import SatisfactionSurvey
 
 
 @admin.register(PropertyCompany)
@@ -56,3 +58,18 @@ class PartyLinkAdmin(ReadOnlyScopedAdmin):
 class DisclosureAdmin(ReadOnlyScopedAdmin):
     list_display = ("compound", "kind", "period_start", "version", "due_on", "published_on")
     list_filter = ("kind",)
+
+
+@admin.register(SatisfactionSurvey)
+class SatisfactionSurveyAdmin(ReadOnlyScopedAdmin):
+    list_display = ("compound", "year", "per_building", "sampled", "seed", "consultation")
+
+
+@admin.register(CommonIncome)
+class CommonIncomeAdmin(ReadOnlyScopedAdmin):
+    list_display = ("compound", "source", "received_on", "gross_fen", "cost_fen", "to_fund_fen", "document_ref")
+
+
+@admin.register(ManagerLine)
+class ManagerLineAdmin(ReadOnlyScopedAdmin):
+    list_display = ("compound", "year", "section", "item", "amount_fen", "document_ref")

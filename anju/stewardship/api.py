@@ -210,6 +210,10 @@ router.add_router("", disclosure_router)
 from anju.stewardship.api_election import router as election_router  # noqa: E402
 
 router.add_router("", election_router)
+# 满意度测评 (issue 14, point 5), under the same prefix.
+from anju.stewardship.api_survey import router as survey_router  # noqa: E402
+
+router.add_router("", survey_router)
 # --- the committee over its term (the committee page's reads and writes) ---------------------------
 
 

@@ -49,4 +49,10 @@ AUDIT_ACTIONS.update({
 AUDIT_ACTIONS.update({
     "committee_meeting": _("登记委员会会议"),
     "committee_decisions": _("公告委员会会议决定"),
+    "satisfaction_survey_start": _("发起物业服务满意度测评"),
+})
+AUDIT_ACTIONS.update({
+    "common_income_record": _("登记公共收益"),
+    "common_income_reverse": _("冲正公共收益"),
+    "manager_line_record": _("登记物业服务项目收支或预算"),
 })

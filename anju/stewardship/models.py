@@ -468,3 +468,9 @@ from anju.stewardship.models_fund import (  # noqa: E402, F401
     FundLedger,
     FundShare,
 )
+
+# 公共收益 and the manager's yearly accounts (issue 14, point 4): their own module.
+from anju.stewardship.models_income import CommonIncome, ManagerLine  # noqa: E402, F401
+
+# 满意度测评 (issue 14, point 5): its own module, imported here so Django finds it.
+from anju.stewardship.models_survey import SatisfactionSurvey  # noqa: E402, F401

@@ -26,6 +26,7 @@ from anju.stewardship.models import Contract
 from anju.stewardship.models_disclosure import Disclosure, DisclosureKind
 from anju.stewardship.models_fees import Bill
 from anju.stewardship.models_fund import FundAccount, FundEntry
+from anju.stewardship.models_income import CommonIncome, IncomeSource, ManagerLine, ManagerSection
 
 
 def subject_key(d: Disclosure, figure_key: str) -> str:
@@ -88,7 +89,7 @@ def _fund_rows(compound: Compound, period: Period, *, common_income_only: bool) 
                 "Common income credited to the fund",
                 s.common_income,
             )
-        ]
+        ] + _common_income_rows(compound, period)
     rows = [
         _row("opening", "期初余额", "Opening balance", s.opening),
         _row("deposits", "业主交存（首期及续交）", "Owners' deposits and top-ups", s.deposits),
@@ -108,6 +109,51 @@ def _fund_rows(compound: Compound, period: Period, *, common_income_only: bool) 
     return rows
 
 
+def _common_income_rows(compound: Compound, period: Period) -> list[dict[str, Any]]:
+    """The receipts of common income in `period` (Civil Code art. 282): by source, then the totals."""
+    rows = list(
+        CommonIncome.objects.filter(compound=compound, received_on__gte=period.start, received_on__lte=period.end)
+        .values("source")
+        .annotate(gross=Sum("gross_fen"), cost=Sum("cost_fen"), fund=Sum("to_fund_fen"))
+        .order_by("source")
+    )
+    labels = dict(IncomeSource.choices)
+    out = [
+        _row(f"income:{r['source']}", f"{labels[r['source']]}收入", f"Income: {r['source']}", r["gross"], "公共收益明细")
+        for r in rows
+    ]
+    gross, cost, fund = (sum(r[k] for r in rows) for k in ("gross", "cost", "fund"))
+    return out + [
+        _row("income_gross", "公共收益合计", "Common income, gross", gross, "公共收益合计"),
+        _row("income_cost", "扣除合理成本", "Reasonable costs deducted", cost, "公共收益合计"),
+        _row("income_net", "扣除成本后的收益（归业主共有）", "Net income (the owners')", gross - cost, "公共收益合计"),
+        _row("income_to_fund", "其中转入维修资金", "Of which credited to the fund", fund, "公共收益合计"),
+        _row("income_left", "其中由业主共同决定使用", "Of which left for the owners to decide", gross - cost - fund,
+             "公共收益合计"),
+    ]
+
+
+def _manager_lines(compound: Compound, period: Period) -> list[dict[str, Any]]:
+    """The manager's accounts of the years `period` covers and its budget for the year after (art. 943)."""
+    years = range(period.start.year, period.end.year + 1)
+    sums = (
+        ManagerLine.objects.filter(compound=compound, year__in=list(years))
+        .values("section", "item")
+        .annotate(fen=Sum("amount_fen"))
+        .order_by("section", "item")
+    )
+    labels = dict(ManagerSection.choices)
+    out: list[dict[str, Any]] = []
+    for section in ManagerSection.values:
+        items = [r for r in sums if r["section"] == section and r["fen"]]
+        if not items:
+            continue
+        group = str(labels[section])
+        out += [_row(f"{section}:{r['item']}", r["item"], r["item"], r["fen"], group) for r in items]
+        out.append(_row(f"{section}:total", f"{group}合计", f"Total: {section}", sum(r["fen"] for r in items), group))
+    return out
+
+
 def _manager_rows(compound: Compound, period: Period) -> list[dict[str, Any]]:
     totals = Bill.objects.filter(
         compound=compound, period__gte=period.start, period__lte=period.end
@@ -117,7 +163,7 @@ def _manager_rows(compound: Compound, period: Period) -> list[dict[str, Any]]:
         _row("billed", "物业费应收", "Property fees billed", billed),
         _row("paid", "物业费实收", "Property fees collected", paid),
         _row("arrears", "物业费欠收", "Property fees outstanding", billed - paid),
-    ]
+    ] + _manager_lines(compound, period)
 
 
 def statement_rows(compound: Compound, kind: str, period: Period) -> list[dict[str, Any]]:

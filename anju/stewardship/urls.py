@@ -1,6 +1,15 @@
 from django.urls import path
 
-from anju.stewardship import views, views_committee, views_disclosure, views_fees, views_formation, views_fund
+from anju.stewardship import (
+    views,
+    views_committee,
+    views_disclosure,
+    views_fees,
+    views_formation,
+    views_fund,
+    views_income,
+    views_survey,
+)
 
 app_name = "stewardship"
 urlpatterns = [
@@ -69,10 +78,14 @@ urlpatterns = [
     # 公示 (issue 14, point 4)
     path("compound/<id:pk>/disclosures/", views_disclosure.calendar, name="disclosures"),
     path("compound/<id:pk>/disclosures/generate/", views_disclosure.generate, name="disclosure_generate"),
+    path("compound/<id:pk>/common-income/", views_income.common_income, name="common_income"),
+    path("compound/<id:pk>/manager-accounts/", views_income.manager_line, name="manager_line"),
     path("disclosures/<id:pk>/", views_disclosure.detail, name="disclosure"),
     path("disclosures/<id:pk>/publish/", views_disclosure.act, {"what": "publish"}, name="disclosure_publish"),
     path("disclosures/<id:pk>/correct/", views_disclosure.act, {"what": "correct"}, name="disclosure_correct"),
     path("disclosures/<id:pk>/notice.pdf", views_disclosure.pdf, name="disclosure_pdf"),
+    # 满意度测评 (issue 14, point 5)
+    path("compound/<id:pk>/satisfaction/", views_survey.start, name="satisfaction_start"),
     # residents, no login (the QR code on the posted notice leads here)
     path("d/<id:pk>/", views_disclosure.public, name="disclosure_public"),
     path("d/<id:pk>/wrong/", views_disclosure.wrong, name="disclosure_wrong"),

@@ -19,8 +19,8 @@ from anju.core.audit import Actor
 from anju.core.pages import attempt
 from anju.core.scoping import scope_of
 from anju.domain.stewardship.rulesets import BARS, CATALOGUE, Figure, RuleSet
-from anju.roster.models import Subdistrict
-from anju.stewardship import forms, queries, services
+from anju.roster.models import Compound, Subdistrict
+from anju.stewardship import forms, queries, queries_survey, services
 from anju.stewardship.access import (
     Action,
     access_company,
@@ -107,7 +107,13 @@ def compound(request: HttpRequest, pk: int) -> HttpResponse:
         "companies": PropertyCompany.objects.filter(subdistrict_id=node.subdistrict_id),
         "modes": Mode.choices, "handover_items": services.HANDOVER_ITEMS, "can_edit": scope.can_edit,
         "households": queries.households_in(node), "today": today,
+        **_satisfaction(node),
     })
+
+
+def _satisfaction(node: Compound) -> dict[str, object]:
+    results = queries_survey.results_of(node)
+    return {"satisfaction": results, "vote_prefill_url": queries_survey.vote_prefill_url(node, results)}
 
 
 def _back(pk: int) -> HttpResponse:

@@ -29,6 +29,7 @@ from anju.participation.access import public_compound
 from anju.stewardship import queries, queries_disclosure
 from anju.stewardship.access import Action, access_compound, access_disclosure, public_disclosure
 from anju.stewardship.models_disclosure import Disclosure
+from anju.stewardship.models_income import CommonIncome, IncomeSource, ManagerSection
 from anju.stewardship.services import disclosure as services
 
 CATEGORY = "property"  # participation's 物业服务: where a wrong figure of the accounts is triaged
@@ -63,6 +64,9 @@ def calendar(request: HttpRequest, pk: int) -> HttpResponse:
             "grace": grace_days(rules),
             "decisions": rules.figure("committee_decision_publicity_days"),
             "grace_set": rules.value("disclosure_grace_days") is not None,
+            "incomes": CommonIncome.objects.filter(compound=compound).order_by("-received_on", "-pk")[:50],
+            "income_sources": IncomeSource.choices,
+            "manager_sections": ManagerSection.choices,
         },
     )
 

@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from anju.consultations import question_templates
-from anju.consultations.models import Consultation, Elector, Question, QuestionKind, Status
+from anju.consultations.models import Consultation, Elector, Kind, Question, QuestionKind, Status
 from anju.consultations.queries import question_result
 from anju.consultations.services.letters import random_code
 from anju.core import audit
@@ -35,9 +35,11 @@ FORBIDDEN_IN_CHOICES = ("\t", "\n", ";", "=", "+")  # separators of the canonica
 @transaction.atomic
 def consultation_create(*, compound: Compound, title: str, actor: Actor, building: Building | None = None,
                         unit: Unit | None = None, description: str = "", opens_at: Any = None,
-                        closes_at: Any = None, open_ballots: bool = False) -> Consultation:
+                        closes_at: Any = None, open_ballots: bool = False, kind: str = Kind.VOTE,
+                        sample: Sequence[int] | None = None) -> Consultation:
     """A draft consultation of a compound, one of its buildings, or one unit. `open_ballots` publishes
-    the ballot list by room, only where the owners' assembly's rules require open ballots."""
+    the ballot list by room, only where the owners' assembly's rules require open ballots. A survey
+    (`kind="survey"`) may ask only `sample`, roster household ids of its scope; a vote asks everyone."""
     if unit is not None:
         building = unit.building
     if building is not None and building.compound_id != compound.pk:
@@ -47,12 +49,38 @@ def consultation_create(*, compound: Compound, title: str, actor: Actor, buildin
     if opens_at and closes_at and closes_at <= opens_at:
         raise ValidationFailed("截止时间须晚于开始时间", "The closing time must be after the opening time",
                                field="closes_at")
+    if kind not in Kind.values:
+        raise ValidationFailed(f"未知类型：{kind}", f"Unknown kind: {kind}", field="kind")
+    drawn = _sample(kind, sample, compound, building, unit)
     c = Consultation.objects.create(subdistrict_id=compound.subdistrict_id, compound=compound, building=building,
                                     unit=unit, title=title.strip(), description=_description(description),
-                                    opens_at=opens_at, closes_at=closes_at, open_ballots=open_ballots)
+                                    opens_at=opens_at, closes_at=closes_at, open_ballots=open_ballots,
+                                    kind=kind, sample=drawn)
     audit.record(actor=actor, action="consultation.create", obj=c, before=None,
-                 after={"title": c.title, "scope": c.scope_label, "open_ballots": open_ballots}, subdistrict_id=c.subdistrict_id)
+                 after={"title": c.title, "scope": c.scope_label, "open_ballots": open_ballots, "kind": kind,
+                        "sample": len(drawn) if drawn is not None else None}, subdistrict_id=c.subdistrict_id)
     return c
+
+
+def _sample(kind: str, sample: Sequence[int] | None, compound: Compound, building: Building | None,
+            unit: Unit | None) -> list[int] | None:
+    if sample is None:
+        return None
+    if kind != Kind.SURVEY:
+        raise ValidationFailed("只有满意度测评可以抽样，表决须征求范围内全体住户",
+                               "Only a survey may ask a sample; a vote asks every household of its scope", field="sample")
+    ids = sorted({int(h) for h in sample})
+    if not ids:
+        raise ValidationFailed("抽样住户为空：请至少抽取一户，或改为全体住户",
+                               "The sample is empty: draw at least one household, or ask them all", field="sample")
+    scope = Household.objects.filter(compound_id=compound.pk, pk__in=ids)
+    if unit is not None:
+        scope = scope.filter(unit_id=unit.pk)
+    elif building is not None:
+        scope = scope.filter(unit__building_id=building.pk)
+    if scope.count() != len(ids):
+        raise ValidationFailed("抽样住户中有不在范围内的户", "Some sampled households are outside the scope", field="sample")
+    return ids
 
 
 DESCRIPTION_MAX = 20_000  # characters of stored HTML: a few pages of text with lists and a table
@@ -206,6 +234,8 @@ def households_of(consultation: Consultation):
         qs = qs.filter(unit_id=consultation.unit_id)
     elif consultation.building_id:
         qs = qs.filter(unit__building_id=consultation.building_id)
+    if consultation.sample is not None:
+        qs = qs.filter(pk__in=consultation.sample)
     return qs.select_related("unit__building")
 
 
