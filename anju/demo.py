@@ -16,6 +16,7 @@ from anju.consultations import demo as consultations
 from anju.consultations import queries as consultation_queries
 from anju.consultations.models import Consultation, Status
 from anju.core.audit import Actor
+from anju.dashboard.models import FirstStepsDismissal
 from anju.elevators import demo as elevators
 from anju.participation import demo as participation
 from anju.participation import services as participation_services
@@ -41,6 +42,8 @@ def load_demo() -> tuple[Subdistrict, bool]:
     for load in LOADERS:
         load(subdistrict)
     publish_result(subdistrict, "金盾苑")
+    # The demo office has run the programme for two years: its 开始使用 checklist was closed long ago.
+    FirstStepsDismissal.objects.get_or_create(subdistrict=subdistrict)
     return subdistrict, existed
 
 

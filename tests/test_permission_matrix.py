@@ -317,6 +317,11 @@ PAGES: dict[str, Row] = {
     # sent empty: no item named, refused by the form (400) past the gate; volunteers may not assign
     "dashboard:work_assign": Row(NONE, "no_login", "editors"),
     "dashboard:work_count": Row(NONE, "signed_in", "no_login"),
+    # the 开始使用 checklist of the editor's own sub-district (all three steps are done in this world)
+    "dashboard:first_steps_dismiss": Row(NONE, "no_login", "editors"),
+    # 操作手册: every signed-in user reads every topic (tests/core/test_help.py renders each for each role)
+    "core:help_index": Row(NONE, "signed_in", "no_login"),
+    "core:help": Row(lambda s: {"slug": "roster"}, "signed_in", "no_login"),
     "dashboard:outbox": Row(NONE, "subdistrict", "no_login"),
     "core:opt_out": Row(lambda s: {"code": "NOSUCHCODE"}, "missing_public", "missing_public"),
     "dashboard:outbox_opt_out": Row(NONE, "no_login", "subdistrict"),

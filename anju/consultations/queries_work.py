@@ -205,3 +205,8 @@ def closing_between(start: datetime.datetime, end: datetime.datetime) -> list[Co
     reminders (`anju send-vote-reminders`), a system job, so not scoped to a user."""
     return list(Consultation.objects.filter(status=Status.OPEN, closes_at__gte=start, closes_at__lte=end)
                 .order_by("closes_at", "id"))
+
+
+def subdistrict_has_consultation(subdistrict_id: int) -> bool:
+    """Whether the sub-district has started any consultation (a draft counts: the third first step)."""
+    return Consultation.objects.filter(subdistrict_id=subdistrict_id).exists()

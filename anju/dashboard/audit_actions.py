@@ -5,4 +5,5 @@ from django.utils.translation import gettext_lazy as _
 AUDIT_ACTIONS = {
     "work_assign": _("指派待办事项"),
     "work_unassign": _("取消待办指派"),
+    "first_steps_dismiss": _("关闭开始使用清单"),
 }

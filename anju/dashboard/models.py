@@ -42,3 +42,30 @@ class WorkAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.object_id}"
+
+
+class FirstStepsDismissal(models.Model):
+    """A sub-district's 开始使用 checklist closed, once its three first steps were done (one row per office)."""
+
+    subdistrict = models.OneToOneField(
+        "roster.Subdistrict", on_delete=models.CASCADE, related_name="+", verbose_name=_("街道")
+    )
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("关闭人"),
+    )
+    dismissed_at = models.DateTimeField(_("关闭时间"), auto_now_add=True)
+
+    scope_paths = ScopePaths(subdistrict="subdistrict_id", community=None, compound=None)
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("开始使用清单")
+        verbose_name_plural = _("开始使用清单")
+
+    def __str__(self) -> str:
+        return f"first-steps:{self.subdistrict_id}"

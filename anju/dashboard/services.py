@@ -1,4 +1,5 @@
-"""Writes of the dashboard: giving an open item of work (我的待办) to a colleague, or taking it back."""
+"""Writes of the dashboard: giving an open item of work (我的待办) to a colleague, or taking it back;
+closing a new office's 开始使用 checklist."""
 
 from __future__ import annotations
 
@@ -7,11 +8,11 @@ from django.db import transaction
 
 from anju.core import audit
 from anju.core.audit import Actor
-from anju.core.errors import Forbidden, ValidationFailed
+from anju.core.errors import Conflict, Forbidden, ValidationFailed
 from anju.core.scoping import scope_of
 from anju.core.work import WorkItem
-from anju.dashboard import queries_work
-from anju.dashboard.models import WorkAssignment
+from anju.dashboard import queries_start, queries_work
+from anju.dashboard.models import FirstStepsDismissal, WorkAssignment
 
 
 def work_assign(*, item: WorkItem, assignee_id: int | None, actor: Actor) -> WorkAssignment | None:
@@ -84,4 +85,29 @@ def _colleague(item: WorkItem, assignee_id: int):
             "or the sub-district",
             field="assignee",
         )
+    return found
+
+
+def first_steps_dismiss(*, actor: Actor) -> FirstStepsDismissal:
+    """Close the actor's sub-district's 开始使用 checklist for everyone of it; only once its three steps
+    are done (the list says what is left otherwise); audited. Closing it again changes nothing."""
+    scope = scope_of(actor.user)
+    if not scope.can_edit:
+        raise Forbidden("没有关闭清单的权限", "Your role may not close the checklist")
+    if scope.everything or scope.subdistrict_id is None:
+        raise ValidationFailed("您不属于某个街道，没有开始使用清单", "You belong to no sub-district: there is no checklist")
+    steps = queries_start.steps_of(scope.subdistrict_id)
+    if not steps.all_done:
+        raise Conflict(
+            f"还有 {3 - steps.done} 步没有完成，完成后才能关闭清单",
+            f"{3 - steps.done} step(s) still to do: the checklist closes once all three are done",
+        )
+    with transaction.atomic():
+        found, made = FirstStepsDismissal.objects.get_or_create(
+            subdistrict_id=scope.subdistrict_id, defaults={"dismissed_by": actor.user}
+        )
+        if made:
+            audit.record(actor=actor, action="first_steps_dismiss", obj=found, before=None,
+                         after={"roster": True, "staff": True, "consultation": True},
+                         subdistrict_id=scope.subdistrict_id)
     return found

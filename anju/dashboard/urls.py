@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("work/", views_work.work, name="work"),
     path("work/assign/", views_work.assign, name="work_assign"),
+    path("work/first-steps/dismiss/", views_work.first_steps_dismiss, name="first_steps_dismiss"),
     path("work/count/", views_work.count, name="work_count"),
     path("outbox/", views_outbox.outbox, name="outbox"),
     path("outbox/opt-out/", views_outbox.opt_out, name="outbox_opt_out"),

@@ -15,7 +15,7 @@ from anju.core.bounds import parse_id
 from anju.core.errors import NotFound, ValidationFailed
 from anju.core.pages import attempt
 from anju.core.scoping import scope_of
-from anju.dashboard import queries_work, services, views_outbox
+from anju.dashboard import queries_start, queries_work, services, views_outbox
 
 
 @login_required
@@ -26,6 +26,7 @@ def work(request: HttpRequest) -> HttpResponse:
         "dashboard/work.html",
         {
             "work": queries_work.work_of(request.user),
+            "first_steps": queries_start.first_steps(request.user),
             "english": english,
             "can_assign": scope_of(request.user).can_edit,
             "sees_outbox": views_outbox.may_see_outbox(request.user),
@@ -59,4 +60,13 @@ def assign(request: HttpRequest) -> HttpResponse:
         lambda: services.work_assign(item=item, assignee_id=assignee, actor=Actor.of(request.user)),
         done=_("已指派") if assignee else _("已取消指派"),
     )
+    return redirect("dashboard:work")
+
+
+@login_required
+@require_POST
+def first_steps_dismiss(request: HttpRequest) -> HttpResponse:
+    """Close the 开始使用 checklist of the user's sub-district (refused, saying what is left, until all is done)."""
+    require_edit(request.user)
+    attempt(request, lambda: services.first_steps_dismiss(actor=Actor.of(request.user)), done=_("已关闭开始使用清单"))
     return redirect("dashboard:work")

@@ -12,6 +12,7 @@ from django.utils import timezone
 from anju.core.models import Job, JobStatus
 from anju.core.work import OPEN, WorkItem
 from anju.roster.jobs import IMPORT
+from anju.roster.models import Household
 
 if TYPE_CHECKING:
     from anju.core.access import User
@@ -64,3 +65,8 @@ def open_work(user: User, now: datetime.datetime | None = None) -> list[WorkItem
             )
         )
     return items
+
+
+def subdistrict_has_households(subdistrict_id: int) -> bool:
+    """Whether any household of the sub-district is in the roster (the first step of a new office)."""
+    return Household.objects.filter(unit__building__compound__subdistrict_id=subdistrict_id).exists()
