@@ -16,6 +16,7 @@ from anju.consultations import demo as consultations
 from anju.consultations import queries as consultation_queries
 from anju.consultations.models import Consultation, Status
 from anju.core.audit import Actor
+from anju.dashboard import demo as dashboard
 from anju.elevators import demo as elevators
 from anju.participation import demo as participation
 from anju.participation import services as participation_services
@@ -29,7 +30,7 @@ from anju.stewardship import demo_fees as stewardship_fees
 # Order matters: the roster first, then projects, then what refers to them. Each loader is safe to run twice.
 LOADERS: tuple[Callable[[Subdistrict], object], ...] = (
     programme.load_demo, elevators.load_demo, consultations.load_demo, participation.load_demo, stewardship.load_demo,
-    stewardship_fees.load_demo,
+    stewardship_fees.load_demo, dashboard.load_demo,
 )
 
 

@@ -5,4 +5,6 @@ from django.utils.translation import gettext_lazy as _
 AUDIT_ACTIONS = {
     "work_assign": _("指派待办事项"),
     "work_unassign": _("取消待办指派"),
+    "report_template_save": _("保存报表模板"),
+    "report_submit": _("报送月报"),
 }
