@@ -49,13 +49,12 @@ def _merged_value(sheet: Any, row: int, col: int) -> tuple[Any, bool]:
     return sheet.cell(row, col).value, False
 
 
-def read_layout(data: bytes, mapping: dict[str, str] | None = None) -> tuple[list[dict[str, str]], int]:
-    """The columns of an office's layout (first sheet) and its number of header rows.
+def _headings(data: bytes) -> tuple[list[tuple[str, str, str, str, str]], int]:
+    """(letter, group, label, unit, heading as written) for each column of the first sheet; the heading row.
 
     The heading row is the lowest of the first rows that has the most filled cells; a merged cell
-    above a column spanning several columns is that column's group. Each column is matched to a
-    registered query by its heading (and unit), or by `mapping` (column letter → query key), which
-    wins. A column matched by neither is refused, naming it, with nothing saved."""
+    above a column spanning several columns is that column's group; a unit in brackets is split off
+    (the group's unit serves a column that has none: 投资（万元）)."""
     if len(data) > MAX_LAYOUT_BYTES:
         raise ValidationFailed("报表样式文件超过 2 MB", "The layout file is larger than 2 MB", field="file")
     try:
@@ -63,19 +62,15 @@ def read_layout(data: bytes, mapping: dict[str, str] | None = None) -> tuple[lis
     except Exception as exc:  # openpyxl raises many types for a file that is not xlsx
         raise ValidationFailed("无法读取该文件，请上传 xlsx 表格", "Cannot read the file: upload an xlsx sheet",
                                field="file") from exc
-    last_row = min(sheet.max_row, MAX_HEADER_ROWS)
-    width = sheet.max_column
+    width = min(sheet.max_column, 60)
     filled = {r: sum(1 for c in range(1, width + 1) if str(_merged_value(sheet, r, c)[0] or "").strip())
-              for r in range(1, last_row + 1)}
+              for r in range(1, min(sheet.max_row, MAX_HEADER_ROWS) + 1)}
     if not filled or max(filled.values()) == 0:
         raise ValidationFailed("表格前 10 行里没有表头", "No heading row in the first 10 rows", field="file")
-    most = max(filled.values())
-    head = max(r for r, n in filled.items() if n == most)
-    mapping = {k.upper(): v for k, v in (mapping or {}).items() if v}
-    columns, missing = [], []
+    head = max(r for r, n in filled.items() if n == max(filled.values()))
+    out = []
     for col in range(1, width + 1):
-        value, _wide = _merged_value(sheet, head, col)
-        text = str(value or "").strip()
+        text = str(_merged_value(sheet, head, col)[0] or "").strip()
         if not text:
             continue
         group = ""
@@ -84,17 +79,39 @@ def read_layout(data: bytes, mapping: dict[str, str] | None = None) -> tuple[lis
             if wide and str(above or "").strip() and str(above).strip() != text:
                 group = str(above).strip()
         label, unit = split_unit(text)
-        group_unit = split_unit(group)[1]
-        letter = get_column_letter(col)
+        out.append((get_column_letter(col), group, label, unit or split_unit(group)[1], text))
+    return out, head
+
+
+def layout_columns(data: bytes) -> list[dict[str, str]]:
+    """The layout's columns with the query each heading matches ("" where none), for the mapping form."""
+    try:
+        headings, _head = _headings(data)
+    except ValidationFailed:
+        return []
+    return [{"letter": letter, "text": text, "query": (q.key if (q := find(label, unit)) else "")}
+            for letter, _group, label, unit, text in headings]
+
+
+def read_layout(data: bytes, mapping: dict[str, str] | None = None) -> tuple[list[dict[str, str]], int]:
+    """The columns of an office's layout (first sheet) and its number of header rows.
+
+    Each column is matched to a registered query by its heading (and unit), or by `mapping` (column
+    letter → query key), which wins. A column matched by neither, or mapped to a key that is not
+    registered, is refused, naming it, with nothing saved."""
+    headings, head = _headings(data)
+    mapping = {k.upper(): v for k, v in (mapping or {}).items() if v}
+    columns, missing = [], []
+    for letter, group, label, unit, text in headings:
         key = mapping.get(letter)
-        query = REGISTRY.get(key) if key else find(label, unit or group_unit)
+        query = REGISTRY.get(key) if key else find(label, unit)
         if key and query is None:
             raise ValidationFailed(f"第 {letter} 列“{text}”选择的数据项“{key}”不在可用数据项之列",
                                    f"Column {letter} “{text}”: “{key}” is not a registered query", field=f"map_{letter}")
         if query is None:
             missing.append((letter, text))
             continue
-        columns.append({"group": group, "heading": label, "unit": unit or group_unit, "query": query.key, "column": letter})
+        columns.append({"group": group, "heading": label, "unit": unit, "query": query.key, "column": letter})
     if missing:
         zh = "、".join(f"{letter} 列“{text}”" for letter, text in missing)
         en = ", ".join(f"column {letter} “{text}”" for letter, text in missing)
