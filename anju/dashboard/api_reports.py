@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from pydantic import Field as PydanticField
 
 from anju.core import jobs as jobs_core
@@ -98,7 +98,7 @@ def template_save(request: HttpRequest, body: TemplateIn):
     subdistrict = require_reports(request.user, action=Action.EDIT)
     saved = reports.template_save(subdistrict=subdistrict, name=body.name, columns=[c.dict() for c in body.columns],
                                   actor=Actor.of(request.user))
-    return 201, _template_out(saved)
+    return Status(201, _template_out(saved))
 
 
 @router.get("/{year}/{month}", response=dict[str, Any])
@@ -114,7 +114,7 @@ def month_submit(request: HttpRequest, year: Year, month: Month, body: SubmitIn)
     subdistrict, found = _template(request, body.template, Action.EDIT)
     reports.submit(template=found, subdistrict=subdistrict, year=year, month=month, compiled_by=body.compiled_by,
                    filled_by=body.filled_by, reviewed_by=body.reviewed_by, actor=Actor.of(request.user))
-    return 201, reports.figures(template=found, subdistrict=subdistrict, year=year, month=month)
+    return Status(201, reports.figures(template=found, subdistrict=subdistrict, year=year, month=month))
 
 
 @router.post("/{year}/{month}/export", response={202: JobOut})
@@ -125,4 +125,4 @@ def month_export(request: HttpRequest, year: Year, month: Month, body: ExportIn)
                               actor=Actor.of(request.user), subdistrict_id=subdistrict.pk,
                               params={"subdistrict_id": subdistrict.pk, "template_id": found.pk, "year": year,
                                       "month": month, "format": body.format})
-    return 202, {"job": job.pk, "url": reverse("core:job", args=[job.pk])}
+    return Status(202, {"job": job.pk, "url": reverse("core:job", args=[job.pk])})

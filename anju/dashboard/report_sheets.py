@@ -52,8 +52,10 @@ def _merged_value(sheet: Any, row: int, col: int) -> tuple[Any, bool]:
 def _headings(data: bytes) -> tuple[list[tuple[str, str, str, str, str]], int]:
     """(letter, group, label, unit, heading as written) for each column of the first sheet; the heading row.
 
-    The heading row is the lowest of the first rows that has the most filled cells; a merged cell
-    above a column spanning several columns is that column's group; a unit in brackets is split off
+    The heading row is the lowest of the first rows with at least half as many filled cells as the
+    fullest (a title row above, merged across, counts as one); a column whose cell there is empty takes
+    the heading written above it. A merged cell just above a heading, spanning several columns, is
+    that column's group; a unit in brackets is split off
     (the group's unit serves a column that has none: 投资（万元）)."""
     if len(data) > MAX_LAYOUT_BYTES:
         raise ValidationFailed("报表样式文件超过 2 MB", "The layout file is larger than 2 MB", field="file")
@@ -67,15 +69,21 @@ def _headings(data: bytes) -> tuple[list[tuple[str, str, str, str, str]], int]:
               for r in range(1, min(sheet.max_row, MAX_HEADER_ROWS) + 1)}
     if not filled or max(filled.values()) == 0:
         raise ValidationFailed("表格前 10 行里没有表头", "No heading row in the first 10 rows", field="file")
-    head = max(r for r, n in filled.items() if n == max(filled.values()))
+    most = max(filled.values())
+    head = max(r for r, n in filled.items() if 2 * n >= most)  # the lowest row that is mostly headings
     out = []
     for col in range(1, width + 1):
         text = str(_merged_value(sheet, head, col)[0] or "").strip()
+        row = head
+        while not text and row > 1:  # a heading written higher up, not merged down to the heading row
+            row -= 1
+            value, wide = _merged_value(sheet, row, col)
+            text = "" if wide else str(value or "").strip()
         if not text:
             continue
         group = ""
-        if head > 1:
-            above, wide = _merged_value(sheet, head - 1, col)
+        if row > 1:
+            above, wide = _merged_value(sheet, row - 1, col)
             if wide and str(above or "").strip() and str(above).strip() != text:
                 group = str(above).strip()
         label, unit = split_unit(text)
