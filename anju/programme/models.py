@@ -7,6 +7,8 @@ only by `programme.services` (from stages, items and the roster); the one progre
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +20,7 @@ from anju.roster.models import Building, Compound, Subdistrict
 _P = "project__"
 
 
-def _indicator(label: str, places: int) -> models.DecimalField:
+def _indicator(label: Any, places: int) -> models.DecimalField:  # label: a lazily translated str
     """A result indicator: exact, `places` decimals, zero until entered."""
     return models.DecimalField(label, max_digits=MAX_DIGITS, decimal_places=places, default=0)
 

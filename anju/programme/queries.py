@@ -313,14 +313,14 @@ def report_rows(*, subdistrict_id: int, year: int, as_of: datetime.date) -> list
     for r in Funding.objects.filter(item__project_id__in=ids).values("item__project_id", "source").annotate(t=Sum("amount_fen")):
         funding.setdefault(r["item__project_id"], {})[r["source"]] = r["t"]
     categories: dict[int, dict[str, int]] = {}
-    for r in Item.objects.filter(project_id__in=ids).values("project_id", "category").annotate(n=Count("id")):
-        categories.setdefault(r["project_id"], {})[r["category"]] = r["n"]
+    for c in Item.objects.filter(project_id__in=ids).values("project_id", "category").annotate(n=Count("id")):
+        categories.setdefault(c["project_id"], {})[c["category"]] = c["n"]
     rows = []
     for p in projects:
         stage = stages.get(p.pk)
         started = bool(stage and stage.actual_start and stage.actual_start <= as_of)
         completed = bool(stage and stage.actual_end and stage.actual_end <= as_of)
-        own = sums.get(p.pk, {})
+        own: dict[str, Any] = dict(sums.get(p.pk, {}))
         rows.append(ReportRow(
             project_id=p.pk, name=p.name, compound=p.compound.name, community=p.compound.community.name,
             buildings=p.buildings_count, households=p.households, gross_area=_m2(p.gross_area),
