@@ -16,6 +16,7 @@ from anju.consultations import demo as consultations
 from anju.consultations import queries as consultation_queries
 from anju.consultations.models import Consultation, Status
 from anju.core.audit import Actor
+from anju.dashboard import demo as dashboard
 from anju.dashboard.models import FirstStepsDismissal
 from anju.elevators import demo as elevators
 from anju.participation import demo as participation
@@ -31,7 +32,7 @@ from anju.stewardship import demo_survey as stewardship_survey
 # Order matters: the roster first, then projects, then what refers to them. Each loader is safe to run twice.
 LOADERS: tuple[Callable[[Subdistrict], object], ...] = (
     programme.load_demo, elevators.load_demo, consultations.load_demo, participation.load_demo, stewardship.load_demo,
-    stewardship_fees.load_demo, stewardship_survey.load_demo,
+    stewardship_fees.load_demo, stewardship_survey.load_demo, dashboard.load_demo,
 )
 
 

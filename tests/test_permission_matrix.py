@@ -201,6 +201,7 @@ PAGES: dict[str, Row] = {
     "programme:project": Row(pk("project"), "view", "view"),
     "programme:inspection_new": Row(pk("project"), "view", "view"),
     "programme:item_progress": Row(pk("item"), "no_login", "edit"),
+    "programme:item_results": Row(pk("item"), "no_login", "edit"),
     "programme:stage_edit": Row(pk("stage"), "no_login", "edit"),
     "programme:stage_sign_off": Row(pk("stage"), "no_login", "edit"),
     "programme:attachment_upload": Row(pk("stage"), "no_login", "edit"),
@@ -323,6 +324,11 @@ PAGES: dict[str, Row] = {
     "core:help_index": Row(NONE, "signed_in", "no_login"),
     "core:help": Row(lambda s: {"slug": "roster"}, "signed_in", "no_login"),
     "dashboard:outbox": Row(NONE, "subdistrict", "no_login"),
+    # 统计报表: the whole sub-district's, made by its staff (a superuser belongs to none)
+    "dashboard:reports": Row(NONE, "subdistrict_only", "no_login"),
+    "dashboard:reports_export": Row(NONE, "no_login", "subdistrict_only"),
+    "dashboard:reports_submit": Row(NONE, "no_login", "subdistrict_only"),
+    "dashboard:reports_template_upload": Row(NONE, "subdistrict_only", "subdistrict_only"),
     "core:opt_out": Row(lambda s: {"code": "NOSUCHCODE"}, "missing_public", "missing_public"),
     "dashboard:outbox_opt_out": Row(NONE, "no_login", "subdistrict"),
     "dashboard:rows": Row(lambda s: {"figure": "projects"}, "signed_in", "signed_in"),
@@ -555,6 +561,8 @@ API: dict[str, tuple[str | None, str]] = {
     "GET /api/programme/projects": (None, "signed_in"),
     "GET /api/programme/projects/{pk}": ("project", "view"),
     "POST /api/programme/items/{pk}/progress": ("item", "body"),
+    "GET /api/programme/items/indicators": (None, "signed_in"),
+    "POST /api/programme/items/{pk}/results": ("item", "body"),
     "POST /api/programme/stages/{pk}/sign-off": ("stage", "body"),
     "GET /api/programme/stages/overdue": (None, "signed_in"),
     "GET /api/programme/projects/{pk}/inspections": ("project", "view"),
@@ -642,6 +650,12 @@ API: dict[str, tuple[str | None, str]] = {
     "GET /api/dashboard/work": (None, "signed_in"),
     "GET /api/dashboard/satisfaction": (None, "signed_in"),
     "POST /api/dashboard/work/assign": (None, "body"),
+    "GET /api/dashboard/reports/queries": (None, "subdistrict_only"),
+    "GET /api/dashboard/reports/templates": (None, "subdistrict_only"),
+    "POST /api/dashboard/reports/templates": (None, "body"),
+    "GET /api/dashboard/reports/{year}/{month}": (None, "subdistrict_only"),
+    "POST /api/dashboard/reports/{year}/{month}/submit": (None, "body"),
+    "POST /api/dashboard/reports/{year}/{month}/export": (None, "body"),
 }
 
 # What a few API operations need besides the path, so their rule is checked past the schema.
@@ -747,7 +761,7 @@ def test_permission_matrix(_media):
             target = MISSING if obj == "missing" else getattr(objects, obj).pk if obj else None
             url = (path.replace("{pk}", str(target)).replace("{ballot_id}", str(MISSING))
                    .replace("{action_id}", str(MISSING)).replace("{code}", objects.suggestion.receipt_code)
-                   .replace("{kind}", "overdue"))
+                   .replace("{kind}", "overdue").replace("{year}", "2021").replace("{month}", "12"))
             for role in ROLES:
                 if method == "GET":
                     query = API_QUERY.get(key, lambda s: {})(objects)

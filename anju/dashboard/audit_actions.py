@@ -6,4 +6,6 @@ AUDIT_ACTIONS = {
     "work_assign": _("指派待办事项"),
     "work_unassign": _("取消待办指派"),
     "first_steps_dismiss": _("关闭开始使用清单"),
+    "report_template_save": _("保存报表模板"),
+    "report_submit": _("报送月报"),
 }

@@ -69,3 +69,71 @@ class FirstStepsDismissal(models.Model):
 
     def __str__(self) -> str:
         return f"first-steps:{self.subdistrict_id}"
+
+
+class ReportTemplate(models.Model):
+    """统计报表模板: the columns of a monthly report, as data.
+
+    `columns` is a list of {"group": 上级表头 or "", "heading": 表头, "unit": 单位, "query": a key of
+    `anju.dashboard.report_queries.REGISTRY`}; nothing else runs. The built-in national template has
+    no sub-district (`key="national"`); an office's own has its sub-district and, when it was read from
+    the district's xlsx, that file (`layout`): its header rows are kept as they are on export."""
+
+    subdistrict = models.ForeignKey("roster.Subdistrict", on_delete=models.CASCADE, null=True, blank=True,
+                                    related_name="+", verbose_name=_("街道"))
+    key = models.CharField(max_length=40, blank=True)
+    name = models.CharField(_("报表名称"), max_length=120)
+    columns = models.JSONField(_("列"))
+    header_rows = models.PositiveSmallIntegerField(_("表头行数"), default=0)  # rows of `layout` above the data
+    layout = models.BinaryField(_("原表样式"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+
+    scope_paths = ScopePaths(subdistrict="subdistrict_id", community=None, compound=None)
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("报表模板")
+        verbose_name_plural = _("报表模板")
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["subdistrict", "name"], name="report_template_name_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReportSubmission(models.Model):
+    """A submitted (报送) month: every figure as it was sent, so the same file can be made again.
+
+    `figures` holds the headings, rows, totals and progress rates as text (exact decimals); later
+    changes to the programme do not touch it. One submission per sub-district, template and month."""
+
+    subdistrict = models.ForeignKey("roster.Subdistrict", on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("街道"))
+    template = models.ForeignKey(ReportTemplate, on_delete=models.PROTECT, related_name="submissions",
+                                 verbose_name=_("报表模板"))
+    year = models.PositiveSmallIntegerField(_("年度"))
+    month = models.PositiveSmallIntegerField(_("月份"))
+    figures = models.JSONField(_("报送数据"))
+    compiled_by = models.CharField(_("编制单位"), max_length=120)
+    filled_by = models.CharField(_("填报人"), max_length=60)
+    reviewed_by = models.CharField(_("审核人"), max_length=60)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                     related_name="+")
+    submitted_at = models.DateTimeField(_("报送时间"))
+
+    scope_paths = ScopePaths(subdistrict="subdistrict_id", community=None, compound=None)
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("已报送月报")
+        verbose_name_plural = _("已报送月报")
+        ordering = ["-year", "-month", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["subdistrict", "template", "year", "month"], name="report_month_unique"),
+            models.CheckConstraint(condition=models.Q(month__gte=1, month__lte=12), name="report_month_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template} {self.year}-{self.month:02d}"

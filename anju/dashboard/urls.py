@@ -1,6 +1,6 @@
 from django.urls import path
 
-from anju.dashboard import views, views_outbox, views_work
+from anju.dashboard import views, views_outbox, views_reports, views_work
 
 app_name = "dashboard"
 urlpatterns = [
@@ -13,4 +13,8 @@ urlpatterns = [
     path("outbox/opt-out/", views_outbox.opt_out, name="outbox_opt_out"),
     path("rows/<slug:figure>/", views.rows, name="rows"),
     path("report/<id:year>.pdf", views.report, name="report"),
+    path("reports/", views_reports.index, name="reports"),
+    path("reports/export/", views_reports.export, name="reports_export"),
+    path("reports/submit/", views_reports.submit, name="reports_submit"),
+    path("reports/templates/upload/", views_reports.template_upload, name="reports_template_upload"),
 ]

@@ -82,6 +82,20 @@ class ItemOut(Schema):
     people: int
     typed_beneficiaries: bool
     funding: list[FundingOut]
+    results: dict[str, str]  # result indicators (成效指标) by name, exact decimal text; units in GET /items/indicators
+
+
+class ResultsIn(Schema):
+    """Some result indicators by name (see GET /items/indicators): a number or its text, e.g. "1.250"."""
+
+    values: dict[str, str | float]  # a JSON number: its shortest text is read exactly (parse_quantity)
+
+
+class IndicatorOut(Schema):
+    name: str
+    label: str
+    unit: str
+    places: int
 
 
 class StageOut(Schema):
@@ -186,6 +200,7 @@ def project(request: HttpRequest, pk: Id):
         "quantity": f"{r.item.quantity:.2f}", "unit": r.item.unit, "budget": _yuan(r.item.budget_fen), "progress": r.item.progress,
         "households": r.beneficiaries.households, "people": r.beneficiaries.people, "typed_beneficiaries": r.typed,
         "funding": [{"source": f.source, "amount": _yuan(f.amount_fen)} for f in r.funding],
+        "results": _results(r.item),
     } for r in queries.item_rows(node)]
     stages = [{
         "id": s.pk, "kind": s.kind, "planned_start": s.planned_start, "planned_end": s.planned_end,
@@ -200,6 +215,23 @@ def item_progress(request: HttpRequest, pk: Id, body: ProgressIn):
     item = access_item(request.user, pk, action=Action.EDIT)
     services.item_set_progress(item=item, percent=body.progress, actor=Actor.of(request.user))
     return _project_out(access_project(request.user, item.project_id, action=Action.VIEW))
+
+
+def _results(item) -> dict[str, str]:
+    return {i.field: str(getattr(item, i.field)) for i in queries.INDICATORS}
+
+
+@router.get("/items/indicators", response=list[IndicatorOut])
+def indicators(request: HttpRequest):
+    """The result indicators an item carries: name, Chinese label, unit and decimal places."""
+    return [{"name": i.field, "label": i.zh, "unit": i.unit, "places": i.places} for i in queries.INDICATORS]
+
+
+@router.post("/items/{pk}/results", response=dict[str, str])
+def item_results(request: HttpRequest, pk: Id, body: ResultsIn):
+    """Set some of an item's result indicators; a non-numeric value is a 400 naming the indicator."""
+    item = access_item(request.user, pk, action=Action.EDIT)
+    return _results(services.item_results_set(item=item, values=body.values, actor=Actor.of(request.user)))
 
 
 @router.post("/stages/{pk}/sign-off", response=ProjectOut)

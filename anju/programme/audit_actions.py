@@ -9,6 +9,7 @@ AUDIT_ACTIONS = {
     "item_add": _("添加改造内容"),
     "item_funding_set": _("设置资金来源"),
     "item_progress": _("更新进度"),
+    "item_results_set": _("填报成效指标"),
     "stage_update": _("修改阶段计划"),
     "stage_sign_off": _("签认阶段完成"),
     "attachment_add": _("上传附件"),

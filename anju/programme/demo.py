@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import random
+from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -90,6 +91,26 @@ def _sign_off(project: Project, upto: str, dates: dict, actor: Actor, *, late_da
             return
 
 
+# Result indicators (成效指标) per household of the compound, by item kind: invented demo rates of a
+# plausible size (metres of pipe, ㎡ of roof insulated, one parking space per 8 households…).
+DEMO_RESULTS = {
+    ItemKind.GAS: {"gas_pipe_km": Decimal("0.012")},
+    ItemKind.SEWER: {"drainage_pipe_km": Decimal("0.009")},
+    ItemKind.ENERGY: {"energy_saving_area": Decimal("18.5")},
+    ItemKind.LIGHTING: {"power_line_km": Decimal("0.004")},
+    ItemKind.PARKING: {"parking_spaces": Decimal("0.125")},
+}
+
+
+def _results(kind: str, households: int) -> dict[str, Decimal]:
+    values = {field: (rate * households).quantize(Decimal("0.001") if field.endswith("_km") else Decimal(1)
+                                                  if field == "parking_spaces" else Decimal("0.01"), ROUND_HALF_UP)
+              for field, rate in DEMO_RESULTS.get(kind, {}).items()}
+    if kind == ItemKind.BARRIER_FREE:  # ramps and handrails at the entrances, a few per compound
+        values = {"barrier_free_count": Decimal(2 + households // 60), "barrier_free_area": Decimal(households) * Decimal("0.35")}
+    return values
+
+
 def _article_items(project: Project, households: int, rng: random.Random, actor: Actor, *, done: bool) -> None:
     for kind, name, per_household, unit in ARTICLE_ITEMS:
         budget = per_household * households * YUAN
@@ -97,6 +118,8 @@ def _article_items(project: Project, households: int, rng: random.Random, actor:
         item = services.item_add(project=project, kind=kind, name=name, quantity=households, unit=unit, budget_fen=budget,
                                  funding=_split(budget, split), actor=actor)
         services.item_set_progress(item=item, percent=100 if done else rng.choice((15, 25, 35, 45, 55, 65)), actor=actor)
+        if results := _results(kind, households):
+            services.item_results_set(item=item, values=results, actor=actor)
 
 
 def _elevator_item(project: Project, actor: Actor) -> None:
@@ -108,6 +131,7 @@ def _elevator_item(project: Project, actor: Actor) -> None:
     item = services.item_add(project=project, kind=ItemKind.ELEVATOR, name="加装电梯", buildings=buildings, quantity=lifts,
                              unit="部", budget_fen=budget, funding=_split(budget, SPLIT_ELEVATOR), actor=actor)
     services.item_set_progress(item=item, percent=100, actor=actor)
+    services.item_results_set(item=item, values={"elevators_added": lifts}, actor=actor)
 
 
 @transaction.atomic
@@ -148,6 +172,7 @@ def load_demo(subdistrict: Subdistrict) -> list[AnnualPlan]:
     item = services.item_add(project=water, kind=ItemKind.WATER, name="供水管网及二次供水改造", quantity=households["旺角家园"],
                              unit="户", budget_fen=budget, funding=_split(budget, SPLIT_UTILITY), actor=actor)
     services.item_set_progress(item=item, percent=100, actor=actor)
+    services.item_results_set(item=item, values={"water_pipe_km": Decimal("3.6")}, actor=actor)
     _sign_off(water, "stewardship", STAGES_2021, actor, late_days=-5)
     first = Project.objects.filter(plan=plan_2021, kind=ProjectKind.COMPREHENSIVE).order_by("id").first()
     services.inspection_create(project=first, findings="施工区域围挡不完整，夜间缺少警示灯。", severity=Severity.MEDIUM,

@@ -7,14 +7,22 @@ only by `programme.services` (from stages, items and the roster); the one progre
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from anju.core.scoping import ScopedQuerySet, ScopePaths
+from anju.programme.indicators import MAX_DIGITS
 from anju.roster.models import Building, Compound, Subdistrict
 
 _P = "project__"
+
+
+def _indicator(label: Any, places: int) -> models.DecimalField:  # label: a lazily translated str
+    """A result indicator: exact, `places` decimals, zero until entered."""
+    return models.DecimalField(label, max_digits=MAX_DIGITS, decimal_places=places, default=0)
 
 
 class OrgKind(models.TextChoices):
@@ -182,6 +190,19 @@ class Item(models.Model):
     override_households = models.IntegerField(_("受益户数（手填）"), null=True, blank=True)
     override_people = models.IntegerField(_("受益人数（手填）"), null=True, blank=True)
     override_reason = models.CharField(_("手填原因"), max_length=200, blank=True)
+    # Result indicators (成效指标, anju.programme.indicators: the same list, with units): exact Decimals.
+    gas_pipe_km = _indicator(_("改造燃气管道（km）"), 3)
+    water_pipe_km = _indicator(_("改造供水管道（km）"), 3)
+    drainage_pipe_km = _indicator(_("改造排水管道（km）"), 3)
+    power_line_km = _indicator(_("改造供电线路（km）"), 3)
+    elevators_added = _indicator(_("加装电梯（部）"), 0)
+    parking_spaces = _indicator(_("增设停车位（个）"), 0)
+    charging_points = _indicator(_("增设充电桩（个）"), 0)
+    barrier_free_count = _indicator(_("无障碍设施（处）"), 0)
+    barrier_free_area = _indicator(_("无障碍设施面积（㎡）"), 2)
+    service_count = _indicator(_("养老托育等服务设施（个）"), 0)
+    service_area = _indicator(_("服务设施面积（㎡）"), 2)
+    energy_saving_area = _indicator(_("建筑节能改造面积（㎡）"), 2)
 
     scope_paths = ScopePaths(subdistrict=_P + "subdistrict_id", community=_P + "community_id_cached", compound=_P + "compound_id")
     objects = ScopedQuerySet.as_manager()
@@ -209,6 +230,7 @@ class FundingSource(models.TextChoices):
     RESIDENTS = "residents", _("居民出资")
     UTILITIES = "utilities", _("管线单位")
     SOCIAL = "social", _("社会资本")
+    MAINTENANCE_FUND = "maintenance_fund", _("专项维修资金")
 
 
 class Funding(models.Model):

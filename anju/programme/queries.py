@@ -1,4 +1,7 @@
-"""Reads of the programme that are more than a one-liner."""
+"""Reads of the programme that are more than a one-liner.
+
+`INDICATORS` (the result indicators of an item) is re-exported for the apps above, which read the
+programme through this module."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from django.utils import timezone
 
 from anju.core.scoping import Scope
 from anju.domain.progress import percent
+from anju.programme.indicators import INDICATORS as INDICATORS  # re-exported for the apps above
 from anju.programme.models import (
     CATEGORY_OF,
     Category,
@@ -268,3 +272,61 @@ def item_rows_within(scope: Scope, *, kind: str | None = None, category: str | N
     if year:
         qs = qs.filter(project__year=year)
     return qs.order_by("project_id", "id")
+
+
+@dataclass
+class ReportRow:
+    """One project of a year's plan as the monthly report reads it, as of `as_of` (a month's last day).
+
+    `started`/`completed`: its 施工 stage had actually begun / ended by then. Indicators and funding
+    are the sums over its items (funding in fen, by `FundingSource`); `categories` the item counts
+    by national category (基础类/完善类/提升类)."""
+
+    project_id: int
+    name: str
+    compound: str
+    community: str
+    buildings: int
+    households: int
+    gross_area: Decimal
+    started: bool
+    completed: bool
+    indicators: dict[str, Decimal]
+    funding: dict[str, int]
+    categories: dict[str, int]
+    budget_fen: int
+
+
+def report_rows(*, subdistrict_id: int, year: int, as_of: datetime.date) -> list[ReportRow]:
+    """The comprehensive projects of `year` in one sub-district, with their figures as of `as_of`.
+
+    Four queries whatever the number of projects (projects, construction stages, item sums, funding)."""
+    from anju.programme.models import Funding
+
+    projects = list(Project.objects.filter(subdistrict_id=subdistrict_id, year=year, kind=ProjectKind.COMPREHENSIVE)
+                    .select_related("compound__community").order_by("community_id_cached", "compound_id", "id"))
+    ids = [p.pk for p in projects]
+    stages = {s.project_id: s for s in Stage.objects.filter(project_id__in=ids, kind=StageKind.CONSTRUCTION)}
+    sums = {r["project_id"]: r for r in Item.objects.filter(project_id__in=ids).values("project_id").annotate(
+        **{i.field: Sum(i.field) for i in INDICATORS})}
+    funding: dict[int, dict[str, int]] = {}
+    for r in Funding.objects.filter(item__project_id__in=ids).values("item__project_id", "source").annotate(t=Sum("amount_fen")):
+        funding.setdefault(r["item__project_id"], {})[r["source"]] = r["t"]
+    categories: dict[int, dict[str, int]] = {}
+    for c in Item.objects.filter(project_id__in=ids).values("project_id", "category").annotate(n=Count("id")):
+        categories.setdefault(c["project_id"], {})[c["category"]] = c["n"]
+    rows = []
+    for p in projects:
+        stage = stages.get(p.pk)
+        started = bool(stage and stage.actual_start and stage.actual_start <= as_of)
+        completed = bool(stage and stage.actual_end and stage.actual_end <= as_of)
+        own: dict[str, Any] = dict(sums.get(p.pk, {}))
+        rows.append(ReportRow(
+            project_id=p.pk, name=p.name, compound=p.compound.name, community=p.compound.community.name,
+            buildings=p.buildings_count, households=p.households, gross_area=_m2(p.gross_area),
+            started=started, completed=completed,
+            indicators={i.field: Decimal(str(own.get(i.field) or 0)).quantize(Decimal(1).scaleb(-i.places))
+                        for i in INDICATORS},  # str(): SQLite sums decimals as floats (see _m2)
+            funding=funding.get(p.pk, {}), categories=categories.get(p.pk, {}), budget_fen=p.budget_fen,
+        ))
+    return rows

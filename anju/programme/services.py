@@ -22,6 +22,9 @@ from anju.core.audit import Actor
 from anju.core.errors import ValidationFailed
 from anju.core.scoping import Scope
 from anju.domain import progress as rules
+from anju.domain.errors import DomainError
+from anju.domain.quantities import parse_quantity
+from anju.programme.indicators import BY_FIELD, MAX_DIGITS
 from anju.programme.models import (
     CATEGORY_OF,
     AnnualPlan,
@@ -437,3 +440,29 @@ def project_beneficiaries(project: Project, items: Sequence[Item] | None = None)
         items = list(Item.objects.filter(project=project).prefetch_related("buildings"))
     where = scope_buildings_q(project, items)
     return grand_total(totals_by(Scope(everything=True), "compound", where & Q(compound_id=project.compound_id)))
+
+
+@transaction.atomic
+def item_results_set(*, item: Item, values: Mapping[str, object], actor: Actor) -> Item:
+    """Set some of an item's result indicators (成效指标); each checked exactly, all or nothing.
+
+    An unknown name or a value that is not a non-negative number with the indicator's places is a
+    `ValidationFailed` naming the indicator (in Chinese and English) and the value."""
+    parsed: dict[str, Decimal] = {}
+    for name, value in values.items():
+        indicator = BY_FIELD.get(name)
+        if indicator is None:
+            raise ValidationFailed(f"没有名为“{name}”的成效指标", f"No result indicator named “{name}”", field=name)
+        try:
+            parsed[name] = parse_quantity(value, places=indicator.places, max_digits=MAX_DIGITS)
+        except DomainError as exc:
+            raise ValidationFailed(f"{indicator.zh}（{indicator.unit}）：{exc.zh}",
+                                   f"{indicator.en} ({indicator.unit}): {exc.en}", field=name) from exc
+    item = Item.objects.select_for_update().select_related("project").get(pk=item.pk)
+    before = {name: str(getattr(item, name)) for name in parsed}
+    for name, number in parsed.items():
+        setattr(item, name, number)
+    item.save(update_fields=list(parsed))
+    audit.record(actor=actor, action="item_results_set", obj=item, before=before,
+                 after={name: str(number) for name, number in parsed.items()}, subdistrict_id=item.project.subdistrict_id)
+    return item

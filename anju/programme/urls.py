@@ -8,6 +8,7 @@ urlpatterns = [
     path("project/<id:pk>/", views.project, name="project"),
     path("project/<id:pk>/inspect/", views.inspection_new, name="inspection_new"),
     path("item/<id:pk>/progress/", views.item_progress, name="item_progress"),
+    path("item/<id:pk>/results/", views.item_results, name="item_results"),
     path("stage/<id:pk>/", views.stage_edit, name="stage_edit"),
     path("stage/<id:pk>/sign-off/", views.stage_sign_off, name="stage_sign_off"),
     path("stage/<id:pk>/attach/", views.attachment_upload, name="attachment_upload"),

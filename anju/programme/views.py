@@ -59,8 +59,12 @@ def index(request: HttpRequest) -> HttpResponse:
 def project(request: HttpRequest, pk: int) -> HttpResponse:
     node = access_project(request.user, pk, action=Action.VIEW)
     scope = scope_of(request.user)
+    items = queries.item_rows(node)
+    chinese = (get_language() or "zh-hans").startswith("zh")
+    results = {row.item.pk: [(i.field, i.zh if chinese else i.en, i.unit, getattr(row.item, i.field))
+                             for i in queries.INDICATORS] for row in items}
     return render(request, "programme/project.html", {
-        "node": node, "items": queries.item_rows(node), "stages": queries.stages_of(node),
+        "node": node, "items": items, "stages": queries.stages_of(node), "results": results,
         "funding": queries.funding_by_source(node),
         "inspections": node.inspections.prefetch_related("photos")[:20], "can_edit": scope.can_edit,
         "stage_weights": services.rules.STAGE_WEIGHTS, "today": timezone.localdate(),
@@ -75,6 +79,17 @@ def item_progress(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         raise ValidationFailed("进度应为 0 到 100 的整数", "Progress must be a whole number from 0 to 100", field="progress")
     services.item_set_progress(item=item, percent=form.cleaned_data["progress"], actor=Actor.of(request.user))
+    return redirect("programme:project", pk=item.project_id)
+
+
+@login_required
+@require_POST
+def item_results(request: HttpRequest, pk: int) -> HttpResponse:
+    """The item's result indicators (成效指标) from the project page; a bad value is a 400 naming it."""
+    item = access_item(request.user, pk, action=Action.EDIT)
+    values = {i.field: request.POST[i.field] for i in queries.INDICATORS if i.field in request.POST}
+    services.item_results_set(item=item, values=values, actor=Actor.of(request.user))
+    messages.success(request, _("成效指标已保存"))
     return redirect("programme:project", pk=item.project_id)
 
 
