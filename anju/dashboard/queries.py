@@ -24,7 +24,7 @@ from anju.core import scopecache
 from anju.core.scoping import Scope
 from anju.programme import queries as programme
 from anju.roster.models import Building, Compound, Residence, Unit
-from anju.roster.queries import Totals, grand_total, stranded_elderly, totals_by
+from anju.roster.queries import Totals, grand_total, kept_totals_by, stranded_elderly
 
 ROSTER_CACHE_SECONDS = 600
 
@@ -49,7 +49,7 @@ def roster_summary(scope: Scope) -> Totals:
     """Households, people, elderly, stranded elderly and areas of the scope (cached, see module docstring)."""
 
     def compute() -> Totals:
-        totals = grand_total(totals_by(scope, "community"))
+        totals = grand_total(kept_totals_by(scope, "community"))
         totals.compounds = _compounds_in(scope)
         return totals
 
