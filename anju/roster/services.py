@@ -117,6 +117,21 @@ def building_create(*, compound: Compound, number: str, storeys: int, gross_area
     return building
 
 
+@transaction.atomic
+def unit_set_elevator(*, unit: Unit, has_elevator: bool, actor: Actor) -> Unit:
+    """Record whether a unit has an elevator (one installed, or one recorded by mistake); its residents on the
+    3rd floor and above stop (or start) counting as stranded elderly at once."""
+    if unit.has_elevator == has_elevator:
+        return unit
+    before = {"has_elevator": unit.has_elevator}
+    unit.has_elevator = has_elevator
+    unit.save(update_fields=["has_elevator"])
+    summary.refresh_buildings([unit.building_id])
+    audit.record(actor=actor, action="update", obj=unit, before=before, after={"has_elevator": has_elevator},
+                 subdistrict_id=unit.building.compound.subdistrict_id)
+    return unit
+
+
 def household_check(*, unit: Unit, floor: int, room: str, exclude_pk: int | None = None) -> None:
     """Raise ValidationFailed if the floor is not in the building or the room is taken in the unit."""
     storeys = unit.building.storeys
