@@ -419,6 +419,7 @@ class BuildingSummary(models.Model):
     stranded_elderly = models.PositiveIntegerField(default=0)  # 悬空老人
     exclusive_area_cm2 = models.BigIntegerField(default=0)  # 0.01 m²
     gross_area_cm2 = models.BigIntegerField(default=0)  # 0.01 m²
+    units_with_elevator = models.PositiveIntegerField(default=0)
     as_of_year = models.PositiveSmallIntegerField()
 
     scope_paths = ScopePaths(subdistrict="subdistrict_id", community="community_id", compound="compound_id")

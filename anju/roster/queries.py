@@ -116,6 +116,11 @@ KeptLevel = Literal["community", "compound", "building"]
 _KEPT_PATH = {"community": "community_id", "compound": "compound_id", "building": "building_id"}
 
 
+def kept_units_with_elevator(scope: Scope) -> int:
+    """Units with an elevator in `scope`, summed from the kept building summaries."""
+    return summary.current_rows(scope).aggregate(n=Sum("units_with_elevator"))["n"] or 0
+
+
 def kept_totals_by(scope: Scope, level: KeptLevel, where: Q | None = None) -> dict[int, Totals]:
     """Totals grouped by `level` id, summed from the kept building summaries in `scope` (and `where`, on their
     columns subdistrict_id, community_id, compound_id): one grouped query, whatever the households in scope.

@@ -38,7 +38,7 @@ from anju.roster.models import (
 
 CHUNK = 500  # ids per IN (...), well under SQLite's limit on parameters
 COUNTED = ("households", "people", "elderly", "stranded_elderly", "exclusive_area_cm2", "gross_area_cm2",
-           "compound_id", "community_id", "subdistrict_id")
+           "units_with_elevator", "compound_id", "community_id", "subdistrict_id")
 
 
 def _cm2(value: Decimal | float | int | None) -> int:
@@ -67,6 +67,9 @@ def compute(building_ids: list[int], *, year: int | None = None) -> dict[int, Bu
                     .annotate(n=Count("id"), area=Sum("exclusive_area")).order_by()):
             summary = out[row["unit__building_id"]]
             summary.households, summary.exclusive_area_cm2 = row["n"], _cm2(row["area"])
+        for building, n in (Unit.objects.filter(building_id__in=ids, has_elevator=True).values("building_id")
+                            .annotate(n=Count("id")).values_list("building_id", "n").order_by()):
+            out[building].units_with_elevator = n
         stranded = Q(household__floor__gte=STRANDED_FROM_FLOOR, household__unit__has_elevator=False,
                      person__birth_year__lte=born_by)
         for row in (Residence.objects.filter(household__unit__building_id__in=ids).values("household__unit__building_id")

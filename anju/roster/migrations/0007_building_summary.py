@@ -19,6 +19,7 @@ def fill(apps, schema_editor):
     Building = apps.get_model("roster", "Building")
     Household = apps.get_model("roster", "Household")
     Residence = apps.get_model("roster", "Residence")
+    Unit = apps.get_model("roster", "Unit")
     BuildingSummary = apps.get_model("roster", "BuildingSummary")
     year = timezone.localdate().year
     rows = {}
@@ -29,6 +30,8 @@ def fill(apps, schema_editor):
     for row in Household.objects.values("unit__building_id").annotate(n=Count("id"), area=Sum("exclusive_area")).order_by():
         rows[row["unit__building_id"]].households = row["n"]
         rows[row["unit__building_id"]].exclusive_area_cm2 = _cm2(row["area"])
+    for row in Unit.objects.filter(has_elevator=True).values("building_id").annotate(n=Count("id")).order_by():
+        rows[row["building_id"]].units_with_elevator = row["n"]
     elderly = Q(person__birth_year__lte=year - 60)
     stranded = elderly & Q(household__floor__gte=3, household__unit__has_elevator=False)
     for row in Residence.objects.values("household__unit__building_id").annotate(
@@ -56,6 +59,7 @@ class Migration(migrations.Migration):
                 ('stranded_elderly', models.PositiveIntegerField(default=0)),
                 ('exclusive_area_cm2', models.BigIntegerField(default=0)),
                 ('gross_area_cm2', models.BigIntegerField(default=0)),
+                ('units_with_elevator', models.PositiveIntegerField(default=0)),
                 ('as_of_year', models.PositiveSmallIntegerField()),
                 ('community', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='roster.community')),
                 ('compound', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='roster.compound')),
