@@ -72,12 +72,12 @@ def compute(building_ids: list[int], *, year: int | None = None) -> dict[int, Bu
             out[building].units_with_elevator = n
         stranded = Q(household__floor__gte=STRANDED_FROM_FLOOR, household__unit__has_elevator=False,
                      person__birth_year__lte=born_by)
-        for row in (Residence.objects.filter(household__unit__building_id__in=ids).values("household__unit__building_id")
+        for lived in (Residence.objects.filter(household__unit__building_id__in=ids).values("household__unit__building_id")
                     .annotate(n=Count("person_id", distinct=True),
                               elderly=Count("person_id", distinct=True, filter=Q(person__birth_year__lte=born_by)),
                               stranded=Count("person_id", distinct=True, filter=stranded)).order_by()):
-            summary = out[row["household__unit__building_id"]]
-            summary.people, summary.elderly, summary.stranded_elderly = row["n"], row["elderly"], row["stranded"]
+            kept = out[lived["household__unit__building_id"]]
+            kept.people, kept.elderly, kept.stranded_elderly = lived["n"], lived["elderly"], lived["stranded"]
     return out
 
 
@@ -87,10 +87,19 @@ def refresh_buildings(building_ids: Iterable[int]) -> None:
     if not ids:
         return
     with transaction.atomic():
-        fresh = compute(sorted(ids))
+        # Lock the rows first (in building order, so two writers never wait on each other in a circle): a
+        # concurrent write to the same building waits here until this transaction commits, then counts
+        # with its rows, so neither recount misses the other's change.
         for chunk in _chunks(ids):
-            BuildingSummary.objects.filter(building_id__in=chunk).delete()
-        BuildingSummary.objects.bulk_create(fresh.values(), batch_size=CHUNK)
+            list(BuildingSummary.objects.select_for_update().filter(building_id__in=chunk).order_by("building_id")
+                 .values_list("building_id", flat=True))
+        _upsert(compute(sorted(ids)).values())
+
+
+def _upsert(rows: Iterable[BuildingSummary]) -> None:
+    BuildingSummary.objects.bulk_create(list(rows), batch_size=CHUNK, update_conflicts=True, unique_fields=["building"],
+                                        update_fields=[*(f[:-3] if f.endswith("_id") else f for f in COUNTED),
+                                                       "as_of_year"])
 
 
 def refresh_units(unit_ids: Iterable[int]) -> None:
@@ -170,7 +179,6 @@ def rebuild(*, year: int | None = None) -> int:
         written = 0
         for ids in _chunks(Building.objects.values_list("pk", flat=True)):
             fresh = compute(ids, year=year)
-            BuildingSummary.objects.filter(building_id__in=ids).delete()
-            BuildingSummary.objects.bulk_create(fresh.values(), batch_size=CHUNK)
+            _upsert(fresh.values())
             written += len(fresh)
     return written
