@@ -23,8 +23,14 @@ from anju.consultations.queries import approval_rates as consultation_approval_r
 from anju.core import scopecache
 from anju.core.scoping import Scope
 from anju.programme import queries as programme
-from anju.roster.models import Building, Compound, Residence, Unit
-from anju.roster.queries import Totals, grand_total, stranded_elderly, totals_by
+from anju.roster.models import Compound, Residence
+from anju.roster.queries import (
+    Totals,
+    grand_total,
+    kept_totals_by,
+    kept_units_with_elevator,
+    stranded_elderly,
+)
 
 ROSTER_CACHE_SECONDS = 600
 
@@ -39,8 +45,7 @@ class Elevators:
 
 def elevators(scope: Scope) -> Elevators:
     """Units that have an elevator (the roster) beside the elevators the projects plan and have installed."""
-    buildings = Building.objects.filter(compound_id__in=Compound.objects.within(scope).values("id")).values("id")
-    units = Unit.objects.filter(building_id__in=buildings, has_elevator=True).count()
+    units = kept_units_with_elevator(scope)
     items = programme.elevator_items(scope)
     return Elevators(units, items.items, items.planned, items.done)
 
@@ -49,7 +54,7 @@ def roster_summary(scope: Scope) -> Totals:
     """Households, people, elderly, stranded elderly and areas of the scope (cached, see module docstring)."""
 
     def compute() -> Totals:
-        totals = grand_total(totals_by(scope, "community"))
+        totals = grand_total(kept_totals_by(scope, "community"))
         totals.compounds = _compounds_in(scope)
         return totals
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from anju.core import audit_names
@@ -15,7 +16,7 @@ from anju.core.audit import Actor
 from anju.core.errors import ValidationFailed
 from anju.core.models import AuditEvent
 from anju.core.scoping import scope_of
-from anju.roster import services
+from anju.roster import services, summary
 from anju.roster.models import (
     Building,
     Community,
@@ -27,6 +28,42 @@ from anju.roster.models import (
     Subdistrict,
     Unit,
 )
+
+
+def _buildings_of(obj: object) -> set[int]:
+    """The buildings whose summaries an admin edit of `obj` can change."""
+    if isinstance(obj, Building):
+        return {obj.pk}
+    if isinstance(obj, Unit):
+        return {obj.building_id}
+    if isinstance(obj, Household):
+        return set(Unit.objects.filter(pk=obj.unit_id).values_list("building_id", flat=True))
+    if isinstance(obj, Compound):
+        return set(Building.objects.filter(compound_id=obj.pk).values_list("pk", flat=True))
+    if isinstance(obj, Person):
+        return set(Residence.objects.filter(person_id=obj.pk).values_list("household__unit__building_id", flat=True))
+    return set()
+
+
+class KeepsSummaries(ScopedAdmin):
+    """Admin edits write some rows directly (units' lifts, buildings' areas, residents inline, deletions):
+    the buildings they touch are recounted in the same transaction (`anju.roster.summary`)."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        summary.refresh_buildings(_buildings_of(form.instance))
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            touched = _buildings_of(obj)
+            super().delete_model(request, obj)
+            summary.refresh_buildings(touched)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            touched = set().union(*(_buildings_of(obj) for obj in queryset))
+            super().delete_queryset(request, queryset)
+            summary.refresh_buildings(touched)
 
 
 @admin.register(Subdistrict)
@@ -45,7 +82,7 @@ class CommunityAdmin(ScopedAdmin):
 
 
 @admin.register(Compound)
-class CompoundAdmin(ScopedAdmin):
+class CompoundAdmin(KeepsSummaries):
     list_display = ["name", "community", "year_built", "address"]
     list_filter = ["community"]
     search_fields = ["name", "address"]
@@ -62,7 +99,7 @@ class UnitInline(admin.TabularInline):
 
 
 @admin.register(Building)
-class BuildingAdmin(ScopedAdmin):
+class BuildingAdmin(KeepsSummaries):
     list_display = ["__str__", "compound", "storeys", "structure", "gross_area", "year_built"]
     list_filter = ["structure", "storeys"]
     search_fields = ["compound__name", "number"]
@@ -71,7 +108,7 @@ class BuildingAdmin(ScopedAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(ScopedAdmin):
+class UnitAdmin(KeepsSummaries):
     list_display = ["__str__", "has_elevator"]
     list_filter = ["has_elevator"]
     list_select_related = ["building__compound"]
@@ -106,7 +143,7 @@ class HouseholdForm(forms.ModelForm):
 
 
 @admin.register(Household)
-class HouseholdAdmin(ScopedAdmin):
+class HouseholdAdmin(KeepsSummaries):
     form = HouseholdForm
     list_display = ["room_code", "compound", "floor", "exclusive_area", "occupancy"]
     list_filter = ["occupancy", "floor"]
@@ -150,7 +187,7 @@ class PersonForm(forms.ModelForm):
 
 
 @admin.register(Person)
-class PersonAdmin(ScopedAdmin):
+class PersonAdmin(KeepsSummaries):
     form = PersonForm
     list_display = ["name", "sex", "birth_year", "masked_phone", "masked_id", "party_member", "limited_mobility"]
     list_filter = ["party_member", "limited_mobility", "sex"]

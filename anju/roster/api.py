@@ -118,7 +118,7 @@ def list_subdistricts(request: HttpRequest, response: HttpResponse, limit: limit
 @router.get("/subdistricts/{pk}/totals", response=TotalsOut)
 def subdistrict_totals(request: HttpRequest, pk: Id):
     node = access_subdistrict(request.user, pk, action=Action.VIEW)
-    return queries.grand_total(queries.totals_by(scope_of(request.user), "community", Q(compound__subdistrict_id=node.pk)))
+    return queries.grand_total(queries.kept_totals_by(scope_of(request.user), "community", Q(subdistrict_id=node.pk)))
 
 
 @router.get("/communities", response=list[NodeOut])

@@ -22,7 +22,7 @@ from anju.accounts.models import Profile, Role
 from anju.core import audit
 from anju.core.audit import Actor
 from anju.domain.ids import make_id_number
-from anju.roster import services
+from anju.roster import services, summary
 from anju.roster.models import (
     Building,
     Community,
@@ -292,6 +292,7 @@ def _create_group(group: Group, planned: list[PlannedBuilding], communities: dic
     Ownership.objects.bulk_create(
         [Ownership(person=persons[i], household_id=pk) for kind, i, pk in links if kind == "own"], batch_size=5000
     )
+    summary.refresh_buildings(b.pk for _, b in building_rows)  # bulk inserts bypass the services
 
 
 def _fit_people(plan: list[tuple[Household, list[tuple[int, int]]]], target: int, rng: random.Random) -> None:

@@ -397,3 +397,40 @@ class RevealLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.viewer_label} {self.person_id or self.subject} {self.field}"
+
+
+class BuildingSummary(models.Model):
+    """A building's roster totals, kept by every write that changes them (`anju.roster.summary`).
+
+    Pages and the dashboard sum these rows (one indexed, grouped query) instead of recounting every
+    household and resident in scope; `anju recount` recomputes them from the rows. Areas are kept in
+    hundredths of a m² (integers), so sums are exact on every database. Elderly and stranded elderly
+    depend on the year; `as_of_year` says which year they were counted for.
+    """
+
+    building = models.OneToOneField(Building, on_delete=models.CASCADE, primary_key=True, related_name="summary")
+    # The building's place, denormalised so a scope filters these rows without a join.
+    compound = models.ForeignKey(Compound, on_delete=models.CASCADE, related_name="+")
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
+    subdistrict = models.ForeignKey(Subdistrict, on_delete=models.CASCADE, related_name="+")
+    households = models.PositiveIntegerField(default=0)
+    people = models.PositiveIntegerField(default=0)  # distinct residents of the building
+    elderly = models.PositiveIntegerField(default=0)
+    stranded_elderly = models.PositiveIntegerField(default=0)  # 悬空老人
+    exclusive_area_cm2 = models.BigIntegerField(default=0)  # 0.01 m²
+    gross_area_cm2 = models.BigIntegerField(default=0)  # 0.01 m²
+    units_with_elevator = models.PositiveIntegerField(default=0)
+    as_of_year = models.PositiveSmallIntegerField()
+
+    scope_paths = ScopePaths(subdistrict="subdistrict_id", community="community_id", compound="compound_id")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("楼栋汇总")
+        verbose_name_plural = _("楼栋汇总")
+        # Each foreign key has its own index (a community's or a compound's rows); this one serves a
+        # sub-district's rows grouped by community.
+        indexes = [models.Index(fields=["subdistrict", "community", "compound"], name="building_summary_scope")]
+
+    def __str__(self) -> str:
+        return f"{self.building_id}: {self.households}"

@@ -20,7 +20,7 @@ from anju.core.scoping import Scope, ScopePaths
 from anju.domain.errors import DomainError
 from anju.domain.ids import normalize_id_number, normalize_phone
 from anju.domain.roomcode import parse_room_query
-from anju.roster import namesearch
+from anju.roster import namesearch, summary
 from anju.roster.models import (
     ELDERLY_AGE,
     STRANDED_FROM_FLOOR,
@@ -110,6 +110,36 @@ def totals_by(scope: Scope, level: Level, where: Q | None = None) -> dict[int, T
             t = result[row[bpath]]
             t.buildings, t.gross_area, t.compounds = row["n"], _m2(row["area"]), row["compounds"]
     return dict(result)
+
+
+KeptLevel = Literal["community", "compound", "building"]
+_KEPT_PATH = {"community": "community_id", "compound": "compound_id", "building": "building_id"}
+
+
+def kept_units_with_elevator(scope: Scope) -> int:
+    """Units with an elevator in `scope`, summed from the kept building summaries."""
+    return summary.current_rows(scope).aggregate(n=Sum("units_with_elevator"))["n"] or 0
+
+
+def kept_totals_by(scope: Scope, level: KeptLevel, where: Q | None = None) -> dict[int, Totals]:
+    """Totals grouped by `level` id, summed from the kept building summaries in `scope` (and `where`, on their
+    columns subdistrict_id, community_id, compound_id): one grouped query, whatever the households in scope.
+    `totals_by` recounts the same from the rows."""
+    rows = summary.current_rows(scope).filter(where or Q())
+    path = _KEPT_PATH[level]
+    result: dict[int, Totals] = {}
+    for row in rows.values(path).annotate(
+        compounds=Count("compound_id", distinct=True), buildings=Count("building_id"), households=Sum("households"),
+        people=Sum("people"), elderly=Sum("elderly"), stranded=Sum("stranded_elderly"),
+        area=Sum("exclusive_area_cm2"), gross=Sum("gross_area_cm2"),
+    ).order_by():
+        result[row[path]] = Totals(
+            compounds=row["compounds"], buildings=row["buildings"], households=row["households"] or 0,
+            people=row["people"] or 0, elderly=row["elderly"] or 0, stranded_elderly=row["stranded"] or 0,
+            exclusive_area=Decimal(row["area"] or 0).scaleb(-2), gross_area=Decimal(row["gross"] or 0).scaleb(-2),
+        )
+    return result
+
 
 
 def grand_total(per_node: dict[int, Totals]) -> Totals:

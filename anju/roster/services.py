@@ -16,6 +16,7 @@ from anju.core.audit import Actor
 from anju.core.errors import ValidationFailed
 from anju.domain.errors import DomainError
 from anju.domain.ids import mask_id_number, mask_phone, normalize_id_number, normalize_phone
+from anju.roster import summary
 from anju.roster.models import (
     Building,
     Community,
@@ -109,10 +110,26 @@ def building_create(*, compound: Compound, number: str, storeys: int, gross_area
         year_built=year_built or compound.year_built,
     )
     Unit.objects.bulk_create(Unit(building=building, number=str(n)) for n in range(1, units + 1))
+    summary.refresh_buildings([building.pk])
     audit.record(actor=actor, action="create", obj=building, before=None,
                  after={"number": number, "storeys": storeys, "units": units, "gross_area": str(gross_area)},
                  subdistrict_id=compound.subdistrict_id)
     return building
+
+
+@transaction.atomic
+def unit_set_elevator(*, unit: Unit, has_elevator: bool, actor: Actor) -> Unit:
+    """Record whether a unit has an elevator (one installed, or one recorded by mistake); its residents on the
+    3rd floor and above stop (or start) counting as stranded elderly at once."""
+    if unit.has_elevator == has_elevator:
+        return unit
+    before = {"has_elevator": unit.has_elevator}
+    unit.has_elevator = has_elevator
+    unit.save(update_fields=["has_elevator"])
+    summary.refresh_buildings([unit.building_id])
+    audit.record(actor=actor, action="update", obj=unit, before=before, after={"has_elevator": has_elevator},
+                 subdistrict_id=unit.building.compound.subdistrict_id)
+    return unit
 
 
 def household_check(*, unit: Unit, floor: int, room: str, exclude_pk: int | None = None) -> None:
@@ -152,6 +169,7 @@ def household_create(*, unit: Unit, floor: int, room: str, exclusive_area: Decim
             )
     except IntegrityError:  # a concurrent writer took the same room between the check and the insert
         raise ValidationFailed(f"{unit} 已有 {room} 室", f"Room {room} already exists in {unit}", field="room") from None
+    summary.refresh_buildings([unit.building_id])
     audit.record(actor=actor, action="create", obj=household, before=None, after=_snapshot_household(household),
                  subdistrict_id=unit.building.compound.subdistrict_id)
     return household
@@ -193,6 +211,7 @@ def household_change(household: Household, changes: dict[str, Any]) -> tuple[dic
     if after == before:
         return None
     household.save()
+    summary.refresh_buildings([household.unit.building_id])
     return before, after
 
 
@@ -290,6 +309,7 @@ def person_change(person: Person, changes: dict[str, Any]) -> tuple[dict[str, An
     if after == before and not identity_changed:
         return None
     person.save()
+    summary.refresh_people([person.pk])
     return before, after
 
 
@@ -306,6 +326,7 @@ def ownership_add(*, person: Person, household: Household, actor: Actor) -> Owne
 def residence_add(*, person: Person, household: Household, actor: Actor) -> Residence:
     residence, created = Residence.objects.get_or_create(person=person, household=household)
     if created:
+        summary.refresh_buildings([household.unit.building_id])
         audit.record(actor=actor, action="reside", obj=household, before=None, after={"resident": person.pk},
                      subdistrict_id=person.subdistrict_id)
     return residence

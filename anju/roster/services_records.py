@@ -20,6 +20,7 @@ from django.utils import timezone
 from anju.core import audit
 from anju.core.audit import Actor
 from anju.core.errors import Conflict, ValidationFailed
+from anju.roster import summary
 from anju.roster.models import (
     EndedTie,
     EndReason,
@@ -66,6 +67,8 @@ def _end(tie: Ownership | Residence, *, kind: str, on: datetime.date, reason: st
     ended = EndedTie.objects.create(person_id=tie.person_id, household_id=tie.household_id, kind=kind, since=tie.since,
                                     ended_on=on, reason=reason)
     tie.delete()
+    if isinstance(tie, Residence):
+        summary.refresh_households([tie.household_id])
     return ended
 
 

@@ -24,7 +24,7 @@ from anju.core.scoping import Scope, scope_of
 from anju.domain.rostersheet import Problem
 from anju.domain.rostersheet.source import FileProblem, Source
 from anju.domain.rostersheet.structure import BuildingLine, CompoundLine, read_structure
-from anju.roster import services
+from anju.roster import services, summary
 from anju.roster.models import Building, Community, Compound, Household, Subdistrict, Unit
 
 if TYPE_CHECKING:
@@ -263,6 +263,7 @@ def _building(line: BuildingLine, compound: Compound, plan: StructurePlan, *, ac
                      after={"units_added": missing}, subdistrict_id=compound.subdistrict_id)
         plan.units_new += len(missing)
     if changed or missing:
+        summary.refresh_buildings([building.pk])
         plan.buildings_changed.append(label)
 
 

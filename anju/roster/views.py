@@ -44,7 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def subdistrict(request: HttpRequest, pk: int) -> HttpResponse:
     scope = scope_of(request.user)
     node = access_subdistrict(request.user, pk, action=Action.VIEW)
-    per_community = queries.totals_by(scope, "community", Q(compound__subdistrict_id=node.pk))
+    per_community = queries.kept_totals_by(scope, "community", Q(subdistrict_id=node.pk))
     communities = Community.objects.within(scope).filter(subdistrict=node)
     rows = [(c, per_community.get(c.pk, queries.Totals())) for c in communities]
     return render(request, "roster/subdistrict.html", {
@@ -57,7 +57,7 @@ def community(request: HttpRequest, pk: int) -> HttpResponse:
     scope = scope_of(request.user)
     node = access_community(request.user, pk, action=Action.VIEW)
     compounds = list(Compound.objects.within(scope).filter(community=node))
-    per_compound = queries.totals_by(scope, "compound", Q(compound__community_id=node.pk))
+    per_compound = queries.kept_totals_by(scope, "compound", Q(community_id=node.pk))
     rows = [(c, per_compound.get(c.pk, queries.Totals())) for c in compounds]
     return render(request, "roster/community.html", {
         "node": node, "rows": rows, "total": queries.grand_total({c.pk: t for c, t in rows}),
@@ -69,7 +69,7 @@ def compound(request: HttpRequest, pk: int) -> HttpResponse:
     scope = scope_of(request.user)
     node = access_compound(request.user, pk, action=Action.VIEW)
     buildings = list(Building.objects.within(scope).filter(compound=node).prefetch_related("units"))
-    per_building = queries.totals_by(scope, "building", Q(compound_id=node.pk))
+    per_building = queries.kept_totals_by(scope, "building", Q(compound_id=node.pk))
     rows = [(b, per_building.get(b.pk, queries.Totals())) for b in buildings]
     total = queries.grand_total({b.pk: t for b, t in rows})
     total.compounds = 1

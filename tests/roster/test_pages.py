@@ -5,6 +5,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from anju.roster import services
+from tests.factories import SYSTEM
+
 pytestmark = pytest.mark.django_db
 
 
@@ -21,9 +24,7 @@ def test_subdistrict_page_shows_totals_of_both_communities(client, world, subdis
 
 def test_stranded_elderly_stop_counting_once_the_unit_has_an_elevator(client, world, subdistrict_staff):
     client.force_login(subdistrict_staff)
-    unit = world.household_a.unit
-    unit.has_elevator = True
-    unit.save()
+    services.unit_set_elevator(unit=world.household_a.unit, has_elevator=True, actor=SYSTEM)
     response = client.get(reverse("roster:subdistrict", args=[world.subdistrict.pk]))
     assert response.context["total"].stranded_elderly == 0
 

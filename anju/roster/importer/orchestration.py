@@ -24,6 +24,7 @@ from anju.core.scoping import Scope
 from anju.domain.rostersheet import Problem, RosterRow, read_roster
 from anju.domain.rostersheet.source import Source
 from anju.domain.rostersheet.storeys import stated_storeys
+from anju.roster import summary
 from anju.roster.import_reader import chunks
 from anju.roster.importer.creator import Creator
 from anju.roster.importer.masked import masked_problem, unmasked_copies
@@ -170,7 +171,8 @@ def _run_many(
             if result.problems or dry_run:
                 raise _Rollback
             if creator is not None:
-                creator.finish()
+                creator.finish()  # new buildings get their storeys and gross area only now
+                summary.refresh_buildings(pk for pk in creator.buildings if pk > 0)
             writer.summary_event(label)
             # Whoever keeps figures derived from the roster (the programme's beneficiaries) hears of it
             # once this transaction commits; the roster does not know who listens.

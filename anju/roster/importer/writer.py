@@ -15,6 +15,7 @@ from anju.core.audit import Actor
 from anju.core.bulk import insert_many, insert_returning_ids, json_value, prep
 from anju.core.models import AuditEvent
 from anju.domain.rostersheet import RosterRow
+from anju.roster import summary
 from anju.roster.import_reader import Chunk
 from anju.roster.importer.resolver import DatabaseResolver, Place
 from anju.roster.importer.result import ImportResult
@@ -173,6 +174,11 @@ class Writer:
         insert_many(Ownership, ("person_id", "household_id"), [(p, h) for p, h, _ in pairs], ignore_conflicts=True)
         insert_many(Residence, ("person_id", "household_id"), [(p, h) for p, h, lives in pairs if lives],
                     ignore_conflicts=True)
+        # The touched buildings' summaries, in this transaction: they commit or roll back with the rows.
+        summary.refresh_units({place.unit_id for _, place in new_households} | {place.unit_id for _, place, _ in new_owners}
+                              | {h.unit_id for h in changed_households})
+        summary.refresh_households({h for _, h, _ in new_links})
+        summary.refresh_people(changed_people)
         now = prep(AuditEvent, "at", timezone.now())
         user_id, label = (self.actor.user.pk if self.actor.user else None), self.actor.label[:120]
         insert_many(
