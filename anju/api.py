@@ -14,6 +14,7 @@ from anju.core.errors import AnjuError
 from anju.core.middleware import BUSY, RETRY_AFTER_SECONDS, is_busy, is_store_down, store_down_response
 from anju.dashboard.api import router as dashboard_router
 from anju.elevators.api import router as elevators_router
+from anju.field.api import router as field_router
 from anju.participation.api import router as participation_router
 from anju.programme.api import router as programme_router
 from anju.roster.api import router as roster_router
@@ -69,3 +70,4 @@ api.add_router("/participation/", participation_router)
 api.add_router("/stewardship/", stewardship_router)
 api.add_router("/stewardship/fees/", stewardship_fees_router)
 api.add_router("/dashboard/", dashboard_router)
+api.add_router("/field/", field_router)

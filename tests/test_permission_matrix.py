@@ -617,6 +617,13 @@ API: dict[str, tuple[str | None, str]] = {
     "GET /api/dashboard/figures": (None, "signed_in"),
     "GET /api/dashboard/work": (None, "signed_in"),
     "POST /api/dashboard/work/assign": (None, "body"),
+    "GET /api/field/buildings": (None, "signed_in"),
+    "GET /api/field/buildings/{pk}/download": ("building", "view"),
+    "GET /api/field/key": (None, "signed_in"),
+    "POST /api/field/sync": (None, "body"),
+    "GET /api/field/records": (None, "signed_in"),
+    "GET /api/field/photos/{client_id}": (None, "missing"),
+    "POST /api/field/photos/{client_id}": (None, "missing"),
 }
 
 # What a few API operations need besides the path, so their rule is checked past the schema.
@@ -721,7 +728,8 @@ def test_permission_matrix(_media):
             target = MISSING if obj == "missing" else getattr(objects, obj).pk if obj else None
             url = (path.replace("{pk}", str(target)).replace("{ballot_id}", str(MISSING))
                    .replace("{action_id}", str(MISSING)).replace("{code}", objects.suggestion.receipt_code)
-                   .replace("{kind}", "overdue"))
+                   .replace("{kind}", "overdue")
+                   .replace("{client_id}", "00000000-0000-4000-8000-000000000000"))
             for role in ROLES:
                 if method == "GET":
                     query = API_QUERY.get(key, lambda s: {})(objects)

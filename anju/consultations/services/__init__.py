@@ -13,6 +13,7 @@ from anju.consultations.services.ballots import (
     STAFF_CHANNELS,
     answers_validate,
     ballot_cast,
+    ballot_scan_attach,
     conflict_resolve,
     elector_of,
     paper_ballot_cast,
@@ -67,7 +68,7 @@ from anju.consultations.services.lifecycle import (
 __all__ = [
     "ALIAS_LENGTH", "ANY", "AUTO_CLOSE", "CODE_ALPHABET", "CODE_LENGTH", "FORBIDDEN_IN_CHOICES",
     "SCAN_FORMATS", "SCAN_MAX_BYTES", "STAFF_CHANNELS", "IdentityFormat", "OwnerVotesUnsettled",
-    "answers_validate", "ballot_cast", "close_due", "close_if_due", "code_hash", "conflict_resolve",
+    "answers_validate", "ballot_cast", "ballot_scan_attach", "close_due", "close_if_due", "code_hash", "conflict_resolve",
     "consultation_close", "consultation_create", "consultation_describe", "consultation_open", "correction_append", "elector_key",
     "elector_of", "format_code", "home_suggestion_submit", "households_of", "identity_matches", "is_accepting", "is_due",
     "letter_codes", "letter_for_code", "letter_limit", "letter_lock", "letter_replacement_check",
