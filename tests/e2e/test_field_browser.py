@@ -48,7 +48,7 @@ def _visit(page, room: str, photo: str) -> None:
 def _ballot(page, room: str, signer: str, photo: str) -> None:
     _household(page, room).get_by_role("button", name="表决").click()
     for radio in page.locator("fieldset.field-q").all():
-        radio.locator("input[value=yes]").first.check()
+        radio.locator("input").first.check()
     page.fill("input[name=signer]", signer)
     page.set_input_files("input[name=photo]", photo)
     page.wait_for_selector("img.field-photo:not([hidden])")
@@ -70,9 +70,9 @@ def test_door_to_door_offline_counts_once(phone, live_server, settings, tmp_path
     phone.click("main button[type=submit]")
     phone.wait_for_url("**/field/")
     phone.wait_for_selector("[data-download]")
+    phone.wait_for_function("() => navigator.serviceWorker.controller !== null")
     phone.locator(f"[data-download='{world.building_a.pk}']").click()
     phone.wait_for_selector("#summary")
-    phone.wait_for_function("navigator.serviceWorker.controller !== null")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
 
     context.set_offline(True)
@@ -103,23 +103,22 @@ def test_door_to_door_offline_counts_once(phone, live_server, settings, tmp_path
     phone.route("**/api/field/sync", lose_answer)
     context.set_offline(False)
     phone.evaluate("window.dispatchEvent(new Event('online'))")
-    phone.wait_for_function("() => true")
     phone.wait_for_timeout(1500)
     assert sent and Visit.objects.count() == 5
     phone.unroute("**/api/field/sync")
     phone.get_by_role("button", name="上传").click()
-    phone.wait_for_function("document.querySelector('#summary') && document.querySelector('#summary').innerText.includes('待上传 0')")
+    phone.wait_for_function("() => document.querySelector('#summary') && document.querySelector('#summary').innerText.includes('待上传 0')")
 
     assert Visit.objects.count() == 5
     door = vote.consultation.ballots.filter(channel="door")
     assert door.count() == 3
     assert sorted(door.values_list("state", flat=True)) == ["conflict", "counted", "counted"]
-    phone.wait_for_function("document.querySelectorAll('.badge').length > 0")
+    phone.wait_for_function("() => document.querySelectorAll('.badge').length > 0")
     phone.get_by_role("button", name="记录队列").click()
     phone.wait_for_selector("[data-client-id]")
     assert phone.locator("[data-status=conflict]").count() == 1
     assert phone.locator("[data-status=accepted]").count() == 7
-    phone.wait_for_function("document.querySelectorAll('.badge-wait').length === 0", timeout=30000)
+    phone.wait_for_function("() => document.querySelectorAll('.badge-wait').length === 0", timeout=30000)
     assert FieldRecord.objects.exclude(photo="").count() == 8
     assert door.exclude(scan="").count() == 3
 
@@ -138,7 +137,7 @@ def test_door_to_door_offline_counts_once(phone, live_server, settings, tmp_path
     consultations.consultation_close(consultation=vote.consultation, actor=SYSTEM)
     context.set_offline(False)
     phone.get_by_role("button", name="上传").click()
-    phone.wait_for_function("document.querySelector('#summary').innerText.includes('被拒绝 1')")
+    phone.wait_for_function("() => document.querySelector('#summary').innerText.includes('被拒绝 1')")
     phone.get_by_role("button", name="记录队列").click()
     refused = phone.locator("[data-client-id]", has=phone.locator("[data-status=refused]"))
     assert "截止" in refused.inner_text()

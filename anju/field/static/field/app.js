@@ -381,11 +381,13 @@
     window.addEventListener("online", () => { setNet(); upload(current ? current.building.id : undefined); });
     window.addEventListener("offline", setNet);
     document.getElementById("signout").addEventListener("click", signOut);
-    if ("serviceWorker" in navigator) navigator.serviceWorker.register(body.dataset.sw, {scope: body.dataset.home}).catch(() => {});
     await sessionKey();
     await expireDownloads();
     const last = await meta("building");
     if (last && await get("downloads", last)) await building(last); else await home();
+    if ("serviceWorker" in navigator) {
+      await navigator.serviceWorker.register(body.dataset.sw, {scope: body.dataset.home}).catch(() => {});
+    }
     body.dataset.ready = "1";
   }
   const _building = building;
