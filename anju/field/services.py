@@ -92,7 +92,9 @@ def sync_batch(*, records: list[dict[str, Any]], device: str, actor: Actor) -> l
     device = (device or "").strip()[:80]
     if not device:
         raise ValidationFailed("请提供设备编号", "Name the device", field="device")
-    results = [_one(record, device=device, actor=actor) for record in records]
+    batch = _Batch(actor)
+    batch.load(records)
+    results = [_one(record, device=device, actor=actor, batch=batch) for record in records]
     counts = {s: sum(r.status == s for r in results) for s in ("accepted", "refused", "duplicate")}
     subdistrict_id = scope_of(actor.user).subdistrict_id
     with transaction.atomic():
@@ -106,7 +108,34 @@ def sync_batch(*, records: list[dict[str, Any]], device: str, actor: Actor) -> l
     return results
 
 
-def _one(record: dict[str, Any], *, device: str, actor: Actor) -> Result:
+class _Batch:
+    """What one batch reads once: the households it names as the caller may reach them (the rule of
+    `roster.access.access_household`, in one query), and each consultation as `access_consultation` gives it
+    (closed first if due; whether it still accepts ballots is decided again under its row lock in `ballot_cast`)."""
+
+    def __init__(self, actor: Actor) -> None:
+        self.actor = actor
+        self.households: dict[int, Household] | None = None
+        self.consultations: dict[int, Any] = {}
+
+    def household(self, pk: int) -> Household:
+        found = self.households.get(pk) if self.households is not None else None
+        if found is None:
+            return access_household(self.actor.user, pk, action=Action.VIEW)
+        return found
+
+    def load(self, records: list[dict[str, Any]]) -> None:
+        ids = {int(r.get("household_id") or 0) for r in records}
+        self.households = {h.pk: h for h in Household.objects.within(scope_of(self.actor.user)).filter(pk__in=ids)
+                           .select_related("compound", "unit__building")}
+
+    def consultation(self, pk: int) -> Any:
+        if pk not in self.consultations:
+            self.consultations[pk] = consultations_access.access_consultation(self.actor.user, pk, action=Action.EDIT)
+        return self.consultations[pk]
+
+
+def _one(record: dict[str, Any], *, device: str, actor: Actor, batch: _Batch) -> Result:
     try:
         client_id = _client_id(record.get("client_id"))
     except AnjuError as exc:
@@ -116,7 +145,7 @@ def _one(record: dict[str, Any], *, device: str, actor: Actor) -> Result:
     if seen is not None:
         return result_of(seen, "duplicate")
     try:
-        household = access_household(actor.user, int(record.get("household_id") or 0), action=Action.VIEW)
+        household = batch.household(int(record.get("household_id") or 0))
         kind = record.get("kind")
         if kind not in Kind.values:
             raise ValidationFailed(f"未知的记录类型：{str(kind)[:20]}", f"Unknown record kind: {str(kind)[:20]}", field="kind")
@@ -132,7 +161,8 @@ def _one(record: dict[str, Any], *, device: str, actor: Actor) -> Result:
                 outcome=Outcome.ACCEPTED, photo_size=max(0, min(int(record.get("photo_size") or 0), PHOTO_MAX_BYTES)))
             try:
                 with transaction.atomic():
-                    row.state, row.ref = APPLY[kind](record, household=household, taken_at=taken_at, actor=actor)
+                    row.state, row.ref = APPLY[kind](record, household=household, taken_at=taken_at, actor=actor,
+                                                     batch=batch)
             except AnjuError as exc:
                 row.outcome, row.reason_zh, row.reason_en = Outcome.REFUSED, exc.zh[:300], exc.en[:300]
                 row.photo_size = 0  # a refused record's photo has nowhere to go
@@ -145,7 +175,8 @@ def _one(record: dict[str, Any], *, device: str, actor: Actor) -> Result:
     return result_of(row, "accepted" if row.outcome == Outcome.ACCEPTED else "refused")
 
 
-def _visit(record: dict[str, Any], *, household: Household, taken_at: datetime.datetime, actor: Actor) -> tuple[str, str]:
+def _visit(record: dict[str, Any], *, household: Household, taken_at: datetime.datetime, actor: Actor,
+           batch: _Batch) -> tuple[str, str]:
     answers = {key: str(record.get("answers", {}).get(key, "") or "") for key, _label in participation.QUESTIONS}
     visited_on = timezone.localdate(taken_at)
     concerns, follow_up = str(record.get("concerns", "")).strip(), str(record.get("follow_up", "")).strip()
@@ -167,17 +198,17 @@ def _name_of(actor: Actor) -> str:
     return (user.get_full_name() or user.get_username())[:80]
 
 
-def _ballot(record: dict[str, Any], *, household: Household, taken_at: datetime.datetime, actor: Actor) -> tuple[str, str]:
-    consultation = consultations_access.access_consultation(actor.user, int(record.get("consultation_id") or 0),
-                                                            action=Action.EDIT)
+def _ballot(record: dict[str, Any], *, household: Household, taken_at: datetime.datetime, actor: Actor,
+            batch: _Batch) -> tuple[str, str]:
+    consultation = batch.consultation(int(record.get("consultation_id") or 0))
     ballot = consultations.paper_ballot_cast(consultation=consultation, household=household,
                                              answers=record.get("answers") or {}, channel="door", actor=actor,
                                              signer=str(record.get("signer", "")).strip())
     return ballot.state, f"ballot:{ballot.pk}"
 
 
-def _suggestion(record: dict[str, Any], *, household: Household, taken_at: datetime.datetime,
-                actor: Actor) -> tuple[str, str]:
+def _suggestion(record: dict[str, Any], *, household: Household, taken_at: datetime.datetime, actor: Actor,
+                batch: _Batch) -> tuple[str, str]:
     suggestion = participation.suggestion_submit(
         compound=household.compound, building=household.unit.building, category=str(record.get("category", "")),
         title=str(record.get("title", "")), body=str(record.get("body", "")),
