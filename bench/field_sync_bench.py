@@ -54,7 +54,16 @@ def generate(households: int):
     from anju.accounts.models import Profile, Role
     from anju.consultations import services
     from anju.core.audit import Actor
-    from anju.roster.models import Building, Community, Compound, Household, Ownership, Person, Subdistrict, Unit
+    from anju.roster.models import (
+        Building,
+        Community,
+        Compound,
+        Household,
+        Ownership,
+        Person,
+        Subdistrict,
+        Unit,
+    )
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
