@@ -306,6 +306,9 @@ PAGES: dict[str, Row] = {
     "stewardship:disclosure_wrong": Row(pk("disclosure"), "public", "public"),
     "stewardship:disclosures_public": Row(pk("compound"), "public", "no"),
     "dashboard:index": Row(NONE, "signed_in", "signed_in"),
+    "field:app": Row(NONE, "signed_in", "no"),
+    "field:sw": Row(NONE, "public", "no"),
+    "field:manifest": Row(NONE, "public", "no"),
     "dashboard:work": Row(NONE, "signed_in", "signed_in"),
     # sent empty: no item named, refused by the form (400) past the gate; volunteers may not assign
     "dashboard:work_assign": Row(NONE, "no_login", "editors"),
