@@ -15,6 +15,7 @@ from anju.core.middleware import BUSY, RETRY_AFTER_SECONDS, is_busy, is_store_do
 from anju.dashboard.api import router as dashboard_router
 from anju.dashboard.api_reports import router as reports_router
 from anju.elevators.api import router as elevators_router
+from anju.field.api import router as field_router
 from anju.participation.api import router as participation_router
 from anju.programme.api import router as programme_router
 from anju.roster.api import router as roster_router
@@ -71,3 +72,4 @@ api.add_router("/stewardship/", stewardship_router)
 api.add_router("/stewardship/fees/", stewardship_fees_router)
 api.add_router("/dashboard/", dashboard_router)
 api.add_router("/dashboard/reports/", reports_router)
+api.add_router("/field/", field_router)

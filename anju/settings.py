@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "anju.participation",
     "anju.stewardship",
     "anju.dashboard",
+    "anju.field",
     "anju",  # the shell, last: its `demo` command loads every app's demo data
 ]
 
@@ -272,6 +273,8 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
+# The field app: days a phone keeps a downloaded building (encrypted) before deleting it unasked.
+ANJU_FIELD_KEEP_DAYS = int(os.environ.get("ANJU_FIELD_KEEP_DAYS", "7"))
 # Complete TTF files for WeasyPrint; the chunked web font prints wrong glyphs (recipes.md).
 ANJU_PDF_FONT_DIR = Path(os.environ.get("ANJU_PDF_FONT_DIR", BASE_DIR / "node_modules" / "@expo-google-fonts" / "noto-sans-sc"))
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("participation/", include("anju.participation.urls")),
     path("stewardship/", include("anju.stewardship.urls")),
     path("dashboard/", include("anju.dashboard.urls")),
+    path("field/", include("anju.field.urls")),
     path("", include("anju.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

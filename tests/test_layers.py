@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("accounts", "roster", "consultations", "elevators", "programme", "participation", "stewardship", "dashboard")
+APPS = ("accounts", "roster", "consultations", "elevators", "programme", "participation", "stewardship", "dashboard", "field")
 PEERS = ("roster", "consultations", "elevators", "programme", "participation", "stewardship")
 # A peer reaches another app only through these modules (or packages of that name, after a split);
 # queries_work is an app's open items for 我的待办 (anju/core/work.py).
@@ -43,6 +43,11 @@ RULES: dict[str, dict] = {
                     "anju.roster.demo", *(f"anju.{peer}.{public}" for peer in PEERS for public in PUBLIC)),
             "django": True,
             "why": "apps reach each other only through queries/services/access (and roster models)"},
+    # field: the offline app for phones, above the apps whose services its records go through.
+    "field": {"files": ("anju.field",),
+              "may": ("anju.field", "anju.accounts", "anju.core", "anju.domain", "anju.roster.models",
+                      "anju.roster.access", *(f"anju.{peer}.{public}" for peer in PEERS for public in PUBLIC)),
+              "django": True, "why": "field reaches the apps through their queries/services/access"},
     "dashboard": {"files": ("anju.dashboard",),
                   "may": ("anju.dashboard", "anju.accounts", "anju.core", "anju.domain", "anju.roster.models",
                           *(f"anju.{peer}.{public}" for peer in PEERS for public in PUBLIC)),

@@ -314,6 +314,9 @@ PAGES: dict[str, Row] = {
     "stewardship:disclosure_wrong": Row(pk("disclosure"), "public", "public"),
     "stewardship:disclosures_public": Row(pk("compound"), "public", "no"),
     "dashboard:index": Row(NONE, "signed_in", "signed_in"),
+    "field:app": Row(NONE, "signed_in", "no"),
+    "field:sw": Row(NONE, "public", "no"),
+    "field:manifest": Row(NONE, "public", "no"),
     "dashboard:work": Row(NONE, "signed_in", "signed_in"),
     # sent empty: no item named, refused by the form (400) past the gate; volunteers may not assign
     "dashboard:work_assign": Row(NONE, "no_login", "editors"),
@@ -656,6 +659,13 @@ API: dict[str, tuple[str | None, str]] = {
     "GET /api/dashboard/reports/{year}/{month}": (None, "subdistrict_only"),
     "POST /api/dashboard/reports/{year}/{month}/submit": (None, "body"),
     "POST /api/dashboard/reports/{year}/{month}/export": (None, "body"),
+    "GET /api/field/buildings": (None, "signed_in"),
+    "GET /api/field/buildings/{pk}/download": ("building", "view"),
+    "GET /api/field/key": (None, "signed_in"),
+    "POST /api/field/sync": (None, "body"),
+    "GET /api/field/records": (None, "signed_in"),
+    "GET /api/field/photos/{client_id}": (None, "missing"),
+    "POST /api/field/photos/{client_id}": (None, "missing"),
 }
 
 # What a few API operations need besides the path, so their rule is checked past the schema.
@@ -761,7 +771,8 @@ def test_permission_matrix(_media):
             target = MISSING if obj == "missing" else getattr(objects, obj).pk if obj else None
             url = (path.replace("{pk}", str(target)).replace("{ballot_id}", str(MISSING))
                    .replace("{action_id}", str(MISSING)).replace("{code}", objects.suggestion.receipt_code)
-                   .replace("{kind}", "overdue").replace("{year}", "2021").replace("{month}", "12"))
+                   .replace("{kind}", "overdue").replace("{year}", "2021").replace("{month}", "12")
+                   .replace("{client_id}", "00000000-0000-4000-8000-000000000000"))
             for role in ROLES:
                 if method == "GET":
                     query = API_QUERY.get(key, lambda s: {})(objects)

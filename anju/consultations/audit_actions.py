@@ -13,6 +13,7 @@ AUDIT_ACTIONS = {
     "consultation.letter_lock": _("锁定告知书"),
     "consultation.letter_unlock": _("解锁告知书"),
     "consultation.ballot": _("提交表决票"),
+    "consultation.ballot_scan": _("补传纸质表决票照片"),
     "consultation.conflict_resolve": _("处理业主意见冲突"),
     "consultation.owner_settle": _("认定业主意见"),
     "consultation.correction": _("更正业主意见"),

@@ -247,3 +247,13 @@ def normalize_credit_code(raw: str) -> str:
                           "The check character of the credit code is wrong; check the business licence.",
                           field="credit_code")
     return code
+
+
+def mask_name(name: str | None) -> str:
+    """The first character and a star for each further one (王秀兰 → `王**`; one character → `*`); "" for nothing.
+
+    Enough to tell the households of one stairwell apart on a volunteer's phone, not to name a person."""
+    text = "".join((name or "").split())
+    if not text:
+        return ""
+    return text[0] + "*" * (len(text) - 1) if len(text) > 1 else "*"

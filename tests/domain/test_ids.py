@@ -254,3 +254,24 @@ def test_every_code_with_its_check_character_passes_and_any_other_fails(head, re
         if other != good[17]:
             with pytest.raises(DomainError):
                 normalize_credit_code(first17 + other)
+
+
+def test_a_name_is_masked_to_its_first_character_and_a_star_per_further_one():
+    from anju.domain.ids import mask_name
+
+    assert [mask_name(n) for n in ("王秀兰", "欧阳明月", "李明", "张", " 赵 建国 ", "", None)] == [
+        "王**", "欧***", "李*", "*", "赵**", "", ""]
+
+
+def test_a_masked_name_keeps_its_length_and_reveals_only_its_first_character():
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from anju.domain.ids import mask_name
+
+    @given(st.text(alphabet=st.characters(blacklist_categories=("Z", "C")), min_size=2, max_size=20))
+    def check(name: str) -> None:
+        masked = mask_name(name)
+        assert len(masked) == len(name) and masked[0] == name[0] and set(masked[1:]) == {"*"}
+
+    check()

@@ -246,3 +246,17 @@ def conflict_resolve(*, ballot: Ballot, actor: Actor, reason: str) -> Ballot:
                  after={"counted": ballot.receipt, "set_aside": other.receipt, "reason": reason.strip()},
                  subdistrict_id=consultation.subdistrict_id)
     return ballot
+
+
+@transaction.atomic
+def ballot_scan_attach(*, ballot_id: int, data: bytes, name: str, actor: Actor) -> Ballot:
+    """Keep the photo of a signed paper ballot that reached the server after its ballot (a phone sends the
+    record first, the photo when the connection allows). A ballot keeps the first scan it gets."""
+    ballot = Ballot.objects.select_for_update().select_related("consultation").get(pk=ballot_id)
+    if ballot.scan:
+        return ballot
+    ballot.scan = scan_store(consultation=ballot.consultation, data=data, name=name)
+    ballot.save(update_fields=["scan"])
+    audit.record(actor=actor, action="consultation.ballot_scan", obj=ballot, before={"scan": False},
+                 after={"scan": True}, subdistrict_id=ballot.consultation.subdistrict_id)
+    return ballot
