@@ -22,6 +22,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+# How long a child `anju` process may take before the test calls it hung: a fresh migrate takes
+# seconds on a quiet machine and minutes when CI shares its two cores with other work.
+CHILD_TIMEOUT = 600
+
 ROOT = Path(__file__).resolve().parents[1]
 READY_TIMEOUT = 120  # s; generous: the CI box is shared
 # Settings the caller's environment must not leak into a child (each child gets its own store).

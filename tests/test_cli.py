@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+from tests.servers import CHILD_TIMEOUT
+
 QUOTE = {
     "storeys": 3,
     "households": [{"id": "101", "floor": 1, "area": "60"}, {"id": "201", "floor": 2, "area": "60"},
@@ -17,7 +19,7 @@ QUOTE = {
 
 
 def anju(*args: str, stdin: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "anju.cli", *args], input=stdin, capture_output=True, text=True, timeout=60)
+    return subprocess.run([sys.executable, "-m", "anju.cli", *args], input=stdin, capture_output=True, text=True, timeout=CHILD_TIMEOUT)
 
 
 def test_costshare_splits_the_net_by_coefficient():

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.servers import CHILD_TIMEOUT
+
 ROOT = Path(__file__).resolve().parent.parent
 SETUP = """
 from anju.core.audit import Actor
@@ -30,15 +32,15 @@ def var(tmp_path_factory) -> dict[str, str]:
     folder = tmp_path_factory.mktemp("cli-var")
     env = {**os.environ, "ANJU_VAR_DIR": str(folder), "PYTHONPATH": str(ROOT), "DJANGO_SETTINGS_MODULE": "anju.settings"}
     env.pop("DATABASE_URL", None)  # the commands' own SQLite file, whatever database the suite runs on
-    subprocess.run([sys.executable, "-m", "anju.cli", "migrate", "-v", "0"], env=env, check=True, timeout=300)
+    subprocess.run([sys.executable, "-m", "anju.cli", "migrate", "-v", "0"], env=env, check=True, timeout=CHILD_TIMEOUT)
     compound = subprocess.run([sys.executable, "-c", f"import django; django.setup()\n{SETUP}"], env=env, check=True,
-                              capture_output=True, text=True, timeout=120).stdout.split()[-1]
+                              capture_output=True, text=True, timeout=CHILD_TIMEOUT).stdout.split()[-1]
     return {**env, "COMPOUND": compound}
 
 
 def anju(env: dict[str, str], *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "anju.cli", *args], env=env, capture_output=True, text=True,
-                          timeout=120, stdin=subprocess.DEVNULL, cwd=cwd)
+                          timeout=CHILD_TIMEOUT, stdin=subprocess.DEVNULL, cwd=cwd)
 
 
 def assert_one_line(result: subprocess.CompletedProcess, command: str, *words: str) -> None:

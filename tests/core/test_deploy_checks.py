@@ -8,6 +8,7 @@ import pytest
 
 from anju import settings as defaults
 from tests.core.test_settings import run_anju
+from tests.servers import CHILD_TIMEOUT
 
 GOOD = {"ANJU_ENV": "production", "ANJU_SECRET_KEY": "k" * 20 + "Q9x!" * 10, "ANJU_DATA_KEY": "d" * 40,
         "ANJU_ALLOWED_HOSTS": "anju.example.org"}
@@ -33,7 +34,7 @@ def test_the_wsgi_application_refuses_a_development_key_too(tmp_path):
 
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | GOOD | {
         "ANJU_VAR_DIR": str(tmp_path), "ANJU_SECRET_KEY": defaults.DEV_SECRET_KEY, "DJANGO_SETTINGS_MODULE": "anju.settings"}
-    result = subprocess.run([sys.executable, "-c", "import anju.wsgi"], env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run([sys.executable, "-c", "import anju.wsgi"], env=env, capture_output=True, text=True, timeout=CHILD_TIMEOUT)
     assert result.returncode != 0
     assert "ImproperlyConfigured: ANJU_SECRET_KEY 是公开的开发密钥" in result.stderr
 

@@ -13,6 +13,8 @@ import sys
 import pytest
 from django.test import Client
 
+from tests.servers import CHILD_TIMEOUT
+
 NOT_FOUND_ZH = "该页面不存在或不在您的管辖范围内"
 NOT_FOUND_EN = "This page does not exist or is outside your area"
 
@@ -27,7 +29,7 @@ def production_like(settings):
 def _debug_default(env: dict[str, str]) -> str:
     full = {k: v for k, v in os.environ.items() if k not in ("ANJU_DEBUG", "ANJU_ENV")} | env
     script = "from django.conf import settings; print(settings.DEBUG)"
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=CHILD_TIMEOUT,
                             env=full | {"DJANGO_SETTINGS_MODULE": "anju.settings"})
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()

@@ -13,7 +13,7 @@ from django.db import connection
 from anju.core import ratelimit
 from anju.core.models import RateCounter
 from anju.core.ratelimit import Limit
-from tests.servers import ROOT, child_env, migrated_sqlite
+from tests.servers import CHILD_TIMEOUT, ROOT, child_env, migrated_sqlite
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
@@ -170,7 +170,7 @@ def _hammer(env: dict[str, str], tmp: Path) -> None:
 def _count_in(env: dict[str, str]) -> int:
     code = ("import django; django.setup(); from anju.core import ratelimit; "
             "print(ratelimit.failures(ratelimit.Limit('test-processes', 100000, 3600), 'one key'))")
-    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, timeout=CHILD_TIMEOUT)
     assert done.returncode == 0, done.stderr[-2000:]
     return int(done.stdout.strip())
 

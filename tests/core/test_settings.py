@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from tests.servers import CHILD_TIMEOUT
+
 
 @pytest.mark.django_db
 def test_sqlite_runs_in_wal_mode_with_a_busy_timeout():
@@ -29,7 +31,7 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout():
 
 def run_anju(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
     full = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")} | env
-    return subprocess.run([sys.executable, "-m", "anju.cli", *args], env=full, capture_output=True, text=True, timeout=120)
+    return subprocess.run([sys.executable, "-m", "anju.cli", *args], env=full, capture_output=True, text=True, timeout=CHILD_TIMEOUT)
 
 
 def test_deploy_check_is_clean_in_production_mode(tmp_path):
@@ -59,7 +61,7 @@ def test_migrate_alone_makes_a_production_sqlite_install_serve_logins(tmp_path):
               " secure=True)\n"
               "print(r.status_code)\n")
     full = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | env | {"DJANGO_SETTINGS_MODULE": "anju.settings"}
-    result = subprocess.run([sys.executable, "-c", script], env=full, capture_output=True, text=True, timeout=120)
+    result = subprocess.run([sys.executable, "-c", script], env=full, capture_output=True, text=True, timeout=CHILD_TIMEOUT)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == "200"
 

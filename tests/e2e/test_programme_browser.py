@@ -96,7 +96,7 @@ def test_read_the_article_click_through_inspect_and_move_progress(desktop, phone
     phone.click("main button[type=submit]")
     phone.wait_for_selector("[data-testid=photo]")
     assert "施工围挡缺失" in phone.locator("[data-testid=findings]").inner_text()
-    phone.wait_for_function("document.querySelector('[data-testid=photo]').naturalWidth > 0")
+    phone.wait_for_function("() => document.querySelector('[data-testid=photo]').naturalWidth > 0")
     assert phone.evaluate("document.querySelector('[data-testid=photo]').naturalWidth") == 1600
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
 
