@@ -30,7 +30,7 @@ class PublicityOut(Schema):
     published_on: datetime.date
 
 
-class MeetingIn(Schema):
+class CommitteeMeetingIn(Schema):
     starts_at: datetime.datetime
     place: Annotated[str, Field(max_length=120)]
     topic: Annotated[str, Field(max_length=160)]
@@ -43,7 +43,7 @@ class DecisionsIn(Schema):
     late_reason: Annotated[str, Field(max_length=300)] = ""
 
 
-class MeetingOut(Schema):
+class CommitteeMeetingOut(Schema):
     id: int
     committee_id: int
     meeting_id: int
@@ -84,8 +84,8 @@ def _meeting_out(row) -> dict[str, object]:
             "published_on": row.published_on}
 
 
-@router.post("/committees/{pk}/meetings", response={201: MeetingOut})
-def committee_meeting_record(request: HttpRequest, pk: Id, body: MeetingIn):
+@router.post("/committees/{pk}/meetings", response={201: CommitteeMeetingOut})
+def committee_meeting_record(request: HttpRequest, pk: Id, body: CommitteeMeetingIn):
     """Record a meeting the committee held: its minutes and decisions (a participation meeting)."""
     committee = access_committee(request.user, pk, action=Action.EDIT)
     row = services.committee_meeting_record(committee=committee, starts_at=body.starts_at, place=body.place,
@@ -94,7 +94,7 @@ def committee_meeting_record(request: HttpRequest, pk: Id, body: MeetingIn):
     return Status(201, _meeting_out(row))
 
 
-@router.post("/committee-meetings/{pk}/publish", response=MeetingOut)
+@router.post("/committee-meetings/{pk}/publish", response=CommitteeMeetingOut)
 def decisions_publish(request: HttpRequest, pk: Id, body: DecisionsIn):
     """Post a meeting's decisions as a notice, within the rule set's days (late only with a reason)."""
     row = access_committee_meeting(request.user, pk, action=Action.EDIT)
