@@ -29,6 +29,7 @@ BY_NAMESPACE: dict[str, str] = {
     "stewardship": "stewardship",
     "dashboard": "work",
     "accounts": "accounts",
+    "field": "participation",  # the door-to-door app records 一户一策 visits, ballots and suggestions
 }
 # Pages whose help is not their app's: setting up an office lives under /roster/setup/.
 BY_URL_NAME: dict[str, str] = {

@@ -41,7 +41,12 @@ NOT_PAGES = {
     "roster:transfer_template", "core:job_download", "api:openapi-json", "stewardship:fees_pledge_pdf",
     "stewardship:fees_letter", "stewardship:committee_pack", "stewardship:disclosure_pdf",
     "consultations:vote_statement",
+    "field:sw", "field:manifest",  # the door-to-door app's service worker (script) and manifest (JSON)
     # actions that only take a POST (their forms are on the pages walked)
+    "dashboard:first_steps_dismiss", "dashboard:reports_export", "dashboard:reports_submit", "programme:item_results",
+    "stewardship:committee_decisions_publish", "stewardship:committee_meeting", "stewardship:common_income",
+    "stewardship:manager_line", "stewardship:satisfaction_start", "stewardship:formation_candidates_notice",
+    "stewardship:formation_result_notice",
     "accounts:logout", "set_language", "dashboard:work_assign", "dashboard:outbox_opt_out", "consultations:close", "consultations:correct", "consultations:open",
     "consultations:next_round", "consultations:owner_settle", "consultations:paper", "consultations:question_new",
     "consultations:resolve", "consultations:scan", "consultations:letters_job", "consultations:letter_unlock",
@@ -77,7 +82,7 @@ NOT_PAGES = {
     # a redirect to 我的待办 (walked from START)
     "index",
 }
-START = ["/dashboard/work/", "/dashboard/outbox/", "/roster/", "/dashboard/", "/consultations/", "/elevators/", "/programme/", "/participation/",
+START = ["/dashboard/work/", "/field/", "/dashboard/outbox/", "/roster/", "/dashboard/", "/consultations/", "/elevators/", "/programme/", "/participation/",
          "/accounts/password/", "/accounts/locked/", "/api/docs", "/roster/search/?q=1-1-101"]
 PER_NAME = 2
 
@@ -268,7 +273,9 @@ def test_every_staff_and_resident_page_passes_the_content_security_policy(browse
     page = resident.new_page()
     page.set_default_timeout(20000)
     walker = Walker(page, base)
-    open_vote = Consultation.objects.filter(status=Status.OPEN).first()
+    # A vote, not this year's satisfaction survey (its questions differ) or the election (numbered candidates).
+    open_vote = (Consultation.objects.filter(status=Status.OPEN, kind="vote")
+                 .exclude(questions__kind="election").order_by("pk").first())
     closed = Consultation.objects.filter(status=Status.CLOSED).first()
     code, elector = issue_letter(open_vote, open_vote.electors.order_by("key").first().key)
     letter = services.letter_valid(elector.letters.get(revoked_at__isnull=True).pk)

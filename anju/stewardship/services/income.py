@@ -43,7 +43,7 @@ def _document(ref: str) -> str:
     return ref[:80]
 
 
-def _audit(obj: CommonIncome | ManagerLine, compound: Compound, actor: Actor, action: str,
+def _audit(obj: CommonIncome | ManagerLine, compound: Compound, actor: Actor, *, action: str,
            after: dict[str, object]) -> None:
     audit.record(actor=actor, action=action, obj=obj, before=None, after=after, subdistrict_id=compound.subdistrict_id)
 
@@ -69,9 +69,9 @@ def common_income_record(*, compound: Compound, source: str, received_on: dateti
     row = CommonIncome.objects.create(compound=compound, source=source, received_on=received_on, gross_fen=gross,
                                       cost_fen=cost, to_fund_fen=to_fund, document_ref=_document(document_ref),
                                       note=note.strip()[:200], created_by=actor.user)
-    _audit(row, compound, actor, "common_income_record",
-           {"source": source, "received_on": str(received_on), "gross_fen": gross, "cost_fen": cost,
-            "to_fund_fen": to_fund, "document_ref": row.document_ref})
+    _audit(row, compound, actor, action="common_income_record",
+           after={"source": source, "received_on": str(received_on), "gross_fen": gross, "cost_fen": cost,
+                  "to_fund_fen": to_fund, "document_ref": row.document_ref})
     return row
 
 
@@ -85,7 +85,7 @@ def common_income_reverse(*, row: CommonIncome, document_ref: str, actor: Actor)
                                        gross_fen=-row.gross_fen, cost_fen=-row.cost_fen, to_fund_fen=-row.to_fund_fen,
                                        document_ref=_document(document_ref), note=f"冲正 {row.received_on} 的记录",
                                        reverses=row, created_by=actor.user)
-    _audit(back, row.compound, actor, "common_income_reverse", {"reverses": row.pk, "document_ref": back.document_ref})
+    _audit(back, row.compound, actor, action="common_income_reverse", after={"reverses": row.pk, "document_ref": back.document_ref})
     return back
 
 
@@ -109,7 +109,7 @@ def manager_line_record(*, compound: Compound, year: Any, section: str, item: st
     line = ManagerLine.objects.create(compound=compound, year=y, section=section, item=item.strip()[:60],
                                       amount_fen=_fen(amount_yuan, "amount_yuan"),
                                       document_ref=_document(document_ref), created_by=actor.user)
-    _audit(line, compound, actor, "manager_line_record",
-           {"year": y, "section": section, "item": line.item, "amount_fen": line.amount_fen,
-            "document_ref": line.document_ref})
+    _audit(line, compound, actor, action="manager_line_record",
+           after={"year": y, "section": section, "item": line.item, "amount_fen": line.amount_fen,
+                  "document_ref": line.document_ref})
     return line
